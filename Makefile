@@ -1,0 +1,89 @@
+# rawload - an eBPF loader on the raw bpf() syscall.
+#
+#   make            build ./rawload (links only libc)
+#   make test       build and run every test; ends with "N passed, N failed"
+#   make deps       install the Debian packages (scripts/deps.sh, as root)
+#
+# Objects go to build/ (the normal build) and build/asan/ (the unit tests and
+# a second rawload, built with AddressSanitizer + UBSan for hostile input).
+
+VERSION  := 0.1.0
+CC       ?= gcc
+CFLAGS   ?= -O2 -g
+WARN     := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral
+CPPFLAGS := -std=c11 -D_GNU_SOURCE -I. -DRAWLOAD_VERSION='"$(VERSION)"'
+ASAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+B        := build
+LIB_SRC  := $(sort $(wildcard elf/*.c relo/*.c bpf/*.c))
+CLI_SRC  := $(sort $(wildcard loader/*.c))
+UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
+HDRS     := $(wildcard elf/*.h relo/*.h bpf/*.h loader/*.h tests/unit/*.h)
+
+LIB_OBJ      := $(LIB_SRC:%.c=$(B)/%.o)
+CLI_OBJ      := $(CLI_SRC:%.c=$(B)/%.o)
+ASAN_LIB_OBJ := $(LIB_SRC:%.c=$(B)/asan/%.o)
+ASAN_CLI_OBJ := $(CLI_SRC:%.c=$(B)/asan/%.o)
+UNIT_OBJ     := $(UNIT_SRC:%.c=$(B)/asan/%.o)
+
+# BPF test programs: clang-19 where Debian has it, else the default clang.
+CLANG    ?= $(shell command -v clang-19 || command -v clang)
+BPFTOOL  ?= $(shell command -v bpftool || echo /usr/sbin/bpftool)
+VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
+BPF_CFLAGS := -target bpf -g -O2 -Wall -Wno-unused-function -I$(B)/progs -Itests/progs \
+              -D__TARGET_ARCH_x86
+PROG_SRC := $(sort $(wildcard tests/progs/*.bpf.c))
+PROG_OBJ := $(PROG_SRC:tests/progs/%.c=$(B)/progs/%.o)
+
+.PHONY: all test unit e2e deps clean progs asan install
+all: rawload
+
+rawload: $(LIB_OBJ) $(CLI_OBJ)
+	$(CC) $(CFLAGS) -o $@ $^
+
+$(B)/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c -o $@ $<
+
+# The sanitizer build: the unit tests link against it, and tests/e2e runs
+# the hostile-input cases with build/asan/rawload.
+$(B)/asan/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -O1 -g $(ASAN) $(WARN) -c -o $@ $<
+
+$(B)/asan/rawload: $(ASAN_LIB_OBJ) $(ASAN_CLI_OBJ)
+	$(CC) $(ASAN) -o $@ $^
+asan: $(B)/asan/rawload
+
+# Unit tests: Check, plus libelf as the ELF reader's independent oracle.
+$(B)/asan/tests/unit/%.o: CPPFLAGS += $(shell pkg-config --cflags check libelf)
+$(B)/unit: $(UNIT_OBJ) $(ASAN_LIB_OBJ)
+	$(CC) $(ASAN) -o $@ $^ $(shell pkg-config --libs check libelf)
+
+# vmlinux.h for the test programs, generated from the running kernel's BTF;
+# never committed.
+$(B)/progs/vmlinux.h:
+	@mkdir -p $(dir $@)
+	@test -x "$(BPFTOOL)" || { echo "bpftool not found: run 'make deps'" >&2; exit 1; }
+	$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@.tmp && mv $@.tmp $@
+
+$(B)/progs/.clang-ok:
+	@mkdir -p $(dir $@)
+	@test -n "$(CLANG)" || { echo "no clang found: run 'make deps'" >&2; exit 1; }
+	@echo 'int x;' | $(CLANG) -target bpf -x c -c -o /dev/null - 2>/dev/null || \
+	  { echo "$(CLANG) cannot build for -target bpf: install clang/llvm ('make deps')" >&2; exit 1; }
+	@touch $@
+
+$(B)/progs/%.bpf.o: tests/progs/%.bpf.c $(B)/progs/vmlinux.h $(B)/progs/.clang-ok $(wildcard tests/progs/*.h)
+	$(CLANG) $(BPF_CFLAGS) -c -o $@ $<
+
+progs: $(PROG_OBJ)
+
+test: rawload $(B)/asan/rawload $(B)/unit $(PROG_OBJ)
+	@bash tests/run.sh
+
+deps:
+	bash scripts/deps.sh
+
+clean:
+	rm -rf $(B) rawload

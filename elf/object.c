@@ -1,0 +1,786 @@
+/*
+ * elf/object.c - building struct object from a validated ELF file.
+ *
+ * obj_open() is a list of named steps; each reads one kind of thing out of
+ * the file into the model of object.h. The order matters only where a step
+ * uses another's result: BTF before the maps (BTF-defined maps are types),
+ * programs and maps before the relocations that point into them.
+ */
+#include "object_internal.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int grow(void **arr, size_t *n, size_t elem, struct errbuf *eb)
+{
+	void *p = realloc(*arr, (*n + 1) * elem);
+
+	if (!p)
+		return err_set(eb, -ENOMEM, "out of memory");
+	memset((char *)p + *n * elem, 0, elem);
+	*arr = p;
+	(*n)++;
+	return 0;
+}
+
+struct obj_map *obj_add_map(struct object *obj, struct errbuf *eb)
+{
+	if (grow((void **)&obj->maps, &obj->nmaps, sizeof(*obj->maps), eb))
+		return NULL;
+	obj->maps[obj->nmaps - 1].inner = -1;
+	return &obj->maps[obj->nmaps - 1];
+}
+
+/* ---- license, version ---------------------------------------------------- */
+
+/* SEC("license") holds the C string the kernel checks for GPL-only helpers;
+ * SEC("version") a u32 that only pre-4.x kprobe programs needed. */
+static int collect_license(struct object *obj, struct errbuf *eb)
+{
+	size_t idx = elf_find_section(&obj->elf, "license");
+	const void *bytes;
+	size_t len;
+	int err;
+
+	if (idx) {
+		err = elf_section_bytes(&obj->elf, idx, &bytes, &len, eb);
+		if (err)
+			return err;
+		if (!memchr(bytes, '\0', len))
+			return err_set(eb, -EINVAL,
+				       "section %zu 'license': the license string is not "
+				       "NUL-terminated", idx);
+		snprintf(obj->license, sizeof(obj->license), "%s", (const char *)bytes);
+	}
+	idx = elf_find_section(&obj->elf, "version");
+	if (idx) {
+		err = elf_section_bytes(&obj->elf, idx, &bytes, &len, eb);
+		if (err)
+			return err;
+		if (len != sizeof(uint32_t))
+			return err_set(eb, -EINVAL,
+				       "section %zu 'version': %zu bytes, expected 4", idx, len);
+		memcpy(&obj->kern_version, bytes, sizeof(uint32_t));
+		obj->has_kern_version = 1;
+	}
+	return 0;
+}
+
+/* ---- BTF ----------------------------------------------------------------- */
+
+static int collect_btf(struct object *obj, struct errbuf *eb)
+{
+	size_t idx = elf_find_section(&obj->elf, ".BTF");
+	const void *bytes;
+	size_t len;
+	int err;
+
+	if (!idx)
+		return 0;	/* allowed: objects built without -g */
+	err = elf_section_bytes(&obj->elf, idx, &bytes, &len, eb);
+	if (!err)
+		err = btf_parse(bytes, len, NULL, &obj->btf, eb);
+	if (err)
+		return err_prefix(eb, err, "section %zu '.BTF'", idx);
+	idx = elf_find_section(&obj->elf, ".BTF.ext");
+	if (!idx)
+		return 0;
+	err = elf_section_bytes(&obj->elf, idx, &bytes, &len, eb);
+	if (!err)
+		err = btf_ext_parse(bytes, len, obj->btf, &obj->ext, eb);
+	if (err)
+		return err_prefix(eb, err, "section %zu '.BTF.ext'", idx);
+	return 0;
+}
+
+/* ---- programs ------------------------------------------------------------ */
+
+static int is_code(const Elf64_Shdr *sh)
+{
+	return sh->sh_type == SHT_PROGBITS && (sh->sh_flags & SHF_EXECINSTR);
+}
+
+static int add_prog(struct object *obj, size_t shndx, size_t sym,
+		    struct errbuf *eb)
+{
+	const struct elf_file *ef = &obj->elf;
+	const Elf64_Sym *s = &ef->syms[sym];
+	const char *sec = elf_section_name(ef, shndx);
+	const uint8_t *bytes;
+	struct obj_prog *p;
+	size_t len;
+	int err;
+
+	if (s->st_value % sizeof(struct bpf_insn) || s->st_size % sizeof(struct bpf_insn) ||
+	    s->st_size == 0)
+		return err_set(eb, -EINVAL,
+			       "function '%s' at offset 0x%" PRIx64 " size 0x%" PRIx64
+			       " is not a whole number of 8-byte instructions",
+			       elf_sym_name(ef, sym), (uint64_t)s->st_value,
+			       (uint64_t)s->st_size);
+	err = elf_section_bytes(ef, shndx, (const void **)&bytes, &len, eb);
+	if (err)
+		return err;
+	if (grow((void **)&obj->progs, &obj->nprogs, sizeof(*obj->progs), eb))
+		return -ENOMEM;
+	p = &obj->progs[obj->nprogs - 1];
+	p->name = elf_sym_name(ef, sym);
+	p->sec_name = sec;
+	p->shndx = shndx;
+	p->sec_off = s->st_value;
+	p->insn_cnt = s->st_size / sizeof(struct bpf_insn);
+	p->is_subprog = shndx == obj->text_shndx;
+	p->is_global = ELF64_ST_BIND(s->st_info) == STB_GLOBAL;
+	/* A private, aligned copy: the file mapping is read-only and its
+	 * section need not be 8-byte aligned in memory. */
+	p->insns = malloc(s->st_size);
+	if (!p->insns)
+		return err_set(eb, -ENOMEM, "out of memory");
+	memcpy(p->insns, bytes + s->st_value, s->st_size);
+	if (!p->is_subprog) {
+		p->def = secdef_find(sec, &p->attach_target);
+		if (!p->def)
+			return err_set(eb, -EINVAL,
+				       "program '%s': unknown section name '%s'; expected a "
+				       "libbpf section name such as kprobe/FN, tracepoint/CAT/NAME, "
+				       "raw_tp/NAME, fentry/FN, lsm/HOOK, xdp, tc, socket, "
+				       "cgroup_skb/egress", p->name, sec);
+	}
+	if (obj->btf) {
+		int id = btf_find_by_name_kind(obj->btf, p->name, BTF_KIND_FUNC);
+
+		p->btf_func_id = id > 0 ? (uint32_t)id : 0;
+	}
+	return 0;
+}
+
+/*
+ * Each STT_FUNC symbol in an executable section is one function. Programs
+ * outside .text must be global: libbpf refuses static ones too, because a
+ * static function there is indistinguishable from a helper the compiler
+ * outlined.
+ */
+static int collect_section_progs(struct object *obj, size_t shndx, int text,
+				 struct errbuf *eb)
+{
+	const struct elf_file *ef = &obj->elf;
+	size_t found = 0;
+	int err;
+
+	for (size_t i = 1; i < ef->nsyms; i++) {
+		const Elf64_Sym *s = &ef->syms[i];
+
+		if (s->st_shndx != shndx || ELF64_ST_TYPE(s->st_info) != STT_FUNC)
+			continue;
+		found++;
+		if (!text && ELF64_ST_BIND(s->st_info) == STB_LOCAL)
+			return err_set(eb, -EINVAL,
+				       "section %zu '%s': program '%s' is static; programs "
+				       "outside .text must be global (drop 'static')",
+				       shndx, elf_section_name(ef, shndx), elf_sym_name(ef, i));
+		err = add_prog(obj, shndx, i, eb);
+		if (err)
+			return err_prefix(eb, err, "section %zu '%s'", shndx,
+					  elf_section_name(ef, shndx));
+	}
+	if (!found)
+		return err_set(eb, -EINVAL,
+			       "section %zu '%s': %" PRIu64 " bytes of code but no function "
+			       "symbol (built by a very old clang?)", shndx,
+			       elf_section_name(ef, shndx), (uint64_t)ef->shdrs[shndx].sh_size);
+	return 0;
+}
+
+static int collect_progs(struct object *obj, struct errbuf *eb)
+{
+	const struct elf_file *ef = &obj->elf;
+	int err;
+
+	obj->text_shndx = elf_find_section(ef, ".text");
+	/* Programs first, then subprograms, so indexes of programs are
+	 * stable and small: loader/ lists them in this order. */
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 1; i < ef->nsyms ? i < ef->shnum : 0; i++) {
+			int text = i == obj->text_shndx;
+
+			if (!is_code(&ef->shdrs[i]) || ef->shdrs[i].sh_size == 0 ||
+			    text != pass)
+				continue;
+			if (ef->shdrs[i].sh_size % sizeof(struct bpf_insn))
+				return err_set(eb, -EINVAL,
+					       "section %zu '%s': size 0x%" PRIx64 " is not a "
+					       "multiple of 8 (one BPF instruction)", i,
+					       elf_section_name(ef, i),
+					       (uint64_t)ef->shdrs[i].sh_size);
+			err = collect_section_progs(obj, i, text, eb);
+			if (err)
+				return err;
+		}
+	}
+	return 0;
+}
+
+/* ---- global data --------------------------------------------------------- */
+
+/*
+ * libbpf's name for a global data map: as much of the object name as fits
+ * (at most 8 bytes) before the section name, unless the section name has
+ * a second dot (".rodata.str1.1", ".data.custom"), which is used alone.
+ * Characters the kernel refuses in map names become '_'.
+ */
+void obj_internal_map_name(const char *obj_name, const char *sec_name, char out[16])
+{
+	size_t sfx = strlen(sec_name), pfx;
+
+	if (sfx < 7)
+		sfx = 7;
+	if (sfx > 15)
+		sfx = 15;
+	if (strchr(sec_name + 1, '.'))
+		pfx = 0;
+	else
+		pfx = strlen(obj_name) < 16 - sfx - 1 ? strlen(obj_name) : 16 - sfx - 1;
+	snprintf(out, 16, "%.*s%.*s", (int)pfx, obj_name, (int)sfx, sec_name);
+	for (char *p = out; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '_' && *p != '.')
+			*p = '_';
+}
+
+static int has_prefix(const char *s, const char *pfx)
+{
+	size_t n = strlen(pfx);
+
+	return !strncmp(s, pfx, n) && (s[n] == '\0' || s[n] == '.');
+}
+
+static int data_kind_of(const char *name, enum data_kind *kind)
+{
+	if (has_prefix(name, ".data"))
+		*kind = DATA_DATA;
+	else if (has_prefix(name, ".rodata"))
+		*kind = DATA_RODATA;
+	else if (has_prefix(name, ".bss"))
+		*kind = DATA_BSS;
+	else
+		return 0;
+	return 1;
+}
+
+static int var_cmp(const void *a, const void *b)
+{
+	const struct obj_var *x = a, *y = b;
+
+	return x->offset < y->offset ? -1 : x->offset > y->offset;
+}
+
+/* The variables of data map @m from its DATASEC, placed by their symbols. */
+static int collect_vars(struct object *obj, struct obj_map *m, struct errbuf *eb)
+{
+	const struct btf *btf = obj->btf;
+	const struct btf_var_secinfo *vi;
+	const struct btf_type *sec;
+	int id;
+
+	if (!btf || (id = btf_find_by_name_kind(btf, m->name, BTF_KIND_DATASEC)) < 0)
+		return 0;	/* e.g. .rodata.str1.1: string literals, no variables */
+	m->datasec_id = (uint32_t)id;
+	sec = btf_type_by_id(btf, (uint32_t)id);
+	vi = btf_var_secinfos(sec);
+	m->vars = calloc(btf_vlen(sec) ? btf_vlen(sec) : 1, sizeof(*m->vars));
+	if (!m->vars)
+		return err_set(eb, -ENOMEM, "out of memory");
+	for (unsigned i = 0; i < btf_vlen(sec); i++) {
+		const struct btf_type *var = btf_type_by_id(btf, vi[i].type);
+		struct obj_var *v = &m->vars[m->nvars];
+		size_t sym;
+
+		if (!var || btf_kind(var) != BTF_KIND_VAR)
+			continue;	/* a FUNC in a DATASEC is an extern kfunc */
+		v->name = btf_str(btf, var->name_off);
+		v->type_id = var->type;
+		v->linkage = btf_var(var)->linkage;
+		v->offset = vi[i].offset;
+		v->size = vi[i].size;
+		sym = obj_find_symbol(obj, m->shndx, v->name);
+		if (sym) {
+			v->offset = (uint32_t)obj->elf.syms[sym].st_value;
+			if (obj->elf.syms[sym].st_size)
+				v->size = (uint32_t)obj->elf.syms[sym].st_size;
+		}
+		if ((uint64_t)v->offset + v->size > m->data_size)
+			return err_set(eb, -EINVAL,
+				       "variable '%s' at offset %u size %u lies outside the "
+				       "section (%u bytes)", v->name, v->offset, v->size,
+				       m->data_size);
+		m->nvars++;
+	}
+	qsort(m->vars, m->nvars, sizeof(*m->vars), var_cmp);
+	return 0;
+}
+
+static int collect_data(struct object *obj, struct errbuf *eb)
+{
+	const struct elf_file *ef = &obj->elf;
+	int err;
+
+	for (size_t i = 1; i < ef->shnum; i++) {
+		const Elf64_Shdr *sh = &ef->shdrs[i];
+		const char *name = elf_section_name(ef, i);
+		enum data_kind kind;
+		struct obj_map *m;
+		const void *bytes;
+		size_t len;
+
+		if ((sh->sh_type != SHT_PROGBITS && sh->sh_type != SHT_NOBITS) ||
+		    (sh->sh_flags & SHF_EXECINSTR) || !data_kind_of(name, &kind) ||
+		    sh->sh_size == 0)
+			continue;
+		if (sh->sh_size > UINT32_MAX)
+			return err_set(eb, -E2BIG, "section %zu '%s': 0x%" PRIx64
+				       " bytes is too large for a map value", i, name,
+				       (uint64_t)sh->sh_size);
+		err = elf_section_bytes(ef, i, &bytes, &len, eb);
+		if (err)
+			return err;
+		m = obj_add_map(obj, eb);
+		if (!m)
+			return -ENOMEM;
+		m->name = name;
+		m->origin = MAP_DATA;
+		m->data_kind = sh->sh_type == SHT_NOBITS ? DATA_BSS : kind;
+		m->type = BPF_MAP_TYPE_ARRAY;
+		m->key_size = 4;
+		m->value_size = (uint32_t)sh->sh_size;
+		m->data_size = (uint32_t)sh->sh_size;
+		m->max_entries = 1;
+		m->data = bytes;
+		m->shndx = i;
+		obj_internal_map_name(obj->name, name, m->kernel_name);
+		err = collect_vars(obj, m, eb);
+		if (err)
+			return err_prefix(eb, err, "section %zu '%s'", i, name);
+	}
+	return 0;
+}
+
+/* ---- externs ------------------------------------------------------------- */
+
+/* libbpf's placement of .kconfig values (cmp_externs): by alignment
+ * descending, then size ascending, then name, each aligned in turn. The
+ * offsets become ld_imm64 immediates, so they must match libbpf's. */
+static int kconfig_cmp(const void *a, const void *b)
+{
+	const struct obj_extern *x = a, *y = b;
+
+	if (x->kind != y->kind)
+		return x->kind < y->kind ? -1 : 1;
+	if (x->kind == EXTERN_KCONFIG) {
+		uint32_t ax = x->offset, ay = y->offset; /* alignment, for now */
+
+		if (ax != ay)
+			return ax > ay ? -1 : 1;
+		if (x->size != y->size)
+			return x->size < y->size ? -1 : 1;
+	}
+	return strcmp(x->name, y->name);
+}
+
+static uint32_t type_align(const struct btf *btf, uint32_t id, uint32_t size)
+{
+	const struct btf_type *t = btf_type_by_id(btf, btf_skip_mods_typedefs(btf, id));
+
+	if (t && btf_kind(t) == BTF_KIND_ARRAY)
+		return type_align(btf, btf_array(t)->type, 1);
+	if (t && (btf_kind(t) == BTF_KIND_INT || btf_kind(t) == BTF_KIND_ENUM ||
+		  btf_kind(t) == BTF_KIND_ENUM64 || btf_kind(t) == BTF_KIND_PTR)) {
+		uint64_t sz = 0;
+
+		btf_type_size(btf, id, &sz, NULL);
+		return sz >= 8 ? 8 : sz ? (uint32_t)sz : 1;
+	}
+	return size >= 8 ? 8 : size ? size : 1;
+}
+
+static int fill_extern_btf(struct object *obj, struct obj_extern *x,
+			   struct errbuf *eb)
+{
+	const struct btf *btf = obj->btf;
+	static const char *const secs[] = { ".kconfig", ".ksyms" };
+
+	for (size_t s = 0; btf && s < 2; s++) {
+		int id = btf_find_by_name_kind(btf, secs[s], BTF_KIND_DATASEC);
+		const struct btf_var_secinfo *vi;
+		const struct btf_type *sec;
+
+		if (id < 0)
+			continue;
+		sec = btf_type_by_id(btf, (uint32_t)id);
+		vi = btf_var_secinfos(sec);
+		for (unsigned i = 0; i < btf_vlen(sec); i++) {
+			const struct btf_type *t = btf_type_by_id(btf, vi[i].type);
+
+			if (!t || strcmp(btf_str(btf, t->name_off), x->name))
+				continue;
+			x->kind = s == 0 ? EXTERN_KCONFIG : EXTERN_KSYM;
+			x->btf_id = vi[i].type;
+			x->is_func = btf_kind(t) == BTF_KIND_FUNC;
+			if (btf_kind(t) == BTF_KIND_VAR) {
+				uint64_t sz = 0;
+
+				x->type_id = btf_skip_mods_typedefs(btf, t->type);
+				if (x->type_id && btf_type_size(btf, t->type, &sz, NULL) == 0)
+					x->size = (uint32_t)sz;
+			}
+			return 0;
+		}
+	}
+	/* An extern function without a DATASEC entry is a kfunc declared
+	 * with __ksym in a header (FUNC with extern linkage). */
+	if (btf) {
+		int id = btf_find_by_name_kind(btf, x->name, BTF_KIND_FUNC);
+
+		if (id > 0) {
+			x->kind = EXTERN_KSYM;
+			x->is_func = 1;
+			x->btf_id = (uint32_t)id;
+			return 0;
+		}
+	}
+	return err_set(eb, -EINVAL,
+		       "extern '%s' is in neither .kconfig nor .ksyms: declare it "
+		       "with __kconfig or __ksym", x->name);
+}
+
+static int collect_externs(struct object *obj, struct errbuf *eb)
+{
+	const struct elf_file *ef = &obj->elf;
+	uint32_t off = 0;
+	int err;
+
+	for (size_t i = 1; i < ef->nsyms; i++) {
+		const Elf64_Sym *s = &ef->syms[i];
+		unsigned bind = ELF64_ST_BIND(s->st_info);
+		struct obj_extern *x;
+
+		if (s->st_shndx != SHN_UNDEF || (bind != STB_GLOBAL && bind != STB_WEAK) ||
+		    !*elf_sym_name(ef, i))
+			continue;
+		if (grow((void **)&obj->externs, &obj->nexterns, sizeof(*x), eb))
+			return -ENOMEM;
+		x = &obj->externs[obj->nexterns - 1];
+		x->name = elf_sym_name(ef, i);
+		x->sym = i;
+		x->is_weak = bind == STB_WEAK;
+		err = fill_extern_btf(obj, x, eb);
+		if (err)
+			return err;
+		if (x->kind == EXTERN_KCONFIG) {
+			if (!x->size)
+				return err_set(eb, -EINVAL,
+					       "extern '%s' __kconfig has no sized type", x->name);
+			x->offset = type_align(obj->btf, x->type_id, x->size);
+		}
+	}
+	qsort(obj->externs, obj->nexterns, sizeof(*obj->externs), kconfig_cmp);
+	for (size_t i = 0; i < obj->nexterns; i++) {
+		struct obj_extern *x = &obj->externs[i];
+		uint32_t align;
+
+		if (x->kind != EXTERN_KCONFIG)
+			continue;
+		align = x->offset;
+		off = (off + align - 1) / align * align;
+		x->offset = off;
+		off += x->size;
+	}
+	if (off) {
+		/* .kconfig has no ELF section: the map is rawload's own, sized
+		 * to hold every extern, read-only like .rodata. */
+		struct obj_map *m = obj_add_map(obj, eb);
+
+		if (!m)
+			return -ENOMEM;
+		m->name = ".kconfig";
+		m->origin = MAP_DATA;
+		m->data_kind = DATA_KCONFIG;
+		m->type = BPF_MAP_TYPE_ARRAY;
+		m->key_size = 4;
+		m->value_size = off;
+		m->data_size = off;
+		m->max_entries = 1;
+		obj_internal_map_name(obj->name, ".kconfig", m->kernel_name);
+		if (obj->btf) {
+			int id = btf_find_by_name_kind(obj->btf, ".kconfig", BTF_KIND_DATASEC);
+
+			m->datasec_id = id > 0 ? (uint32_t)id : 0;
+		}
+		obj->kconfig_map = obj->nmaps - 1;
+		obj->has_kconfig_map = 1;
+	}
+	return 0;
+}
+
+/* ---- maps ---------------------------------------------------------------- */
+
+static int collect_maps(struct object *obj, struct errbuf *eb)
+{
+	int err;
+
+	obj->maps_shndx = elf_find_section(&obj->elf, ".maps");
+	obj->legacy_maps_shndx = elf_find_section(&obj->elf, "maps");
+	if (obj->legacy_maps_shndx) {
+		err = maps_collect_legacy(obj, eb);
+		if (err)
+			return err_prefix(eb, err, "section 'maps'");
+	}
+	if (obj->maps_shndx) {
+		err = maps_collect_btf(obj, eb);
+		if (err)
+			return err_prefix(eb, err, "section %zu '.maps'", obj->maps_shndx);
+	}
+	return 0;
+}
+
+/* ---- relocations --------------------------------------------------------- */
+
+/* A relocation in .rel.maps sets one .values slot of a prog array or a
+ * map of maps: [slot] = &prog_or_map. */
+static int add_map_init(struct object *obj, const Elf64_Rel *r, struct errbuf *eb)
+{
+	uint64_t off = r->r_offset;
+	size_t sym = ELF64_R_SYM(r->r_info);
+
+	for (size_t i = 0; i < obj->nmaps; i++) {
+		struct obj_map *m = &obj->maps[i];
+		uint64_t start = m->sec_off + m->values_off;
+
+		if (m->origin != MAP_BTF || !m->has_values || off < start ||
+		    (off - start) / 8 >= m->max_entries + (uint64_t)!m->max_entries * UINT32_MAX)
+			continue;
+		if ((off - start) % 8)
+			return err_set(eb, -EINVAL,
+				       "map '%s': .values relocation at offset 0x%" PRIx64
+				       " is not on an 8-byte slot", m->name, off);
+		if (grow((void **)&m->inits, &m->ninits, sizeof(*m->inits), eb))
+			return -ENOMEM;
+		m->inits[m->ninits - 1].slot = (uint32_t)((off - start) / 8);
+		m->inits[m->ninits - 1].target = elf_sym_name(&obj->elf, sym);
+		return 0;
+	}
+	return err_set(eb, -EINVAL,
+		       "relocation at offset 0x%" PRIx64 " ('%s') is not inside the "
+		       ".values of any map", off, elf_sym_name(&obj->elf, sym));
+}
+
+static int collect_relocs(struct object *obj, struct errbuf *eb)
+{
+	const struct elf_file *ef = &obj->elf;
+	int err;
+
+	for (size_t i = 1; i < ef->shnum; i++) {
+		struct elf_rel_section rs;
+		struct obj_relsec *r;
+
+		if (ef->shdrs[i].sh_type != SHT_REL)
+			continue;
+		err = elf_rel_section(ef, i, &rs, eb);
+		if (err)
+			return err;
+		if (rs.target == obj->maps_shndx && obj->maps_shndx) {
+			for (size_t k = 0; k < rs.count; k++) {
+				err = add_map_init(obj, &rs.rels[k], eb);
+				if (err)
+					return err_prefix(eb, err, "section %zu '%s'", i,
+							  elf_section_name(ef, i));
+			}
+			continue;
+		}
+		if (!is_code(&ef->shdrs[rs.target]))
+			continue;	/* .rel.BTF, .rel.BTF.ext: for linkers */
+		if (grow((void **)&obj->relsecs, &obj->nrelsecs, sizeof(*r), eb))
+			return -ENOMEM;
+		r = &obj->relsecs[obj->nrelsecs - 1];
+		r->rel = rs;
+		r->target_name = elf_section_name(ef, rs.target);
+		for (size_t k = 0; k < rs.count; k++) {
+			uint64_t off = rs.rels[k].r_offset;
+
+			for (size_t p = 0; p < obj->nprogs; p++) {
+				struct obj_prog *pr = &obj->progs[p];
+
+				if (pr->shndx == rs.target && off >= pr->sec_off &&
+				    off < pr->sec_off + pr->insn_cnt * 8)
+					pr->nrelocs++;
+			}
+		}
+	}
+	return 0;
+}
+
+/* CO-RE records per program, from .BTF.ext (insn_off counts bytes). */
+static int count_core(struct object *obj, struct errbuf *eb)
+{
+	(void)eb;
+	if (!obj->ext)
+		return 0;
+	for (size_t p = 0; p < obj->nprogs; p++) {
+		struct obj_prog *pr = &obj->progs[p];
+		const struct btf_ext_sec *s = btf_ext_find(&obj->ext->core_relo, pr->sec_name);
+		const struct bpf_core_relo *rec = s ? s->recs : NULL;
+
+		for (uint32_t i = 0; s && i < s->count; i++)
+			if (rec[i].insn_off >= pr->sec_off &&
+			    rec[i].insn_off < pr->sec_off + pr->insn_cnt * 8)
+				pr->ncore++;
+	}
+	return 0;
+}
+
+/* ---- driver -------------------------------------------------------------- */
+
+static const struct {
+	const char *name;
+	int (*fn)(struct object *, struct errbuf *);
+} steps[] = {
+	{ "license and version", collect_license },
+	{ "BTF and BTF.ext", collect_btf },
+	{ "programs", collect_progs },
+	{ "maps", collect_maps },
+	{ "global data", collect_data },
+	{ "externs", collect_externs },
+	{ "relocations", collect_relocs },
+	{ "CO-RE records", count_core },
+};
+
+static void set_name(struct object *obj, const char *name)
+{
+	const char *base = strrchr(name, '/');
+
+	base = base ? base + 1 : name;
+	snprintf(obj->name, sizeof(obj->name), "%.*s", (int)strcspn(base, "."), base);
+}
+
+static int build(struct object *obj, struct errbuf *eb)
+{
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		int err = steps[i].fn(obj, eb);
+
+		if (err)
+			return err;
+	}
+	if (!obj->nprogs)
+		return err_set(eb, -ENOENT, "no programs: no function in an executable section");
+	return 0;
+}
+
+int obj_open_mem(const void *data, size_t size, const char *name,
+		 struct object *obj, struct errbuf *eb)
+{
+	int err;
+
+	memset(obj, 0, sizeof(*obj));
+	obj->path = name;
+	set_name(obj, name);
+	err = elf_open_mem(data, size, &obj->elf, eb);
+	if (!err)
+		err = build(obj, eb);
+	if (err)
+		obj_close(obj);
+	return err;
+}
+
+int obj_open(const char *path, struct object *obj, struct errbuf *eb)
+{
+	int err;
+
+	memset(obj, 0, sizeof(*obj));
+	obj->path = path;
+	set_name(obj, path);
+	err = elf_open_file(path, &obj->elf, eb);
+	if (!err)
+		err = build(obj, eb);
+	if (err)
+		obj_close(obj);
+	return err;
+}
+
+void obj_close(struct object *obj)
+{
+	for (size_t i = 0; i < obj->nprogs; i++)
+		free(obj->progs[i].insns);
+	for (size_t i = 0; i < obj->nmaps; i++) {
+		free(obj->maps[i].vars);
+		free(obj->maps[i].inits);
+		free(obj->maps[i].name_owned);
+	}
+	free(obj->progs);
+	free(obj->maps);
+	free(obj->externs);
+	free(obj->relsecs);
+	btf_ext_free(obj->ext);
+	btf_free(obj->btf);
+	elf_close(&obj->elf);
+	memset(obj, 0, sizeof(*obj));
+}
+
+int obj_find_prog(const struct object *obj, const char *name)
+{
+	for (size_t i = 0; i < obj->nprogs; i++)
+		if (!strcmp(obj->progs[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+int obj_find_map(const struct object *obj, const char *name)
+{
+	for (size_t i = 0; i < obj->nmaps; i++)
+		if (!strcmp(obj->maps[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+int obj_find_data_map(const struct object *obj, size_t shndx)
+{
+	for (size_t i = 0; i < obj->nmaps; i++)
+		if (obj->maps[i].origin == MAP_DATA && obj->maps[i].shndx == shndx &&
+		    obj->maps[i].data_kind != DATA_KCONFIG)
+			return (int)i;
+	return -1;
+}
+
+const char *obj_map_origin_name(enum map_origin o)
+{
+	static const char *const n[] = { ".maps", "maps (legacy)", "global data",
+					 "inner map" };
+	return (unsigned)o < 4 ? n[o] : "?";
+}
+
+const char *obj_data_kind_name(enum data_kind k)
+{
+	static const char *const n[] = { "data", "rodata", "bss", "kconfig" };
+	return (unsigned)k < 4 ? n[k] : "?";
+}
+
+const char *obj_map_type_name(uint32_t type)
+{
+	static const char *const n[] = {
+		"UNSPEC", "HASH", "ARRAY", "PROG_ARRAY", "PERF_EVENT_ARRAY",
+		"PERCPU_HASH", "PERCPU_ARRAY", "STACK_TRACE", "CGROUP_ARRAY",
+		"LRU_HASH", "LRU_PERCPU_HASH", "LPM_TRIE", "ARRAY_OF_MAPS",
+		"HASH_OF_MAPS", "DEVMAP", "SOCKMAP", "CPUMAP", "XSKMAP", "SOCKHASH",
+		"CGROUP_STORAGE", "REUSEPORT_SOCKARRAY", "PERCPU_CGROUP_STORAGE",
+		"QUEUE", "STACK", "SK_STORAGE", "DEVMAP_HASH", "STRUCT_OPS",
+		"RINGBUF", "INODE_STORAGE", "TASK_STORAGE", "BLOOM_FILTER",
+		"USER_RINGBUF", "CGRP_STORAGE", "ARENA",
+	};
+	static _Thread_local char buf[24];
+
+	if (type < sizeof(n) / sizeof(n[0]))
+		return n[type];
+	snprintf(buf, sizeof(buf), "map type %u", type);
+	return buf;
+}

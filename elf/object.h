@@ -1,0 +1,183 @@
+/*
+ * elf/object.h - the object model: what a BPF object holds.
+ *
+ * This is the contract between rawload's stages, and the first file to
+ * read. The pipeline, data flowing one way:
+ *
+ *   prog.bpf.o
+ *      |  elf/     read: ELF sections, symbols, relocations; .BTF, .BTF.ext
+ *      v
+ *   struct object   programs, maps (.maps, legacy "maps", global data),
+ *      |            externs, license, BTF, BTF.ext        <- this file
+ *      |  relo/    transform, no syscalls: link subprograms, point ld_imm64
+ *      v           at maps and data, resolve externs, apply CO-RE
+ *   final instructions per program
+ *      |  bpf/     the kernel boundary: BTF_LOAD, MAP_CREATE, PROG_LOAD,
+ *      v           attach
+ *   fds and links   loader/ drives the steps, prints, cleans up
+ *
+ * Everything here is filled by obj_open() from the file alone: the same
+ * object gives the same struct object on any machine. Nothing depends on
+ * the running kernel. Cross-references are indexes into the arrays below
+ * (-1 for none), and the object owns everything it points to.
+ */
+#ifndef RAWLOAD_OBJECT_H
+#define RAWLOAD_OBJECT_H
+
+#include <linux/bpf.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "btf.h"
+#include "btf_ext.h"
+#include "elf.h"
+#include "err.h"
+#include "secdef.h"
+
+/* A function in an executable section. Functions in .text are
+ * subprograms: linked into the programs that call them, never loaded on
+ * their own. Every other function is a program. */
+struct obj_prog {
+	const char *name;	     /* the function's symbol name */
+	const char *sec_name;	     /* its section, e.g. "kprobe/do_execve" */
+	size_t shndx;		     /* that section's index */
+	uint64_t sec_off;	     /* byte offset of its first instruction */
+	size_t insn_cnt;	     /* instructions (8 bytes each) */
+	struct bpf_insn *insns;	     /* a copy of them, as clang left them */
+	int is_subprog;		     /* 1 for functions in .text */
+	int is_global;		     /* STB_GLOBAL (a global subprogram is
+					verified on its own by the kernel) */
+	const struct secdef *def;    /* NULL for subprograms */
+	const char *attach_target;   /* what follows "kprobe/" etc., or NULL */
+	uint32_t btf_func_id;	     /* its FUNC type in .BTF, 0 if none */
+	size_t nrelocs;		     /* ELF relocations inside its bytes */
+	size_t ncore;		     /* CO-RE relocations inside its bytes */
+};
+
+/* A variable of a global data section, from the section's DATASEC. */
+struct obj_var {
+	const char *name;	/* the C variable's name */
+	uint32_t offset;	/* byte offset in the section (ELF symbol) */
+	uint32_t size;		/* bytes */
+	uint32_t type_id;	/* its type in .BTF */
+	uint32_t linkage;	/* BTF_VAR_STATIC / GLOBAL_ALLOCATED / ... */
+};
+
+/* Where a map's definition came from. */
+enum map_origin {
+	MAP_BTF,    /* a variable in SEC(".maps"), described by BTF */
+	MAP_LEGACY, /* a struct bpf_map_def in SEC("maps") (pre-BTF objects) */
+	MAP_DATA,   /* a global data section (.data, .rodata, .bss, .kconfig):
+		       one-entry ARRAY holding the section's bytes */
+	MAP_INNER,  /* the template of a map-in-map's inner map */
+};
+
+enum data_kind { DATA_DATA, DATA_RODATA, DATA_BSS, DATA_KCONFIG };
+
+/* A .values initializer: slot @slot holds program or map @target. */
+struct obj_map_init {
+	uint32_t slot;
+	const char *target;	/* program name (prog array) or map name */
+};
+
+struct obj_map {
+	const char *name;	/* symbol name; section name for MAP_DATA;
+				   "<outer>.inner" for MAP_INNER */
+	char *name_owned;	/* @name when the object built it, else NULL */
+	char kernel_name[16];	/* what BPF_MAP_CREATE is told, libbpf's way */
+	enum map_origin origin;
+	uint32_t type;		/* enum bpf_map_type */
+	uint32_t key_size;	/* bytes */
+	uint32_t value_size;	/* bytes */
+	uint32_t max_entries;	/* 0 = must be set at load (--resize) */
+	uint32_t map_flags;	/* BPF_F_* as declared */
+	uint32_t numa_node;
+	uint32_t pinning;	/* 0 none, 1 LIBBPF_PIN_BY_NAME */
+	uint64_t map_extra;	/* bloom filter hashes, arena address */
+	uint32_t btf_key_type_id;   /* in .BTF; 0 if unknown */
+	uint32_t btf_value_type_id; /* in .BTF; 0 if unknown */
+	uint32_t btf_var_id;	/* the VAR of the definition, 0 if none */
+	size_t shndx;		/* section of the definition / the data */
+	uint64_t sec_off;	/* byte offset of the definition in it */
+	int inner;		/* index of the inner-map template, or -1 */
+	/* MAP_DATA only: */
+	enum data_kind data_kind;
+	const uint8_t *data;	/* initial bytes in the file; NULL for .bss */
+	uint32_t data_size;	/* the section's size */
+	uint32_t datasec_id;	/* its DATASEC in .BTF, 0 if none */
+	struct obj_var *vars;	/* its variables, by offset */
+	size_t nvars;
+	/* .values initializers (prog arrays, map-in-map) */
+	uint32_t values_off;	/* byte offset of "values" in the definition */
+	int has_values;		/* the definition has a "values" member */
+	struct obj_map_init *inits;
+	size_t ninits;
+};
+
+/* A symbol the object uses but does not define: filled at load time from
+ * the kernel (.kconfig values, .ksyms addresses or BTF ids). */
+enum extern_kind { EXTERN_KCONFIG, EXTERN_KSYM };
+struct obj_extern {
+	const char *name;
+	enum extern_kind kind;
+	int is_weak;		/* __weak: missing becomes 0, not an error */
+	int is_func;		/* a kfunc (a FUNC, called) vs a variable */
+	size_t sym;		/* its ELF symbol */
+	uint32_t btf_id;	/* its VAR or FUNC in .BTF, 0 if none */
+	uint32_t type_id;	/* the VAR's type (after modifiers), 0 = typeless */
+	uint32_t offset;	/* .kconfig: byte offset in the .kconfig map */
+	uint32_t size;		/* .kconfig: bytes */
+};
+
+/* The relocation sections that patch code, as the ELF reader checked them. */
+struct obj_relsec {
+	struct elf_rel_section rel;
+	const char *target_name; /* the code section it patches */
+};
+
+struct object {
+	const char *path;	/* as given */
+	char name[64];		/* file name up to the first '.', as libbpf
+				   names objects ("hello" for hello.bpf.o) */
+	struct elf_file elf;
+	struct btf *btf;	/* .BTF, or NULL if the object has none */
+	struct btf_ext *ext;	/* .BTF.ext, or NULL */
+	char license[128];	/* SEC("license"), "" if absent */
+	uint32_t kern_version;	/* SEC("version"), 0 if absent */
+	int has_kern_version;
+
+	struct obj_prog *progs;	/* programs first by section order, then
+				   subprograms; in symbol order within */
+	size_t nprogs;
+	struct obj_map *maps;	/* .maps/maps definitions, then data maps */
+	size_t nmaps;
+	struct obj_extern *externs;
+	size_t nexterns;
+	struct obj_relsec *relsecs; /* .rel<code section> */
+	size_t nrelsecs;
+	size_t text_shndx;	/* .text, 0 if none */
+	size_t maps_shndx;	/* .maps, 0 if none */
+	size_t legacy_maps_shndx; /* maps, 0 if none */
+	size_t kconfig_map;	/* index of the .kconfig map; meaningful only
+				   when has_kconfig_map */
+	int has_kconfig_map;
+};
+
+/* Read and model @path. On failure *obj is empty (obj_close is safe). */
+int obj_open(const char *path, struct object *obj, struct errbuf *eb);
+/* The same from memory (tests, fuzzing); @name is the file name to use. */
+int obj_open_mem(const void *data, size_t size, const char *name,
+		 struct object *obj, struct errbuf *eb);
+void obj_close(struct object *obj);
+
+/* Index of the program / map named @name, or -1. */
+int obj_find_prog(const struct object *obj, const char *name);
+int obj_find_map(const struct object *obj, const char *name);
+/* The MAP_DATA map that holds section @shndx, or -1. */
+int obj_find_data_map(const struct object *obj, size_t shndx);
+
+const char *obj_map_origin_name(enum map_origin o);
+const char *obj_map_type_name(uint32_t type);
+const char *obj_data_kind_name(enum data_kind k);
+
+#endif

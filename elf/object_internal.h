@@ -1,0 +1,26 @@
+/*
+ * elf/object_internal.h - shared between object.c and maps.c only.
+ */
+#ifndef RAWLOAD_OBJECT_INTERNAL_H
+#define RAWLOAD_OBJECT_INTERNAL_H
+
+#include "object.h"
+
+/* Append a zeroed map (inner = -1); NULL with @eb set when out of memory.
+ * The pointer is valid until the next obj_add_map. */
+struct obj_map *obj_add_map(struct object *obj, struct errbuf *eb);
+
+/* The libbpf kernel name of a global data map for section @sec_name. */
+void obj_internal_map_name(const char *obj_name, const char *sec_name,
+			   char out[16]);
+
+int maps_collect_btf(struct object *obj, struct errbuf *eb);
+int maps_collect_legacy(struct object *obj, struct errbuf *eb);
+int maps_parse_btf_def(const struct btf *btf, uint32_t struct_id,
+		       struct obj_map *m, uint32_t *inner_struct,
+		       struct errbuf *eb);
+
+/* The symbol named @name defined in section @shndx, or 0. */
+size_t obj_find_symbol(const struct object *obj, size_t shndx, const char *name);
+
+#endif

@@ -1,0 +1,213 @@
+/*
+ * loader/cli.c - option parsing. Only syntax is checked here; whether a
+ * program or map of that name exists is decided once the object is read.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const cli_attach_types[] = {
+	"kprobe", "kretprobe", "ksyscall", "kretsyscall", "uprobe", "uretprobe",
+	"tracepoint", "raw_tp", "tp_btf", "fentry", "fexit", "fmod_ret", "lsm",
+	"xdp", "tc", "cgroup", "socket", "perf_event", NULL,
+};
+
+void cli_usage(FILE *out)
+{
+	fputs(
+"usage: rawload OBJ [options]          load OBJ, attach, print events until Ctrl-C\n"
+"       rawload inspect OBJ [--json]   show what OBJ holds, without loading\n"
+"       rawload core OBJ [--btf FILE]  resolve OBJ's CO-RE relocations, no load\n"
+"       rawload --help | --version\n"
+"\n"
+"options:\n"
+"  --attach TYPE:TARGET  attach (repeatable): kprobe:FN kretprobe:FN ksyscall:NAME\n"
+"                        uprobe:PATH:SYMBOL[+OFF] uretprobe:PATH:SYMBOL\n"
+"                        tracepoint:CATEGORY:NAME raw_tp:NAME tp_btf:NAME\n"
+"                        fentry:FN fexit:FN lsm:HOOK xdp:IFACE\n"
+"                        tc:IFACE:ingress|egress cgroup:PATH socket:IFACE\n"
+"                        perf_event:cpu-clock:FREQ\n"
+"  --prog NAME           load and attach only the named programs (repeatable);\n"
+"                        an --attach right after a --prog applies to it\n"
+"  --no-attach           load only\n"
+"  --set VAR=VALUE       set a global variable (e.g. const volatile) before load\n"
+"  --resize MAP=N        set a map's max_entries before it is created\n"
+"  --pin DIR             pin maps at DIR/maps/NAME, programs at DIR/progs/NAME\n"
+"  --duration SECONDS    detach and exit after this long\n"
+"  --dump-maps           print every map's contents at exit\n"
+"  --json                machine-readable output\n"
+"  --explain             print every syscall rawload makes, decoded, with its purpose\n"
+"  --btf FILE            target BTF for CO-RE instead of the running kernel's\n"
+"  -v                    the verifier log and loader details\n"
+"\n"
+"exit status: 0 done; 1 the kernel refused (verifier, attach); 2 bad usage or object\n",
+		out);
+}
+
+static int parse_kv(const char *opt, const char *arg, struct cli_kv *kv,
+		    struct errbuf *eb)
+{
+	const char *eq = strchr(arg, '=');
+
+	if (!eq || eq == arg)
+		return err_set(eb, -EINVAL, "%s '%s': expected NAME=VALUE", opt, arg);
+	kv->key = strndup(arg, (size_t)(eq - arg));
+	kv->value = eq + 1;
+	return kv->key ? 0 : -ENOMEM;
+}
+
+static int parse_attach(const char *arg, int prog, struct cli_attach *a,
+			struct errbuf *eb)
+{
+	const char *colon = strchr(arg, ':');
+	size_t n = colon ? (size_t)(colon - arg) : strlen(arg);
+	int known = 0;
+
+	for (size_t i = 0; cli_attach_types[i]; i++)
+		if (strlen(cli_attach_types[i]) == n && !strncmp(arg, cli_attach_types[i], n))
+			known = 1;
+	if (!known)
+		return err_set(eb, -EINVAL,
+			       "--attach '%s': unknown type '%.*s' (kprobe, kretprobe, ksyscall, "
+			       "uprobe, uretprobe, tracepoint, raw_tp, tp_btf, fentry, fexit, "
+			       "fmod_ret, lsm, xdp, tc, cgroup, socket, perf_event)",
+			       arg, (int)n, arg);
+	if (!colon || !colon[1])
+		return err_set(eb, -EINVAL, "--attach '%s': expected TYPE:TARGET, e.g. "
+			       "kprobe:bprm_execve", arg);
+	a->spec = arg;
+	snprintf(a->type, sizeof(a->type), "%.*s", (int)n, arg);
+	a->target = colon + 1;
+	a->prog = prog;
+	return 0;
+}
+
+/* The value of option argv[*i] ("--pin DIR" or "--pin=DIR"). */
+static const char *optarg_of(int argc, char **argv, int *i, const char *name,
+			     struct errbuf *eb)
+{
+	size_t n = strlen(name);
+
+	if (argv[*i][n] == '=')
+		return argv[*i] + n + 1;
+	if (*i + 1 >= argc) {
+		err_set(eb, -EINVAL, "%s needs a value", name);
+		return NULL;
+	}
+	return argv[++*i];
+}
+
+static int is_opt(const char *arg, const char *name)
+{
+	size_t n = strlen(name);
+
+	return !strncmp(arg, name, n) && (arg[n] == '\0' || arg[n] == '=');
+}
+
+static int add_checked(size_t *n, const char *what, struct errbuf *eb)
+{
+	if (*n >= CLI_MAX)
+		return err_set(eb, -E2BIG, "more than %d %s options", CLI_MAX, what);
+	return 0;
+}
+
+static int parse_option(int argc, char **argv, int *i, struct cli *c,
+			struct errbuf *eb)
+{
+	const char *a = argv[*i], *v;
+	int after_prog = c->after_prog, err = 0;
+
+	c->after_prog = 0;
+
+	if (!strcmp(a, "--no-attach"))
+		c->no_attach = 1;
+	else if (!strcmp(a, "--dump-maps"))
+		c->dump_maps = 1;
+	else if (!strcmp(a, "--json"))
+		c->json = 1;
+	else if (!strcmp(a, "--explain"))
+		c->explain = 1;
+	else if (!strcmp(a, "-v") || !strcmp(a, "--verbose"))
+		c->verbose = 1;
+	else if (!strcmp(a, "-h") || !strcmp(a, "--help"))
+		c->cmd = CMD_HELP;
+	else if (!strcmp(a, "--version"))
+		c->cmd = CMD_VERSION;
+	else if (is_opt(a, "--prog")) {
+		if (!(v = optarg_of(argc, argv, i, "--prog", eb)))
+			return -EINVAL;
+		if ((err = add_checked(&c->nprogs, "--prog", eb)))
+			return err;
+		c->progs[c->nprogs++] = v;
+		c->after_prog = 1;
+	} else if (is_opt(a, "--attach")) {
+		if (!(v = optarg_of(argc, argv, i, "--attach", eb)))
+			return -EINVAL;
+		if ((err = add_checked(&c->nattaches, "--attach", eb)))
+			return err;
+		/* An --attach right after a --prog belongs to that program. */
+		err = parse_attach(v, after_prog ? (int)c->nprogs - 1 : -1,
+				   &c->attaches[c->nattaches], eb);
+		c->nattaches += !err;
+	} else if (is_opt(a, "--set")) {
+		if (!(v = optarg_of(argc, argv, i, "--set", eb)))
+			return -EINVAL;
+		if (!(err = add_checked(&c->nsets, "--set", eb)) &&
+		    !(err = parse_kv("--set", v, &c->sets[c->nsets], eb)))
+			c->nsets++;
+	} else if (is_opt(a, "--resize")) {
+		if (!(v = optarg_of(argc, argv, i, "--resize", eb)))
+			return -EINVAL;
+		if (!(err = add_checked(&c->nresizes, "--resize", eb)) &&
+		    !(err = parse_kv("--resize", v, &c->resizes[c->nresizes], eb)))
+			c->nresizes++;
+	} else if (is_opt(a, "--pin")) {
+		if (!(c->pin = optarg_of(argc, argv, i, "--pin", eb)))
+			return -EINVAL;
+	} else if (is_opt(a, "--btf")) {
+		if (!(c->btf = optarg_of(argc, argv, i, "--btf", eb)))
+			return -EINVAL;
+	} else if (is_opt(a, "--duration")) {
+		char *end;
+
+		if (!(v = optarg_of(argc, argv, i, "--duration", eb)))
+			return -EINVAL;
+		c->duration = strtod(v, &end);
+		if (*end || end == v || c->duration <= 0)
+			return err_set(eb, -EINVAL, "--duration '%s': expected a positive "
+				       "number of seconds", v);
+	} else
+		return err_set(eb, -EINVAL, "unknown option '%s' (see rawload --help)", a);
+	return err;
+}
+
+int cli_parse(int argc, char **argv, struct cli *c, struct errbuf *eb)
+{
+	int first = 1, err;
+
+	memset(c, 0, sizeof(*c));
+	c->cmd = CMD_LOAD;
+	if (argc > 1 && !strcmp(argv[1], "inspect"))
+		c->cmd = CMD_INSPECT, first = 2;
+	else if (argc > 1 && !strcmp(argv[1], "core"))
+		c->cmd = CMD_CORE, first = 2;
+	for (int i = first; i < argc; i++) {
+		if (argv[i][0] != '-' || !argv[i][1]) {
+			if (c->obj)
+				return err_set(eb, -EINVAL, "more than one object file ('%s', '%s')",
+					       c->obj, argv[i]);
+			c->obj = argv[i];
+			continue;
+		}
+		err = parse_option(argc, argv, &i, c, eb);
+		if (err)
+			return err;
+		if (c->cmd == CMD_HELP || c->cmd == CMD_VERSION)
+			return 0;
+	}
+	if (!c->obj)
+		return err_set(eb, -EINVAL, "no object file given (see rawload --help)");
+	return 0;
+}

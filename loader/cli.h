@@ -1,0 +1,60 @@
+/*
+ * loader/cli.h - the command line (design.md's contract).
+ *
+ *   rawload OBJ [options]            load, attach, print events
+ *   rawload inspect OBJ [--json]     what the object holds; no kernel call
+ *   rawload core OBJ [--btf FILE]    CO-RE relocations resolved, no load
+ */
+#ifndef RAWLOAD_CLI_H
+#define RAWLOAD_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "elf/err.h"
+
+#define CLI_MAX 64
+
+enum cli_cmd { CMD_LOAD, CMD_INSPECT, CMD_CORE, CMD_HELP, CMD_VERSION };
+
+/* --attach TYPE:TARGET, split at the first ':' ("kprobe", "do_execve").
+ * @prog is the --prog it follows (index into progs[]), or -1 when it
+ * applies to every program whose type fits. */
+struct cli_attach {
+	const char *spec;	/* as given */
+	char type[24];		/* "kprobe", "tracepoint", "xdp", ... */
+	const char *target;	/* the rest after ':' (may hold more ':') */
+	int prog;
+};
+
+struct cli_kv {
+	const char *key;	/* variable or map name */
+	const char *value;	/* as given */
+};
+
+struct cli {
+	enum cli_cmd cmd;
+	const char *obj;			/* the object file */
+	const char *progs[CLI_MAX];		/* --prog NAME */
+	size_t nprogs;
+	struct cli_attach attaches[CLI_MAX];	/* --attach */
+	size_t nattaches;
+	struct cli_kv sets[CLI_MAX];		/* --set VAR=VALUE */
+	size_t nsets;
+	struct cli_kv resizes[CLI_MAX];		/* --resize MAP=N */
+	size_t nresizes;
+	const char *pin;			/* --pin DIR */
+	const char *btf;			/* --btf FILE */
+	double duration;			/* --duration S; 0 = until Ctrl-C */
+	int no_attach, dump_maps, json, explain, verbose;
+	int after_prog;		/* parser state: the last option was --prog */
+};
+
+/* The attach types --attach accepts, for help and checking. */
+extern const char *const cli_attach_types[];
+
+int cli_parse(int argc, char **argv, struct cli *c, struct errbuf *eb);
+void cli_usage(FILE *out);
+
+#endif

@@ -1,0 +1,69 @@
+/*
+ * loader/main.c - rawload's entry: argv to steps, and the exit status.
+ *
+ * This is the only place that chooses the exit status (design.md):
+ *   0  done
+ *   1  the kernel refused (verifier, map creation, attach)
+ *   2  bad usage or a bad object file
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "elf/object.h"
+#include "inspect.h"
+#include "load.h"
+
+enum { EXIT_DONE = 0, EXIT_KERNEL = 1, EXIT_BAD_INPUT = 2 };
+
+static int cmd_inspect(const struct cli *c)
+{
+	struct errbuf eb = { "" };
+	struct object obj;
+	int err;
+
+	err = obj_open(c->obj, &obj, &eb);
+	if (err) {
+		fprintf(stderr, "rawload: %s: %s\n", c->obj, eb.msg);
+		return EXIT_BAD_INPUT;
+	}
+	if (c->json)
+		inspect_json(&obj, stdout);
+	else
+		inspect_text(&obj, stdout);
+	obj_close(&obj);
+	return EXIT_DONE;
+}
+
+int main(int argc, char **argv)
+{
+	struct errbuf eb = { "" };
+	struct cli c;
+
+	if (cli_parse(argc, argv, &c, &eb)) {
+		fprintf(stderr, "rawload: %s\n", eb.msg);
+		return EXIT_BAD_INPUT;
+	}
+	switch (c.cmd) {
+	case CMD_HELP:
+		cli_usage(stdout);
+		return EXIT_DONE;
+	case CMD_VERSION:
+		printf("rawload %s\n", RAWLOAD_VERSION);
+		return EXIT_DONE;
+	case CMD_INSPECT:
+		return cmd_inspect(&c);
+	case CMD_CORE:
+	case CMD_LOAD:
+		break;
+	}
+	switch (load_run(&c)) {
+	case LOAD_OK:
+		return EXIT_DONE;
+	case LOAD_KERNEL_REFUSED:
+		return EXIT_KERNEL;
+	default:
+		return EXIT_BAD_INPUT;
+	}
+}

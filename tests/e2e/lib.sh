@@ -1,0 +1,34 @@
+# tests/e2e/lib.sh - sourced by the e2e scripts: tiny assertion helpers.
+# Each check prints "ok   NAME" or "FAIL NAME: why" and counts; finish
+# prints "e2e: N passed, N failed" (the stage summary tests/run.sh reads).
+pass=0
+fail=0
+RAWLOAD=${RAWLOAD:-./rawload}
+ASAN_RAWLOAD=${ASAN_RAWLOAD:-./build/asan/rawload}
+P=build/progs
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+ok() { pass=$((pass + 1)); echo "ok   $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL $1: $2"; }
+
+# expect NAME STATUS PATTERN CMD...: run CMD, require exit STATUS and
+# (if PATTERN is not empty) an extended-regex match in stdout+stderr.
+expect() {
+	local name=$1 want=$2 pat=$3 out rc
+	shift 3
+	out=$("$@" 2>&1)
+	rc=$?
+	if [ "$rc" -ne "$want" ]; then
+		bad "$name" "exit $rc, expected $want; output: $(head -c 600 <<<"$out")"
+	elif [ -n "$pat" ] && ! grep -qE -- "$pat" <<<"$out"; then
+		bad "$name" "output does not match /$pat/: $(head -c 600 <<<"$out")"
+	else
+		ok "$name"
+	fi
+}
+
+finish() {
+	echo "${STAGE:-e2e}: $pass passed, $fail failed"
+	[ "$fail" -eq 0 ]
+}

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The command line: help, version, usage errors and their exit status.
+cd "$(dirname "$0")/../.." && . tests/e2e/lib.sh
+
+expect "--help exits 0 and shows usage" 0 '^usage: rawload OBJ' $RAWLOAD --help
+expect "--version" 0 '^rawload [0-9]+\.[0-9]+\.[0-9]+$' $RAWLOAD --version
+expect "no arguments is bad usage (2)" 2 'no object file given' $RAWLOAD
+expect "unknown option is bad usage (2)" 2 "unknown option '--frobnicate'" $RAWLOAD x.o --frobnicate
+expect "--attach with unknown type" 2 "unknown type 'kprobez'" $RAWLOAD x.o --attach kprobez:foo
+expect "--attach without target" 2 'expected TYPE:TARGET' $RAWLOAD x.o --attach kprobe
+expect "--set without =" 2 "expected NAME=VALUE" $RAWLOAD x.o --set foo
+expect "--duration must be positive" 2 "expected a positive number" $RAWLOAD x.o --duration -1
+expect "missing file names the file (2)" 2 'rawload: /nonexistent.o: cannot open: ENOENT' \
+	$RAWLOAD inspect /nonexistent.o
+finish

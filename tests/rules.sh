@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# tests/rules.sh - the layering rules of style.md, checked on every run.
+#   elf/  includes only elf/ headers      relo/ only elf/ and relo/
+#   bpf/  includes only elf/err.h         only loader/ prints
+#   no libbpf or libelf header in rawload's own code
+set -u
+cd "$(dirname "$0")/.."
+pass=0 fail=0
+check() { # name, command producing offending lines
+	local name=$1 bad
+	bad=$(eval "$2")
+	if [ -z "$bad" ]; then
+		pass=$((pass + 1)); echo "ok   $name"
+	else
+		fail=$((fail + 1)); echo "FAIL $name:"; sed 's/^/       /' <<<"$bad"
+	fi
+}
+quote_includes() { grep -Hn '#include "' "$@" 2>/dev/null; }
+
+check "elf/ includes only elf/" \
+  "quote_includes elf/*.[ch] | grep -vE '#include \"(err|elf|btf|btf_ext|object|object_internal|secdef)\\.h\"'"
+check "relo/ includes only elf/ and relo/" \
+  "quote_includes relo/*.[ch] | grep -vE '#include \"(elf/[a-z_]+|[a-z_]+)\\.h\"'"
+check "bpf/ includes only elf/err.h and bpf/" \
+  "quote_includes bpf/*.[ch] | grep -vE '#include \"(elf/err|[a-z_]+)\\.h\"'"
+check "only loader/ prints" \
+  "grep -HnE '\\b(printf|puts|perror|fprintf\\s*\\(\\s*std(out|err))\\b|\\bexit\\s*\\(' elf/*.c relo/*.c bpf/*.c 2>/dev/null | grep -vE 'snprintf|format\\(printf'"
+check "no libbpf/libelf in rawload's code" \
+  "grep -HnE '#include\\s*<(bpf/|libelf|gelf)' loader elf bpf relo -r 2>/dev/null"
+check "rawload links only libc" \
+  "ldd ./rawload 2>&1 | grep -vE 'linux-vdso|libc\\.so|ld-linux'"
+echo "rules: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
