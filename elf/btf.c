@@ -405,7 +405,7 @@ static int btf_walk_types(struct btf *btf, struct errbuf *eb)
 
 /* ---- step 4: references ---- */
 
-/* @ref, mentioned by type @id as @what (index @idx, or -1), exists. */
+/* @ref, mentioned by type @id (as its @what number @idx, if @what), exists. */
 static int btf_check_ref(const struct btf *btf, uint32_t id, const char *what,
 			 long idx, uint32_t ref, struct errbuf *eb)
 {
@@ -413,6 +413,9 @@ static int btf_check_ref(const struct btf *btf, uint32_t id, const char *what,
 
 	if (ref < cnt)
 		return 0;
+	if (!what)
+		return btf_type_err(btf, id, eb, "refers to type [%u], past the "
+				    "last type [%u]", ref, cnt - 1);
 	if (idx < 0)
 		return btf_type_err(btf, id, eb, "%s refers to type [%u], past the "
 				    "last type [%u]", what, ref, cnt - 1);
@@ -478,10 +481,10 @@ static int btf_check_type_refs(const struct btf *btf, uint32_t id,
 	case BTF_KIND_RESTRICT:
 	case BTF_KIND_TYPE_TAG:
 	case BTF_KIND_VAR:
-		return btf_check_ref(btf, id, "it", -1, t->type, eb);
+		return btf_check_ref(btf, id, NULL, -1, t->type, eb);
 	case BTF_KIND_FUNC:
 	case BTF_KIND_DECL_TAG:
-		err = btf_check_ref(btf, id, "it", -1, t->type, eb);
+		err = btf_check_ref(btf, id, NULL, -1, t->type, eb);
 		return err ? err : btf_check_func_tag(btf, id, t, eb);
 	case BTF_KIND_ARRAY:
 		err = btf_check_ref(btf, id, "element type", -1,
@@ -760,6 +763,8 @@ static int btf_elf_find(const uint8_t *data, size_t size, uint64_t *off,
 		return err_set(eb, -EINVAL, "section header table (%" PRIu64
 			       " entries at 0x%" PRIx64 ") runs past the end of the "
 			       "file (%zu bytes)", shnum, (uint64_t)eh.e_shoff, size);
+	if (shnum < 2)
+		return err_set(eb, -EINVAL, "the file has no sections");
 	if (shstrndx == SHN_UNDEF || shstrndx >= shnum)
 		return err_set(eb, -EINVAL, "section name table index %" PRIu64
 			       " is not in 1..%" PRIu64, shstrndx, shnum - 1);

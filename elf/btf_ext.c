@@ -108,7 +108,7 @@ static int check_func_info(const struct btf *btf, const uint32_t *w,
 		return err_set(eb, -EINVAL, "type id %u is not in .BTF (ids 1..%u)",
 			       w[1], btf_type_cnt(btf) - 1);
 	if (btf_kind(t) != BTF_KIND_FUNC)
-		return err_set(eb, -EINVAL, "type [%u] is a %s, not a FUNC", w[1],
+		return err_set(eb, -EINVAL, "type [%u] %s is not a FUNC", w[1],
 			       btf_kind_name(btf_kind(t)));
 	return 0;
 }
@@ -247,10 +247,13 @@ static int btf_ext_parse_table(const uint8_t *p, uint32_t len,
 		return err_set(eb, -EINVAL, "%u bytes are too few for the record "
 			       "size", len);
 	tab->file_rec_size = rd32(p);
-	if (tab->file_rec_size < k->rec_size || tab->file_rec_size % 4 != 0)
-		return err_set(eb, -EINVAL, "record size %u is not a multiple of 4 "
-			       "of at least %zu (the struct's size)",
-			       tab->file_rec_size, k->rec_size);
+	if (tab->file_rec_size < k->rec_size)
+		return err_set(eb, -EINVAL, "record size %u is smaller than the "
+			       "%zu bytes of a record", tab->file_rec_size,
+			       k->rec_size);
+	if (tab->file_rec_size % 4 != 0)
+		return err_set(eb, -EINVAL, "record size %u is not a multiple of 4",
+			       tab->file_rec_size);
 	nsecs = btf_ext_count_secs(p + off, len - off, tab->file_rec_size, btf, eb);
 	if (nsecs <= 0)
 		return (int)nsecs;

@@ -30,8 +30,15 @@ int err_prefix(struct errbuf *eb, int err, const char *fmt, ...)
 	va_start(ap, fmt);
 	n = vsnprintf(eb->msg, sizeof(eb->msg), fmt, ap);
 	va_end(ap);
-	if (n >= 0 && (size_t)n < sizeof(eb->msg))
-		snprintf(eb->msg + n, sizeof(eb->msg) - n, ": %s", inner);
+	if (n >= 0 && (size_t)n + 3 < sizeof(eb->msg)) {
+		size_t at = (size_t)n + 2, len = strlen(inner);
+
+		memcpy(eb->msg + n, ": ", 2);
+		if (len > sizeof(eb->msg) - at - 1)
+			len = sizeof(eb->msg) - at - 1;	/* keep the outer context */
+		memcpy(eb->msg + at, inner, len);
+		eb->msg[at + len] = '\0';
+	}
 	return err;
 }
 

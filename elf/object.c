@@ -485,7 +485,8 @@ static int collect_externs(struct object *obj, struct errbuf *eb)
 			x->offset = type_align(obj->btf, x->type_id, x->size);
 		}
 	}
-	qsort(obj->externs, obj->nexterns, sizeof(*obj->externs), kconfig_cmp);
+	if (obj->nexterns)
+		qsort(obj->externs, obj->nexterns, sizeof(*obj->externs), kconfig_cmp);
 	for (size_t i = 0; i < obj->nexterns; i++) {
 		struct obj_extern *x = &obj->externs[i];
 		uint32_t align;

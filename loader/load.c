@@ -1,11 +1,633 @@
-/* loader/load.c - the load driver (issue 3 fills it in). */
+/*
+ * loader/load.c - `rawload OBJ [options]`: the load driver.
+ *
+ * A table of named steps (style.md E), run in order until one fails. The
+ * commit point comes last, as in xv6's exec: nothing is attached until
+ * every map and program exists. On any failure, and at the end, cleanup
+ * closes every fd in reverse order of creation, so the kernel keeps
+ * nothing that was not pinned.
+ */
 #include "load.h"
 
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bpf/attach.h"
+#include "bpf/map.h"
+#include "bpf/prog.h"
+#include "elf/object.h"
+#include "explain.h"
+#include "relo/btf_fixup.h"
+#include "relo/reloc.h"
+#include "setvar.h"
+
+struct load {
+	const struct cli *c;
+	struct object obj;
+	struct relo_set relos;
+	struct errbuf eb;
+	int btf_fd;		/* object BTF in the kernel, or -1 */
+	int *map_fds;		/* [map] fd, or -1 */
+	uint8_t **map_data;	/* [map] initial value of global data, or NULL */
+	int *prog_fds;		/* [prog] fd, or -1 */
+	int *selected;		/* [prog] 1 if this run loads it */
+	int links[256];		/* attachment fds, in order of creation */
+	size_t nlinks;
+};
+
+static volatile sig_atomic_t stop;
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static void say(const struct load *l, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void say(const struct load *l, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (l->c->json)
+		return;
+	va_start(ap, fmt);
+	fputs("rawload: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+/* ---- steps before the kernel: object and options ------------------------- */
+
+static int step_open(struct load *l)
+{
+	struct object *o = &l->obj;
+	int err = obj_open(l->c->obj, o, &l->eb);
+
+	if (err)
+		return err;
+	l->map_fds = malloc(o->nmaps * sizeof(int) + 1);
+	l->map_data = calloc(o->nmaps + 1, sizeof(*l->map_data));
+	l->prog_fds = malloc(o->nprogs * sizeof(int) + 1);
+	l->selected = calloc(o->nprogs + 1, sizeof(int));
+	if (!l->map_fds || !l->map_data || !l->prog_fds || !l->selected)
+		return err_set(&l->eb, -ENOMEM, "out of memory");
+	for (size_t i = 0; i < o->nmaps; i++)
+		l->map_fds[i] = -1;
+	for (size_t i = 0; i < o->nprogs; i++)
+		l->prog_fds[i] = -1;
+	return 0;
+}
+
+static int select_progs(struct load *l)
+{
+	const struct object *o = &l->obj;
+
+	for (size_t i = 0; i < o->nprogs; i++)
+		l->selected[i] = !o->progs[i].is_subprog && !l->c->nprogs;
+	for (size_t k = 0; k < l->c->nprogs; k++) {
+		int p = obj_find_prog(o, l->c->progs[k]);
+
+		if (p < 0 || o->progs[p].is_subprog)
+			return err_set(&l->eb, -ENOENT,
+				       "--prog %s: no program of that name (see 'rawload "
+				       "inspect %s')", l->c->progs[k], l->c->obj);
+		l->selected[p] = 1;
+	}
+	return 0;
+}
+
+/* Global data: a private, writable copy of each section's initial bytes,
+ * which --set edits and BPF_MAP_UPDATE_ELEM writes. */
+static int step_options(struct load *l)
+{
+	struct object *o = &l->obj;
+	int err = select_progs(l);
+
+	for (size_t i = 0; !err && i < o->nmaps; i++) {
+		if (o->maps[i].origin != MAP_DATA)
+			continue;
+		l->map_data[i] = calloc(1, o->maps[i].value_size);
+		if (!l->map_data[i])
+			return err_set(&l->eb, -ENOMEM, "out of memory");
+		if (o->maps[i].data)
+			memcpy(l->map_data[i], o->maps[i].data, o->maps[i].data_size);
+	}
+	for (size_t k = 0; !err && k < l->c->nsets; k++)
+		err = setvar_apply(o, l->map_data, l->c->sets[k].key, l->c->sets[k].value,
+				   &l->eb);
+	for (size_t k = 0; !err && k < l->c->nresizes; k++) {
+		const struct cli_kv *kv = &l->c->resizes[k];
+		int m = obj_find_map(o, kv->key);
+		char *end;
+		unsigned long n;
+
+		if (m < 0)
+			return err_set(&l->eb, -ENOENT, "--resize %s=%s: no map '%s'",
+				       kv->key, kv->value, kv->key);
+		n = strtoul(kv->value, &end, 0);
+		if (*end || end == kv->value || n == 0 || n > UINT32_MAX)
+			return err_set(&l->eb, -EINVAL, "--resize %s=%s: expected a count "
+				       "from 1 to 4294967295", kv->key, kv->value);
+		o->maps[m].max_entries = (uint32_t)n;
+	}
+	return err;
+}
+
+static int step_relocs(struct load *l)
+{
+	return reloc_collect(&l->obj, &l->relos, &l->eb);
+}
+
+/* ---- BTF ---------------------------------------------------------------- */
+
+static int step_btf(struct load *l)
+{
+	uint8_t *data;
+	size_t len;
+	char *log = NULL;
+	char why[128];
+	int err = btf_fixup(&l->obj, &data, &len, &l->eb);
+
+	if (err || !data)
+		return err;
+	snprintf(why, sizeof(why), "the object's BTF (%u types), with DATASEC sizes "
+		 "and offsets filled in", btf_type_cnt(l->obj.btf) - 1);
+	l->btf_fd = btf_load_kernel(data, (uint32_t)len, why, SYS_LOAD, &log, &l->eb);
+	free(data);
+	if (l->btf_fd < 0) {
+		/* Not fatal: maps and programs load without BTF, only with
+		 * less checking and no source lines in the verifier log. */
+		say(l, "%s: the kernel refused the object's BTF (%s); continuing "
+		    "without BTF%s%s", l->c->obj, l->eb.msg, log && *log ? ". BTF log:\n" : "",
+		    log ? log : "");
+		l->btf_fd = -1;
+	}
+	free(log);
+	return 0;
+}
+
+/* ---- maps --------------------------------------------------------------- */
+
+static void map_params_of(const struct load *l, size_t i, struct map_params *p,
+			  char *why, size_t whylen)
+{
+	const struct obj_map *m = &l->obj.maps[i];
+
+	memset(p, 0, sizeof(*p));
+	p->name = m->name;
+	p->kernel_name = m->kernel_name;
+	p->type = m->type;
+	p->key_size = m->key_size;
+	p->value_size = m->value_size;
+	p->max_entries = m->max_entries;
+	p->map_flags = m->map_flags;
+	p->numa_node = m->numa_node;
+	p->map_extra = m->map_extra;
+	p->inner_map_fd = -1;
+	p->btf_fd = l->btf_fd;
+	p->btf_key_type_id = m->btf_key_type_id;
+	p->btf_value_type_id = m->btf_value_type_id;
+	if (m->origin == MAP_DATA) {
+		/* libbpf's flags for global data: mmapable so user space can
+		 * read and write it in place; .rodata and .kconfig read-only
+		 * for programs, which lets the verifier trust frozen values. */
+		p->map_flags |= BPF_F_MMAPABLE;
+		if (m->data_kind == DATA_RODATA || m->data_kind == DATA_KCONFIG)
+			p->map_flags |= BPF_F_RDONLY_PROG;
+		p->btf_key_type_id = 0;
+		p->btf_value_type_id = m->datasec_id;
+		snprintf(why, whylen, "global data section '%s' (%u bytes) as a one-entry array",
+			 m->name, m->value_size);
+	} else if (m->origin == MAP_INNER) {
+		snprintf(why, whylen, "a template for the inner maps of '%.*s', needed "
+			 "only while the outer map is created",
+			 (int)(strlen(m->name) - 6), m->name);
+	} else {
+		snprintf(why, whylen, "the %s map '%s' declared in %s", obj_map_type_name(m->type),
+			 m->name, m->origin == MAP_BTF ? ".maps" : "maps (legacy)");
+	}
+	if (p->numa_node)
+		p->map_flags |= BPF_F_NUMA_NODE;
+}
+
+static int create_one(struct load *l, size_t i, int inner_fd)
+{
+	const struct obj_map *m = &l->obj.maps[i];
+	struct map_params p;
+	char why[160];
+	int fd;
+
+	map_params_of(l, i, &p, why, sizeof(why));
+	p.why = why;
+	p.inner_map_fd = inner_fd;
+	if (!p.max_entries)
+		return err_set(&l->eb, -EINVAL,
+			       "map '%s': max_entries is 0: the object leaves it to the "
+			       "loader; give it with --resize %s=N", m->name, m->name);
+	fd = map_create(&p, &l->eb);
+	if (fd < 0 && p.btf_fd >= 0 && (p.btf_key_type_id || p.btf_value_type_id)) {
+		/* Some map types refuse BTF ids on older kernels (e.g. before
+		 * 5.x for some types): retry without, as libbpf does. */
+		p.btf_fd = -1;
+		p.why = "the same map again, without BTF type ids";
+		fd = map_create(&p, &l->eb);
+	}
+	return fd;
+}
+
+static int fill_data(struct load *l, size_t i)
+{
+	const struct obj_map *m = &l->obj.maps[i];
+	uint32_t zero = 0;
+	char why[160];
+	int err;
+
+	/* A new array's values are zero, so .bss needs no write (libbpf
+	 * 1.1 writes it anyway: one bpf() call rawload saves). */
+	if (m->data_kind != DATA_BSS) {
+		snprintf(why, sizeof(why), "write the %u initial bytes of '%s'",
+			 m->value_size, m->name);
+		err = map_update(l->map_fds[i], &zero, l->map_data[i], BPF_ANY, SYS_LOAD,
+				 why, &l->eb);
+		if (err)
+			return err_prefix(&l->eb, err, "map '%s'", m->name);
+	}
+	if (m->data_kind == DATA_RODATA || m->data_kind == DATA_KCONFIG) {
+		snprintf(why, sizeof(why), "freeze '%s': from now on the verifier may "
+			 "treat its values as constants", m->name);
+		err = map_freeze(l->map_fds[i], why, &l->eb);
+		if (err)
+			return err_prefix(&l->eb, err, "map '%s'", m->name);
+	}
+	return 0;
+}
+
+static int step_maps(struct load *l)
+{
+	const struct object *o = &l->obj;
+
+	for (size_t i = 0; i < o->nmaps; i++) {
+		int inner_fd = -1, err = 0;
+
+		if (o->maps[i].origin == MAP_INNER)
+			continue;
+		if (o->maps[i].inner >= 0) {
+			inner_fd = create_one(l, (size_t)o->maps[i].inner, -1);
+			if (inner_fd < 0)
+				return inner_fd;
+		}
+		l->map_fds[i] = create_one(l, i, inner_fd);
+		if (inner_fd >= 0)
+			close(inner_fd);
+		if (l->map_fds[i] < 0)
+			return l->map_fds[i];
+		if (o->maps[i].origin == MAP_DATA)
+			err = fill_data(l, i);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* ---- programs ----------------------------------------------------------- */
+
+/* The last @lines lines of the verifier log: the refusal is at the end. */
+static void print_log_tail(const char *log, int all)
+{
+	const char *p = log + strlen(log);
+	int lines = 0;
+
+	while (!all && p > log && lines < 25)
+		if (*--p == '\n' && p[1])
+			lines++;
+	if (!all && p > log)
+		p++;
+	fprintf(stderr, "-- BEGIN VERIFIER LOG%s --\n%s%s-- END VERIFIER LOG --\n",
+		!all && p > log ? " (last lines; -v for all)" : "", p,
+		*p && p[strlen(p) - 1] != '\n' ? "\n" : "");
+}
+
+static int load_one(struct load *l, size_t i)
+{
+	const struct obj_prog *pr = &l->obj.progs[i];
+	struct reloc_env env = { l->map_fds, NULL };
+	struct final_prog fp;
+	struct prog_params p;
+	char why[256], *log = NULL;
+	int fd;
+
+	fd = reloc_build_prog(&l->obj, &l->relos, i, &env, &fp, &l->eb);
+	if (fd)
+		return fd;
+	memset(&p, 0, sizeof(p));
+	p.name = pr->name;
+	p.prog_type = pr->def->prog_type;
+	p.expected_attach_type = pr->def->attach_type;
+	p.prog_flags = (pr->def->flags & SD_SLEEPABLE ? BPF_F_SLEEPABLE : 0) |
+		       (pr->def->flags & SD_XDP_FRAGS ? BPF_F_XDP_HAS_FRAGS : 0);
+	p.insns = fp.insns;
+	p.insn_cnt = (uint32_t)fp.insn_cnt;
+	p.license = l->obj.license;
+	p.kern_version = l->obj.kern_version;
+	p.btf_fd = l->btf_fd;
+	p.func_info = fp.func_info;
+	p.func_info_cnt = (uint32_t)fp.func_info_cnt;
+	p.line_info = fp.line_info;
+	p.line_info_cnt = (uint32_t)fp.line_info_cnt;
+	p.attach_btf_obj_fd = -1;
+	snprintf(why, sizeof(why), "load program '%s' (%s) with %zu instructions%s",
+		 pr->name, secdef_prog_type_name(p.prog_type), fp.insn_cnt,
+		 fp.nsubprogs ? ", its subprograms appended" : "");
+	p.why = why;
+	if (pr->def->flags & SD_ATTACH_BTF) {
+		reloc_free_prog(&fp);
+		return err_set(&l->eb, -ENOTSUP,
+			       "program '%s' (%s): BTF-targeted programs need the target's "
+			       "vmlinux BTF id, which rawload does not look up yet",
+			       pr->name, pr->sec_name);
+	}
+	fd = prog_load(&p, &log, &l->eb);
+	reloc_free_prog(&fp);
+	if (fd < 0) {
+		err_prefix(&l->eb, fd, "program '%s' (section '%s')", pr->name, pr->sec_name);
+		if (log && *log)
+			print_log_tail(log, l->c->verbose);
+		free(log);
+		return fd;
+	}
+	l->prog_fds[i] = fd;
+	return 0;
+}
+
+static int step_progs(struct load *l)
+{
+	for (size_t i = 0; i < l->obj.nprogs; i++) {
+		int err;
+
+		if (!l->selected[i])
+			continue;
+		err = load_one(l, i);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* .values initializers: prog array slots get program fds, map-in-map
+ * slots get map fds; both only exist now. */
+static int step_slots(struct load *l)
+{
+	const struct object *o = &l->obj;
+
+	for (size_t i = 0; i < o->nmaps; i++) {
+		for (size_t k = 0; k < o->maps[i].ninits; k++) {
+			const struct obj_map_init *in = &o->maps[i].inits[k];
+			int t = o->maps[i].type == BPF_MAP_TYPE_PROG_ARRAY ?
+					obj_find_prog(o, in->target) : obj_find_map(o, in->target);
+			int fd = t < 0 ? -1 : o->maps[i].type == BPF_MAP_TYPE_PROG_ARRAY ?
+					l->prog_fds[t] : l->map_fds[t];
+			char why[160];
+			int err;
+
+			if (fd < 0) {
+				say(l, "map '%s' slot %u: '%s' is not loaded; slot left empty",
+				    o->maps[i].name, in->slot, in->target);
+				continue;
+			}
+			snprintf(why, sizeof(why), "%s[%u] = %s (.values initializer)",
+				 o->maps[i].name, in->slot, in->target);
+			err = map_update(l->map_fds[i], &in->slot, &fd, BPF_ANY, SYS_LOAD,
+					 why, &l->eb);
+			if (err)
+				return err_prefix(&l->eb, err, "map '%s' slot %u", o->maps[i].name,
+						  in->slot);
+		}
+	}
+	return 0;
+}
+
+/* ---- pinning ------------------------------------------------------------ */
+
+static int pin_one(struct load *l, const char *kind, const char *name, int fd)
+{
+	char path[4096], why[4200];
+
+	snprintf(path, sizeof(path), "%s/%s", l->c->pin, kind);
+	if (mkdir(path, 0700) && errno != EEXIST)
+		return err_set(&l->eb, -errno, "--pin: cannot create '%s': %s", path,
+			       err_str(errno));
+	snprintf(path, sizeof(path), "%s/%s/%s", l->c->pin, kind, name);
+	snprintf(why, sizeof(why), "pin %s so it outlives rawload", path);
+	return obj_pin(fd, path, why, &l->eb);
+}
+
+static int step_pin(struct load *l)
+{
+	const struct object *o = &l->obj;
+	int err = 0;
+
+	if (!l->c->pin)
+		return 0;
+	if (mkdir(l->c->pin, 0700) && errno != EEXIST)
+		return err_set(&l->eb, -errno, "--pin: cannot create '%s': %s", l->c->pin,
+			       err_str(errno));
+	for (size_t i = 0; !err && i < o->nmaps; i++)
+		if (l->map_fds[i] >= 0)
+			err = pin_one(l, "maps", o->maps[i].name, l->map_fds[i]);
+	for (size_t i = 0; !err && i < o->nprogs; i++)
+		if (l->prog_fds[i] >= 0)
+			err = pin_one(l, "progs", o->progs[i].name, l->prog_fds[i]);
+	return err;
+}
+
+/* ---- attach ------------------------------------------------------------- */
+
+static int attach_one(struct load *l, size_t i, const char *type, const char *target)
+{
+	const struct obj_prog *pr = &l->obj.progs[i];
+	int fd;
+
+	if (!strcmp(type, "tracepoint")) {
+		char cat[128];
+		const char *sep = strpbrk(target, ":/");
+
+		if (!sep || (size_t)(sep - target) >= sizeof(cat))
+			return err_set(&l->eb, -EINVAL, "program '%s': tracepoint target '%s' "
+				       "is not CATEGORY:NAME", pr->name, target);
+		snprintf(cat, sizeof(cat), "%.*s", (int)(sep - target), target);
+		fd = attach_tracepoint(l->prog_fds[i], cat, sep + 1, &l->eb);
+	} else if (!strcmp(type, "raw_tp")) {
+		fd = attach_raw_tp(l->prog_fds[i], target, &l->eb);
+	} else {
+		return err_set(&l->eb, -ENOTSUP, "program '%s': attaching '%s' programs is "
+			       "not implemented yet; use --no-attach", pr->name, type);
+	}
+	if (fd < 0)
+		return err_prefix(&l->eb, fd, "program '%s'", pr->name);
+	if (l->nlinks < sizeof(l->links) / sizeof(l->links[0]))
+		l->links[l->nlinks++] = fd;
+	say(l, "attached '%s' to %s:%s", pr->name, type, target);
+	return 0;
+}
+
+static const char *kind_type(enum attach_kind k)
+{
+	switch (k) {
+	case ATTACH_TRACEPOINT: return "tracepoint";
+	case ATTACH_RAW_TP: return "raw_tp";
+	case ATTACH_KPROBE: return "kprobe";
+	case ATTACH_UPROBE: return "uprobe";
+	case ATTACH_KSYSCALL: return "ksyscall";
+	default: return secdef_attach_kind_name(k);
+	}
+}
+
+static int step_attach(struct load *l)
+{
+	const struct object *o = &l->obj;
+
+	if (l->c->no_attach)
+		return 0;
+	for (size_t i = 0; i < o->nprogs; i++) {
+		const struct obj_prog *pr = &o->progs[i];
+		int given = 0, err;
+
+		if (l->prog_fds[i] < 0)
+			continue;
+		for (size_t k = 0; k < l->c->nattaches; k++) {
+			const struct cli_attach *a = &l->c->attaches[k];
+			int mine = a->prog >= 0 ? obj_find_prog(o, l->c->progs[a->prog]) == (int)i
+						: !strcmp(kind_type(pr->def->attach), a->type);
+
+			if (!mine)
+				continue;
+			given = 1;
+			err = attach_one(l, i, a->type, a->target);
+			if (err)
+				return err;
+		}
+		if (given)
+			continue;
+		if (!pr->attach_target) {
+			say(l, "program '%s' (%s) is loaded but not attached: its section "
+			    "names no target; give one with --attach", pr->name, pr->sec_name);
+			continue;
+		}
+		err = attach_one(l, i, kind_type(pr->def->attach), pr->attach_target);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* ---- run ---------------------------------------------------------------- */
+
+static int step_run(struct load *l)
+{
+	struct timespec start, now;
+
+	if (l->c->no_attach && !l->c->duration)
+		return 0;
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	say(l, "running; %s", l->c->duration ? "stopping after --duration" : "Ctrl-C to stop");
+	while (!stop) {
+		usleep(50 * 1000);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (l->c->duration && (now.tv_sec - start.tv_sec) +
+		    (now.tv_nsec - start.tv_nsec) / 1e9 >= l->c->duration)
+			break;
+	}
+	return 0;
+}
+
+static int step_dump(struct load *l)
+{
+	if (l->c->dump_maps)
+		explain_dump_maps(&l->obj, l->map_fds, l->c->json, stdout);
+	return 0;
+}
+
+/* ---- driver ------------------------------------------------------------- */
+
+static const struct {
+	const char *name;
+	int (*fn)(struct load *);
+	enum load_result fail;	/* what a failure of this step means */
+} steps[] = {
+	{ "read the object", step_open, LOAD_BAD_INPUT },
+	{ "apply options", step_options, LOAD_BAD_INPUT },
+	{ "collect relocations", step_relocs, LOAD_BAD_INPUT },
+	{ "load BTF", step_btf, LOAD_KERNEL_REFUSED },
+	{ "create maps", step_maps, LOAD_KERNEL_REFUSED },
+	{ "load programs", step_progs, LOAD_KERNEL_REFUSED },
+	{ "fill map slots", step_slots, LOAD_KERNEL_REFUSED },
+	{ "pin", step_pin, LOAD_KERNEL_REFUSED },
+	{ "attach", step_attach, LOAD_KERNEL_REFUSED },
+	{ "run", step_run, LOAD_KERNEL_REFUSED },
+	{ "dump maps", step_dump, LOAD_KERNEL_REFUSED },
+};
+
+static void cleanup(struct load *l)
+{
+	while (l->nlinks)
+		close(l->links[--l->nlinks]);
+	for (size_t i = l->obj.nprogs; i-- > 0;)
+		if (l->prog_fds && l->prog_fds[i] >= 0)
+			close(l->prog_fds[i]);
+	for (size_t i = l->obj.nmaps; i-- > 0;) {
+		if (l->map_fds && l->map_fds[i] >= 0)
+			close(l->map_fds[i]);
+		if (l->map_data)
+			free(l->map_data[i]);
+	}
+	if (l->btf_fd >= 0)
+		close(l->btf_fd);
+	free(l->map_fds);
+	free(l->map_data);
+	free(l->prog_fds);
+	free(l->selected);
+	reloc_free(&l->relos);
+	obj_close(&l->obj);
+}
 
 enum load_result load_run(const struct cli *c)
 {
-	fprintf(stderr, "rawload: %s: loading is not implemented yet; "
-		"use 'rawload inspect %s'\n", c->obj, c->obj);
-	return LOAD_BAD_INPUT;
+	struct load l;
+	enum load_result res = LOAD_OK;
+	size_t n = sizeof(steps) / sizeof(steps[0]);
+
+	memset(&l, 0, sizeof(l));
+	l.c = c;
+	l.btf_fd = -1;
+	if (c->explain)
+		explain_enable(n);
+	if (c->cmd == CMD_CORE) {
+		fprintf(stderr, "rawload: %s: 'rawload core' needs the CO-RE engine, which "
+			"is not implemented yet\n", c->obj);
+		return LOAD_BAD_INPUT;
+	}
+	for (size_t i = 0; i < n; i++) {
+		int err;
+
+		explain_step(i + 1, n, steps[i].name);
+		err = steps[i].fn(&l);
+		if (err) {
+			fprintf(stderr, "rawload: %s: %s\n", c->obj, l.eb.msg);
+			res = steps[i].fail;
+			break;
+		}
+	}
+	cleanup(&l);
+	return res;
 }

@@ -1,0 +1,114 @@
+/*
+ * bpf/attach.c - tracepoint and raw tracepoint attachment.
+ */
+#include "attach.h"
+
+#include <errno.h>
+#include <linux/perf_event.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sys.h"
+
+/* tracefs is at /sys/kernel/tracing since 4.1; older systems reach it
+ * through debugfs. loader/ mounts it when missing. */
+static int tracepoint_id(const char *cat, const char *name, struct errbuf *eb)
+{
+	static const char *const roots[] = { "/sys/kernel/tracing",
+					     "/sys/kernel/debug/tracing" };
+	char path[512];
+
+	for (size_t i = 0; i < 2; i++) {
+		FILE *f;
+		int id;
+
+		snprintf(path, sizeof(path), "%s/events/%s/%s/id", roots[i], cat, name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fscanf(f, "%d", &id) != 1)
+			id = -1;
+		fclose(f);
+		if (id >= 0)
+			return id;
+	}
+	return err_set(eb, -ENOENT,
+		       "tracepoint %s:%s: no %s/events/%s/%s/id; list tracepoints with "
+		       "'ls /sys/kernel/tracing/events/%s'", cat, name, roots[0], cat,
+		       name, cat);
+}
+
+/*
+ * perf_event_open(PERF_TYPE_TRACEPOINT, config = the tracepoint's id) on
+ * CPU 0 for every process (pid -1): a tracepoint perf event fires on
+ * every CPU regardless of the cpu argument when a BPF program is attached.
+ * Then the program is attached by BPF_LINK_CREATE (a link, kernel 5.15+),
+ * or by PERF_EVENT_IOC_SET_BPF + PERF_EVENT_IOC_ENABLE on older kernels.
+ */
+int attach_tracepoint(int prog_fd, const char *category, const char *name,
+		      struct errbuf *eb)
+{
+	struct perf_event_attr pa;
+	union bpf_attr attr;
+	char why[256];
+	int id, pfd, e;
+	long link;
+
+	id = tracepoint_id(category, name, eb);
+	if (id < 0)
+		return id;
+	memset(&pa, 0, sizeof(pa));
+	pa.type = PERF_TYPE_TRACEPOINT;
+	pa.size = sizeof(pa);
+	pa.config = (unsigned)id;
+	pa.sample_period = 1;
+	pa.wakeup_events = 1;
+	snprintf(why, sizeof(why), "a perf event for tracepoint %s:%s (id %d)",
+		 category, name, id);
+	pfd = sys_perf_event_open(&pa, -1, 0, -1, PERF_FLAG_FD_CLOEXEC, SYS_ATTACH, why);
+	if (pfd < 0)
+		return err_set(eb, pfd, "tracepoint %s:%s: perf_event_open: %s",
+			       category, name, err_str(pfd));
+	memset(&attr, 0, sizeof(attr));
+	attr.link_create.prog_fd = (uint32_t)prog_fd;
+	attr.link_create.target_fd = (uint32_t)pfd;
+	attr.link_create.attach_type = BPF_PERF_EVENT;
+	link = sys_bpf(BPF_LINK_CREATE, &attr, ATTR_SIZE(link_create.flags), SYS_ATTACH,
+		       "link the program to the perf event");
+	if (link >= 0) {
+		close(pfd);	/* the link holds the perf event */
+		return (int)link;
+	}
+	e = sys_ioctl(pfd, PERF_EVENT_IOC_SET_BPF, (unsigned long)prog_fd, SYS_ATTACH,
+		      "no BPF links here: attach the program to the perf event");
+	if (!e)
+		e = sys_ioctl(pfd, PERF_EVENT_IOC_ENABLE, 0, SYS_ATTACH, "enable the event");
+	if (e < 0) {
+		close(pfd);
+		return err_set(eb, e, "tracepoint %s:%s: attach: %s", category, name,
+			       err_str(e));
+	}
+	return pfd;
+}
+
+/* BPF_RAW_TRACEPOINT_OPEN: raw_tracepoint.name (NULL for programs whose
+ * target BTF id was given at load) and prog_fd. */
+int attach_raw_tp(int prog_fd, const char *name, struct errbuf *eb)
+{
+	union bpf_attr attr;
+	char why[256];
+	long fd;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.raw_tracepoint.name = (uint64_t)(uintptr_t)name;
+	attr.raw_tracepoint.prog_fd = (uint32_t)prog_fd;
+	snprintf(why, sizeof(why), "attach to raw tracepoint %s", name ? name : "(from BTF)");
+	fd = sys_bpf(BPF_RAW_TRACEPOINT_OPEN, &attr, ATTR_SIZE(raw_tracepoint.prog_fd),
+		     SYS_ATTACH, why);
+	if (fd < 0)
+		return err_set(eb, (int)fd, "raw tracepoint %s: BPF_RAW_TRACEPOINT_OPEN: %s",
+			       name ? name : "(BTF target)", err_str((int)fd));
+	return (int)fd;
+}

@@ -1,0 +1,231 @@
+/*
+ * loader/explain.c - the teaching view: each call rawload makes, decoded.
+ *
+ * bpf/sys.c reports every bpf(), perf_event_open() and ioctl() to the
+ * sys_trace hook after it returns; this file prints the command, the attr
+ * fields that matter for it, the result (fd or errno), and the caller's
+ * one-line reason, tagged [load], [attach], [probe] or [run].
+ */
+#include "explain.h"
+
+#include <linux/perf_event.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bpf/map.h"
+#include "bpf/sys.h"
+#include "elf/secdef.h"
+
+static int enabled;
+
+static const char *tag_name(enum sys_tag t)
+{
+	static const char *const n[] = { "load", "attach", "probe", "run" };
+	return (unsigned)t < 4 ? n[t] : "?";
+}
+
+static void map_flags(FILE *o, unsigned f)
+{
+	static const struct { unsigned bit; const char *name; } fl[] = {
+		{ BPF_F_NO_PREALLOC, "NO_PREALLOC" }, { BPF_F_NUMA_NODE, "NUMA_NODE" },
+		{ BPF_F_RDONLY, "RDONLY" }, { BPF_F_WRONLY, "WRONLY" },
+		{ BPF_F_RDONLY_PROG, "RDONLY_PROG" }, { BPF_F_WRONLY_PROG, "WRONLY_PROG" },
+		{ BPF_F_MMAPABLE, "MMAPABLE" }, { BPF_F_INNER_MAP, "INNER_MAP" },
+	};
+	const char *sep = "";
+
+	for (size_t i = 0; i < sizeof(fl) / sizeof(fl[0]); i++)
+		if (f & fl[i].bit) {
+			fprintf(o, "%s%s", sep, fl[i].name);
+			sep = "|";
+			f &= ~fl[i].bit;
+		}
+	if (f || !*sep)
+		fprintf(o, "%s0x%x", sep, f);
+}
+
+static void decode_bpf(FILE *o, int cmd, const union bpf_attr *a)
+{
+	switch (cmd) {
+	case BPF_MAP_CREATE:
+		fprintf(o, "{map_type=%s, key_size=%u, value_size=%u, max_entries=%u, "
+			"map_flags=", obj_map_type_name(a->map_type), a->key_size,
+			a->value_size, a->max_entries);
+		map_flags(o, a->map_flags);
+		fprintf(o, ", map_name=\"%.16s\"", a->map_name);
+		if (a->inner_map_fd)
+			fprintf(o, ", inner_map_fd=%u", a->inner_map_fd);
+		if (a->btf_fd)
+			fprintf(o, ", btf_fd=%u, btf_key_type_id=%u, btf_value_type_id=%u",
+				a->btf_fd, a->btf_key_type_id, a->btf_value_type_id);
+		fputc('}', o);
+		break;
+	case BPF_MAP_UPDATE_ELEM:
+	case BPF_MAP_LOOKUP_ELEM:
+		fprintf(o, "{map_fd=%u, key=0x%llx, value=0x%llx, flags=%llu}", a->map_fd,
+			(unsigned long long)a->key, (unsigned long long)a->value,
+			(unsigned long long)a->flags);
+		break;
+	case BPF_MAP_GET_NEXT_KEY:
+	case BPF_MAP_FREEZE:
+		fprintf(o, "{map_fd=%u}", a->map_fd);
+		break;
+	case BPF_BTF_LOAD:
+		fprintf(o, "{btf=<%u bytes>, btf_size=%u, btf_log_level=%u}", a->btf_size,
+			a->btf_size, a->btf_log_level);
+		break;
+	case BPF_PROG_LOAD:
+		fprintf(o, "{prog_type=%s, insn_cnt=%u, license=\"%s\", prog_name=\"%.16s\"",
+			secdef_prog_type_name(a->prog_type), a->insn_cnt,
+			(const char *)(uintptr_t)a->license, a->prog_name);
+		if (a->expected_attach_type)
+			fprintf(o, ", expected_attach_type=%s",
+				secdef_attach_type_name(a->expected_attach_type));
+		if (a->prog_flags)
+			fprintf(o, ", prog_flags=0x%x", a->prog_flags);
+		if (a->prog_btf_fd)
+			fprintf(o, ", prog_btf_fd=%u, func_info_cnt=%u, line_info_cnt=%u",
+				a->prog_btf_fd, a->func_info_cnt, a->line_info_cnt);
+		if (a->attach_btf_id)
+			fprintf(o, ", attach_btf_id=%u", a->attach_btf_id);
+		if (a->log_level)
+			fprintf(o, ", log_level=%u, log_size=%u", a->log_level, a->log_size);
+		fputc('}', o);
+		break;
+	case BPF_OBJ_PIN:
+	case BPF_OBJ_GET:
+		fprintf(o, "{pathname=\"%s\", bpf_fd=%u}", (const char *)(uintptr_t)a->pathname,
+			a->bpf_fd);
+		break;
+	case BPF_LINK_CREATE:
+		fprintf(o, "{prog_fd=%u, target_fd=%u, attach_type=%s}", a->link_create.prog_fd,
+			a->link_create.target_fd,
+			secdef_attach_type_name(a->link_create.attach_type));
+		break;
+	case BPF_RAW_TRACEPOINT_OPEN:
+		fprintf(o, "{name=\"%s\", prog_fd=%u}",
+			a->raw_tracepoint.name ? (const char *)(uintptr_t)a->raw_tracepoint.name
+					       : "", a->raw_tracepoint.prog_fd);
+		break;
+	default:
+		fputs("{...}", o);
+	}
+}
+
+static void trace(const struct sys_call *c)
+{
+	FILE *o = stderr;
+
+	fprintf(o, "  [%s] ", tag_name(c->tag));
+	switch (c->kind) {
+	case SYS_BPF:
+		fprintf(o, "bpf(%s, ", sys_bpf_cmd_name(c->cmd));
+		decode_bpf(o, c->cmd, c->attr);
+		fputc(')', o);
+		break;
+	case SYS_PERF_EVENT_OPEN: {
+		const struct perf_event_attr *pa = c->attr;
+
+		fprintf(o, "perf_event_open({type=%u, config=%llu, sample_period=%llu}, pid=%ld, "
+			"cpu=%ld, group_fd=%ld, flags=0x%lx)", pa->type,
+			(unsigned long long)pa->config, (unsigned long long)pa->sample_period,
+			c->args[0], c->args[1], c->args[2], (unsigned long)c->args[3]);
+		break;
+	}
+	case SYS_IOCTL:
+		fprintf(o, "ioctl(%ld, %s, %ld)", c->args[0],
+			(unsigned)c->cmd == PERF_EVENT_IOC_SET_BPF ? "PERF_EVENT_IOC_SET_BPF" :
+			(unsigned)c->cmd == PERF_EVENT_IOC_ENABLE ? "PERF_EVENT_IOC_ENABLE" :
+								      "?", c->args[1]);
+		break;
+	default:
+		fputs("?", o);
+	}
+	if (c->result >= 0)
+		fprintf(o, " = %ld\n", c->result);
+	else
+		fprintf(o, " = -1 %s\n", err_str((int)c->result));
+	if (c->why)
+		fprintf(o, "           # %s\n", c->why);
+}
+
+void explain_enable(size_t nsteps)
+{
+	(void)nsteps;
+	enabled = 1;
+	sys_trace = trace;
+}
+
+void explain_step(size_t i, size_t n, const char *name)
+{
+	if (enabled)
+		fprintf(stderr, "rawload: step %zu/%zu %s\n", i, n, name);
+}
+
+static void hex(FILE *out, const uint8_t *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		fprintf(out, "%02x", b[i]);
+}
+
+void explain_dump_maps(const struct object *obj, const int *map_fds, int json,
+		       FILE *out)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_CONF);
+
+	if (json)
+		fputs("{\"maps\":[", out);
+	for (size_t i = 0, first = 1; i < obj->nmaps; i++) {
+		const struct obj_map *m = &obj->maps[i];
+		int percpu = m->type == BPF_MAP_TYPE_PERCPU_ARRAY ||
+			     m->type == BPF_MAP_TYPE_PERCPU_HASH ||
+			     m->type == BPF_MAP_TYPE_LRU_PERCPU_HASH;
+		size_t vsz = percpu ? ((m->value_size + 7) & ~7u) * (size_t)ncpu : m->value_size;
+		uint8_t *key, *next, *val;
+		int have = 0, firstent = 1;
+
+		if (map_fds[i] < 0 || !m->key_size || m->type == BPF_MAP_TYPE_PROG_ARRAY ||
+		    m->type == BPF_MAP_TYPE_ARRAY_OF_MAPS || m->type == BPF_MAP_TYPE_HASH_OF_MAPS)
+			continue;
+		key = calloc(1, m->key_size);
+		next = calloc(1, m->key_size);
+		val = calloc(1, vsz ? vsz : 1);
+		if (json)
+			fprintf(out, "%s{\"name\":\"%s\",\"type\":\"%s\",\"key_size\":%u,"
+				"\"value_size\":%u,\"max_entries\":%u,\"entries\":[", first ? "" : ",",
+				m->name, obj_map_type_name(m->type), m->key_size, m->value_size,
+				m->max_entries);
+		else
+			fprintf(out, "map %s (%s):\n", m->name, obj_map_type_name(m->type));
+		first = 0;
+		while (key && next && val &&
+		       map_next_key(map_fds[i], have ? key : NULL, next, SYS_RUN, NULL) == 0) {
+			memcpy(key, next, m->key_size);
+			have = 1;
+			if (map_lookup(map_fds[i], key, val, SYS_RUN, NULL) < 0)
+				continue;
+			if (json) {
+				fprintf(out, "%s{\"key\":\"", firstent ? "" : ",");
+				hex(out, key, m->key_size);
+				fputs("\",\"value\":\"", out);
+				hex(out, val, vsz);
+				fputs("\"}", out);
+			} else {
+				fputs("  key ", out);
+				hex(out, key, m->key_size);
+				fputs(" value ", out);
+				hex(out, val, vsz);
+				fputc('\n', out);
+			}
+			firstent = 0;
+		}
+		if (json)
+			fputs("]}", out);
+		free(key);
+		free(next);
+		free(val);
+	}
+	if (json)
+		fputs("]}\n", out);
+}

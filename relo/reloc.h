@@ -1,0 +1,88 @@
+/*
+ * relo/reloc.h - turning a BPF object into the instructions the kernel gets.
+ *
+ * Two steps, both pure functions of the object (and the fds loader/ got
+ * from the kernel, passed in as plain numbers):
+ *
+ *  1. reloc_collect: each raw ELF relocation in a .rel<code> section
+ *     becomes one semantic record (the way musl's and libbpf's linkers
+ *     classify before they patch): which instruction, and whether it loads
+ *     a map, a global variable, an extern, or calls/takes the address of a
+ *     subprogram.
+ *  2. reloc_build_prog: one program's final instructions: its own code,
+ *     then every .text subprogram it reaches appended (depth first, in
+ *     call order, as libbpf appends them), each relocation applied, and
+ *     func_info/line_info moved to the instructions they describe.
+ */
+#ifndef RAWLOAD_RELOC_H
+#define RAWLOAD_RELOC_H
+
+#include <linux/bpf.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "elf/err.h"
+#include "elf/object.h"
+
+enum relo_kind {
+	RELO_MAP,	  /* ld_imm64 r, map        -> BPF_PSEUDO_MAP_FD */
+	RELO_DATA,	  /* ld_imm64 r, &global    -> BPF_PSEUDO_MAP_VALUE + offset */
+	RELO_CALL,	  /* call subprog           -> BPF_PSEUDO_CALL, relative */
+	RELO_SUBPROG_ADDR,/* ld_imm64 r, &callback  -> BPF_PSEUDO_FUNC, relative */
+	RELO_EXTERN_VAR,  /* ld_imm64 r, &extern    -> .kconfig value or ksym */
+	RELO_EXTERN_FUNC, /* call kfunc             -> BPF_PSEUDO_KFUNC_CALL */
+};
+
+struct relo {
+	enum relo_kind kind;
+	uint64_t sec_off;   /* byte offset of the instruction in its section */
+	size_t sym;	    /* ELF symbol */
+	uint64_t sym_off;   /* the symbol's value (offset in its section) */
+	int map;	    /* RELO_MAP/RELO_DATA: index in obj->maps */
+	int ext;	    /* RELO_EXTERN_*: index in obj->externs */
+};
+
+/* All relocations of every code section, grouped per section. */
+struct relo_set {
+	struct relo *relos;	/* sorted by (section, offset) */
+	size_t count;
+	size_t *sec_shndx;	/* [i] = section of relos[i] (parallel) */
+};
+
+int reloc_collect(const struct object *obj, struct relo_set *set,
+		  struct errbuf *eb);
+void reloc_free(struct relo_set *set);
+
+const char *reloc_kind_name(enum relo_kind k);
+
+/* What an extern resolved to; filled by loader/ (values from the kernel). */
+struct extern_value {
+	int resolved;		/* 0: a weak extern left missing */
+	uint64_t addr;		/* ksym variable: its address (kallsyms) */
+	uint32_t btf_id;	/* ksym with a type / kfunc: id in vmlinux BTF */
+};
+
+/* Inputs that come from the kernel, as plain numbers. */
+struct reloc_env {
+	const int *map_fds;		/* [obj map index] -> fd */
+	const struct extern_value *ext;	/* [obj extern index], may be NULL */
+};
+
+/* A program ready for BPF_PROG_LOAD. */
+struct final_prog {
+	struct bpf_insn *insns;
+	size_t insn_cnt;
+	struct bpf_func_info *func_info;
+	size_t func_info_cnt;
+	struct bpf_line_info *line_info;
+	size_t line_info_cnt;
+	size_t *subprogs;	/* obj prog indexes appended, in order */
+	size_t nsubprogs;
+};
+
+int reloc_build_prog(const struct object *obj, const struct relo_set *set,
+		     size_t prog, const struct reloc_env *env,
+		     struct final_prog *out, struct errbuf *eb);
+void reloc_free_prog(struct final_prog *fp);
+
+#endif
