@@ -31,7 +31,7 @@ CLANG    ?= $(shell command -v clang-19 || command -v clang)
 BPFTOOL  ?= $(shell command -v bpftool || echo /usr/sbin/bpftool)
 VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
 BPF_CFLAGS := -target bpf -g -O2 -Wall -Wno-unused-function -I$(B)/progs -Itests/progs \
-              -D__TARGET_ARCH_x86
+              -D__TARGET_ARCH_x86 -I/usr/include/$(shell $(CC) -dumpmachine)
 PROG_SRC := $(sort $(wildcard tests/progs/*.bpf.c))
 PROG_OBJ := $(PROG_SRC:tests/progs/%.c=$(B)/progs/%.o)
 
@@ -79,7 +79,14 @@ $(B)/progs/%.bpf.o: tests/progs/%.bpf.c $(B)/progs/vmlinux.h $(B)/progs/.clang-o
 
 progs: $(PROG_OBJ)
 
-test: rawload $(B)/asan/rawload $(B)/unit $(PROG_OBJ)
+# The libbpf-based reference loader and kernel dumper (test-only).
+include tests/oracle/Makefile.inc
+$(B)/oracle/%.bpf.o: tests/oracle/%.bpf.c $(B)/progs/vmlinux.h $(B)/progs/.clang-ok
+	@mkdir -p $(dir $@)
+	$(CLANG) $(BPF_CFLAGS) -c -o $@ $<
+ORACLE_PROGS := $(patsubst tests/oracle/%.c,$(B)/oracle/%.o,$(wildcard tests/oracle/*.bpf.c))
+
+test: rawload $(B)/asan/rawload $(B)/unit $(PROG_OBJ) oracle $(ORACLE_PROGS)
 	@bash tests/run.sh
 
 deps:

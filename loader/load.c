@@ -177,6 +177,16 @@ static int step_btf(struct load *l)
 
 /* ---- maps --------------------------------------------------------------- */
 
+static int has_global_var(const struct obj_map *m)
+{
+	if (m->data_kind == DATA_KCONFIG)
+		return 1;
+	for (size_t i = 0; i < m->nvars; i++)
+		if (m->vars[i].linkage != BTF_VAR_STATIC)
+			return 1;
+	return 0;
+}
+
 static void map_params_of(const struct load *l, size_t i, struct map_params *p,
 			  char *why, size_t whylen)
 {
@@ -198,9 +208,12 @@ static void map_params_of(const struct load *l, size_t i, struct map_params *p,
 	p->btf_value_type_id = m->btf_value_type_id;
 	if (m->origin == MAP_DATA) {
 		/* libbpf's flags for global data: mmapable so user space can
-		 * read and write it in place; .rodata and .kconfig read-only
-		 * for programs, which lets the verifier trust frozen values. */
-		p->map_flags |= BPF_F_MMAPABLE;
+		 * read and write it in place (only when it holds a non-static
+		 * variable: static ones are not user space's business);
+		 * .rodata and .kconfig read-only for programs, which lets the
+		 * verifier trust frozen values. */
+		if (has_global_var(m))
+			p->map_flags |= BPF_F_MMAPABLE;
 		if (m->data_kind == DATA_RODATA || m->data_kind == DATA_KCONFIG)
 			p->map_flags |= BPF_F_RDONLY_PROG;
 		p->btf_key_type_id = 0;
@@ -425,7 +438,11 @@ static int pin_one(struct load *l, const char *kind, const char *name, int fd)
 	if (mkdir(path, 0700) && errno != EEXIST)
 		return err_set(&l->eb, -errno, "--pin: cannot create '%s': %s", path,
 			       err_str(errno));
-	snprintf(path, sizeof(path), "%s/%s/%s", l->c->pin, kind, name);
+	/* bpffs refuses names with a '.', so "hello.rodata" pins as
+	 * "hello_rodata" (as the test oracle pins libbpf's maps). */
+	snprintf(path, sizeof(path), "%s/%s/", l->c->pin, kind);
+	for (const char *c = name; *c && strlen(path) + 1 < sizeof(path); c++)
+		path[strlen(path) + 1] = '\0', path[strlen(path)] = *c == '.' ? '_' : *c;
 	snprintf(why, sizeof(why), "pin %s so it outlives rawload", path);
 	return obj_pin(fd, path, why, &l->eb);
 }
@@ -442,7 +459,8 @@ static int step_pin(struct load *l)
 			       err_str(errno));
 	for (size_t i = 0; !err && i < o->nmaps; i++)
 		if (l->map_fds[i] >= 0)
-			err = pin_one(l, "maps", o->maps[i].name, l->map_fds[i]);
+			err = pin_one(l, "maps", o->maps[i].origin == MAP_DATA ?
+				      o->maps[i].kernel_name : o->maps[i].name, l->map_fds[i]);
 	for (size_t i = 0; !err && i < o->nprogs; i++)
 		if (l->prog_fds[i] >= 0)
 			err = pin_one(l, "progs", o->progs[i].name, l->prog_fds[i]);

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Loading as root on the host kernel: the kernel gets what libbpf gives it,
+# programs run and their maps show it, failures say why and leave nothing.
+cd "$(dirname "$0")/../.." && . tests/e2e/lib.sh
+
+if [ "$(id -u)" -ne 0 ]; then
+	bad "root" "the load tests need root (CAP_BPF, CAP_SYS_ADMIN); run 'sudo make test'"
+	finish; exit 1
+fi
+mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
+mountpoint -q /sys/kernel/tracing || mount -t tracefs nodev /sys/kernel/tracing
+PIN=/sys/fs/bpf/rawload-e2e-$$
+cleanup() { rm -rf "$PIN" /sys/fs/bpf/pinned_totals; rm -rf "$TMP"; }
+trap cleanup EXIT
+
+# 1. Same kernel objects as libbpf: translated instructions, func/line
+#    info and map definitions, compared up to map ids (tests/oracle).
+same_as_libbpf() { # NAME OBJ [rawload options]
+	local name=$1 obj=$2; shift 2
+	rm -rf "$PIN"; mkdir -p "$PIN/lib" "$PIN/raw"
+	if ! build/oracle/oracle --pin-root "$PIN" "$obj" "$PIN/lib" >"$TMP/o.log" 2>&1; then
+		bad "$name" "libbpf refused: $(tail -3 "$TMP/o.log")"; return
+	fi
+	rm -rf "$PIN"/pinned_totals
+	if ! $RAWLOAD "$obj" --no-attach --pin "$PIN/raw" "$@" >"$TMP/r.log" 2>&1; then
+		bad "$name" "rawload refused: $(tail -3 "$TMP/r.log")"; return
+	fi
+	rm -f /sys/fs/bpf/pinned_totals
+	build/oracle/kdump "$PIN/lib" >"$TMP/lib.json" && build/oracle/kdump "$PIN/raw" >"$TMP/raw.json"
+	if bash tests/oracle/compare.sh "$TMP/lib.json" "$TMP/raw.json" >"$TMP/diff"; then
+		ok "$name"
+	else
+		bad "$name" "$(head -40 "$TMP/diff")"
+	fi
+}
+for o in hello globals maps tailcall; do
+	same_as_libbpf "same instructions, info and maps as libbpf: $o" $P/$o.bpf.o
+done
+# The comparison can fail: a different .rodata value must show.
+same_as_libbpf "must differ: --set changes .rodata" $P/globals.bpf.o --set target_pid=7 >/dev/null
+if [ "$fail" -gt 0 ] && grep -q 'value' "$TMP/diff" 2>/dev/null; then
+	fail=$((fail - 1)); pass=$((pass + 1)); echo "     (expected: the diff shows the .rodata bytes)"
+else
+	bad "must differ" "the comparison did not see a changed .rodata"
+fi
+
+# 2. The program runs: attach to a tracepoint, trigger it, read the maps.
+run_globals() { # extra options...
+	$RAWLOAD $P/globals.bpf.o --duration 2 --dump-maps --json "$@" >"$TMP/dump.json" 2>"$TMP/err" &
+	local pid=$!
+	sleep 1
+	python3 -c 'import os
+for _ in range(50): os.getpid()'
+	wait $pid
+}
+bss_u64() { # FIELD-INDEX: the n-th u64 of globals.bss
+	python3 - "$TMP/dump.json" "$1" <<'PY'
+import json, sys, struct
+d = json.load(open(sys.argv[1]))
+m = [m for m in d["maps"] if m["name"] == ".bss"][0]
+v = bytes.fromhex(m["entries"][0]["value"])
+print(struct.unpack_from("<Q", v, 8 * int(sys.argv[2]))[0])
+PY
+}
+if run_globals; then
+	h=$(bss_u64 0); m=$(bss_u64 2)
+	if [ "${h:-0}" -ge 50 ] && [ "${m:-0}" -gt 0 ]; then
+		ok "globals runs on sys_enter_getpid: hits=$h matched=$m"
+	else
+		bad "globals runs" "hits=$h matched=$m: $(cat "$TMP/err")"
+	fi
+else
+	bad "globals runs" "$(cat "$TMP/err")"
+fi
+if run_globals --set target_pid=1; then
+	h=$(bss_u64 0); s=$(bss_u64 1); m=$(bss_u64 2)
+	if [ "${s:-0}" -ge 50 ] && [ "${m:-1}" -eq 0 ]; then
+		ok "--set target_pid=1 filters every call: skipped=$s matched=$m"
+	else
+		bad "--set target_pid=1" "hits=$h skipped=$s matched=$m"
+	fi
+else
+	bad "--set target_pid=1" "$(cat "$TMP/err")"
+fi
+expect "--set of an unknown variable" 2 "no global variable 'nope'" \
+	$RAWLOAD $P/globals.bpf.o --no-attach --set nope=1
+expect "--set value too large" 2 "does not fit a signed 4-byte integer" \
+	$RAWLOAD $P/globals.bpf.o --no-attach --set target_pid=99999999999
+expect "--set string too long" 2 'does not fit char\[16\]' \
+	$RAWLOAD $P/globals.bpf.o --no-attach --set target_comm=abcdefghijklmnopqrstuvwxyz
+expect "--explain shows the calls and why" 0 'bpf\(BPF_MAP_FREEZE, \{map_fd=[0-9]+\}\) = 0' \
+	$RAWLOAD $P/globals.bpf.o --no-attach --explain
+
+# 3. A refusal: exit 1, the verifier's words, the source line, no leftovers.
+count() { bpftool "$1" show 2>/dev/null | grep -c '^[0-9]*:'; }
+sleep 1	# maps of earlier runs are freed by the kernel asynchronously
+progs0=$(count prog); maps0=$(count map)
+expect "verifier refusal: exit 1 with the log tail and source line" 1 \
+	"BEGIN VERIFIER LOG" $RAWLOAD $P/bad_verifier.bpf.o --no-attach
+out=$($RAWLOAD $P/bad_verifier.bpf.o --no-attach 2>&1)
+for pat in "program 'unchecked_lookup' \(section 'tracepoint/syscalls/sys_enter_getpid'\)" \
+	   "EACCES" "map_value_or_null" '\*v \+= 1'; do
+	if grep -qE -- "$pat" <<<"$out"; then ok "refusal names: $pat"; else bad "refusal names: $pat" "$out"; fi
+done
+if [ "$(count prog)" -le "$progs0" ] && [ "$(count map)" -le "$maps0" ]; then
+	ok "nothing left in the kernel after a refused load"
+else
+	bad "leftovers" "progs $progs0 -> $(count prog), maps $maps0 -> $(count map)"
+fi
+finish
