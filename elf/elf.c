@@ -234,12 +234,8 @@ static int check_symtab(struct elf_file *ef, struct errbuf *eb)
 static int check_rel(const struct elf_file *ef, size_t idx, struct errbuf *eb)
 {
 	struct elf_rel_section rs;
-	int err = elf_rel_section(ef, idx, &rs, eb);
 
-	if (err)
-		return err_prefix(eb, err, "section %zu '%s'", idx,
-				  elf_section_name(ef, idx));
-	return 0;
+	return elf_rel_section(ef, idx, &rs, eb);
 }
 
 static int validate(struct elf_file *ef, struct errbuf *eb)
@@ -426,21 +422,34 @@ int elf_section_table(const struct elf_file *ef, size_t idx, size_t entsize,
  * bits) and the R_BPF_* type (low 32). Both are checked here so that later
  * stages index without checking.
  */
+static int check_rel_entries(const struct elf_file *ef, size_t idx,
+			     struct elf_rel_section *rs, struct errbuf *eb);
+
 int elf_rel_section(const struct elf_file *ef, size_t idx,
 		    struct elf_rel_section *rs, struct errbuf *eb)
 {
-	const Elf64_Shdr *sh;
-	uint64_t tsize;
 	int err;
 
 	if (idx == SHN_UNDEF || idx >= ef->shnum || ef->shdrs[idx].sh_type != SHT_REL)
 		return err_set(eb, -EINVAL, "section %zu is not a REL section", idx);
-	sh = &ef->shdrs[idx];
 	memset(rs, 0, sizeof(*rs));
 	rs->shndx = idx;
+	/* elf_section_table names the section in its own messages */
 	err = ELF_TABLE(ef, idx, Elf64_Rel, &rs->rels, &rs->count, eb);
 	if (err)
 		return err;
+	err = check_rel_entries(ef, idx, rs, eb);
+	if (err)
+		return err_prefix(eb, err, "section %zu '%s'", idx, elf_section_name(ef, idx));
+	return 0;
+}
+
+static int check_rel_entries(const struct elf_file *ef, size_t idx,
+			     struct elf_rel_section *rs, struct errbuf *eb)
+{
+	const Elf64_Shdr *sh = &ef->shdrs[idx];
+	uint64_t tsize;
+
 	if (sh->sh_link != ef->symtab || !ef->symtab)
 		return err_set(eb, -EINVAL,
 			       "sh_link %u is not the symbol table (section %zu)",

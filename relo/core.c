@@ -1,0 +1,1487 @@
+/*
+ * relo/core.c - CO-RE relocations: replaying the compiler's field accesses
+ * on the target kernel's BTF (see core.h for the idea).
+ *
+ * One relocation goes through four steps, named as in libbpf's
+ * relo_core.c so the two can be read side by side:
+ *
+ *   1. parse the LOCAL spec: walk the access string "0:1:2" over the
+ *      object's own BTF, recording each named member crossed (the names
+ *      are what survives between kernels, not the indexes) and the bit
+ *      offset the compiler assumed;
+ *   2. find CANDIDATES: target types of a compatible kind whose name,
+ *      without its "___flavor" suffix, is the local type's;
+ *   3. MATCH the local spec on each candidate: the same member names, in
+ *      the same order (looking through anonymous struct/union members),
+ *      with compatible types; this gives the target spec and bit offset;
+ *   4. CALC the value the instruction holds now (from the local spec) and
+ *      the one it must hold (from the target spec), then PATCH the
+ *      instruction after checking it does hold the former.
+ *
+ * Candidates that match must all agree. When none matches, the value of an
+ * existence check is 0, a type-based value is 0, and anything that reads
+ * memory or an enum value is POISONED: replaced by a call of a helper that
+ * does not exist. That is not an error here: the program may test
+ * bpf_core_field_exists() first, and the verifier removes the dead branch;
+ * only a reachable poisoned call fails to load.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "relo/core.h"
+
+/* libbpf's limit on accessors in one spec (BPF_CORE_SPEC_MAX_LEN). */
+#define CORE_SPEC_MAX_LEN 64
+/* Recursion limits of the type comparisons, as libbpf's. */
+#define CORE_MAX_DEPTH 32
+
+/* One step of a spec: a named member (@name set; @type_id is the
+ * struct/union holding it, @idx its member index) or an array element
+ * (@name NULL; @type_id is the element type, @idx the element index). For
+ * enum-value relocations, the single accessor is the enumerator. */
+struct core_acc {
+	uint32_t type_id;
+	uint32_t idx;
+	const char *name;
+};
+
+/* An access resolved on one BTF. */
+struct core_spec {
+	const struct btf *btf;
+	uint32_t root_type_id;	/* the relocation's type (local or candidate) */
+	uint32_t kind;		/* enum bpf_core_relo_kind */
+	int len;		/* accessors in @spec (anonymous members skipped) */
+	struct core_acc spec[CORE_SPEC_MAX_LEN];
+	int raw_len;		/* indexes in @raw_spec: the access string */
+	uint32_t raw_spec[CORE_SPEC_MAX_LEN];
+	uint32_t bit_offset;	/* of the accessed field from the root */
+};
+
+/* The outcome for one relocation (libbpf's bpf_core_relo_res). */
+struct core_res {
+	uint64_t orig_val;	/* what the instruction must hold now */
+	uint64_t new_val;	/* what it will hold */
+	bool poison;		/* no target: poison the instruction */
+	bool validate;		/* check the instruction holds @orig_val */
+	bool fail_memsz_adjust; /* load size would change unsafely: poison */
+	uint32_t orig_sz, new_sz; /* field sizes, for LDX/ST/STX resizing */
+	uint32_t orig_type_id, new_type_id;
+};
+
+/* bpf_core_calc_*() asks for poisoning with this, as libbpf does. */
+#define CORE_EPOISON EUCLEAN
+
+static const char *const kind_names[] = {
+	[BPF_CORE_FIELD_BYTE_OFFSET] = "byte_off",
+	[BPF_CORE_FIELD_BYTE_SIZE] = "byte_sz",
+	[BPF_CORE_FIELD_EXISTS] = "field_exists",
+	[BPF_CORE_FIELD_SIGNED] = "signed",
+	[BPF_CORE_FIELD_LSHIFT_U64] = "lshift_u64",
+	[BPF_CORE_FIELD_RSHIFT_U64] = "rshift_u64",
+	[BPF_CORE_TYPE_ID_LOCAL] = "local_type_id",
+	[BPF_CORE_TYPE_ID_TARGET] = "target_type_id",
+	[BPF_CORE_TYPE_EXISTS] = "type_exists",
+	[BPF_CORE_TYPE_SIZE] = "type_size",
+	[BPF_CORE_ENUMVAL_EXISTS] = "enumval_exists",
+	[BPF_CORE_ENUMVAL_VALUE] = "enumval_value",
+	[BPF_CORE_TYPE_MATCHES] = "type_matches",
+};
+
+const char *core_relo_kind_name(uint32_t kind)
+{
+	if (kind < sizeof(kind_names) / sizeof(kind_names[0]) && kind_names[kind])
+		return kind_names[kind];
+	return "unknown";
+}
+
+static bool is_field_kind(uint32_t k)
+{
+	return k <= BPF_CORE_FIELD_RSHIFT_U64;
+}
+
+static bool is_type_kind(uint32_t k)
+{
+	return k == BPF_CORE_TYPE_ID_LOCAL || k == BPF_CORE_TYPE_ID_TARGET ||
+	       k == BPF_CORE_TYPE_EXISTS || k == BPF_CORE_TYPE_SIZE ||
+	       k == BPF_CORE_TYPE_MATCHES;
+}
+
+static bool is_enumval_kind(uint32_t k)
+{
+	return k == BPF_CORE_ENUMVAL_EXISTS || k == BPF_CORE_ENUMVAL_VALUE;
+}
+
+/* X___Y with X and Y not '_': "task_struct___old" is a flavor of
+ * task_struct, "__state" and "a____b" are plain names. */
+static bool is_flavor_sep(const char *s)
+{
+	return s[0] != '_' && s[1] == '_' && s[2] == '_' && s[3] == '_' &&
+	       s[4] != '_';
+}
+
+size_t core_essential_name_len(const char *name)
+{
+	size_t n = strlen(name);
+
+	/* The LAST separator counts, so "a___b___c" is a flavor of "a___b". */
+	for (size_t i = n >= 5 ? n - 5 + 1 : 0; i-- > 0;)
+		if (is_flavor_sep(name + i))
+			return i + 1;
+	return n;
+}
+
+/* Same name once flavors are cut. */
+static bool essential_names_equal(const char *a, const char *b)
+{
+	size_t la = core_essential_name_len(a), lb = core_essential_name_len(b);
+
+	return la == lb && strncmp(a, b, la) == 0;
+}
+
+/* ---- small BTF helpers (void is id 0, a NULL record) ---- */
+
+static unsigned kind_of(const struct btf_type *t)
+{
+	return t ? btf_kind(t) : BTF_KIND_UNKN;
+}
+
+static bool is_composite(const struct btf_type *t)
+{
+	unsigned k = kind_of(t);
+
+	return k == BTF_KIND_STRUCT || k == BTF_KIND_UNION;
+}
+
+static bool is_any_enum(const struct btf_type *t)
+{
+	unsigned k = kind_of(t);
+
+	return k == BTF_KIND_ENUM || k == BTF_KIND_ENUM64;
+}
+
+/* CO-RE treats ENUM and ENUM64 as one kind: a kernel may have widened an
+ * enum since the program was built (libbpf's btf_kind_core_compat). */
+static bool kinds_core_compat(const struct btf_type *a, const struct btf_type *b)
+{
+	return kind_of(a) == kind_of(b) || (is_any_enum(a) && is_any_enum(b));
+}
+
+/* Follow modifiers and typedefs: the type and its id. */
+static const struct btf_type *skip_mods(const struct btf *btf, uint32_t id,
+					uint32_t *res_id)
+{
+	id = btf_skip_mods_typedefs(btf, id);
+	if (res_id)
+		*res_id = id;
+	return btf_type_by_id(btf, id);
+}
+
+static int64_t resolve_size(const struct btf *btf, uint32_t id)
+{
+	struct errbuf ignore;
+	uint64_t sz;
+
+	if (btf_type_size(btf, id, &sz, &ignore) < 0 || sz > INT64_MAX)
+		return -EINVAL;
+	return (int64_t)sz;
+}
+
+static const char *enumerator_name(const struct btf *btf,
+				   const struct btf_type *t, uint32_t i)
+{
+	return btf_str(btf, btf_kind(t) == BTF_KIND_ENUM ?
+				    btf_enums(t)[i].name_off :
+				    btf_enum64s(t)[i].name_off);
+}
+
+/* A trailing array of 0 elements in a struct (char data[]): any index is
+ * in bounds. @acc is the accessor before the array. */
+static bool is_flex_arr(const struct btf *btf, const struct core_acc *acc,
+			const struct btf_array *arr)
+{
+	const struct btf_type *t;
+
+	if (!acc->name || arr->nelems > 0)
+		return false;
+	t = btf_type_by_id(btf, acc->type_id);
+	return is_composite(t) && acc->idx == btf_vlen(t) - 1;
+}
+
+/* ---- describing a spec, for messages ---- */
+
+/* "struct task_struct.real_parent" / "enum pid_type::PIDTYPE_TGID". */
+static void spec_str(const struct core_spec *spec, char *buf, size_t len)
+{
+	const struct btf_type *t = btf_type_by_id(spec->btf, spec->root_type_id);
+	char tname[128];
+	size_t n;
+
+	btf_type_str(spec->btf, spec->root_type_id, tname, sizeof(tname));
+	n = (size_t)snprintf(buf, len, "%s", tname);
+	if (n >= len || !t)
+		return;
+	if (is_enumval_kind(spec->kind) && spec->len > 0) {
+		snprintf(buf + n, len - n, "::%s", spec->spec[0].name);
+		return;
+	}
+	if (!is_field_kind(spec->kind))
+		return;
+	for (int i = 0; i < spec->len && n < len; i++) {
+		const struct core_acc *a = &spec->spec[i];
+
+		if (a->name)
+			n += (size_t)snprintf(buf + n, len - n, ".%s", a->name);
+		else if (i > 0 || a->idx > 0)
+			n += (size_t)snprintf(buf + n, len - n, "[%u]", a->idx);
+	}
+}
+
+/* ---- 1. the local spec ---- */
+
+/* "0:1:2" -> raw indexes. Strict: digits separated by single ':'. */
+static int parse_access_str(const char *s, struct core_spec *spec,
+			    struct errbuf *eb)
+{
+	spec->raw_len = 0;
+	while (*s) {
+		unsigned long v;
+		char *end;
+
+		if (spec->raw_len > 0) {
+			if (*s != ':')
+				break;
+			s++;
+		}
+		if (*s < '0' || *s > '9')
+			break;
+		v = strtoul(s, &end, 10);
+		if (v > INT32_MAX)
+			return err_set(eb, -EINVAL, "index %lu too large", v);
+		if (spec->raw_len == CORE_SPEC_MAX_LEN)
+			return err_set(eb, -E2BIG, "more than %d accessors",
+				       CORE_SPEC_MAX_LEN);
+		spec->raw_spec[spec->raw_len++] = (uint32_t)v;
+		s = end;
+	}
+	if (*s || spec->raw_len == 0)
+		return err_set(eb, -EINVAL, "malformed access string");
+	return 0;
+}
+
+/*
+ * libbpf's bpf_core_parse_spec. Type relocations must say "0"; enum ones
+ * "N" = the N-th enumerator; field ones "N:m:...": N indexes the root as
+ * an array (clang records p[N].x as N:x), the rest are member indexes in
+ * structs/unions and element indexes in arrays. Unnamed members (anonymous
+ * struct/union) add their offset but no accessor: they are found again by
+ * the names inside them.
+ */
+static int parse_spec(const struct btf *btf, uint32_t type_id,
+		      const char *access, uint32_t kind, struct core_spec *spec,
+		      struct errbuf *eb)
+{
+	const struct btf_type *t;
+	struct core_acc *acc;
+	uint32_t id;
+	int64_t sz;
+	int err;
+
+	memset(spec, 0, sizeof(*spec));
+	spec->btf = btf;
+	spec->root_type_id = type_id;
+	spec->kind = kind;
+
+	err = parse_access_str(access, spec, eb);
+	if (err)
+		return err;
+
+	if (is_type_kind(kind)) {
+		if (spec->raw_len != 1 || spec->raw_spec[0] != 0)
+			return err_set(eb, -EINVAL,
+				       "type relocation access must be \"0\"");
+		return 0;
+	}
+
+	t = skip_mods(btf, type_id, &id);
+	if (!t)
+		return err_set(eb, -EINVAL, "local type [%u] is void", type_id);
+
+	acc = &spec->spec[0];
+	acc->type_id = id;
+	acc->idx = spec->raw_spec[0];
+	spec->len++;
+
+	if (is_enumval_kind(kind)) {
+		if (!is_any_enum(t) || spec->raw_len > 1 ||
+		    acc->idx >= btf_vlen(t))
+			return err_set(eb, -EINVAL,
+				       "not an enumerator of local type [%u]", id);
+		acc->name = enumerator_name(btf, t, acc->idx);
+		return 0;
+	}
+	if (!is_field_kind(kind))
+		return err_set(eb, -EOPNOTSUPP, "unknown relocation kind %u",
+			       kind);
+
+	sz = resolve_size(btf, id);
+	if (sz < 0)
+		return err_set(eb, -EINVAL, "local type [%u] has no size", id);
+	spec->bit_offset = (uint32_t)(acc->idx * sz * 8);
+
+	for (int i = 1; i < spec->raw_len; i++) {
+		uint32_t idx = spec->raw_spec[i];
+
+		t = skip_mods(btf, id, &id);
+		acc = &spec->spec[spec->len];
+		if (is_composite(t)) {
+			const struct btf_member *m;
+
+			if (idx >= btf_vlen(t))
+				return err_set(eb, -EINVAL,
+					       "member %u of [%u] out of range",
+					       idx, id);
+			m = btf_members(t) + idx;
+			spec->bit_offset += btf_member_bit_offset(t, idx);
+			if (m->name_off) {
+				const char *name = btf_str(btf, m->name_off);
+
+				if (!*name)
+					return err_set(eb, -EINVAL,
+						       "member %u of [%u] has an empty name",
+						       idx, id);
+				acc->type_id = id;
+				acc->idx = idx;
+				acc->name = name;
+				spec->len++;
+			}
+			id = m->type;
+		} else if (kind_of(t) == BTF_KIND_ARRAY) {
+			const struct btf_array *a = btf_array(t);
+			bool flex;
+
+			skip_mods(btf, a->type, &id);
+			flex = is_flex_arr(btf, acc - 1, a);
+			if (!flex && idx >= a->nelems)
+				return err_set(eb, -EINVAL,
+					       "index %u past array of %u", idx,
+					       a->nelems);
+			acc->type_id = id;
+			acc->idx = idx;
+			acc->name = NULL;
+			spec->len++;
+			sz = resolve_size(btf, id);
+			if (sz < 0)
+				return err_set(eb, -EINVAL,
+					       "array element [%u] has no size", id);
+			spec->bit_offset += (uint32_t)(idx * sz * 8);
+		} else {
+			return err_set(eb, -EINVAL,
+				       "accessor %d: [%u] %s is neither composite nor array",
+				       i, id, btf_kind_name(kind_of(t)));
+		}
+	}
+	return 0;
+}
+
+/* ---- 2. candidates ---- */
+
+struct core_cands {
+	uint32_t local_id;	/* the cache key */
+	uint32_t *ids;		/* target type ids */
+	size_t n;
+};
+
+/* Every target type with the local type's essential name and a compatible
+ * kind. A linear scan: libbpf does the same, once per local type (the
+ * caller caches). */
+static int find_cands(const struct btf *local, uint32_t local_id,
+		      const struct btf *target, struct core_cands *c,
+		      struct errbuf *eb)
+{
+	const struct btf_type *lt = btf_type_by_id(local, local_id);
+	const char *lname = btf_type_name(local, local_id);
+	size_t llen = core_essential_name_len(lname), cap = 0;
+	uint32_t n = btf_type_cnt(target);
+
+	c->local_id = local_id;
+	c->ids = NULL;
+	c->n = 0;
+	if (!lt || !*lname)
+		return err_set(eb, -EINVAL,
+			       "anonymous local type [%u] cannot be matched by name",
+			       local_id);
+	for (uint32_t id = 1; id < n; id++) {
+		const struct btf_type *t = btf_type_by_id(target, id);
+		const char *name;
+
+		if (!kinds_core_compat(t, lt))
+			continue;
+		name = btf_str(target, t->name_off);
+		if (!*name || core_essential_name_len(name) != llen ||
+		    strncmp(name, lname, llen) != 0)
+			continue;
+		if (c->n == cap) {
+			uint32_t *p;
+
+			cap = cap ? cap * 2 : 4;
+			p = realloc(c->ids, cap * sizeof(*p));
+			if (!p) {
+				free(c->ids);
+				c->ids = NULL;
+				return err_set(eb, -ENOMEM, "out of memory");
+			}
+			c->ids = p;
+		}
+		c->ids[c->n++] = id;
+	}
+	return 0;
+}
+
+/* ---- 3. matching ---- */
+
+/* libbpf's bpf_core_fields_are_compat: may a field of local type @lid be
+ * read as the target's @tid? Layout-compatible enough: both composite
+ * (their insides are matched by later accessors), ints with ints, enums
+ * with enums of the same essential name, pointers with pointers, arrays
+ * by element. */
+static int fields_are_compat(const struct btf *lb, uint32_t lid,
+			     const struct btf *tb, uint32_t tid)
+{
+	for (int depth = 0; depth < CORE_MAX_DEPTH; depth++) {
+		const struct btf_type *lt = skip_mods(lb, lid, &lid);
+		const struct btf_type *tt = skip_mods(tb, tid, &tid);
+
+		if (is_composite(lt) && is_composite(tt))
+			return 1;
+		if (!kinds_core_compat(lt, tt))
+			return 0;
+		switch (kind_of(lt)) {
+		case BTF_KIND_PTR:
+		case BTF_KIND_FLOAT:
+			return 1;
+		case BTF_KIND_FWD:
+		case BTF_KIND_ENUM:
+		case BTF_KIND_ENUM64: {
+			const char *ln = btf_str(lb, lt->name_off);
+			const char *tn = btf_str(tb, tt->name_off);
+
+			/* one anonymous, or the same flavor-less name */
+			return !*ln || !*tn || essential_names_equal(ln, tn);
+		}
+		case BTF_KIND_INT:
+			/* only the old bitfield-style ints are refused */
+			return BTF_INT_OFFSET(btf_int_info(lt)) == 0 &&
+			       BTF_INT_OFFSET(btf_int_info(tt)) == 0;
+		case BTF_KIND_ARRAY:
+			lid = btf_array(lt)->type;
+			tid = btf_array(tt)->type;
+			continue;
+		default:
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+/* libbpf's __bpf_core_types_are_compat (TYPE_ID_TARGET, TYPE_EXISTS,
+ * TYPE_SIZE): names were matched by the candidate search; here only the
+ * shape: same kinds down through pointers, arrays and prototypes. */
+static int types_are_compat(const struct btf *lb, uint32_t lid,
+			    const struct btf *tb, uint32_t tid, int level)
+{
+	if (!kinds_core_compat(btf_type_by_id(lb, lid), btf_type_by_id(tb, tid)))
+		return 0;
+	for (int depth = 0; depth < CORE_MAX_DEPTH; depth++) {
+		const struct btf_type *lt = skip_mods(lb, lid, &lid);
+		const struct btf_type *tt = skip_mods(tb, tid, &tid);
+
+		if (!kinds_core_compat(lt, tt))
+			return 0;
+		switch (kind_of(lt)) {
+		case BTF_KIND_UNKN:
+		case BTF_KIND_STRUCT:
+		case BTF_KIND_UNION:
+		case BTF_KIND_ENUM:
+		case BTF_KIND_ENUM64:
+		case BTF_KIND_FWD:
+			return 1;
+		case BTF_KIND_INT:
+			return BTF_INT_OFFSET(btf_int_info(lt)) == 0 &&
+			       BTF_INT_OFFSET(btf_int_info(tt)) == 0;
+		case BTF_KIND_PTR:
+			lid = lt->type;
+			tid = tt->type;
+			continue;
+		case BTF_KIND_ARRAY:
+			lid = btf_array(lt)->type;
+			tid = btf_array(tt)->type;
+			continue;
+		case BTF_KIND_FUNC_PROTO: {
+			const struct btf_param *lp = btf_params(lt);
+			const struct btf_param *tp = btf_params(tt);
+
+			if (btf_vlen(lt) != btf_vlen(tt))
+				return 0;
+			for (unsigned i = 0; i < btf_vlen(lt); i++) {
+				int r;
+
+				if (level <= 0)
+					return -EINVAL;
+				r = types_are_compat(
+					lb, btf_skip_mods_typedefs(lb, lp[i].type),
+					tb, btf_skip_mods_typedefs(tb, tp[i].type),
+					level - 1);
+				if (r <= 0)
+					return r;
+			}
+			lid = lt->type; /* then the return type */
+			tid = tt->type;
+			continue;
+		}
+		default:
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+/* ---- TYPE_MATCHES: libbpf's stricter __bpf_core_types_match ---- */
+
+/* Names agree without flavors, or one of them is anonymous. */
+static bool names_match(const struct btf *lb, uint32_t loff,
+			const struct btf *tb, uint32_t toff)
+{
+	const char *ln = btf_str(lb, loff), *tn = btf_str(tb, toff);
+
+	return !*ln || !*tn || essential_names_equal(ln, tn);
+}
+
+static int types_match(const struct btf *lb, uint32_t lid,
+		       const struct btf *tb, uint32_t tid, bool behind_ptr,
+		       int level);
+
+/* Same size, and every local enumerator name exists in the target. */
+static int enums_match(const struct btf *lb, const struct btf_type *lt,
+		       const struct btf *tb, const struct btf_type *tt)
+{
+	if (lt->size != tt->size || btf_vlen(lt) > btf_vlen(tt))
+		return 0;
+	for (unsigned i = 0; i < btf_vlen(lt); i++) {
+		uint32_t ln = btf_kind(lt) == BTF_KIND_ENUM ?
+				      btf_enums(lt)[i].name_off :
+				      btf_enum64s(lt)[i].name_off;
+		bool found = false;
+
+		for (unsigned j = 0; j < btf_vlen(tt) && !found; j++) {
+			uint32_t tn = btf_kind(tt) == BTF_KIND_ENUM ?
+					      btf_enums(tt)[j].name_off :
+					      btf_enum64s(tt)[j].name_off;
+
+			found = names_match(lb, ln, tb, tn);
+		}
+		if (!found)
+			return 0;
+	}
+	return 1;
+}
+
+/* Every local member has a same-named target member of a matching type
+ * (order and offsets do not matter). */
+static int composites_match(const struct btf *lb, const struct btf_type *lt,
+			    const struct btf *tb, const struct btf_type *tt,
+			    bool behind_ptr, int level)
+{
+	const struct btf_member *lm = btf_members(lt);
+
+	if (btf_vlen(lt) > btf_vlen(tt))
+		return 0;
+	for (unsigned i = 0; i < btf_vlen(lt); i++, lm++) {
+		const struct btf_member *tm = btf_members(tt);
+		bool matched = false;
+
+		for (unsigned j = 0; j < btf_vlen(tt); j++, tm++) {
+			int r;
+
+			if (!names_match(lb, lm->name_off, tb, tm->name_off))
+				continue;
+			r = types_match(lb, lm->type, tb, tm->type, behind_ptr,
+					level - 1);
+			if (r < 0)
+				return r;
+			if (r > 0) {
+				matched = true;
+				break;
+			}
+		}
+		if (!matched)
+			return 0;
+	}
+	return 1;
+}
+
+static int types_match(const struct btf *lb, uint32_t lid,
+		       const struct btf *tb, uint32_t tid, bool behind_ptr,
+		       int level)
+{
+	if (level <= 0)
+		return -EINVAL;
+	for (int depth = 0; depth < CORE_MAX_DEPTH; depth++) {
+		const struct btf_type *lt = skip_mods(lb, lid, &lid);
+		const struct btf_type *tt = skip_mods(tb, tid, &tid);
+		unsigned lk = kind_of(lt), tk = kind_of(tt);
+
+		if (lt && tt && !names_match(lb, lt->name_off, tb, tt->name_off))
+			return 0;
+		switch (lk) {
+		case BTF_KIND_UNKN:
+			return lk == tk;
+		case BTF_KIND_FWD: {
+			bool lf = btf_kflag(lt);
+
+			if (behind_ptr) {
+				if (lk == tk)
+					return lf == (bool)btf_kflag(tt);
+				/* kflag: 0 declares a struct, 1 a union */
+				return (tk == BTF_KIND_STRUCT && !lf) ||
+				       (tk == BTF_KIND_UNION && lf);
+			}
+			return lk == tk && lf == (bool)btf_kflag(tt);
+		}
+		case BTF_KIND_ENUM:
+		case BTF_KIND_ENUM64:
+			if (!is_any_enum(tt))
+				return 0;
+			return enums_match(lb, lt, tb, tt);
+		case BTF_KIND_STRUCT:
+		case BTF_KIND_UNION:
+			if (behind_ptr) {
+				if (lk == tk)
+					return 1;
+				if (tk != BTF_KIND_FWD)
+					return 0;
+				return (lk == BTF_KIND_UNION) == (bool)btf_kflag(tt);
+			}
+			if (lk != tk)
+				return 0;
+			return composites_match(lb, lt, tb, tt, behind_ptr, level);
+		case BTF_KIND_INT:
+			if (lk != tk)
+				return 0;
+			return lt->size == tt->size &&
+			       (BTF_INT_ENCODING(btf_int_info(lt)) & BTF_INT_SIGNED) ==
+				       (BTF_INT_ENCODING(btf_int_info(tt)) & BTF_INT_SIGNED);
+		case BTF_KIND_PTR:
+			if (lk != tk)
+				return 0;
+			behind_ptr = true;
+			lid = lt->type;
+			tid = tt->type;
+			continue;
+		case BTF_KIND_ARRAY:
+			if (lk != tk ||
+			    btf_array(lt)->nelems != btf_array(tt)->nelems)
+				return 0;
+			lid = btf_array(lt)->type;
+			tid = btf_array(tt)->type;
+			continue;
+		case BTF_KIND_FUNC_PROTO: {
+			const struct btf_param *lp = btf_params(lt);
+			const struct btf_param *tp = btf_params(tt);
+
+			if (lk != tk || btf_vlen(lt) != btf_vlen(tt))
+				return 0;
+			for (unsigned i = 0; i < btf_vlen(lt); i++) {
+				int r = types_match(lb, lp[i].type, tb, tp[i].type,
+						    behind_ptr, level - 1);
+				if (r <= 0)
+					return r;
+			}
+			lid = lt->type;
+			tid = tt->type;
+			continue;
+		}
+		default:
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+/*
+ * libbpf's bpf_core_match_member: find the local accessor's member, by
+ * exact name, among @tid's members, descending into anonymous members.
+ * Pushes the raw index path and bit offset into @spec as it goes and pops
+ * what did not lead anywhere. 1 found (and compatible), 0 not, <0 error.
+ */
+static int match_member(const struct btf *lb, const struct core_acc *lacc,
+			const struct btf *tb, uint32_t tid,
+			struct core_spec *spec, uint32_t *next_tid)
+{
+	const struct btf_type *lt = btf_type_by_id(lb, lacc->type_id);
+	const struct btf_member *lm = btf_members(lt) + lacc->idx;
+	const char *lname = btf_str(lb, lm->name_off);
+	const struct btf_type *tt = skip_mods(tb, tid, &tid);
+	const struct btf_member *m;
+
+	if (!is_composite(tt))
+		return 0;
+	m = btf_members(tt);
+	for (unsigned i = 0; i < btf_vlen(tt); i++, m++) {
+		uint32_t bit_off = btf_member_bit_offset(tt, i);
+		const char *tname = btf_str(tb, m->name_off);
+		int found;
+
+		if (spec->raw_len == CORE_SPEC_MAX_LEN)
+			return -E2BIG;
+		/* speculate that this member is the one */
+		spec->bit_offset += bit_off;
+		spec->raw_spec[spec->raw_len++] = i;
+
+		if (!*tname) {
+			found = match_member(lb, lacc, tb, m->type, spec, next_tid);
+			if (found)
+				return found;
+		} else if (strcmp(lname, tname) == 0) {
+			struct core_acc *tacc = &spec->spec[spec->len++];
+
+			tacc->type_id = tid;
+			tacc->idx = i;
+			tacc->name = tname;
+			*next_tid = m->type;
+			found = fields_are_compat(lb, lm->type, tb, m->type);
+			if (!found)
+				spec->len--;
+			return found;
+		}
+		spec->bit_offset -= bit_off;
+		spec->raw_len--;
+	}
+	return 0;
+}
+
+/*
+ * libbpf's bpf_core_spec_match: replay @local on candidate @tid of @tb.
+ * 1 matched (@targ filled), 0 not (*fail_at = the local accessor that
+ * found nothing), <0 error.
+ */
+static int spec_match(const struct core_spec *local, const struct btf *tb,
+		      uint32_t tid, struct core_spec *targ, int *fail_at)
+{
+	const struct btf_type *tt;
+
+	memset(targ, 0, sizeof(*targ));
+	targ->btf = tb;
+	targ->root_type_id = tid;
+	targ->kind = local->kind;
+	*fail_at = 0;
+
+	if (is_type_kind(local->kind)) {
+		if (local->kind == BPF_CORE_TYPE_MATCHES)
+			return types_match(local->btf, local->root_type_id, tb,
+					   tid, false, CORE_MAX_DEPTH);
+		return types_are_compat(local->btf, local->root_type_id, tb,
+					tid, CORE_MAX_DEPTH);
+	}
+
+	if (is_enumval_kind(local->kind)) {
+		const char *lname = local->spec[0].name;
+
+		tt = skip_mods(tb, tid, &tid);
+		if (!is_any_enum(tt))
+			return 0;
+		for (unsigned i = 0; i < btf_vlen(tt); i++) {
+			const char *tname = enumerator_name(tb, tt, i);
+
+			if (essential_names_equal(lname, tname)) {
+				targ->spec[0] = (struct core_acc){ tid, i, tname };
+				targ->len = 1;
+				targ->raw_spec[0] = i;
+				targ->raw_len = 1;
+				return 1;
+			}
+		}
+		return 0;
+	}
+
+	for (int i = 0; i < local->len; i++) {
+		const struct core_acc *lacc = &local->spec[i];
+		struct core_acc *tacc = &targ->spec[targ->len];
+
+		*fail_at = i;
+		tt = skip_mods(tb, tid, &tid);
+		if (!tt)
+			return -EINVAL;
+		if (lacc->name) {
+			int r = match_member(local->btf, lacc, tb, tid, targ, &tid);
+
+			if (r <= 0)
+				return r;
+			continue;
+		}
+		/* Element 0 is the root itself; deeper ones need an array. */
+		if (i > 0) {
+			const struct btf_array *a;
+
+			if (kind_of(tt) != BTF_KIND_ARRAY)
+				return 0;
+			a = btf_array(tt);
+			if (!is_flex_arr(tb, tacc - 1, a) && lacc->idx >= a->nelems)
+				return 0;
+			if (!skip_mods(tb, a->type, &tid))
+				return -EINVAL;
+		}
+		if (targ->raw_len == CORE_SPEC_MAX_LEN)
+			return -E2BIG;
+		tacc->type_id = tid;
+		tacc->idx = lacc->idx;
+		tacc->name = NULL;
+		targ->len++;
+		targ->raw_spec[targ->raw_len++] = lacc->idx;
+		int64_t sz = resolve_size(tb, tid);
+		if (sz < 0)
+			return (int)sz;
+		targ->bit_offset += (uint32_t)(lacc->idx * sz * 8);
+	}
+	return 1;
+}
+
+/* ---- 4. values ---- */
+
+/*
+ * libbpf's bpf_core_calc_field_relo. For a bitfield the "field" is the
+ * smallest naturally aligned 1/2/4/8-byte word around it, starting with
+ * the declared type's size: the program loads that word, shifts left to
+ * drop the bits above the field and right to drop the ones below
+ * (BPF_CORE_READ_BITFIELD).
+ */
+static int calc_field(uint32_t kind, const struct core_spec *spec,
+		      uint64_t *val, uint32_t *field_sz, uint32_t *type_id,
+		      bool *validate, struct errbuf *eb)
+{
+	const struct core_acc *acc;
+	const struct btf_type *t, *mt;
+	const struct btf_member *m;
+	uint32_t byte_off, byte_sz, bit_off, bit_sz, ftype;
+	bool bitfield;
+	int64_t sz;
+
+	*field_sz = 0;
+	if (kind == BPF_CORE_FIELD_EXISTS) {
+		*val = spec ? 1 : 0;
+		return 0;
+	}
+	if (!spec)
+		return -CORE_EPOISON;
+
+	acc = &spec->spec[spec->len - 1];
+	t = btf_type_by_id(spec->btf, acc->type_id);
+
+	if (!acc->name) { /* the last step is an array element: a[n] */
+		sz = resolve_size(spec->btf, acc->type_id);
+		if (sz < 0)
+			return err_set(eb, -EINVAL, "element has no size");
+		if (kind == BPF_CORE_FIELD_BYTE_OFFSET) {
+			*val = spec->bit_offset / 8;
+			*field_sz = (uint32_t)sz;
+			*type_id = acc->type_id;
+		} else if (kind == BPF_CORE_FIELD_BYTE_SIZE) {
+			*val = (uint64_t)sz;
+		} else {
+			return err_set(eb, -EINVAL,
+				       "%s cannot be applied to an array element",
+				       core_relo_kind_name(kind));
+		}
+		if (validate)
+			*validate = true;
+		return 0;
+	}
+
+	m = btf_members(t) + acc->idx;
+	mt = skip_mods(spec->btf, m->type, &ftype);
+	bit_off = spec->bit_offset;
+	bit_sz = btf_member_bitfield_size(t, acc->idx);
+	bitfield = bit_sz > 0;
+	if (bitfield) {
+		if (!mt)
+			return err_set(eb, -EINVAL, "bitfield of void");
+		byte_sz = mt->size;
+		if (byte_sz == 0)
+			return err_set(eb, -EINVAL, "bitfield of size 0");
+		byte_off = bit_off / 8 / byte_sz * byte_sz;
+		while (bit_off + bit_sz - byte_off * 8 > byte_sz * 8) {
+			if (byte_sz >= 8)
+				return err_set(eb, -E2BIG,
+					       "bitfield at bit %u (%u bits) cannot be read with one 64-bit load",
+					       bit_off, bit_sz);
+			byte_sz *= 2;
+			byte_off = bit_off / 8 / byte_sz * byte_sz;
+		}
+	} else {
+		sz = resolve_size(spec->btf, ftype);
+		if (sz < 0)
+			return err_set(eb, -EINVAL, "field '%s' has no size",
+				       acc->name);
+		byte_sz = (uint32_t)sz;
+		byte_off = spec->bit_offset / 8;
+		bit_sz = byte_sz * 8;
+	}
+
+	/* The compiler and we may pick different containers for a
+	 * bitfield: do not insist the instruction holds our guess. */
+	if (validate)
+		*validate = !bitfield;
+
+	switch (kind) {
+	case BPF_CORE_FIELD_BYTE_OFFSET:
+		*val = byte_off;
+		if (!bitfield) {
+			*field_sz = byte_sz;
+			*type_id = ftype;
+		}
+		break;
+	case BPF_CORE_FIELD_BYTE_SIZE:
+		*val = byte_sz;
+		break;
+	case BPF_CORE_FIELD_SIGNED:
+		*val = (is_any_enum(mt) && btf_kflag(mt)) ||
+		       (kind_of(mt) == BTF_KIND_INT &&
+			(BTF_INT_ENCODING(btf_int_info(mt)) & BTF_INT_SIGNED));
+		if (validate)
+			*validate = true;
+		break;
+	case BPF_CORE_FIELD_LSHIFT_U64:
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		*val = 64 - (bit_off + bit_sz - byte_off * 8);
+#else
+		*val = (8 - byte_sz) * 8 + (bit_off - byte_off * 8);
+#endif
+		break;
+	case BPF_CORE_FIELD_RSHIFT_U64:
+		*val = 64 - bit_sz;
+		if (validate)
+			*validate = true;
+		break;
+	default:
+		return err_set(eb, -EOPNOTSUPP, "unknown field relocation");
+	}
+	return 0;
+}
+
+/* libbpf's bpf_core_calc_type_relo: a missing type gives 0. */
+static int calc_type(uint32_t kind, const struct core_spec *spec,
+		     uint64_t *val, struct errbuf *eb)
+{
+	int64_t sz;
+
+	if (!spec) {
+		*val = 0;
+		return 0;
+	}
+	switch (kind) {
+	case BPF_CORE_TYPE_ID_TARGET:
+		*val = spec->root_type_id;
+		break;
+	case BPF_CORE_TYPE_EXISTS:
+	case BPF_CORE_TYPE_MATCHES:
+		*val = 1;
+		break;
+	case BPF_CORE_TYPE_SIZE:
+		sz = resolve_size(spec->btf, spec->root_type_id);
+		if (sz < 0)
+			return err_set(eb, -EINVAL, "type [%u] has no size",
+				       spec->root_type_id);
+		*val = (uint64_t)sz;
+		break;
+	default:
+		return err_set(eb, -EOPNOTSUPP, "unknown type relocation");
+	}
+	return 0;
+}
+
+/* libbpf's bpf_core_calc_enumval_relo. A 32-bit enumerator is signed in
+ * BTF and reaches the 64-bit value sign-extended, as in libbpf. */
+static int calc_enumval(uint32_t kind, const struct core_spec *spec,
+			uint64_t *val, struct errbuf *eb)
+{
+	const struct btf_type *t;
+
+	switch (kind) {
+	case BPF_CORE_ENUMVAL_EXISTS:
+		*val = spec ? 1 : 0;
+		return 0;
+	case BPF_CORE_ENUMVAL_VALUE:
+		if (!spec)
+			return -CORE_EPOISON;
+		t = btf_type_by_id(spec->btf, spec->spec[0].type_id);
+		if (btf_kind(t) == BTF_KIND_ENUM)
+			*val = (uint64_t)(int64_t)btf_enums(t)[spec->spec[0].idx].val;
+		else
+			*val = btf_enum64_value(btf_enum64s(t) + spec->spec[0].idx);
+		return 0;
+	default:
+		return err_set(eb, -EOPNOTSUPP, "unknown enum relocation");
+	}
+}
+
+/* libbpf's bpf_core_calc_relo: old and new value of one relocation;
+ * @targ NULL when no candidate matched. */
+static int calc_relo(const struct core_spec *local,
+		     const struct core_spec *targ, struct core_res *res,
+		     struct errbuf *eb)
+{
+	uint32_t kind = local->kind;
+	int err = 0;
+
+	memset(res, 0, sizeof(*res));
+	res->validate = true;
+
+	if (is_field_kind(kind)) {
+		err = calc_field(kind, local, &res->orig_val, &res->orig_sz,
+				 &res->orig_type_id, &res->validate, eb);
+		if (!err)
+			err = calc_field(kind, targ, &res->new_val,
+					 &res->new_sz, &res->new_type_id, NULL,
+					 eb);
+		if (!err && res->orig_sz != res->new_sz) {
+			/*
+			 * The load must change size (a field became u64, a
+			 * 32-bit kernel's pointer). That reads the right value
+			 * only for pointers and unsigned ints, thanks to zero
+			 * extension; anything else is poisoned at patch time.
+			 */
+			const struct btf_type *ot =
+				btf_type_by_id(local->btf, res->orig_type_id);
+			const struct btf_type *nt =
+				btf_type_by_id(targ->btf, res->new_type_id);
+
+			if (kind_of(ot) == BTF_KIND_PTR &&
+			    kind_of(nt) == BTF_KIND_PTR)
+				;
+			else if (kind_of(ot) == BTF_KIND_INT &&
+				 kind_of(nt) == BTF_KIND_INT &&
+				 !(BTF_INT_ENCODING(btf_int_info(ot)) & BTF_INT_SIGNED) &&
+				 !(BTF_INT_ENCODING(btf_int_info(nt)) & BTF_INT_SIGNED))
+				;
+			else
+				res->fail_memsz_adjust = true;
+		}
+	} else if (is_type_kind(kind)) {
+		err = calc_type(kind, local, &res->orig_val, eb);
+		if (!err)
+			err = calc_type(kind, targ, &res->new_val, eb);
+	} else if (is_enumval_kind(kind)) {
+		err = calc_enumval(kind, local, &res->orig_val, eb);
+		if (!err)
+			err = calc_enumval(kind, targ, &res->new_val, eb);
+	} else {
+		err = err_set(eb, -EOPNOTSUPP, "unknown relocation kind %u", kind);
+	}
+	if (err == -CORE_EPOISON) {
+		res->poison = true;
+		err = 0;
+	}
+	return err;
+}
+
+/* ---- patching ---- */
+
+static bool is_ldimm64(const struct bpf_insn *insn)
+{
+	return insn->code == (BPF_LD | BPF_IMM | BPF_DW);
+}
+
+/* Turn @insn into "call 0xbad2310": a helper no kernel has. */
+static void poison_insn(struct bpf_insn *insn)
+{
+	insn->code = BPF_JMP | BPF_CALL;
+	insn->dst_reg = 0;
+	insn->src_reg = 0;
+	insn->off = 0;
+	insn->imm = CORE_POISON_IMM;
+}
+
+static int size_bytes(uint8_t code)
+{
+	switch (BPF_SIZE(code)) {
+	case BPF_B: return 1;
+	case BPF_H: return 2;
+	case BPF_W: return 4;
+	case BPF_DW: return 8;
+	}
+	return -1;
+}
+
+static int bytes_size(uint32_t n)
+{
+	switch (n) {
+	case 1: return BPF_B;
+	case 2: return BPF_H;
+	case 4: return BPF_W;
+	case 8: return BPF_DW;
+	}
+	return -1;
+}
+
+/*
+ * libbpf's bpf_core_patch_insn: where the value lives depends on the
+ * instruction: the immediate of an ALU op with a constant operand
+ * (r1 += 16; an existence check's r1 = 1), the offset of a load or store
+ * (r1 = *(u32 *)(r2 + 16)), the 64-bit immediate of an ld_imm64. @insns
+ * holds @room instructions from the patched one on.
+ */
+static int patch_insn(struct bpf_insn *insn, size_t room,
+		      const struct core_res *res, bool *poisoned,
+		      struct errbuf *eb)
+{
+	uint8_t cls = BPF_CLASS(insn->code);
+	uint64_t orig = res->orig_val, nv = res->new_val;
+
+	*poisoned = false;
+	if (res->poison)
+		goto poison;
+
+	switch (cls) {
+	case BPF_ALU:
+	case BPF_ALU64:
+		if (BPF_SRC(insn->code) != BPF_K)
+			return err_set(eb, -EINVAL,
+				       "ALU instruction has a register operand, not a constant");
+		if (res->validate && (uint64_t)(int64_t)insn->imm != orig)
+			return err_set(eb, -EINVAL,
+				       "ALU instruction holds %d, expected %llu (-> %llu)",
+				       insn->imm, (unsigned long long)orig,
+				       (unsigned long long)nv);
+		insn->imm = (int32_t)(uint32_t)nv;
+		return 0;
+	case BPF_LDX:
+	case BPF_ST:
+	case BPF_STX:
+		if (res->validate && (uint64_t)(int64_t)insn->off != orig)
+			return err_set(eb, -EINVAL,
+				       "memory instruction has offset %d, expected %llu (-> %llu)",
+				       insn->off, (unsigned long long)orig,
+				       (unsigned long long)nv);
+		if (nv > SHRT_MAX)
+			return err_set(eb, -ERANGE,
+				       "new offset %llu does not fit the instruction",
+				       (unsigned long long)nv);
+		if (res->fail_memsz_adjust)
+			goto poison; /* libbpf warns, then poisons */
+		insn->off = (int16_t)nv;
+		if (res->new_sz != res->orig_sz) {
+			int bsz;
+
+			if (size_bytes(insn->code) != (int)res->orig_sz)
+				return err_set(eb, -EINVAL,
+					       "memory instruction accesses %d bytes, field has %u",
+					       size_bytes(insn->code), res->orig_sz);
+			bsz = bytes_size(res->new_sz);
+			if (bsz < 0)
+				return err_set(eb, -EINVAL,
+					       "target field size %u cannot be loaded",
+					       res->new_sz);
+			insn->code = (uint8_t)(BPF_MODE(insn->code) | bsz | cls);
+		}
+		return 0;
+	case BPF_LD: {
+		uint64_t imm;
+
+		if (!is_ldimm64(insn) || room < 2 || insn[0].src_reg != 0 ||
+		    insn[0].off != 0 || insn[1].code != 0 ||
+		    insn[1].dst_reg != 0 || insn[1].src_reg != 0 ||
+		    insn[1].off != 0)
+			return err_set(eb, -EINVAL, "ld_imm64 has unexpected form");
+		imm = (uint32_t)insn[0].imm | ((uint64_t)(uint32_t)insn[1].imm << 32);
+		if (res->validate && imm != orig)
+			return err_set(eb, -EINVAL,
+				       "ld_imm64 holds %llu, expected %llu (-> %llu)",
+				       (unsigned long long)imm,
+				       (unsigned long long)orig,
+				       (unsigned long long)nv);
+		insn[0].imm = (int32_t)(uint32_t)nv;
+		insn[1].imm = (int32_t)(uint32_t)(nv >> 32);
+		return 0;
+	}
+	default:
+		return err_set(eb, -EINVAL,
+			       "cannot relocate instruction code 0x%02x",
+			       insn->code);
+	}
+
+poison:
+	/* Both halves of an ld_imm64, so the verifier reports the bad call
+	 * and not "unknown opcode 00" on the second half; the instruction
+	 * count stays the same. */
+	if (is_ldimm64(insn) && room >= 2)
+		poison_insn(insn + 1);
+	poison_insn(insn);
+	*poisoned = true;
+	return 0;
+}
+
+/* ---- one relocation, one program ---- */
+
+struct core_ctx {
+	const struct btf *local;
+	const struct btf *target;
+	struct core_cands *cache; /* candidates per local type id */
+	size_t ncache;
+};
+
+static int get_cands(struct core_ctx *ctx, uint32_t local_id,
+		     const struct core_cands **out, struct errbuf *eb)
+{
+	struct core_cands *p;
+	int err;
+
+	for (size_t i = 0; i < ctx->ncache; i++)
+		if (ctx->cache[i].local_id == local_id) {
+			*out = &ctx->cache[i];
+			return 0;
+		}
+	p = realloc(ctx->cache, (ctx->ncache + 1) * sizeof(*p));
+	if (!p)
+		return err_set(eb, -ENOMEM, "out of memory");
+	ctx->cache = p;
+	err = find_cands(ctx->local, local_id, ctx->target, &p[ctx->ncache], eb);
+	if (err)
+		return err;
+	*out = &p[ctx->ncache++];
+	return 0;
+}
+
+/* Why nothing matched, for the poison report: "no field 'x' in target
+ * 'struct s'" (from the first candidate), or "no type ...". */
+static void explain_nomatch(const struct core_spec *local,
+			    const struct core_cands *c, struct core_ctx *ctx,
+			    char *buf, size_t len)
+{
+	struct core_spec *targ;
+	char tname[128];
+	int fail_at = 0;
+
+	if (!c || c->n == 0) {
+		btf_type_str(local->btf, local->root_type_id, tname, sizeof(tname));
+		snprintf(buf, len, "no type like '%s' in target", tname);
+		return;
+	}
+	btf_type_str(ctx->target, c->ids[0], tname, sizeof(tname));
+	if (!is_field_kind(local->kind) && !is_enumval_kind(local->kind)) {
+		snprintf(buf, len, "target '%s' does not match", tname);
+		return;
+	}
+	targ = malloc(sizeof(*targ));
+	if (!targ) {
+		snprintf(buf, len, "no match in target");
+		return;
+	}
+	if (spec_match(local, ctx->target, c->ids[0], targ, &fail_at) == 0 &&
+	    fail_at < local->len && local->spec[fail_at].name)
+		snprintf(buf, len, "no %s '%s' in target '%s'",
+			 is_enumval_kind(local->kind) ? "enumerator" : "field",
+			 local->spec[fail_at].name, tname);
+	else
+		snprintf(buf, len, "no match in target '%s'", tname);
+	free(targ);
+}
+
+/*
+ * libbpf's bpf_core_calc_relo_insn + bpf_core_patch_insn for record
+ * @rec (number @ri in its section) at instruction @idx of @prog. On
+ * failure, @eb gets the innermost reason; the caller prefixes it.
+ */
+static int apply_one(struct core_ctx *ctx, const struct bpf_core_relo *rec,
+		     struct obj_prog *prog, size_t idx, struct core_spec *sp,
+		     char *desc, size_t desc_len, bool *poisoned,
+		     struct errbuf *eb)
+{
+	struct core_spec *local = &sp[0], *cand = &sp[1], *targ = &sp[2];
+	const struct core_cands *cands = NULL;
+	struct core_res res, cres;
+	size_t matched = 0;
+	int err;
+
+	const char *access = btf_str_checked(ctx->local, rec->access_str_off);
+	if (!access)
+		return err_set(eb, -EINVAL, "access string offset %u out of range",
+			       rec->access_str_off);
+	if (!btf_type_by_id(ctx->local, rec->type_id))
+		return err_set(eb, -EINVAL, "bad local type id %u", rec->type_id);
+	snprintf(desc, desc_len, "%s [%u], access %s",
+		 core_relo_kind_name(rec->kind), rec->type_id, access);
+	err = parse_spec(ctx->local, rec->type_id, access, rec->kind, local, eb);
+	if (err)
+		return err;
+	{
+		char s[160];
+
+		spec_str(local, s, sizeof(s));
+		snprintf(desc, desc_len, "%s %s, access %s",
+			 core_relo_kind_name(rec->kind), s, access);
+	}
+
+	if (rec->kind == BPF_CORE_TYPE_ID_LOCAL) {
+		/* Nothing to look up: the id in our own .BTF, which the
+		 * kernel receives with the program. */
+		memset(&res, 0, sizeof(res));
+		res.validate = true;
+		res.orig_val = res.new_val = local->root_type_id;
+	} else {
+		err = get_cands(ctx, rec->type_id, &cands, eb);
+		if (err)
+			return err;
+		for (size_t i = 0; i < cands->n; i++) {
+			int fail_at;
+
+			err = spec_match(local, ctx->target, cands->ids[i], cand,
+					 &fail_at);
+			if (err < 0)
+				return err_set(eb, err,
+					       "matching candidate [%u] failed",
+					       cands->ids[i]);
+			if (err == 0)
+				continue;
+			err = calc_relo(local, cand, &cres, eb);
+			if (err)
+				return err;
+			if (matched == 0) {
+				res = cres;
+				*targ = *cand;
+			} else if (cand->bit_offset != targ->bit_offset) {
+				return err_set(eb, -EINVAL,
+					       "field offset ambiguity: candidates [%u] and [%u] put it at bit %u and %u",
+					       targ->root_type_id,
+					       cand->root_type_id,
+					       targ->bit_offset, cand->bit_offset);
+			}
+			if (matched > 0 && !cres.poison && !res.poison &&
+			    cres.new_val != res.new_val)
+				return err_set(eb, -EINVAL,
+					       "candidates [%u] and [%u] disagree: %llu != %llu",
+					       targ->root_type_id,
+					       cand->root_type_id,
+					       (unsigned long long)res.new_val,
+					       (unsigned long long)cres.new_val);
+			matched++;
+		}
+		if (matched == 0) {
+			err = calc_relo(local, NULL, &res, eb);
+			if (err)
+				return err;
+		}
+	}
+
+	err = patch_insn(&prog->insns[idx], prog->insn_cnt - idx, &res,
+			 poisoned, eb);
+	if (err)
+		return err;
+	if (*poisoned) {
+		size_t n = strlen(desc);
+		char why[160];
+
+		if (matched == 0)
+			explain_nomatch(local, cands, ctx, why, sizeof(why));
+		else
+			snprintf(why, sizeof(why),
+				 "the load size cannot change safely (%u -> %u bytes)",
+				 res.orig_sz, res.new_sz);
+		snprintf(desc + n, desc_len - n, ": %s", why);
+	}
+	return 0;
+}
+
+int core_relocate_prog_report(const struct object *obj, struct obj_prog *prog,
+			      const struct btf *target, struct core_report *rep,
+			      struct errbuf *eb)
+{
+	struct core_ctx ctx = { .local = obj->btf, .target = target };
+	const struct btf_ext_sec *sec;
+	const struct bpf_core_relo *recs;
+	struct core_spec *specs = NULL;
+	uint64_t end;
+	int err = 0;
+
+	if (rep)
+		memset(rep, 0, sizeof(*rep));
+	if (!obj->ext || !(sec = btf_ext_find(&obj->ext->core_relo, prog->sec_name)))
+		return 0;
+	if (!obj->btf)
+		return err_set(eb, -EINVAL, "CO-RE relocations without .BTF");
+	if (!target)
+		return err_set(eb, -EINVAL,
+			       "CO-RE relocations need the target kernel's BTF");
+
+	/* three specs of ~1.3 KiB: local, candidate, chosen target */
+	specs = calloc(3, sizeof(*specs));
+	if (!specs)
+		return err_set(eb, -ENOMEM, "out of memory");
+
+	end = prog->sec_off + (uint64_t)prog->insn_cnt * sizeof(struct bpf_insn);
+	recs = sec->recs;
+	for (uint32_t i = 0; i < sec->count; i++) {
+		const struct bpf_core_relo *rec = &recs[i];
+		char desc[200] = "";
+		bool poisoned = false;
+		size_t idx;
+
+		if (rec->insn_off < prog->sec_off || rec->insn_off >= end)
+			continue; /* another program of the same section */
+		if (rec->insn_off % sizeof(struct bpf_insn)) {
+			err = err_set(eb, -EINVAL,
+				      "CO-RE relocation #%u: insn_off %u is not a multiple of 8",
+				      i, rec->insn_off);
+			goto out;
+		}
+		idx = (size_t)((rec->insn_off - prog->sec_off) / sizeof(struct bpf_insn));
+		err = apply_one(&ctx, rec, prog, idx, specs, desc, sizeof(desc),
+				&poisoned, eb);
+		if (err) {
+			err_prefix(eb, err, "CO-RE relocation #%u (%s) at insn #%zu",
+				   i, desc[0] ? desc : core_relo_kind_name(rec->kind),
+				   idx);
+			goto out;
+		}
+		if (!rep)
+			continue;
+		rep->applied++;
+		if (poisoned) {
+			struct core_poisoned *p = realloc(
+				rep->poisoned, (rep->npoisoned + 1) * sizeof(*p));
+
+			if (!p) {
+				err = err_set(eb, -ENOMEM, "out of memory");
+				goto out;
+			}
+			rep->poisoned = p;
+			p += rep->npoisoned++;
+			p->relo_idx = i;
+			p->insn_idx = (uint32_t)idx;
+			snprintf(p->desc, sizeof(p->desc), "%s", desc);
+		}
+	}
+out:
+	for (size_t i = 0; i < ctx.ncache; i++)
+		free(ctx.cache[i].ids);
+	free(ctx.cache);
+	free(specs);
+	return err;
+}
+
+int core_relocate_prog(const struct object *obj, struct obj_prog *prog,
+		       const struct btf *target, struct errbuf *eb)
+{
+	return core_relocate_prog_report(obj, prog, target, NULL, eb);
+}
+
+void core_report_free(struct core_report *rep)
+{
+	if (!rep)
+		return;
+	free(rep->poisoned);
+	rep->poisoned = NULL;
+	rep->npoisoned = 0;
+}
