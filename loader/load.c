@@ -26,6 +26,7 @@
 #include "elf/object.h"
 #include "explain.h"
 #include "relo/btf_fixup.h"
+#include "relo/core.h"
 #include "relo/reloc.h"
 #include "setvar.h"
 
@@ -39,6 +40,7 @@ struct load {
 	uint8_t **map_data;	/* [map] initial value of global data, or NULL */
 	int *prog_fds;		/* [prog] fd, or -1 */
 	int *selected;		/* [prog] 1 if this run loads it */
+	struct btf *vmlinux;	/* target BTF (CO-RE, BTF-targeted programs) */
 	int links[256];		/* attachment fds, in order of creation */
 	size_t nlinks;
 };
@@ -145,6 +147,97 @@ static int step_options(struct load *l)
 static int step_relocs(struct load *l)
 {
 	return reloc_collect(&l->obj, &l->relos, &l->eb);
+}
+
+/* ---- CO-RE ---------------------------------------------------------------- */
+
+/* The kernel's BTF (or --btf FILE), read once, on first need. */
+static int target_btf(struct load *l, struct btf **out)
+{
+	const char *path = l->c->btf ? l->c->btf : "/sys/kernel/btf/vmlinux";
+	int err;
+
+	if (!l->vmlinux) {
+		err = btf_load_file(path, NULL, &l->vmlinux, &l->eb);
+		if (err)
+			return err_prefix(&l->eb, err, "target BTF '%s'", path);
+	}
+	*out = l->vmlinux;
+	return 0;
+}
+
+/*
+ * The BTF id a BTF-targeted program is verified against (libbpf's
+ * find_attach_btf_id): tp_btf/NAME is the typedef btf_trace_NAME the
+ * tracepoint macros generate, lsm/HOOK is the function bpf_lsm_HOOK, and
+ * fentry/fexit/fmod_ret/iter name a kernel function directly (iter's is
+ * bpf_iter_NAME).
+ */
+static int attach_btf_id(struct load *l, const struct obj_prog *pr, uint32_t *id)
+{
+	const char *pfx = "", *t = pr->attach_target;
+	unsigned kind = BTF_KIND_FUNC;
+	struct btf *vm;
+	char name[256];
+	int err, r;
+
+	if (!t)
+		return err_set(&l->eb, -EINVAL, "program '%s': section '%s' names no target, "
+			       "and a %s program needs one at load time", pr->name,
+			       pr->sec_name, secdef_prog_type_name(pr->def->prog_type));
+	if (pr->def->attach_type == BPF_TRACE_RAW_TP)
+		pfx = "btf_trace_", kind = BTF_KIND_TYPEDEF;
+	else if (pr->def->attach_type == BPF_LSM_MAC || pr->def->attach_type == BPF_LSM_CGROUP)
+		pfx = "bpf_lsm_";
+	else if (pr->def->attach_type == BPF_TRACE_ITER)
+		pfx = "bpf_iter_";
+	snprintf(name, sizeof(name), "%s%s", pfx, t);
+	err = target_btf(l, &vm);
+	if (err)
+		return err;
+	r = btf_find_by_name_kind(vm, name, kind);
+	if (r < 0)
+		return err_set(&l->eb, -ENOENT, "program '%s' (%s): no %s '%s' in the kernel's "
+			       "BTF", pr->name, pr->sec_name, btf_kind_name(kind), name);
+	*id = (uint32_t)r;
+	return 0;
+}
+
+/* Field offsets and type facts the program was compiled with are made
+ * true for the target kernel: its BTF (or --btf FILE) is read once, and
+ * every function with CO-RE records is patched in place before linking,
+ * so a subprogram shared by two programs is relocated once. */
+static int step_core(struct load *l)
+{
+	struct btf *target;
+	int err = 0;
+
+	for (size_t i = 0; i < l->obj.nprogs && !l->obj.progs[i].ncore; i++)
+		if (i + 1 == l->obj.nprogs)
+			return 0;
+	if (!l->obj.nprogs)
+		return 0;
+	err = target_btf(l, &target);
+	if (err)
+		return err;
+	for (size_t i = 0; !err && i < l->obj.nprogs; i++) {
+		struct core_report rep;
+
+		if (!l->obj.progs[i].ncore)
+			continue;
+		memset(&rep, 0, sizeof(rep));
+		err = core_relocate_prog_report(&l->obj, &l->obj.progs[i], target, &rep, &l->eb);
+		if (!err && l->c->verbose)
+			for (size_t k = 0; k < rep.npoisoned; k++)
+				say(l, "program '%s': CO-RE relocation #%u at insn %u poisoned "
+				    "(fails only if reached): %s", l->obj.progs[i].name,
+				    rep.poisoned[k].relo_idx, rep.poisoned[k].insn_idx,
+				    rep.poisoned[k].desc);
+		core_report_free(&rep);
+		if (err)
+			err = err_prefix(&l->eb, err, "program '%s'", l->obj.progs[i].name);
+	}
+	return err;
 }
 
 /* ---- BTF ---------------------------------------------------------------- */
@@ -361,12 +454,10 @@ static int load_one(struct load *l, size_t i)
 		 pr->name, secdef_prog_type_name(p.prog_type), fp.insn_cnt,
 		 fp.nsubprogs ? ", its subprograms appended" : "");
 	p.why = why;
-	if (pr->def->flags & SD_ATTACH_BTF) {
+	if ((pr->def->flags & SD_ATTACH_BTF) &&
+	    (fd = attach_btf_id(l, pr, &p.attach_btf_id))) {
 		reloc_free_prog(&fp);
-		return err_set(&l->eb, -ENOTSUP,
-			       "program '%s' (%s): BTF-targeted programs need the target's "
-			       "vmlinux BTF id, which rawload does not look up yet",
-			       pr->name, pr->sec_name);
+		return fd;
 	}
 	fd = prog_load(&p, &log, &l->eb);
 	reloc_free_prog(&fp);
@@ -586,6 +677,7 @@ static const struct {
 	{ "read the object", step_open, LOAD_BAD_INPUT },
 	{ "apply options", step_options, LOAD_BAD_INPUT },
 	{ "collect relocations", step_relocs, LOAD_BAD_INPUT },
+	{ "apply CO-RE relocations", step_core, LOAD_BAD_INPUT },
 	{ "load BTF", step_btf, LOAD_KERNEL_REFUSED },
 	{ "create maps", step_maps, LOAD_KERNEL_REFUSED },
 	{ "load programs", step_progs, LOAD_KERNEL_REFUSED },
@@ -616,6 +708,7 @@ static void cleanup(struct load *l)
 	free(l->prog_fds);
 	free(l->selected);
 	reloc_free(&l->relos);
+	btf_free(l->vmlinux);
 	obj_close(&l->obj);
 }
 

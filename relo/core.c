@@ -32,7 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "relo/core.h"
+#include "core.h"
 
 /* libbpf's limit on accessors in one spec (BPF_CORE_SPEC_MAX_LEN). */
 #define CORE_SPEC_MAX_LEN 64

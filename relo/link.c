@@ -251,11 +251,6 @@ int reloc_build_prog(const struct object *obj, const struct relo_set *set,
 	int err;
 
 	memset(out, 0, sizeof(*out));
-	if (obj->progs[prog].ncore)
-		return err_set(eb, -ENOTSUP,
-			       "program '%s': %zu CO-RE relocations, and rawload does not "
-			       "apply CO-RE relocations yet", obj->progs[prog].name,
-			       obj->progs[prog].ncore);
 	b.base = malloc(obj->nprogs * sizeof(*b.base));
 	if (!b.base)
 		return err_set(eb, -ENOMEM, "out of memory");
@@ -269,13 +264,6 @@ int reloc_build_prog(const struct object *obj, const struct relo_set *set,
 
 		if (i == prog || b.base[i] == SIZE_MAX)
 			continue;
-		if (obj->progs[i].ncore) {
-			err = err_set(eb, -ENOTSUP,
-				      "subprogram '%s': %zu CO-RE relocations, and rawload "
-				      "does not apply CO-RE relocations yet",
-				      obj->progs[i].name, obj->progs[i].ncore);
-			break;
-		}
 		n = realloc(out->subprogs, (out->nsubprogs + 1) * sizeof(*n));
 		if (!n) {
 			err = err_set(eb, -ENOMEM, "out of memory");

@@ -33,7 +33,7 @@ same_as_libbpf() { # NAME OBJ [rawload options]
 		bad "$name" "$(head -40 "$TMP/diff")"
 	fi
 }
-for o in hello globals maps tailcall; do
+for o in hello globals maps tailcall subprogs cgroup uprobe xdp_tc core; do
 	same_as_libbpf "same instructions, info and maps as libbpf: $o" $P/$o.bpf.o
 done
 # The comparison can fail: a different .rodata value must show.
