@@ -210,12 +210,12 @@ static int attach_btf_id(struct load *l, const struct obj_prog *pr, uint32_t *id
 static int step_core(struct load *l)
 {
 	struct btf *target;
-	int err = 0;
+	size_t ncore = 0;
+	int err;
 
-	for (size_t i = 0; i < l->obj.nprogs && !l->obj.progs[i].ncore; i++)
-		if (i + 1 == l->obj.nprogs)
-			return 0;
-	if (!l->obj.nprogs)
+	for (size_t i = 0; i < l->obj.nprogs; i++)
+		ncore += l->obj.progs[i].ncore;
+	if (!ncore)
 		return 0;
 	err = target_btf(l, &target);
 	if (err)
