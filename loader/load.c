@@ -17,16 +17,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "bpf/attach.h"
 #include "bpf/map.h"
 #include "bpf/prog.h"
 #include "elf/object.h"
+#include "attach.h"
 #include "explain.h"
 #include "relo/btf_fixup.h"
 #include "relo/core.h"
+#include "relo/extern.h"
 #include "relo/reloc.h"
 #include "setvar.h"
 
@@ -41,8 +43,8 @@ struct load {
 	int *prog_fds;		/* [prog] fd, or -1 */
 	int *selected;		/* [prog] 1 if this run loads it */
 	struct btf *vmlinux;	/* target BTF (CO-RE, BTF-targeted programs) */
-	int links[256];		/* attachment fds, in order of creation */
-	size_t nlinks;
+	struct extern_value *ext; /* [extern] resolved values */
+	struct attach_set att;	/* what holds the attachments */
 };
 
 static volatile sig_atomic_t stop;
@@ -240,6 +242,31 @@ static int step_core(struct load *l)
 	return err;
 }
 
+/* ---- externs -------------------------------------------------------------- */
+
+static int step_externs(struct load *l)
+{
+	struct extern_env env = { 0 };
+	struct utsname u;
+	uint8_t *kconfig = NULL;
+	int err;
+
+	if (!l->obj.nexterns)
+		return 0;
+	l->ext = calloc(l->obj.nexterns, sizeof(*l->ext));
+	if (!l->ext)
+		return err_set(&l->eb, -ENOMEM, "out of memory");
+	if (uname(&u) == 0)
+		env.release = u.release;
+	for (size_t i = 0; i < l->obj.nexterns; i++)
+		if (l->obj.externs[i].kind == EXTERN_KSYM &&
+		    (err = target_btf(l, (struct btf **)&env.vmlinux)))
+			return err;
+	if (l->obj.has_kconfig_map)
+		kconfig = l->map_data[l->obj.kconfig_map];
+	return extern_resolve(&l->obj, &env, l->ext, kconfig, &l->eb);
+}
+
 /* ---- BTF ---------------------------------------------------------------- */
 
 static int step_btf(struct load *l)
@@ -425,7 +452,7 @@ static void print_log_tail(const char *log, int all)
 static int load_one(struct load *l, size_t i)
 {
 	const struct obj_prog *pr = &l->obj.progs[i];
-	struct reloc_env env = { l->map_fds, NULL };
+	struct reloc_env env = { l->map_fds, l->ext };
 	struct final_prog fp;
 	struct prog_params p;
 	char why[256], *log = NULL;
@@ -562,42 +589,11 @@ static int step_pin(struct load *l)
 
 static int attach_one(struct load *l, size_t i, const char *type, const char *target)
 {
-	const struct obj_prog *pr = &l->obj.progs[i];
-	int fd;
+	int err = attach_program(&l->obj, i, l->prog_fds[i], type, target, &l->att, &l->eb);
 
-	if (!strcmp(type, "tracepoint")) {
-		char cat[128];
-		const char *sep = strpbrk(target, ":/");
-
-		if (!sep || (size_t)(sep - target) >= sizeof(cat))
-			return err_set(&l->eb, -EINVAL, "program '%s': tracepoint target '%s' "
-				       "is not CATEGORY:NAME", pr->name, target);
-		snprintf(cat, sizeof(cat), "%.*s", (int)(sep - target), target);
-		fd = attach_tracepoint(l->prog_fds[i], cat, sep + 1, &l->eb);
-	} else if (!strcmp(type, "raw_tp")) {
-		fd = attach_raw_tp(l->prog_fds[i], target, &l->eb);
-	} else {
-		return err_set(&l->eb, -ENOTSUP, "program '%s': attaching '%s' programs is "
-			       "not implemented yet; use --no-attach", pr->name, type);
-	}
-	if (fd < 0)
-		return err_prefix(&l->eb, fd, "program '%s'", pr->name);
-	if (l->nlinks < sizeof(l->links) / sizeof(l->links[0]))
-		l->links[l->nlinks++] = fd;
-	say(l, "attached '%s' to %s:%s", pr->name, type, target);
-	return 0;
-}
-
-static const char *kind_type(enum attach_kind k)
-{
-	switch (k) {
-	case ATTACH_TRACEPOINT: return "tracepoint";
-	case ATTACH_RAW_TP: return "raw_tp";
-	case ATTACH_KPROBE: return "kprobe";
-	case ATTACH_UPROBE: return "uprobe";
-	case ATTACH_KSYSCALL: return "ksyscall";
-	default: return secdef_attach_kind_name(k);
-	}
+	if (!err)
+		say(l, "attached '%s' to %s:%s", l->obj.progs[i].name, type, target);
+	return err;
 }
 
 static int step_attach(struct load *l)
@@ -615,7 +611,7 @@ static int step_attach(struct load *l)
 		for (size_t k = 0; k < l->c->nattaches; k++) {
 			const struct cli_attach *a = &l->c->attaches[k];
 			int mine = a->prog >= 0 ? obj_find_prog(o, l->c->progs[a->prog]) == (int)i
-						: !strcmp(kind_type(pr->def->attach), a->type);
+						: attach_type_fits(pr, a->type);
 
 			if (!mine)
 				continue;
@@ -631,7 +627,7 @@ static int step_attach(struct load *l)
 			    "names no target; give one with --attach", pr->name, pr->sec_name);
 			continue;
 		}
-		err = attach_one(l, i, kind_type(pr->def->attach), pr->attach_target);
+		err = attach_one(l, i, attach_type_of(pr), pr->attach_target);
 		if (err)
 			return err;
 	}
@@ -678,6 +674,7 @@ static const struct {
 	{ "apply options", step_options, LOAD_BAD_INPUT },
 	{ "collect relocations", step_relocs, LOAD_BAD_INPUT },
 	{ "apply CO-RE relocations", step_core, LOAD_BAD_INPUT },
+	{ "resolve externs", step_externs, LOAD_BAD_INPUT },
 	{ "load BTF", step_btf, LOAD_KERNEL_REFUSED },
 	{ "create maps", step_maps, LOAD_KERNEL_REFUSED },
 	{ "load programs", step_progs, LOAD_KERNEL_REFUSED },
@@ -690,8 +687,7 @@ static const struct {
 
 static void cleanup(struct load *l)
 {
-	while (l->nlinks)
-		close(l->links[--l->nlinks]);
+	attach_release(&l->att);
 	for (size_t i = l->obj.nprogs; i-- > 0;)
 		if (l->prog_fds && l->prog_fds[i] >= 0)
 			close(l->prog_fds[i]);
@@ -709,6 +705,7 @@ static void cleanup(struct load *l)
 	free(l->selected);
 	reloc_free(&l->relos);
 	btf_free(l->vmlinux);
+	free(l->ext);
 	obj_close(&l->obj);
 }
 
@@ -723,11 +720,6 @@ enum load_result load_run(const struct cli *c)
 	l.btf_fd = -1;
 	if (c->explain)
 		explain_enable(n);
-	if (c->cmd == CMD_CORE) {
-		fprintf(stderr, "rawload: %s: 'rawload core' needs the CO-RE engine, which "
-			"is not implemented yet\n", c->obj);
-		return LOAD_BAD_INPUT;
-	}
 	for (size_t i = 0; i < n; i++) {
 		int err;
 

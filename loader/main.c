@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "elf/object.h"
+#include "core_cmd.h"
 #include "inspect.h"
 #include "load.h"
 
@@ -55,6 +56,7 @@ int main(int argc, char **argv)
 	case CMD_INSPECT:
 		return cmd_inspect(&c);
 	case CMD_CORE:
+		return core_cmd_run(&c);
 	case CMD_LOAD:
 		break;
 	}
