@@ -25,7 +25,9 @@
 #include "bpf/prog.h"
 #include "elf/object.h"
 #include "attach.h"
+#include "events.h"
 #include "explain.h"
+#include "mounts.h"
 #include "relo/btf_fixup.h"
 #include "relo/core.h"
 #include "relo/extern.h"
@@ -636,23 +638,34 @@ static int step_attach(struct load *l)
 
 /* ---- run ---------------------------------------------------------------- */
 
+/* Until Ctrl-C or --duration: print ring buffer records and bpf_printk
+ * lines as they arrive. */
 static int step_run(struct load *l)
 {
 	struct timespec start, now;
+	struct events ev;
+	int err;
 
 	if (l->c->no_attach && !l->c->duration)
 		return 0;
+	err = events_open(&ev, &l->obj, l->map_fds, l->c->json, stdout, &l->eb);
+	if (err) {
+		events_close(&ev);
+		return err;
+	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	say(l, "running; %s", l->c->duration ? "stopping after --duration" : "Ctrl-C to stop");
 	while (!stop) {
-		usleep(50 * 1000);
+		events_poll(&ev, 100);
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if (l->c->duration && (now.tv_sec - start.tv_sec) +
 		    (now.tv_nsec - start.tv_nsec) / 1e9 >= l->c->duration)
 			break;
 	}
+	events_poll(&ev, 0);
+	events_close(&ev);
 	return 0;
 }
 

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# While a program runs, rawload prints what it says: bpf_printk lines from
+# trace_pipe and ring buffer records, as text and as JSON lines.
+cd "$(dirname "$0")/../.." && . tests/e2e/lib.sh
+[ "$(id -u)" -eq 0 ] || { bad "root" "needs root"; finish; exit 1; }
+
+$RAWLOAD $P/printk.bpf.o --duration 3 >"$TMP/p.out" 2>"$TMP/p.err" &
+pid=$!
+sleep 1
+for _ in 1 2 3; do /bin/true; done
+wait $pid
+if grep -q 'rawload-printk exec by pid [0-9]' "$TMP/p.out"; then
+	ok "bpf_printk lines are printed while the program runs"
+else
+	bad "bpf_printk" "stdout: $(head -c 300 "$TMP/p.out") stderr: $(cat "$TMP/p.err")"
+fi
+
+# maps.bpf.o submits a 32-byte record (pid, tgid, ts, comm) per getpid.
+$RAWLOAD $P/maps.bpf.o --duration 3 --json >"$TMP/r.out" 2>"$TMP/r.err" &
+pid=$!
+sleep 1
+python3 -c 'import os; [os.getpid() for _ in range(20)]'
+wait $pid
+rm -f /sys/fs/bpf/pinned_totals
+comm_hex=$(printf 'python3' | od -An -tx1 | tr -d ' \n')
+n=$(grep -c "\"ringbuf\":\"events\",\"size\":32,\"data\":\"[0-9a-f]\{32\}$comm_hex" "$TMP/r.out")
+if [ "$n" -ge 20 ]; then
+	ok "ring buffer records arrive as JSON lines ($n from python3)"
+else
+	bad "ring buffer" "$n records from python3; $(head -c 300 "$TMP/r.out") $(cat "$TMP/r.err")"
+fi
+finish
