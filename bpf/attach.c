@@ -51,10 +51,8 @@ int attach_tracepoint(int prog_fd, const char *category, const char *name,
 		      struct errbuf *eb)
 {
 	struct perf_event_attr pa;
-	union bpf_attr attr;
 	char why[256];
-	int id, pfd, e;
-	long link;
+	int id, pfd;
 
 	id = tracepoint_id(category, name, eb);
 	if (id < 0)
@@ -71,6 +69,23 @@ int attach_tracepoint(int prog_fd, const char *category, const char *name,
 	if (pfd < 0)
 		return err_set(eb, pfd, "tracepoint %s:%s: perf_event_open: %s",
 			       category, name, err_str(pfd));
+	snprintf(why, sizeof(why), "tracepoint %s:%s", category, name);
+	return attach_perf_event(prog_fd, pfd, why, eb);
+}
+
+/*
+ * Prefer a link: BPF_LINK_CREATE with target_fd = the perf event and
+ * attach_type BPF_PERF_EVENT (kernel 5.15+; the link shows in
+ * 'bpftool link' and closing it detaches). Older kernels get
+ * PERF_EVENT_IOC_SET_BPF + PERF_EVENT_IOC_ENABLE, and the perf event fd
+ * itself holds the program.
+ */
+int attach_perf_event(int prog_fd, int pfd, const char *what, struct errbuf *eb)
+{
+	union bpf_attr attr;
+	long link;
+	int e;
+
 	memset(&attr, 0, sizeof(attr));
 	attr.link_create.prog_fd = (uint32_t)prog_fd;
 	attr.link_create.target_fd = (uint32_t)pfd;
@@ -87,10 +102,41 @@ int attach_tracepoint(int prog_fd, const char *category, const char *name,
 		e = sys_ioctl(pfd, PERF_EVENT_IOC_ENABLE, 0, SYS_ATTACH, "enable the event");
 	if (e < 0) {
 		close(pfd);
-		return err_set(eb, e, "tracepoint %s:%s: attach: %s", category, name,
+		return err_set(eb, e, "%s: BPF_LINK_CREATE (BPF_PERF_EVENT) failed with %s, "
+			       "then PERF_EVENT_IOC_SET_BPF: %s", what, err_name((int)link),
 			       err_str(e));
 	}
 	return pfd;
+}
+
+/*
+ * BPF_LINK_CREATE, the one attach command for links (kernel 5.7+):
+ *   prog_fd      the program
+ *   target_fd    what it attaches to: a cgroup directory fd, a perf event,
+ *                or 0 for tracing programs whose target (a BTF id) was
+ *                fixed at load; the same union member is target_ifindex
+ *                for xdp and tcx
+ *   attach_type  the hook (BPF_XDP, BPF_CGROUP_INET_EGRESS, ...)
+ *   flags        0; the per-type members after it (tcx relative_fd,
+ *                expected_revision) stay 0: "attach last, any revision"
+ */
+int attach_link_create(int prog_fd, uint32_t target, uint32_t attach_type,
+		       const char *what, struct errbuf *eb)
+{
+	union bpf_attr attr;
+	char why[256];
+	long fd;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.link_create.prog_fd = (uint32_t)prog_fd;
+	attr.link_create.target_fd = target;
+	attr.link_create.attach_type = attach_type;
+	snprintf(why, sizeof(why), "link the program to %s", what);
+	fd = sys_bpf(BPF_LINK_CREATE, &attr, ATTR_SIZE(link_create.flags), SYS_ATTACH, why);
+	if (fd < 0)
+		return err_set(eb, (int)fd, "%s: BPF_LINK_CREATE (target %u, attach_type %u): %s",
+			       what, target, attach_type, err_str((int)fd));
+	return (int)fd;
 }
 
 /* BPF_RAW_TRACEPOINT_OPEN: raw_tracepoint.name (NULL for programs whose

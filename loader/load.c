@@ -111,12 +111,41 @@ static int select_progs(struct load *l)
 	return 0;
 }
 
+/* A pin directory is where rawload writes as root: no ".." tricks, and
+ * only on a bpffs (where BPF_OBJ_PIN works at all). Checked before any
+ * kernel object exists, as a usage error. */
+static int check_pin_dir(struct load *l)
+{
+	const char *d = l->c->pin;
+	char parent[4096];
+	size_t n;
+
+	if (!d)
+		return 0;
+	n = strlen(d);
+	if (strstr(d, "/../") || !strncmp(d, "../", 3) || !strcmp(d, "..") ||
+	    (n >= 3 && !strcmp(d + n - 3, "/..")))
+		return err_set(&l->eb, -EINVAL, "--pin '%s': '..' is not allowed in a pin path", d);
+	snprintf(parent, sizeof(parent), "%s", d);
+	while (access(parent, F_OK) != 0 && strrchr(parent, '/') && strrchr(parent, '/') != parent)
+		*strrchr(parent, '/') = '\0';
+	if (!strncmp(d, "/sys/fs/bpf", 11))
+		return 0;	/* mounted in step_pin if missing */
+	if (!mounts_is_bpffs(parent))
+		return err_set(&l->eb, -EINVAL, "--pin '%s' is not on a bpffs mount; pin under "
+			       "/sys/fs/bpf", d);
+	return 0;
+}
+
 /* Global data: a private, writable copy of each section's initial bytes,
  * which --set edits and BPF_MAP_UPDATE_ELEM writes. */
 static int step_options(struct load *l)
 {
 	struct object *o = &l->obj;
 	int err = select_progs(l);
+
+	if (!err)
+		err = check_pin_dir(l);
 
 	for (size_t i = 0; !err && i < o->nmaps; i++) {
 		if (o->maps[i].origin != MAP_DATA)
@@ -406,6 +435,81 @@ static int fill_data(struct load *l, size_t i)
 	return 0;
 }
 
+/*
+ * LIBBPF_PIN_BY_NAME maps are shared between loads and between programs:
+ * the first loader pins the map at /sys/fs/bpf/NAME, later ones reuse it,
+ * but only if it has the shape this object expects (libbpf's
+ * map_is_reuse_compat); a mismatch is an error naming the field.
+ * Returns the reused fd, -ENOENT when nothing is pinned there, or -errno.
+ */
+static int reuse_pinned(struct load *l, size_t i, const char *path)
+{
+	const struct obj_map *m = &l->obj.maps[i];
+	struct bpf_map_info info;
+	char why[700];
+	int fd, err;
+
+	snprintf(why, sizeof(why), "is '%s' (pinning by name) already pinned at %s?",
+		 m->name, path);
+	fd = obj_get(path, why);
+	if (fd < 0)
+		return fd == -ENOENT ? fd : err_set(&l->eb, fd, "map '%s': BPF_OBJ_GET '%s': %s",
+						   m->name, path, err_str(fd));
+	memset(&info, 0, sizeof(info));
+	err = obj_info(fd, &info, sizeof(info), SYS_LOAD, "compare its definition with ours");
+	if (err < 0) {
+		close(fd);
+		return err_set(&l->eb, err, "map '%s': BPF_OBJ_GET_INFO_BY_FD: %s", m->name,
+			       err_str(err));
+	}
+#define SAME(field, ours)                                                         \
+	if (info.field != (ours)) {                                               \
+		close(fd);                                                        \
+		return err_set(&l->eb, -EINVAL, "map '%s': the map pinned at '%s' has " \
+			       #field " %u, this object declares %u; remove the pin " \
+			       "or fix the declaration", m->name, path,           \
+			       (unsigned)info.field, (unsigned)(ours));           \
+	}
+	SAME(type, m->type)
+	SAME(key_size, m->key_size)
+	SAME(value_size, m->value_size)
+	SAME(max_entries, m->max_entries)
+	SAME(map_flags, m->map_flags)
+#undef SAME
+	return fd;
+}
+
+static int create_or_reuse(struct load *l, size_t i, int inner_fd)
+{
+	const struct obj_map *m = &l->obj.maps[i];
+	char path[300], why[600];
+	int fd, err;
+
+	if (!m->pinning)
+		return create_one(l, i, inner_fd);
+	err = mounts_bpffs(l->c->json, &l->eb);
+	if (err)
+		return err_prefix(&l->eb, err, "map '%s' (pinning by name)", m->name);
+	snprintf(path, sizeof(path), "/sys/fs/bpf/%s", m->name);
+	fd = reuse_pinned(l, i, path);
+	if (fd >= 0) {
+		say(l, "map '%s': reusing the map pinned at %s", m->name, path);
+		return fd;
+	}
+	if (fd != -ENOENT)
+		return fd;
+	fd = create_one(l, i, inner_fd);
+	if (fd < 0)
+		return fd;
+	snprintf(why, sizeof(why), "pin '%s' by name for later loads to share", m->name);
+	err = obj_pin(fd, path, why, &l->eb);
+	if (err) {
+		close(fd);
+		return err_prefix(&l->eb, err, "map '%s'", m->name);
+	}
+	return fd;
+}
+
 static int step_maps(struct load *l)
 {
 	const struct object *o = &l->obj;
@@ -420,7 +524,7 @@ static int step_maps(struct load *l)
 			if (inner_fd < 0)
 				return inner_fd;
 		}
-		l->map_fds[i] = create_one(l, i, inner_fd);
+		l->map_fds[i] = create_or_reuse(l, i, inner_fd);
 		if (inner_fd >= 0)
 			close(inner_fd);
 		if (l->map_fds[i] < 0)
@@ -574,9 +678,12 @@ static int step_pin(struct load *l)
 
 	if (!l->c->pin)
 		return 0;
+	if (!strncmp(l->c->pin, "/sys/fs/bpf", 11) && (err = mounts_bpffs(l->c->json, &l->eb)))
+		return err;
 	if (mkdir(l->c->pin, 0700) && errno != EEXIST)
 		return err_set(&l->eb, -errno, "--pin: cannot create '%s': %s", l->c->pin,
 			       err_str(errno));
+
 	for (size_t i = 0; !err && i < o->nmaps; i++)
 		if (l->map_fds[i] >= 0)
 			err = pin_one(l, "maps", o->maps[i].origin == MAP_DATA ?

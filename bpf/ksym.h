@@ -1,0 +1,46 @@
+/*
+ * bpf/ksym.h - questions about kernel function names, answered from a
+ * kallsyms file (normally /proc/kallsyms; tests pass a file of their own).
+ *
+ * Used before a kprobe is attached: a function the kernel does not list
+ * cannot be probed, and the user deserves the nearest names that can.
+ * Only reads a file; makes no bpf() or perf calls.
+ */
+#ifndef RAWLOAD_BPF_KSYM_H
+#define RAWLOAD_BPF_KSYM_H
+
+#include <stddef.h>
+
+#include "elf/err.h"
+
+#define KSYM_DEFAULT "/proc/kallsyms"
+
+/* 1 if @name is a text symbol (type t or T) in @kallsyms, 0 if not, or
+ * -errno (message in @eb) when the file cannot be read. */
+int ksym_has_func(const char *kallsyms, const char *name, struct errbuf *eb);
+
+/* The architecture's syscall entry prefix: "__x64_sys_" on x86_64,
+ * "__arm64_sys_" on arm64 (kernels 4.17+ wrap every syscall as
+ * __<arch>_sys_NAME), "sys_" on older kernels. Found as whatever is in
+ * front of "bpf" in the entry point of bpf(2), which every kernel that
+ * can load our programs has. Writes it to @out; 0 or -errno. */
+int ksym_syscall_prefix(const char *kallsyms, char *out, size_t size,
+			struct errbuf *eb);
+
+/* The text symbols closest to @name, best first, comma-separated into
+ * @out (at most @max names): its .isra.N/.constprop.N/.part.N/.cold
+ * variants, then names that end in its stem as a word ("do_execve" has
+ * stem "execve": bprm_execve), then names containing @name
+ * (do_execveat_common.isra.0), then other names containing the stem.
+ * Syscall entry points (*sys_*) are left out: the caller names the one
+ * that matters. Returns how many names were written (0 when none, or
+ * when the file cannot be read). */
+int ksym_suggest(const char *kallsyms, const char *name, size_t max,
+		 char *out, size_t size);
+
+/* @name without the prefixes that wrap a kernel function's real work:
+ * "__", "do_", "sys_" and the syscall entry prefix ("do_execve" and
+ * "__x64_sys_execve" both give "execve"). Points into @name. */
+const char *ksym_stem(const char *name);
+
+#endif
