@@ -13,7 +13,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "bpf/map.h"
 #include "bpf/sys.h"
 #include "elf/secdef.h"
 
@@ -161,71 +160,4 @@ void explain_step(size_t i, size_t n, const char *name)
 {
 	if (enabled)
 		fprintf(stderr, "rawload: step %zu/%zu %s\n", i, n, name);
-}
-
-static void hex(FILE *out, const uint8_t *b, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		fprintf(out, "%02x", b[i]);
-}
-
-void explain_dump_maps(const struct object *obj, const int *map_fds, int json,
-		       FILE *out)
-{
-	long ncpu = sysconf(_SC_NPROCESSORS_CONF);
-
-	if (json)
-		fputs("{\"maps\":[", out);
-	for (size_t i = 0, first = 1; i < obj->nmaps; i++) {
-		const struct obj_map *m = &obj->maps[i];
-		int percpu = m->type == BPF_MAP_TYPE_PERCPU_ARRAY ||
-			     m->type == BPF_MAP_TYPE_PERCPU_HASH ||
-			     m->type == BPF_MAP_TYPE_LRU_PERCPU_HASH;
-		size_t vsz = percpu ? ((m->value_size + 7) & ~7u) * (size_t)ncpu : m->value_size;
-		uint8_t *key, *next, *val;
-		int have = 0, firstent = 1;
-
-		if (map_fds[i] < 0 || !m->key_size || m->type == BPF_MAP_TYPE_PROG_ARRAY ||
-		    m->type == BPF_MAP_TYPE_ARRAY_OF_MAPS || m->type == BPF_MAP_TYPE_HASH_OF_MAPS)
-			continue;
-		key = calloc(1, m->key_size);
-		next = calloc(1, m->key_size);
-		val = calloc(1, vsz ? vsz : 1);
-		if (json)
-			fprintf(out, "%s{\"name\":\"%s\",\"type\":\"%s\",\"key_size\":%u,"
-				"\"value_size\":%u,\"max_entries\":%u,\"entries\":[", first ? "" : ",",
-				m->name, obj_map_type_name(m->type), m->key_size, m->value_size,
-				m->max_entries);
-		else
-			fprintf(out, "map %s (%s):\n", m->name, obj_map_type_name(m->type));
-		first = 0;
-		while (key && next && val &&
-		       map_next_key(map_fds[i], have ? key : NULL, next, SYS_RUN, NULL) == 0) {
-			memcpy(key, next, m->key_size);
-			have = 1;
-			if (map_lookup(map_fds[i], key, val, SYS_RUN, NULL) < 0)
-				continue;
-			if (json) {
-				fprintf(out, "%s{\"key\":\"", firstent ? "" : ",");
-				hex(out, key, m->key_size);
-				fputs("\",\"value\":\"", out);
-				hex(out, val, vsz);
-				fputs("\"}", out);
-			} else {
-				fputs("  key ", out);
-				hex(out, key, m->key_size);
-				fputs(" value ", out);
-				hex(out, val, vsz);
-				fputc('\n', out);
-			}
-			firstent = 0;
-		}
-		if (json)
-			fputs("]}", out);
-		free(key);
-		free(next);
-		free(val);
-	}
-	if (json)
-		fputs("]}\n", out);
 }

@@ -25,6 +25,7 @@
 #include "bpf/prog.h"
 #include "elf/object.h"
 #include "attach.h"
+#include "dump.h"
 #include "events.h"
 #include "explain.h"
 #include "mounts.h"
@@ -779,7 +780,7 @@ static int step_run(struct load *l)
 static int step_dump(struct load *l)
 {
 	if (l->c->dump_maps)
-		explain_dump_maps(&l->obj, l->map_fds, l->c->json, stdout);
+		dump_maps(&l->obj, l->map_fds, l->c->json, stdout);
 	return 0;
 }
 

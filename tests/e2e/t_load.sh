@@ -58,32 +58,41 @@ run_globals() { # extra options...
 for _ in range(50): os.getpid()'
 	wait $pid
 }
-bss_u64() { # FIELD-INDEX: the n-th u64 of globals.bss
-	python3 - "$TMP/dump.json" "$1" <<'PY'
-import json, sys, struct
+var() { # MAP FIELD: a global variable, as --dump-maps --json shows it
+	python3 - "$TMP/dump.json" "$1" "$2" <<'PY'
+import json, sys
 d = json.load(open(sys.argv[1]))
-m = [m for m in d["maps"] if m["name"] == ".bss"][0]
-v = bytes.fromhex(m["entries"][0]["value"])
-print(struct.unpack_from("<Q", v, 8 * int(sys.argv[2]))[0])
+m = [m for m in d["maps"] if m["name"] == sys.argv[2]][0]
+print(json.dumps(m["entries"][0]["value"][sys.argv[3]]))
 PY
 }
+bss() { var .bss "$1"; }
 if run_globals; then
-	h=$(bss_u64 0); m=$(bss_u64 2)
+	h=$(bss hits); m=$(bss matched)
 	if [ "${h:-0}" -ge 50 ] && [ "${m:-0}" -gt 0 ]; then
 		ok "globals runs on sys_enter_getpid: hits=$h matched=$m"
 	else
 		bad "globals runs" "hits=$h matched=$m: $(cat "$TMP/err")"
 	fi
+	# the formatting of --dump-maps: strings, booleans, nested structs
+	got="$(var .rodata target_comm) $(var .rodata match_comm) $(var .data limits)"
+	want='"sh" false {"max_hits": 1000000, "step": 1, "tag": "lim"}'
+	if [ "$got" = "$want" ]; then
+		ok "--dump-maps formats values by BTF: $got"
+	else
+		bad "--dump-maps formatting" "got $got, want $want"
+	fi
 else
 	bad "globals runs" "$(cat "$TMP/err")"
 fi
 if run_globals --set target_pid=1; then
-	h=$(bss_u64 0); s=$(bss_u64 1); m=$(bss_u64 2)
+	h=$(bss hits); s=$(bss skipped); m=$(bss matched)
 	if [ "${s:-0}" -ge 50 ] && [ "${m:-1}" -eq 0 ]; then
 		ok "--set target_pid=1 filters every call: skipped=$s matched=$m"
 	else
 		bad "--set target_pid=1" "hits=$h skipped=$s matched=$m"
 	fi
+
 else
 	bad "--set target_pid=1" "$(cat "$TMP/err")"
 fi

@@ -1,0 +1,19 @@
+/* loader/dump.h - --dump-maps: every map's entries, formatted with BTF. */
+#ifndef RAWLOAD_DUMP_H
+#define RAWLOAD_DUMP_H
+
+#include <stdio.h>
+
+#include "elf/object.h"
+
+/*
+ * design.md's format: {"maps":[{"name":..,"type":..,"key_size":..,
+ * "value_size":..,"max_entries":..,"entries":[{"key":..,"value":..}]}]}.
+ * With BTF, structs are objects keyed by member name, integers numbers,
+ * char arrays strings, other arrays lists, per-CPU values a list with one
+ * value per CPU; without BTF keys and values are hex strings. The text
+ * form prints the same values, one entry per line.
+ */
+void dump_maps(const struct object *obj, const int *map_fds, int json, FILE *out);
+
+#endif
