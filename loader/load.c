@@ -299,6 +299,31 @@ static int step_externs(struct load *l)
 	return extern_resolve(&l->obj, &env, l->ext, kconfig, &l->eb);
 }
 
+/*
+ * Link every selected program once before the kernel is involved: a call
+ * past the end of .text, a relocation in the middle of an instruction or a
+ * recursive call is a bad object (exit 2), not something to find out after
+ * maps exist. Map fds are not known yet; the real link in step_progs
+ * repeats this with them (linking is cheap next to verification).
+ */
+static int step_link_check(struct load *l)
+{
+	struct reloc_env env = { l->map_fds, l->ext };
+
+	for (size_t i = 0; i < l->obj.nprogs; i++) {
+		struct final_prog fp;
+		int err;
+
+		if (!l->selected[i])
+			continue;
+		err = reloc_build_prog(&l->obj, &l->relos, i, &env, &fp, &l->eb);
+		if (err)
+			return err_prefix(&l->eb, err, "program '%s'", l->obj.progs[i].name);
+		reloc_free_prog(&fp);
+	}
+	return 0;
+}
+
 /* ---- BTF ---------------------------------------------------------------- */
 
 static int step_btf(struct load *l)
@@ -761,8 +786,6 @@ static int step_run(struct load *l)
 		events_close(&ev);
 		return err;
 	}
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	say(l, "running; %s", l->c->duration ? "stopping after --duration" : "Ctrl-C to stop");
 	while (!stop) {
@@ -796,6 +819,7 @@ static const struct {
 	{ "collect relocations", step_relocs, LOAD_BAD_INPUT },
 	{ "apply CO-RE relocations", step_core, LOAD_BAD_INPUT },
 	{ "resolve externs", step_externs, LOAD_BAD_INPUT },
+	{ "link programs", step_link_check, LOAD_BAD_INPUT },
 	{ "load BTF", step_btf, LOAD_KERNEL_REFUSED },
 	{ "create maps", step_maps, LOAD_KERNEL_REFUSED },
 	{ "load programs", step_progs, LOAD_KERNEL_REFUSED },
@@ -841,9 +865,19 @@ enum load_result load_run(const struct cli *c)
 	l.btf_fd = -1;
 	if (c->explain)
 		explain_enable(n);
+	/* Ctrl-C during the load stops between steps, and cleanup then
+	 * closes everything, as at the end of a run. */
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
 	for (size_t i = 0; i < n; i++) {
 		int err;
 
+		if (stop && steps[i].fn != step_dump) {
+			fprintf(stderr, "rawload: %s: interrupted before step '%s'; "
+				"everything loaded so far is released\n", c->obj, steps[i].name);
+			res = LOAD_KERNEL_REFUSED;
+			break;
+		}
 		explain_step(i + 1, n, steps[i].name);
 		err = steps[i].fn(&l);
 		if (err) {

@@ -27,6 +27,7 @@ struct builder {
 	const struct reloc_env *env;
 	struct final_prog *fp;
 	size_t *base;		/* [obj prog index] -> insn offset, or SIZE_MAX */
+	char *walking;		/* [obj prog index] -> 1 while its walk is running */
 	size_t cap;		/* capacity of fp->insns */
 	struct errbuf *eb;
 };
@@ -120,6 +121,13 @@ static int link_subprog(struct builder *b, size_t prog, size_t i,
 		return err_set(b->eb, -EINVAL,
 			       "instruction %zu: call target (.text instruction %" PRId64
 			       ") is not the start of a subprogram", i, target);
+	/* A call back into a function whose walk has not finished closes a
+	 * cycle: recursion, which the verifier refuses ("recursive call").
+	 * Say which functions, before the kernel is involved at all. */
+	if (b->walking[sub])
+		return err_set(b->eb, -EINVAL,
+			       "instruction %zu: '%s' calls '%s' recursively; BPF programs "
+			       "cannot recurse", i, p->name, b->obj->progs[sub].name);
 	if (b->base[sub] == SIZE_MAX) {
 		err = append_code(b, (size_t)sub);
 		if (!err)
@@ -209,6 +217,8 @@ static int walk(struct builder *b, size_t prog)
 	const struct obj_prog *p = &b->obj->progs[prog];
 	int err = 0;
 
+	b->walking[prog] = 1;
+
 	if (b->obj->ext) {
 		err = append_ext(b, &b->obj->ext->func_info, prog,
 				 sizeof(struct bpf_func_info), (void **)&b->fp->func_info,
@@ -235,11 +245,18 @@ static int walk(struct builder *b, size_t prog)
 		case RELO_CALL:
 		case RELO_SUBPROG_ADDR: err = link_subprog(b, prog, i, r); break;
 		}
-		if (err)
+		if (err) {
+			/* a section symbol has no name: name its section */
+			const char *sym = elf_sym_name(&b->obj->elf, r->sym);
+
+			if (!*sym)
+				sym = elf_section_name(&b->obj->elf,
+						       b->obj->elf.syms[r->sym].st_shndx);
 			err = err_prefix(b->eb, err, "instruction %zu (%s relocation for '%s')",
-					 i, reloc_kind_name(r->kind),
-					 elf_sym_name(&b->obj->elf, r->sym));
+					 i, reloc_kind_name(r->kind), sym);
+		}
 	}
+	b->walking[prog] = 0;
 	return err;
 }
 
@@ -247,13 +264,17 @@ int reloc_build_prog(const struct object *obj, const struct relo_set *set,
 		     size_t prog, const struct reloc_env *env,
 		     struct final_prog *out, struct errbuf *eb)
 {
-	struct builder b = { obj, set, env, out, NULL, 0, eb };
+	struct builder b = { obj, set, env, out, NULL, NULL, 0, eb };
 	int err;
 
 	memset(out, 0, sizeof(*out));
 	b.base = malloc(obj->nprogs * sizeof(*b.base));
-	if (!b.base)
+	b.walking = calloc(obj->nprogs, 1);
+	if (!b.base || !b.walking) {
+		free(b.base);
+		free(b.walking);
 		return err_set(eb, -ENOMEM, "out of memory");
+	}
 	for (size_t i = 0; i < obj->nprogs; i++)
 		b.base[i] = SIZE_MAX;
 	err = append_code(&b, prog);
@@ -273,6 +294,7 @@ int reloc_build_prog(const struct object *obj, const struct relo_set *set,
 		out->subprogs[out->nsubprogs++] = i;
 	}
 	free(b.base);
+	free(b.walking);
 	if (err)
 		reloc_free_prog(out);
 	return err;
