@@ -211,8 +211,7 @@ static int stored(struct state *s)
 		return err_set(s->eb, -EINVAL, "stored block header truncated at byte %zu",
 			       s->pos);
 	len = s->in[s->pos] | (size_t)s->in[s->pos + 1] << 8;
-	if ((s->in[s->pos + 2] ^ 0xff) != s->in[s->pos] ||
-	    (s->in[s->pos + 3] ^ 0xff) != s->in[s->pos + 1])
+	if ((len ^ 0xffff) != (s->in[s->pos + 2] | (size_t)s->in[s->pos + 3] << 8))
 		return err_set(s->eb, -EINVAL, "stored block at byte %zu: LEN and NLEN "
 			       "do not complement each other", s->pos);
 	s->pos += 4;
@@ -479,7 +478,7 @@ int inflate_gzip(const uint8_t *in, size_t in_len, size_t max_out,
 	/* Members follow one another (`cat a.gz b.gz` is valid gzip); what
 	 * they decode to is concatenated, as gunzip does. */
 	do {
-		size_t hlen, used, start = s.out_len;
+		size_t hlen = 0, used = 0, start = s.out_len;
 
 		err = gzip_header(in + at, in_len - at, at, &hlen, eb);
 		if (err)
