@@ -35,7 +35,7 @@ BPF_CFLAGS := -target bpf -g -O2 -Wall -Wno-unused-function -I$(B)/progs -Itests
 PROG_SRC := $(sort $(wildcard tests/progs/*.bpf.c))
 PROG_OBJ := $(PROG_SRC:tests/progs/%.c=$(B)/progs/%.o)
 
-.PHONY: all test unit e2e deps clean progs asan install
+.PHONY: all test unit e2e deps clean progs asan install bench
 all: rawload
 
 rawload: $(LIB_OBJ) $(CLI_OBJ)
@@ -79,6 +79,12 @@ $(B)/progs/%.bpf.o: tests/progs/%.bpf.c $(B)/progs/vmlinux.h $(B)/progs/.clang-o
 
 progs: $(PROG_OBJ)
 
+# VM tests on Debian's 6.1, 6.1-rt and 6.12 kernels (tests/vm, scripts/vm).
+include tests/vm/Makefile.inc
+
+# Benchmarks against libbpf (bench/): `make bench`, never part of make test.
+include bench/Makefile.inc
+
 # The libbpf-based reference loader and kernel dumper (test-only).
 include tests/oracle/Makefile.inc
 $(B)/oracle/%.bpf.o: tests/oracle/%.bpf.c $(B)/progs/vmlinux.h $(B)/progs/.clang-ok
@@ -86,7 +92,7 @@ $(B)/oracle/%.bpf.o: tests/oracle/%.bpf.c $(B)/progs/vmlinux.h $(B)/progs/.clang
 	$(CLANG) $(BPF_CFLAGS) -c -o $@ $<
 ORACLE_PROGS := $(patsubst tests/oracle/%.c,$(B)/oracle/%.o,$(wildcard tests/oracle/*.bpf.c))
 
-test: rawload $(B)/asan/rawload $(B)/unit $(PROG_OBJ) oracle $(ORACLE_PROGS)
+test: rawload $(B)/asan/rawload $(B)/unit $(PROG_OBJ) oracle $(ORACLE_PROGS) $(B)/vm/getpid_loop
 	@bash tests/run.sh
 
 deps:

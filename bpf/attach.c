@@ -12,6 +12,9 @@
 
 #include "sys.h"
 
+/* The kernel-internal ENOTSUPP (include/linux/errno.h) that bpf() leaks. */
+#define KERNEL_ENOTSUPP 524
+
 /* tracefs is at /sys/kernel/tracing since 4.1; older systems reach it
  * through debugfs. loader/ mounts it when missing. */
 static int tracepoint_id(const char *cat, const char *name, struct errbuf *eb)
@@ -61,8 +64,6 @@ int attach_tracepoint(int prog_fd, const char *category, const char *name,
 	pa.type = PERF_TYPE_TRACEPOINT;
 	pa.size = sizeof(pa);
 	pa.config = (unsigned)id;
-	pa.sample_period = 1;
-	pa.wakeup_events = 1;
 	snprintf(why, sizeof(why), "a perf event for tracepoint %s:%s (id %d)",
 		 category, name, id);
 	pfd = sys_perf_event_open(&pa, -1, 0, -1, PERF_FLAG_FD_CLOEXEC, SYS_ATTACH, why);
@@ -157,4 +158,30 @@ int attach_raw_tp(int prog_fd, const char *name, struct errbuf *eb)
 		return err_set(eb, (int)fd, "raw tracepoint %s: BPF_RAW_TRACEPOINT_OPEN: %s",
 			       name ? name : "(BTF target)", err_str((int)fd));
 	return (int)fd;
+}
+
+int attach_tracing(int prog_fd, uint32_t attach_type, const char *what,
+		   struct errbuf *eb)
+{
+	int fd = attach_link_create(prog_fd, 0, attach_type, what, eb);
+	struct errbuf first = *eb;
+
+	/* EINVAL: a kernel whose LINK_CREATE does not take tracing programs
+	 * yet; BPF_RAW_TRACEPOINT_OPEN has attached them since 5.5. */
+	if (fd != -EINVAL)
+		goto out;
+	fd = attach_raw_tp(prog_fd, NULL, eb);
+	if (fd < 0)
+		*eb = first;
+out:
+	if (fd == -EPERM || fd == -EACCES)
+		err_set(eb, fd, "%s: BPF_LINK_CREATE: %s; the kernel refuses to attach "
+			"tracing programs here (lockdown, or a kernel built without "
+			"fentry trampolines: CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS); "
+			"use a tracepoint or raw_tp instead", what, err_str(fd));
+	else if (fd == -KERNEL_ENOTSUPP || fd == -EOPNOTSUPP)
+		err_set(eb, fd, "%s: BPF_LINK_CREATE: %s; this kernel cannot attach it "
+			"(no BPF trampoline support); use a tracepoint or raw_tp instead",
+			what, err_str(fd));
+	return fd;
 }

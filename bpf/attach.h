@@ -6,6 +6,8 @@
 #ifndef RAWLOAD_BPF_ATTACH_H
 #define RAWLOAD_BPF_ATTACH_H
 
+#include <stdint.h>
+
 #include "elf/err.h"
 
 /* tracepoint CATEGORY:NAME through the perf event of its id. */
@@ -14,5 +16,23 @@ int attach_tracepoint(int prog_fd, const char *category, const char *name,
 /* raw tracepoint NAME (raw_tp/ programs), or a BTF-typed program whose
  * target was fixed at load (tp_btf, fentry, fexit, lsm) with name NULL. */
 int attach_raw_tp(int prog_fd, const char *name, struct errbuf *eb);
+
+/* Attach to perf event @pfd, which this takes over (closed on failure,
+ * or held by the returned link). Returns the link fd, or @pfd itself on
+ * kernels without perf links. @what names the event in errors. */
+int attach_perf_event(int prog_fd, int pfd, const char *what, struct errbuf *eb);
+
+/* BPF_LINK_CREATE of @prog_fd at @target (an fd, an ifindex, or 0) with
+ * @attach_type. Returns the link fd; @what names the target in errors. */
+int attach_link_create(int prog_fd, uint32_t target, uint32_t attach_type,
+		       const char *what, struct errbuf *eb);
+
+/* A tracing program (tp_btf, fentry, fexit, fmod_ret, lsm) at the BTF
+ * target it was loaded for: BPF_LINK_CREATE with target_fd 0 and
+ * @attach_type = its expected_attach_type, falling back to
+ * BPF_RAW_TRACEPOINT_OPEN with name NULL on kernels before 5.10's tracing
+ * links. @what is "fentry:FN" etc. */
+int attach_tracing(int prog_fd, uint32_t attach_type, const char *what,
+		   struct errbuf *eb);
 
 #endif

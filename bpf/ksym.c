@@ -66,31 +66,30 @@ int ksym_has_func(const char *kallsyms, const char *name, struct errbuf *eb)
 	return found;
 }
 
+/* The wrapper prefix of this build's architecture (arch/x86/include/asm/
+ * syscall_wrapper.h and its arm64/s390/riscv siblings). An x86_64 kernel
+ * also has __ia32_sys_* for 32-bit callers: not the one to probe. */
+#if defined(__x86_64__)
+#define ARCH_SYS_PREFIX "__x64_sys_"
+#elif defined(__aarch64__)
+#define ARCH_SYS_PREFIX "__arm64_sys_"
+#elif defined(__s390x__)
+#define ARCH_SYS_PREFIX "__s390x_sys_"
+#elif defined(__riscv)
+#define ARCH_SYS_PREFIX "__riscv_sys_"
+#else
+#define ARCH_SYS_PREFIX "sys_"
+#endif
+
 int ksym_syscall_prefix(const char *kallsyms, char *out, size_t size,
 			struct errbuf *eb)
 {
-	FILE *f = open_ksyms(kallsyms, eb);
-	char *line = NULL;
-	size_t cap = 0;
-	const char *s;
-	int found = 0;
+	int has = ksym_has_func(kallsyms, ARCH_SYS_PREFIX "bpf", eb);
 
-	if (!f)
-		return -ENOENT;
-	/* "__x64_sys_bpf" wins over a plain "sys_bpf" (kept as the fallback
-	 * for kernels before 4.17, which had no per-arch wrappers). */
-	snprintf(out, size, "sys_");
-	while (!found && (s = next_func(f, &line, &cap))) {
-		size_t n = strlen(s);
-
-		if (n > 9 && !strncmp(s, "__", 2) && !strcmp(s + n - 8, "_sys_bpf") &&
-		    !strstr(s, "compat")) {
-			snprintf(out, size, "%.*s", (int)(n - 3), s);
-			found = 1;
-		}
-	}
-	free(line);
-	fclose(f);
+	if (has < 0)
+		return has;
+	/* kernels before 4.17 had no wrappers: plain sys_NAME */
+	snprintf(out, size, "%s", has ? ARCH_SYS_PREFIX : "sys_");
 	return 0;
 }
 
@@ -114,7 +113,25 @@ const char *ksym_stem(const char *name)
 	return name;
 }
 
-/* How close @s is to @name (lower is closer), or -1 for not at all. */
+/* How many words (joined by '_') @s has before offset @upto. */
+static long words_before(const char *s, size_t upto)
+{
+	long n = 0;
+
+	for (size_t i = 0; i < upto; i++)
+		n += s[i] == '_';
+	return n;
+}
+
+/*
+ * How close @s is to @name (lower is closer), or -1 for not at all:
+ *   0+     @name with a compiler suffix: do_execve.isra.0
+ *   1000+  the stem as the last word, fewer words first: bprm_execve
+ *          (1020+), kernel_execve, ... sched_mm_cid_after_execve (1080+)
+ *   1050+  @name inside a longer name: do_execveat_common.isra.0
+ *   3000+  the stem elsewhere as a word start: execve_foo
+ * Shorter names win ties.
+ */
 static long closeness(const char *s, const char *name, const char *stem)
 {
 	size_t n = strlen(name), sn = strlen(stem), len = strlen(s);
@@ -123,15 +140,15 @@ static long closeness(const char *s, const char *name, const char *stem)
 	if (!strncmp(s, "__pfx_", 6) || !strcmp(s, name))
 		return -1;
 	if (!strncmp(s, name, n) && s[n] == '.')
-		return (long)len;			/* do_execve.isra.0 */
+		return (long)len;
 	if (strstr(s, "sys_") || strstr(s, ".cold"))
 		return -1;
 	if (len > sn && !strcmp(s + len - sn, stem) && s[len - sn - 1] == '_')
-		return 1000 + (long)len;		/* bprm_execve */
+		return 1000 + 20 * words_before(s, len - sn) + (long)len;
 	if (strstr(s, name))
-		return 2000 + (long)len;		/* do_execveat_common */
+		return 1050 + (long)len;
 	if (sn >= 4 && (hit = strstr(s, stem)) && (hit == s || hit[-1] == '_'))
-		return 3000 + (long)len;		/* execve_foo */
+		return 3000 + (long)len;
 	return -1;
 }
 

@@ -39,7 +39,9 @@ int map_create(const struct map_params *p, struct errbuf *eb)
 	attr.inner_map_fd = p->inner_map_fd >= 0 ? (uint32_t)p->inner_map_fd : 0;
 	attr.numa_node = p->numa_node;
 	snprintf(attr.map_name, sizeof(attr.map_name), "%.15s", p->kernel_name);
-	if (p->btf_fd >= 0 && (p->btf_key_type_id || p->btf_value_type_id)) {
+	/* As libbpf: the object's BTF goes with every map; the ids only
+	 * where the caller has them (the kernel reads btf_fd only then). */
+	if (p->btf_fd >= 0) {
 		attr.btf_fd = (uint32_t)p->btf_fd;
 		attr.btf_key_type_id = p->btf_key_type_id;
 		attr.btf_value_type_id = p->btf_value_type_id;

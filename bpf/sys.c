@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <linux/perf_event.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -109,4 +110,56 @@ const char *sys_bpf_cmd_name(int cmd)
 	if (cmd >= 0 && (size_t)cmd < sizeof(names) / sizeof(names[0]))
 		return names[cmd];
 	return "BPF_?";
+}
+
+int sys_socket(int domain, int type, int protocol, enum sys_tag tag, const char *why)
+{
+	long args[4] = { domain, type, protocol, 0 };
+	int ret = socket(domain, type, protocol);
+	long res = ret < 0 ? -errno : keep_above_stdio(ret);
+
+	trace(SYS_SOCKET, SOCK_OPEN, NULL, 0, args, res, tag, why);
+	return (int)res;
+}
+
+int sys_bind(int fd, const void *addr, unsigned int len, enum sys_tag tag,
+	     const char *why)
+{
+	long args[4] = { fd, 0, 0, len };
+	int ret = bind(fd, (const struct sockaddr *)addr, len);
+	long res = ret < 0 ? -errno : ret;
+
+	trace(SYS_SOCKET, SOCK_BIND, addr, len, args, res, tag, why);
+	return (int)res;
+}
+
+int sys_setsockopt(int fd, int level, int optname, const void *val, unsigned int len,
+		   enum sys_tag tag, const char *why)
+{
+	long args[4] = { fd, level, optname, len };
+	int ret = setsockopt(fd, level, optname, val, len);
+	long res = ret < 0 ? -errno : ret;
+
+	trace(SYS_SOCKET, SOCK_SETSOCKOPT, val, len, args, res, tag, why);
+	return (int)res;
+}
+
+long sys_send(int fd, const void *buf, size_t len, enum sys_tag tag, const char *why)
+{
+	long args[4] = { fd, 0, 0, (long)len };
+	long ret = send(fd, buf, len, 0);
+	long res = ret < 0 ? -errno : ret;
+
+	trace(SYS_SOCKET, SOCK_SEND, buf, (unsigned int)len, args, res, tag, why);
+	return res;
+}
+
+long sys_recv(int fd, void *buf, size_t len, enum sys_tag tag, const char *why)
+{
+	long args[4] = { fd, 0, 0, (long)len };
+	long ret = recv(fd, buf, len, 0);
+	long res = ret < 0 ? -errno : ret;
+
+	trace(SYS_SOCKET, SOCK_RECV, NULL, 0, args, res, tag, why);
+	return res;
 }

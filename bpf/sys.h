@@ -31,7 +31,11 @@ enum sys_tag {
 	SYS_RUN,    /* reading maps and events while running */
 };
 
-enum sys_kind { SYS_BPF, SYS_PERF_EVENT_OPEN, SYS_IOCTL, SYS_OTHER };
+enum sys_kind { SYS_BPF, SYS_PERF_EVENT_OPEN, SYS_IOCTL, SYS_OTHER, SYS_SOCKET };
+
+/* What a SYS_SOCKET call was (its struct sys_call cmd). args[] holds the
+ * fd (or domain), then level/type, optname/protocol, length. */
+enum sys_sock_op { SOCK_OPEN, SOCK_BIND, SOCK_SETSOCKOPT, SOCK_SEND, SOCK_RECV };
 
 /* One call, as the trace hook sees it after it returned. */
 struct sys_call {
@@ -68,6 +72,17 @@ int sys_perf_event_open(struct perf_event_attr *attr, int pid, int cpu,
 /* The attach ioctls (PERF_EVENT_IOC_SET_BPF, _ENABLE). Returns 0 or -errno. */
 int sys_ioctl(int fd, unsigned long request, unsigned long arg,
 	      enum sys_tag tag, const char *why);
+
+/* The socket calls attaching needs (bpf/net.c): packet sockets for
+ * socket filters, NETLINK_ROUTE for tc. Each returns >= 0 (a new fd, a
+ * byte count) or -errno, and is traced as SYS_SOCKET. */
+int sys_socket(int domain, int type, int protocol, enum sys_tag tag, const char *why);
+int sys_bind(int fd, const void *addr, unsigned int len, enum sys_tag tag,
+	     const char *why);
+int sys_setsockopt(int fd, int level, int optname, const void *val, unsigned int len,
+		   enum sys_tag tag, const char *why);
+long sys_send(int fd, const void *buf, size_t len, enum sys_tag tag, const char *why);
+long sys_recv(int fd, void *buf, size_t len, enum sys_tag tag, const char *why);
 
 /* "BPF_MAP_CREATE" etc. */
 const char *sys_bpf_cmd_name(int cmd);

@@ -4,12 +4,18 @@
 #include "attach.h"
 
 #include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "bpf/attach.h"
+#include "bpf/ksym.h"
+#include "bpf/net.h"
+#include "bpf/probe.h"
+#include "bpf/usym.h"
 
 const char *attach_type_of(const struct obj_prog *p)
 {
@@ -34,18 +40,63 @@ const char *attach_type_of(const struct obj_prog *p)
 	}
 }
 
+/*
+ * An --attach TYPE fits a program whose section means that TYPE, and the
+ * interface/socket/cgroup/CPU types also fit any program of the matching
+ * BPF program type, whatever its section is called ("classifier" is a
+ * SCHED_CLS program too; the kernel judges the program type, not names).
+ */
 int attach_type_fits(const struct obj_prog *p, const char *type)
 {
-	return !strcmp(attach_type_of(p), type);
+	static const struct { const char *type; uint32_t prog_type; } by_prog[] = {
+		{ "tc", BPF_PROG_TYPE_SCHED_CLS },
+		{ "socket", BPF_PROG_TYPE_SOCKET_FILTER },
+		{ "xdp", BPF_PROG_TYPE_XDP },
+		{ "perf_event", BPF_PROG_TYPE_PERF_EVENT },
+		{ "cgroup", BPF_PROG_TYPE_CGROUP_SKB },
+		{ "cgroup", BPF_PROG_TYPE_CGROUP_SOCK },
+		{ "cgroup", BPF_PROG_TYPE_CGROUP_SOCK_ADDR },
+		{ "cgroup", BPF_PROG_TYPE_CGROUP_SOCKOPT },
+		{ "cgroup", BPF_PROG_TYPE_CGROUP_SYSCTL },
+		{ "cgroup", BPF_PROG_TYPE_CGROUP_DEVICE },
+	};
+
+	if (!p->def)
+		return 0;
+	if (!strcmp(attach_type_of(p), type))
+		return 1;
+	for (size_t i = 0; i < sizeof(by_prog) / sizeof(by_prog[0]); i++)
+		if (!strcmp(by_prog[i].type, type) && p->def->prog_type == by_prog[i].prog_type)
+			return 1;
+	return 0;
+}
+
+/* The next free entry of @set, or NULL (with @eb set) when full. */
+static struct attach_entry *new_entry(struct attach_set *set, struct errbuf *eb)
+{
+	struct attach_entry *e;
+
+	if (set->n >= ATTACH_MAX) {
+		err_set(eb, -E2BIG, "more than %d attachments", ATTACH_MAX);
+		return NULL;
+	}
+	e = &set->ent[set->n];
+	memset(e, 0, sizeof(*e));
+	e->fd = -1;
+	e->undo = UNDO_NONE;
+	return e;
 }
 
 static int keep(struct attach_set *set, int fd, struct errbuf *eb)
 {
-	if (set->nfds >= ATTACH_MAX) {
+	struct attach_entry *e = new_entry(set, eb);
+
+	if (!e) {
 		close(fd);
-		return err_set(eb, -E2BIG, "more than %d attachments", ATTACH_MAX);
+		return -E2BIG;
 	}
-	set->fds[set->nfds++] = fd;
+	e->fd = fd;
+	set->n++;
 	return 0;
 }
 
@@ -62,29 +113,292 @@ static int attach_tp(int prog_fd, const char *target, struct errbuf *eb)
 	return attach_tracepoint(prog_fd, cat, sep + 1, eb);
 }
 
+/* Test hooks and forced fallbacks, from the environment:
+ *   RAWLOAD_KALLSYMS=FILE            check kprobe targets against FILE
+ *   RAWLOAD_FORCE_LEGACY_KPROBE=1    tracefs kprobe_events even with a PMU
+ *   RAWLOAD_FORCE_NETLINK_TC=1       clsact + cls_bpf even with tcx */
+static int env_flag(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v && *v && strcmp(v, "0");
+}
+
+static struct probe_opts probe_opts_env(void)
+{
+	struct probe_opts o = { 0 };
+
+	o.kallsyms = getenv("RAWLOAD_KALLSYMS");
+	o.force_legacy = env_flag("RAWLOAD_FORCE_LEGACY_KPROBE");
+	return o;
+}
+
+/* "NAME+OFF" into @name and *@off (0 without "+OFF"). */
+static int split_offset(const char *spec, const char *s, char *name, size_t size,
+			uint64_t *off, struct errbuf *eb)
+{
+	const char *plus = strchr(s, '+');
+	char *end;
+
+	*off = 0;
+	if (plus) {
+		errno = 0;
+		*off = strtoull(plus + 1, &end, 0);
+		if (errno || end == plus + 1 || *end)
+			return err_set(eb, -EINVAL, "%s: offset '%s' is not a number", spec, plus + 1);
+	}
+	if (!*s || s == plus || (size_t)(plus ? plus - s : (long)strlen(s)) >= size)
+		return err_set(eb, -EINVAL, "%s: expected NAME[+OFFSET]", spec);
+	snprintf(name, size, "%.*s", (int)(plus ? plus - s : (long)strlen(s)), s);
+	return 0;
+}
+
+/* Attach through bpf/probe.c and record the legacy event for undo. */
+static int keep_probe(int prog_fd, const struct probe_spec *ps, struct attach_set *set,
+		      struct errbuf *eb)
+{
+	struct probe_opts o = probe_opts_env();
+	struct attach_entry *e = new_entry(set, eb);
+	int fd;
+
+	if (!e)
+		return -E2BIG;
+	fd = attach_probe(prog_fd, ps, &o, e->event, sizeof(e->event), eb);
+	if (fd < 0)
+		return fd;
+	e->fd = fd;
+	if (e->event[0])
+		e->undo = ps->uprobe ? UNDO_UPROBE_EVENT : UNDO_KPROBE_EVENT;
+	set->n++;
+	return 0;
+}
+
+/* kprobe:FN[+OFF], kretprobe:FN, ksyscall:NAME, kretsyscall:NAME */
+static int do_kprobe(int prog_fd, const char *type, const char *target,
+		     struct attach_set *set, struct errbuf *eb)
+{
+	struct probe_spec ps = { 0 };
+	char spec[300], fn[160], full[200];
+	int sys = strstr(type, "syscall") != NULL;
+
+	snprintf(spec, sizeof(spec), "%s:%s", type, target);
+	ps.spec = spec;
+	ps.retprobe = !strncmp(type, "kret", 4);
+	if (split_offset(spec, target, fn, sizeof(fn), &ps.offset, eb))
+		return -EINVAL;
+	if (ps.offset && (ps.retprobe || sys))
+		return err_set(eb, -EINVAL, "%s: an offset needs kprobe:FN+OFF (a return "
+			       "probe fires at the return, wherever it is)", spec);
+	ps.func = fn;
+	if (sys) {
+		/* the syscall's entry point: __x64_sys_NAME on x86_64 */
+		struct probe_opts o = probe_opts_env();
+		char prefix[32] = "sys_";
+
+		ksym_syscall_prefix(o.kallsyms ? o.kallsyms : KSYM_DEFAULT, prefix,
+				    sizeof(prefix), NULL);
+		snprintf(full, sizeof(full), "%s%s", prefix, fn);
+		ps.func = full;
+	}
+	return keep_probe(prog_fd, &ps, set, eb);
+}
+
+/* uprobe:PATH:SYMBOL[+OFF] or uprobe:PATH:0xFILEOFFSET */
+static int do_uprobe(int prog_fd, const char *type, const char *target,
+		     struct attach_set *set, struct errbuf *eb)
+{
+	const char *colon = strrchr(target, ':');
+	char spec[PATH_MAX + 64], file[PATH_MAX], abspath[PATH_MAX], sym[256];
+	struct probe_spec ps = { 0 };
+	uint64_t off = 0, extra;
+	char *end;
+	int err;
+
+	snprintf(spec, sizeof(spec), "%s:%s", type, target);
+	ps.spec = spec;
+	ps.uprobe = 1;
+	ps.retprobe = !strcmp(type, "uretprobe");
+	if (!colon || colon == target || (size_t)(colon - target) >= sizeof(file))
+		return err_set(eb, -EINVAL, "%s: expected PATH:SYMBOL[+OFFSET], e.g. "
+			       "uprobe:/usr/lib/x86_64-linux-gnu/libc.so.6:malloc", spec);
+	snprintf(file, sizeof(file), "%.*s", (int)(colon - target), target);
+	/* the kernel resolves config1 to an inode; give it an absolute path */
+	if (!realpath(file, abspath))
+		return err_set(eb, -errno, "%s: %s: %s", spec, file, err_str(-errno));
+	if (split_offset(spec, colon + 1, sym, sizeof(sym), &extra, eb))
+		return -EINVAL;
+	errno = 0;
+	off = strtoull(sym, &end, 0);
+	if (strncmp(sym, "0x", 2) || errno || *end) {
+		err = usym_file_offset(abspath, sym, &off, eb);
+		if (err)
+			return err_prefix(eb, err, "%s", spec);
+	}
+	if (ps.retprobe && extra)
+		return err_set(eb, -EINVAL, "%s: a return probe takes no +OFFSET", spec);
+	ps.path = abspath;
+	ps.offset = off + extra;
+	return keep_probe(prog_fd, &ps, set, eb);
+}
+
+/* tp_btf, fentry, fexit, fmod_ret, lsm: the target was fixed at load. */
+static int do_tracing(const struct obj_prog *pr, int prog_fd, const char *type,
+		      const char *target, struct attach_set *set, struct errbuf *eb)
+{
+	char what[300];
+	int fd;
+
+	snprintf(what, sizeof(what), "%s:%s", type, target);
+	if (!pr->def || (pr->def->attach != ATTACH_TRACING && pr->def->attach != ATTACH_LSM))
+		return err_set(eb, -EINVAL, "%s: only %s programs attach there (this one is "
+			       "in section '%s')", what, type, pr->sec_name);
+	if (strcmp(attach_type_of(pr), type) && strcmp(type, "lsm"))
+		return err_set(eb, -EINVAL, "%s: the program was loaded as %s (section '%s')",
+			       what, attach_type_of(pr), pr->sec_name);
+	if (!pr->attach_target || strcmp(pr->attach_target, target))
+		return err_set(eb, -EINVAL, "%s: the program was loaded for '%s' (its BTF "
+			       "target is fixed at load time by section '%s'); attaching "
+			       "elsewhere needs a program in SEC(\"%s/%s\")", what,
+			       pr->attach_target ? pr->attach_target : "(none)", pr->sec_name,
+			       type, target);
+	fd = attach_tracing(prog_fd, pr->def->attach_type, what, eb);
+	return fd < 0 ? fd : keep(set, fd, eb);
+}
+
+/* tc:IFACE[:ingress|egress]: a tcx link (6.6+), else clsact + cls_bpf. */
+static int do_tc(const struct obj_prog *pr, int prog_fd, const char *target,
+		 struct attach_set *set, struct errbuf *eb)
+{
+	const char *colon = strchr(target, ':');
+	char ifname[64], what[128];
+	int egress = pr->def && pr->def->attach_type == RL_BPF_TCX_EGRESS;
+	int ifindex, fd = -EINVAL;
+	struct attach_entry *e;
+
+	snprintf(ifname, sizeof(ifname), "%.*s", (int)(colon ? colon - target : 63), target);
+	if (colon && !strcmp(colon + 1, "egress"))
+		egress = 1;
+	else if (colon && !strcmp(colon + 1, "ingress"))
+		egress = 0;
+	else if (colon)
+		return err_set(eb, -EINVAL, "tc:%s: expected tc:IFACE:ingress or "
+			       "tc:IFACE:egress", target);
+	snprintf(what, sizeof(what), "tc:%s:%s", ifname, egress ? "egress" : "ingress");
+	ifindex = net_ifindex(ifname, eb);
+	if (ifindex < 0)
+		return err_prefix(eb, ifindex, "%s", what);
+	if (!env_flag("RAWLOAD_FORCE_NETLINK_TC")) {
+		fd = attach_tcx(prog_fd, ifindex, egress, what, eb);
+		if (fd >= 0)
+			return keep(set, fd, eb);
+	}
+	/* EINVAL: a kernel before 6.6 does not know the tcx attach types */
+	if (fd != -EINVAL)
+		return fd;
+	if (!(e = new_entry(set, eb)))
+		return -E2BIG;
+	fd = attach_tc_netlink(prog_fd, ifindex, egress, pr->name, &e->tc, eb);
+	if (fd < 0)
+		return err_prefix(eb, fd, "%s (no tcx here)", what);
+	e->undo = UNDO_TC_FILTER;
+	set->n++;
+	return 0;
+}
+
+/* perf_event:cpu-clock:FREQ on every online CPU */
+static int do_perf_event(int prog_fd, const char *target, struct attach_set *set,
+			 struct errbuf *eb)
+{
+	int fds[ATTACH_MAX], n;
+	unsigned long long freq = 99;
+	char *end;
+
+	if (strncmp(target, "cpu-clock", 9) || (target[9] && target[9] != ':'))
+		return err_set(eb, -EINVAL, "perf_event:%s: only perf_event:cpu-clock:FREQ "
+			       "(samples per second on every CPU) is supported", target);
+	if (target[9]) {
+		errno = 0;
+		freq = strtoull(target + 10, &end, 10);
+		if (errno || *end || !freq)
+			return err_set(eb, -EINVAL, "perf_event:%s: FREQ must be a positive "
+				       "number of samples per second", target);
+	}
+	n = attach_cpu_clock(prog_fd, freq, fds, ATTACH_MAX - set->n, eb);
+	for (int i = 0; i < n; i++)
+		keep(set, fds[i], eb);
+	return n < 0 ? n : 0;
+}
+
+/* xdp:IFACE, socket:IFACE */
+static int do_iface(int prog_fd, const char *type, const char *target,
+		    struct attach_set *set, struct errbuf *eb)
+{
+	char what[128];
+	int ifindex, fd;
+
+	snprintf(what, sizeof(what), "%s:%s", type, target);
+	ifindex = net_ifindex(target, eb);
+	if (ifindex < 0)
+		return err_prefix(eb, ifindex, "%s", what);
+	fd = !strcmp(type, "xdp") ? attach_xdp(prog_fd, ifindex, what, eb)
+				  : attach_socket_filter(prog_fd, ifindex, what, eb);
+	return fd < 0 ? fd : keep(set, fd, eb);
+}
+
 int attach_program(const struct object *obj, size_t prog, int prog_fd,
 		   const char *type, const char *target, struct attach_set *set,
 		   struct errbuf *eb)
 {
 	const struct obj_prog *pr = &obj->progs[prog];
-	int fd;
+	int err;
 
 	if (!strcmp(type, "tracepoint"))
-		fd = attach_tp(prog_fd, target, eb);
+		err = attach_tp(prog_fd, target, eb);
 	else if (!strcmp(type, "raw_tp"))
-		fd = attach_raw_tp(prog_fd, target, eb);
+		err = attach_raw_tp(prog_fd, target, eb);
+	else if (!strcmp(type, "kprobe") || !strcmp(type, "kretprobe") ||
+		 !strcmp(type, "ksyscall") || !strcmp(type, "kretsyscall"))
+		err = do_kprobe(prog_fd, type, target, set, eb);
+	else if (!strcmp(type, "uprobe") || !strcmp(type, "uretprobe"))
+		err = do_uprobe(prog_fd, type, target, set, eb);
+	else if (!strcmp(type, "tp_btf") || !strcmp(type, "fentry") || !strcmp(type, "fexit") ||
+		 !strcmp(type, "fmod_ret") || !strcmp(type, "lsm"))
+		err = do_tracing(pr, prog_fd, type, target, set, eb);
+	else if (!strcmp(type, "xdp") || !strcmp(type, "socket"))
+		err = do_iface(prog_fd, type, target, set, eb);
+	else if (!strcmp(type, "tc"))
+		err = do_tc(pr, prog_fd, target, set, eb);
+	else if (!strcmp(type, "cgroup"))
+		err = attach_cgroup(prog_fd, target, pr->def ? pr->def->attach_type : 0, eb);
+	else if (!strcmp(type, "perf_event"))
+		err = do_perf_event(prog_fd, target, set, eb);
 	else
-		fd = err_set(eb, -ENOTSUP, "attaching '%s' programs is not implemented "
-			     "yet; use --no-attach", type);
-	if (fd < 0)
-		return err_prefix(eb, fd, "program '%s'", pr->name);
-	return keep(set, fd, eb);
+		err = err_set(eb, -ENOTSUP, "attaching '%s' programs is not implemented; "
+			      "use --no-attach", type);
+	/* the tracepoint, raw_tp and cgroup calls return the fd to keep */
+	if (err > 0 && (!strcmp(type, "tracepoint") || !strcmp(type, "raw_tp") ||
+			!strcmp(type, "cgroup")))
+		err = keep(set, err, eb);
+	if (err < 0)
+		return err_prefix(eb, err, "program '%s'", pr->name);
+	return 0;
 }
 
+/* Newest first: close the fd (a legacy probe event is busy while its perf
+ * event is open), then the undo step. Failures here have no one to report
+ * to; the tests walk tracefs and tc afterwards. */
 void attach_release(struct attach_set *set)
 {
-	while (set->nfds)
-		close(set->fds[--set->nfds]);
-	while (set->nundo)
-		free(set->undo[--set->nundo]);
+	struct probe_opts o = probe_opts_env();
+
+	while (set->n) {
+		struct attach_entry *e = &set->ent[--set->n];
+
+		if (e->fd >= 0)
+			close(e->fd);
+		if (e->undo == UNDO_KPROBE_EVENT || e->undo == UNDO_UPROBE_EVENT)
+			probe_legacy_remove(&o, e->undo == UNDO_UPROBE_EVENT, e->event, NULL);
+		else if (e->undo == UNDO_TC_FILTER)
+			tc_netlink_detach(&e->tc, NULL);
+	}
 }

@@ -7,18 +7,33 @@
 
 #include <stddef.h>
 
+#include "bpf/net.h"
 #include "elf/object.h"
 
 #define ATTACH_MAX 256
 
-/* What holds the attachments: closing an fd detaches (a link, a perf
- * event); some attachments also need an undo step (a legacy tracefs kprobe
- * event to remove, a tc filter to delete), kept as a description. */
+/* What must happen, besides closing the fd, to undo an attachment. */
+enum attach_undo {
+	UNDO_NONE,
+	UNDO_KPROBE_EVENT,	/* write "-:kprobes/EVENT" to tracefs kprobe_events */
+	UNDO_UPROBE_EVENT,	/* write "-:uprobes/EVENT" to uprobe_events */
+	UNDO_TC_FILTER,		/* delete the cls_bpf filter (and our clsact) */
+};
+
+/* One attachment: the fd that holds it (-1 when the kernel object itself
+ * holds the program, as a tc filter does) and its undo step. */
+struct attach_entry {
+	int fd;
+	enum attach_undo undo;
+	char event[64];		/* UNDO_*_EVENT: the tracefs event name */
+	struct tc_filter tc;	/* UNDO_TC_FILTER */
+};
+
+/* What holds the attachments, undone newest first by attach_release. A
+ * zeroed struct is an empty set. */
 struct attach_set {
-	int fds[ATTACH_MAX];
-	size_t nfds;
-	char *undo[ATTACH_MAX];	/* owned; see attach.c for the format */
-	size_t nundo;
+	struct attach_entry ent[ATTACH_MAX];
+	size_t n;
 };
 
 /* Does an --attach of @type ("kprobe", "xdp", ...) apply to program @p? */

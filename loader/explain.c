@@ -112,6 +112,33 @@ static void decode_bpf(FILE *o, int cmd, const union bpf_attr *a)
 	}
 }
 
+/* The socket calls of tc (netlink) and socket filters (packet sockets):
+ * args[] holds the fd or domain, then level/type, optname/protocol, len. */
+static void decode_socket(FILE *o, const struct sys_call *c)
+{
+	switch (c->cmd) {
+	case SOCK_OPEN:
+		fprintf(o, "socket(%s, %ld, %ld)", c->args[0] == 16 ? "AF_NETLINK" :
+			c->args[0] == 17 ? "AF_PACKET" : "?", c->args[1], c->args[2]);
+		break;
+	case SOCK_BIND:
+		fprintf(o, "bind(%ld, ..., %ld)", c->args[0], c->args[3]);
+		break;
+	case SOCK_SETSOCKOPT:
+		fprintf(o, "setsockopt(%ld, %ld, %s, ..., %ld)", c->args[0], c->args[1],
+			c->args[2] == 50 ? "SO_ATTACH_BPF" : "?", c->args[3]);
+		break;
+	case SOCK_SEND:
+		fprintf(o, "sendto(%ld, <netlink message of %ld bytes>)", c->args[0], c->args[3]);
+		break;
+	case SOCK_RECV:
+		fprintf(o, "recvfrom(%ld, <reply>)", c->args[0]);
+		break;
+	default:
+		fputs("socket call ?", o);
+	}
+}
+
 static void trace(const struct sys_call *c)
 {
 	FILE *o = stderr;
@@ -137,6 +164,9 @@ static void trace(const struct sys_call *c)
 			(unsigned)c->cmd == PERF_EVENT_IOC_SET_BPF ? "PERF_EVENT_IOC_SET_BPF" :
 			(unsigned)c->cmd == PERF_EVENT_IOC_ENABLE ? "PERF_EVENT_IOC_ENABLE" :
 								      "?", c->args[1]);
+		break;
+	case SYS_SOCKET:
+		decode_socket(o, c);
 		break;
 	default:
 		fputs("?", o);

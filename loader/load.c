@@ -47,6 +47,7 @@ struct load {
 	int *selected;		/* [prog] 1 if this run loads it */
 	struct btf *vmlinux;	/* target BTF (CO-RE, BTF-targeted programs) */
 	struct extern_value *ext; /* [extern] resolved values */
+	uint32_t kversion;	/* KERNEL_VERSION() of the running kernel */
 	struct attach_set att;	/* what holds the attachments */
 };
 
@@ -407,6 +408,22 @@ static void map_params_of(const struct load *l, size_t i, struct map_params *p,
 	}
 	if (p->numa_node)
 		p->map_flags |= BPF_F_NUMA_NODE;
+	/* Map types whose values are fds, or that the kernel never lets
+	 * describe with BTF, get no type ids (libbpf leaves them out for the
+	 * same list; the kernel would answer EINVAL). */
+	switch (p->type) {
+	case BPF_MAP_TYPE_PERF_EVENT_ARRAY: case BPF_MAP_TYPE_CGROUP_ARRAY:
+	case BPF_MAP_TYPE_STACK_TRACE: case BPF_MAP_TYPE_ARRAY_OF_MAPS:
+	case BPF_MAP_TYPE_HASH_OF_MAPS: case BPF_MAP_TYPE_DEVMAP:
+	case BPF_MAP_TYPE_DEVMAP_HASH: case BPF_MAP_TYPE_CPUMAP:
+	case BPF_MAP_TYPE_XSKMAP: case BPF_MAP_TYPE_SOCKMAP:
+	case BPF_MAP_TYPE_SOCKHASH: case BPF_MAP_TYPE_QUEUE:
+	case BPF_MAP_TYPE_STACK:
+		p->btf_key_type_id = p->btf_value_type_id = 0;
+		break;
+	default:
+		break;
+	}
 }
 
 static int create_one(struct load *l, size_t i, int inner_fd)
@@ -424,7 +441,7 @@ static int create_one(struct load *l, size_t i, int inner_fd)
 			       "map '%s': max_entries is 0: the object leaves it to the "
 			       "loader; give it with --resize %s=N", m->name, m->name);
 	fd = map_create(&p, &l->eb);
-	if (fd < 0 && p.btf_fd >= 0 && (p.btf_key_type_id || p.btf_value_type_id)) {
+	if (fd == -EINVAL && p.btf_fd >= 0 && (p.btf_key_type_id || p.btf_value_type_id)) {
 		/* Some map types refuse BTF ids on older kernels (e.g. before
 		 * 5.x for some types): retry without, as libbpf does. */
 		p.btf_fd = -1;
@@ -459,6 +476,47 @@ static int fill_data(struct load *l, size_t i)
 			return err_prefix(&l->eb, err, "map '%s'", m->name);
 	}
 	return 0;
+}
+
+/* .values initializers: map-in-map slots get map fds (once the maps
+ * exist, as libbpf fills them right after creating the maps), prog array
+ * slots get program fds (once the programs exist). */
+static int fill_slots(struct load *l, int prog_arrays)
+{
+	const struct object *o = &l->obj;
+
+	for (size_t i = 0; i < o->nmaps; i++) {
+		int is_pa = o->maps[i].type == BPF_MAP_TYPE_PROG_ARRAY;
+
+		if (is_pa != prog_arrays)
+			continue;
+		for (size_t k = 0; k < o->maps[i].ninits; k++) {
+			const struct obj_map_init *in = &o->maps[i].inits[k];
+			int t = is_pa ? obj_find_prog(o, in->target) : obj_find_map(o, in->target);
+			int fd = t < 0 ? -1 : is_pa ? l->prog_fds[t] : l->map_fds[t];
+			char why[160];
+			int err;
+
+			if (fd < 0) {
+				say(l, "map '%s' slot %u: '%s' is not loaded; slot left empty",
+				    o->maps[i].name, in->slot, in->target);
+				continue;
+			}
+			snprintf(why, sizeof(why), "%s[%u] = %s (.values initializer)",
+				 o->maps[i].name, in->slot, in->target);
+			err = map_update(l->map_fds[i], &in->slot, &fd, BPF_ANY, SYS_LOAD,
+					 why, &l->eb);
+			if (err)
+				return err_prefix(&l->eb, err, "map '%s' slot %u", o->maps[i].name,
+						  in->slot);
+		}
+	}
+	return 0;
+}
+
+static int step_slots(struct load *l)
+{
+	return fill_slots(l, 1);
 }
 
 /*
@@ -560,7 +618,7 @@ static int step_maps(struct load *l)
 		if (err)
 			return err;
 	}
-	return 0;
+	return fill_slots(l, 0);
 }
 
 /* ---- programs ----------------------------------------------------------- */
@@ -602,7 +660,10 @@ static int load_one(struct load *l, size_t i)
 	p.insns = fp.insns;
 	p.insn_cnt = (uint32_t)fp.insn_cnt;
 	p.license = l->obj.license;
-	p.kern_version = l->obj.kern_version;
+	/* Only kprobe programs on kernels before 5.0 were checked against
+	 * it; libbpf sends the running kernel's version unless the object
+	 * has a "version" section, and so does rawload. */
+	p.kern_version = l->obj.has_kern_version ? l->obj.kern_version : l->kversion;
 	p.btf_fd = l->btf_fd;
 	p.func_info = fp.func_info;
 	p.func_info_cnt = (uint32_t)fp.func_info_cnt;
@@ -647,36 +708,6 @@ static int step_progs(struct load *l)
 
 /* .values initializers: prog array slots get program fds, map-in-map
  * slots get map fds; both only exist now. */
-static int step_slots(struct load *l)
-{
-	const struct object *o = &l->obj;
-
-	for (size_t i = 0; i < o->nmaps; i++) {
-		for (size_t k = 0; k < o->maps[i].ninits; k++) {
-			const struct obj_map_init *in = &o->maps[i].inits[k];
-			int t = o->maps[i].type == BPF_MAP_TYPE_PROG_ARRAY ?
-					obj_find_prog(o, in->target) : obj_find_map(o, in->target);
-			int fd = t < 0 ? -1 : o->maps[i].type == BPF_MAP_TYPE_PROG_ARRAY ?
-					l->prog_fds[t] : l->map_fds[t];
-			char why[160];
-			int err;
-
-			if (fd < 0) {
-				say(l, "map '%s' slot %u: '%s' is not loaded; slot left empty",
-				    o->maps[i].name, in->slot, in->target);
-				continue;
-			}
-			snprintf(why, sizeof(why), "%s[%u] = %s (.values initializer)",
-				 o->maps[i].name, in->slot, in->target);
-			err = map_update(l->map_fds[i], &in->slot, &fd, BPF_ANY, SYS_LOAD,
-					 why, &l->eb);
-			if (err)
-				return err_prefix(&l->eb, err, "map '%s' slot %u", o->maps[i].name,
-						  in->slot);
-		}
-	}
-	return 0;
-}
 
 /* ---- pinning ------------------------------------------------------------ */
 
@@ -863,6 +894,12 @@ enum load_result load_run(const struct cli *c)
 	memset(&l, 0, sizeof(l));
 	l.c = c;
 	l.btf_fd = -1;
+	{
+		struct utsname u;
+
+		if (uname(&u) == 0)
+			l.kversion = extern_kernel_version(u.release);
+	}
 	if (c->explain)
 		explain_enable(n);
 	/* Ctrl-C during the load stops between steps, and cleanup then

@@ -21,7 +21,8 @@ pkgs=(
 	libbpf-dev                        # BPF-side headers; test-only reference loader
 	bpftool                           # generates vmlinux.h for the test programs
 	strace iproute2 valgrind          # syscall comparison, tc/xdp set-up, leak checks
-	qemu-system-x86 busybox-static cpio kmod   # VM tests on other kernels
+	qemu-system-x86 busybox-static cpio kmod xz-utils   # VM tests on other kernels
+	python3                           # JSON checks in the e2e tests
 )
 
 # Prefer clang-19/llvm-19 (Debian 12 ships them in its updates); fall back to

@@ -17,8 +17,8 @@
 #
 # Environment:
 #   VM_MODULES  modules to include and load (default: "sch_ingress cls_bpf veth")
-#   VM_BINS     extra host programs to copy with their libraries, e.g. "ip tc"
-#               (placed in /usr/bin; default: none)
+#   VM_BINS     host programs to copy with their libraries, at the same path
+#               as on the host (default: "bpftool mountpoint"; add e.g. "ip tc")
 # The kernels come from scripts/vm/fetch-kernels.sh (run first).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -66,10 +66,10 @@ for a in $("$BUSYBOX" --list); do
 	[ "$a" = busybox ] || ln -sf busybox "$R/bin/$a"
 done
 copy_elf "$(command -v bash)" /bin/bash
-for b in ${VM_BINS:-}; do
-	p=$(command -v "$b") || { echo "mkinitramfs: VM_BINS: no '$b' on the host" >&2; exit 1; }
-	rm -f "$R/bin/$b"
-	copy_elf "$p" "/usr/bin/$b"
+for b in ${VM_BINS-bpftool mountpoint}; do
+	p=$(PATH=$PATH:/usr/sbin:/sbin command -v "$b") || { echo "mkinitramfs: VM_BINS: no '$b' on the host" >&2; exit 1; }
+	p=$(readlink -f "$p")
+	copy_elf "$p" "$p"
 done
 # merged-/usr style lookups (/usr/lib/x86_64-linux-gnu/...) for ld.so
 [ -d "$R/lib/x86_64-linux-gnu" ] && ln -s ../lib "$R/usr/lib"
@@ -129,6 +129,7 @@ mount -t tracefs tracefs /sys/kernel/tracing
 mount -t debugfs debugfs /sys/kernel/debug
 mkdir -p /sys/fs/cgroup && mount -t cgroup2 cgroup2 /sys/fs/cgroup
 ip link set lo up 2>/dev/null
+echo	# after the firmware's escape sequences: start a clean line
 rel=$(uname -r)
 while read -r m; do
 	[ -n "$m" ] && { insmod "$m" || echo "vm-init: insmod $m failed"; }

@@ -2,7 +2,9 @@
 /*
  * oracle.c - load an object with libbpf and pin what it made (test-only).
  *
- *   oracle [-v] [--pin-root DIR] [--prog NAME]... OBJ PINDIR
+ *   oracle [-v] [--pin-root DIR] [--prog NAME [--attach-to TYPE:TARGET]]...
+ *          [--attach] [--duration S] OBJ PINDIR
+ *   oracle [options] --no-pin OBJ [PINDIR]
  *
  * The reference side of the "same program as libbpf" comparison
  * (design.md, tests/oracle/). libbpf 1.1 opens and loads OBJ exactly as a
@@ -23,6 +25,25 @@
  *                   bpf_program__set_autoload(false), as rawload's --prog
  *   --pin-root DIR  where LIBBPF_PIN_BY_NAME maps are pinned and reused
  *                   (bpf_object_open_opts.pin_root_path; default /sys/fs/bpf)
+ *   --no-pin        pin nothing under PINDIR (which may then be left out);
+ *                   LIBBPF_PIN_BY_NAME maps are still pinned by libbpf itself.
+ *                   scripts/strace-compare uses it: rawload without --pin
+ *                   makes no BPF_OBJ_PIN calls either.
+ *   --attach        after the load, attach as rawload does by default: every
+ *                   loaded program whose section names a target
+ *                   (tracepoint/CAT/NAME, raw_tp/NAME, tp_btf/NAME, ...) goes
+ *                   through bpf_program__attach(); programs whose section has
+ *                   no target (SEC("tracepoint"), SEC("xdp"), ...) are left
+ *                   loaded, as libbpf's skeleton attach leaves them.
+ *   --attach-to TYPE:TARGET
+ *                   (implies --attach) rawload's explicit --attach, for the
+ *                   types the comparison needs: tracepoint:CATEGORY:NAME and
+ *                   raw_tp:NAME. Right after a --prog it applies to that
+ *                   program; before any --prog, to every loaded program of the
+ *                   fitting type (TRACEPOINT, RAW_TRACEPOINT). Those programs
+ *                   attach there instead of at their section's target.
+ *   --duration S    with --attach: hold the links for S seconds (default 0),
+ *                   then detach (bpf_link__destroy) and exit.
  *
  * Pinning goes through bpf_obj_pin() on each fd rather than bpf_map__pin():
  * a PIN_BY_NAME map already carries libbpf's own pin path, and
@@ -40,6 +61,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -55,6 +77,21 @@ struct options {
 	const char **progs;	/* --prog names, in order; NULL if none */
 	int nr_progs;		/* entries in progs */
 	bool verbose;		/* -v */
+	bool no_pin;		/* --no-pin */
+	bool attach;		/* --attach, or implied by --attach-to */
+	double duration;	/* --duration, seconds */
+	struct attach_spec *specs; /* --attach-to, in order */
+	int nr_specs;
+};
+
+/* One --attach-to: TYPE:TARGET for program @prog (an index into
+ * options.progs), or for every program of the type when @prog is -1. */
+struct attach_spec {
+	const char *spec;	/* as given, for messages */
+	bool raw_tp;		/* raw_tp:NAME, else tracepoint:CATEGORY:NAME */
+	char category[256];	/* tracepoint only */
+	char name[256];
+	int prog;
 };
 
 static bool verbose;
@@ -72,9 +109,45 @@ static int print_libbpf(enum libbpf_print_level level, const char *fmt,
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: oracle [-v] [--pin-root DIR] [--prog NAME]... OBJ PINDIR\n"
+		"usage: oracle [-v] [--pin-root DIR] [--prog NAME [--attach-to TYPE:TARGET]]...\n"
+		"              [--attach] [--duration S] [--no-pin] OBJ PINDIR\n"
 		"  loads OBJ with libbpf, pins programs at PINDIR/progs/NAME and\n"
-		"  maps at PINDIR/maps/NAME; attaches nothing\n");
+		"  maps at PINDIR/maps/NAME (not with --no-pin; PINDIR may then be\n"
+		"  left out); with --attach, attaches programs whose section names a\n"
+		"  target, holds them --duration S seconds, then detaches.\n"
+		"  --attach-to tracepoint:CATEGORY:NAME | raw_tp:NAME\n");
+}
+
+/* Parse TYPE:TARGET of --attach-to into @s. Returns 0 or EXIT_USAGE. */
+static int parse_spec(const char *arg, struct attach_spec *s)
+{
+	const char *t;
+
+	s->spec = arg;
+	if (!strncmp(arg, "raw_tp:", 7)) {
+		s->raw_tp = true;
+		t = arg + 7;
+		if (*t && strlen(t) < sizeof(s->name)) {
+			strcpy(s->name, t);
+			return 0;
+		}
+	} else if (!strncmp(arg, "tracepoint:", 11)) {
+		const char *colon;
+
+		t = arg + 11;
+		colon = strchr(t, ':');
+		if (colon && colon > t && colon[1] &&
+		    (size_t)(colon - t) < sizeof(s->category) &&
+		    strlen(colon + 1) < sizeof(s->name)) {
+			memcpy(s->category, t, colon - t);
+			s->category[colon - t] = '\0';
+			strcpy(s->name, colon + 1);
+			return 0;
+		}
+	}
+	fprintf(stderr, "oracle: --attach-to '%s': expected tracepoint:CATEGORY:NAME "
+		"or raw_tp:NAME\n", arg);
+	return EXIT_USAGE;
 }
 
 /* Returns 0, or EXIT_USAGE after printing why. */
@@ -84,17 +157,47 @@ static int parse_args(int argc, char **argv, struct options *o)
 	int nr_pos = 0;
 
 	o->progs = calloc(argc, sizeof(*o->progs));
-	if (!o->progs)
+	o->specs = calloc(argc, sizeof(*o->specs));
+	if (!o->progs || !o->specs)
 		return EXIT_USAGE;
+	/* the --prog an --attach-to right after it applies to, else -1 */
+	int bind = -1;
+
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
+		if (!strcmp(a, "--prog") && i + 1 < argc) {
+			o->progs[o->nr_progs++] = argv[++i];
+			bind = o->nr_progs - 1;
+			continue;
+		}
+		if (strcmp(a, "--attach-to"))
+			bind = -1;
 		if (!strcmp(a, "-v")) {
 			o->verbose = true;
-		} else if (!strcmp(a, "--prog") && i + 1 < argc) {
-			o->progs[o->nr_progs++] = argv[++i];
 		} else if (!strcmp(a, "--pin-root") && i + 1 < argc) {
 			o->pin_root = argv[++i];
+		} else if (!strcmp(a, "--no-pin")) {
+			o->no_pin = true;
+		} else if (!strcmp(a, "--attach")) {
+			o->attach = true;
+		} else if (!strcmp(a, "--attach-to") && i + 1 < argc) {
+			struct attach_spec *s = &o->specs[o->nr_specs++];
+
+			if (parse_spec(argv[++i], s))
+				return EXIT_USAGE;
+			s->prog = bind;
+			o->attach = true;
+			continue;	/* a following --attach-to binds the same */
+		} else if (!strcmp(a, "--duration") && i + 1 < argc) {
+			char *end;
+
+			o->duration = strtod(argv[++i], &end);
+			if (*end || o->duration < 0) {
+				fprintf(stderr, "oracle: --duration '%s': not a number of seconds\n",
+					argv[i]);
+				return EXIT_USAGE;
+			}
 		} else if (a[0] == '-' && a[1]) {
 			fprintf(stderr, "oracle: unknown or incomplete option '%s'\n", a);
 			usage();
@@ -106,12 +209,12 @@ static int parse_args(int argc, char **argv, struct options *o)
 			return EXIT_USAGE;
 		}
 	}
-	if (nr_pos != 2) {
+	if (nr_pos != 2 && !(o->no_pin && nr_pos == 1)) {
 		usage();
 		return EXIT_USAGE;
 	}
 	o->obj_path = pos[0];
-	o->pin_dir = pos[1];
+	o->pin_dir = nr_pos == 2 ? pos[1] : NULL;
 	return 0;
 }
 
@@ -240,12 +343,87 @@ static int pin_all(struct bpf_object *obj, const char *dir)
 	return 0;
 }
 
+/* Does --attach-to @s apply to @prog? */
+static bool spec_fits(const struct options *o, const struct attach_spec *s,
+		      const struct bpf_program *prog)
+{
+	enum bpf_prog_type t = bpf_program__type(prog);
+
+	if (s->prog >= 0)
+		return !strcmp(o->progs[s->prog], bpf_program__name(prog));
+	return s->raw_tp ? t == BPF_PROG_TYPE_RAW_TRACEPOINT : t == BPF_PROG_TYPE_TRACEPOINT;
+}
+
+/*
+ * --attach: attach every loaded program, either where --attach-to says or
+ * at its section's target. The links go into @links (one slot per
+ * attachment, room for nr_progs * (nr_specs + 1)); *@nr counts them.
+ * A program whose section has no target (EOPNOTSUPP from
+ * bpf_program__attach) is skipped, as rawload skips it.
+ * Returns 0 or EXIT_REFUSED after printing what failed.
+ */
+static int attach_all(struct bpf_object *obj, const struct options *o,
+		      struct bpf_link **links, int *nr)
+{
+	struct bpf_program *prog;
+
+	bpf_object__for_each_program(prog, obj) {
+		const char *name = bpf_program__name(prog);
+		bool explicit = false;
+		struct bpf_link *link;
+
+		if (bpf_program__fd(prog) < 0)
+			continue;
+		for (int i = 0; i < o->nr_specs; i++) {
+			const struct attach_spec *s = &o->specs[i];
+
+			if (!spec_fits(o, s, prog))
+				continue;
+			explicit = true;
+			link = s->raw_tp ? bpf_program__attach_raw_tracepoint(prog, s->name)
+					 : bpf_program__attach_tracepoint(prog, s->category, s->name);
+			if (!link) {
+				fprintf(stderr, "oracle: attach '%s' to %s: %s\n",
+					name, s->spec, strerror(errno));
+				return EXIT_REFUSED;
+			}
+			links[(*nr)++] = link;
+		}
+		if (explicit)
+			continue;
+		link = bpf_program__attach(prog);
+		if (!link && errno == EOPNOTSUPP) {
+			if (verbose)
+				fprintf(stderr, "oracle: '%s' has no target in its section; "
+					"loaded, not attached\n", name);
+			continue;
+		}
+		if (!link) {
+			fprintf(stderr, "oracle: attach '%s' (section '%s'): %s\n", name,
+				bpf_program__section_name(prog), strerror(errno));
+			return EXIT_REFUSED;
+		}
+		links[(*nr)++] = link;
+	}
+	return 0;
+}
+
+/* Sleep @secs seconds, through signals that interrupt it. */
+static void hold(double secs)
+{
+	struct timespec ts = { (time_t)secs, (long)((secs - (time_t)secs) * 1e9) };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
 int main(int argc, char **argv)
 {
 	struct options o = { 0 };
 	LIBBPF_OPTS(bpf_object_open_opts, open_opts);
 	struct bpf_object *obj = NULL;
-	int ret, err;
+	struct bpf_link **links = NULL;
+	int ret, err, nr_links = 0;
 
 	ret = parse_args(argc, argv, &o);
 	if (ret)
@@ -277,15 +455,34 @@ int main(int argc, char **argv)
 		ret = EXIT_REFUSED;
 		goto out;
 	}
-	if (pin_all(obj, o.pin_dir)) {
+	if (!o.no_pin && pin_all(obj, o.pin_dir)) {
 		ret = EXIT_REFUSED;
 		goto out;
 	}
 	if (verbose)
-		fprintf(stderr, "oracle: %s: loaded and pinned under %s\n",
-			o.obj_path, o.pin_dir);
+		fprintf(stderr, "oracle: %s: loaded%s%s\n", o.obj_path,
+			o.no_pin ? "" : " and pinned under ", o.no_pin ? "" : o.pin_dir);
+	if (o.attach) {
+		struct bpf_program *prog;
+		int n = 0;
+
+		bpf_object__for_each_program(prog, obj)
+			n++;
+		links = calloc((size_t)n * (o.nr_specs + 1) + 1, sizeof(*links));
+		if (!links) {
+			ret = EXIT_REFUSED;
+			goto out;
+		}
+		ret = attach_all(obj, &o, links, &nr_links);
+		if (!ret)
+			hold(o.duration);
+	}
 out:
+	for (int i = 0; i < nr_links; i++)
+		bpf_link__destroy(links[i]);
+	free(links);
 	bpf_object__close(obj);
 	free(o.progs);
+	free(o.specs);
 	return ret;
 }

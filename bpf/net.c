@@ -1,0 +1,368 @@
+/*
+ * bpf/net.c - interface, socket, cgroup and CPU attachment (see net.h).
+ *
+ * Links first (BPF_LINK_CREATE: closing the fd detaches, and a crashed
+ * rawload leaves nothing behind). The one non-link path is tc on kernels
+ * before 6.6: a cls_bpf filter on the clsact qdisc, built as rtnetlink
+ * messages by hand (include/uapi/linux/rtnetlink.h, pkt_cls.h):
+ *
+ *   nlmsghdr  RTM_NEWTFILTER, NLM_F_REQUEST|NLM_F_ACK|NLM_F_CREATE|NLM_F_EXCL
+ *   tcmsg     ifindex, parent = ffff:fff2 (ingress) / ffff:fff3 (egress),
+ *             handle 1, info = prio << 16 | htons(ETH_P_ALL)
+ *   TCA_KIND     "bpf"
+ *   TCA_OPTIONS  { TCA_BPF_FD prog fd, TCA_BPF_NAME, TCA_BPF_FLAGS
+ *                  TCA_BPF_FLAG_ACT_DIRECT: the program's return value is
+ *                  the tc action (direct-action) }
+ *
+ * The kernel answers each request with an NLMSG_ERROR message whose error
+ * is 0 (an ACK) or -errno.
+ */
+#include "net.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <linux/netlink.h>
+#include <linux/perf_event.h>
+#include <linux/pkt_cls.h>
+#include <linux/pkt_sched.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include "attach.h"
+#include "sys.h"
+
+int net_ifindex(const char *ifname, struct errbuf *eb)
+{
+	char path[256];
+	FILE *f;
+	int idx = -1;
+
+	if (!*ifname || strchr(ifname, '/') || strlen(ifname) >= IF_NAMESIZE)
+		return err_set(eb, -EINVAL, "'%s' is not an interface name", ifname);
+	snprintf(path, sizeof(path), "/sys/class/net/%s/ifindex", ifname);
+	f = fopen(path, "r");
+	if (f) {
+		if (fscanf(f, "%d", &idx) != 1)
+			idx = -1;
+		fclose(f);
+	}
+	if (idx <= 0)
+		return err_set(eb, -ENODEV, "no network interface '%s' in this network "
+			       "namespace (see 'ip link')", ifname);
+	return idx;
+}
+
+int attach_xdp(int prog_fd, int ifindex, const char *what, struct errbuf *eb)
+{
+	int fd = attach_link_create(prog_fd, (uint32_t)ifindex, BPF_XDP, what, eb);
+
+	if (fd == -EBUSY || fd == -EEXIST)
+		err_prefix(eb, fd, "another XDP program is attached there (see 'ip link "
+			   "show' or 'bpftool net'); ");
+	return fd;
+}
+
+int attach_tcx(int prog_fd, int ifindex, int egress, const char *what,
+	       struct errbuf *eb)
+{
+	return attach_link_create(prog_fd, (uint32_t)ifindex,
+				  egress ? RL_BPF_TCX_EGRESS : RL_BPF_TCX_INGRESS, what, eb);
+}
+
+/* ---- rtnetlink ------------------------------------------------------------ */
+
+/* One request: header, tc message, then attributes. */
+struct nl_req {
+	struct nlmsghdr n;
+	struct tcmsg t;
+	char attrs[256];
+};
+
+/* Append attribute @type with @len bytes of @data; returns it (to nest). */
+static struct rtattr *add_attr(struct nl_req *r, unsigned short type, const void *data,
+			       size_t len)
+{
+	size_t at = NLMSG_ALIGN(r->n.nlmsg_len);
+	struct rtattr *a = (struct rtattr *)((char *)r + at);
+
+	if (at + RTA_LENGTH(len) > sizeof(*r))
+		return NULL;	/* cannot happen with the fixed attributes below */
+	a->rta_type = type;
+	a->rta_len = (unsigned short)RTA_LENGTH(len);
+	if (len)
+		memcpy(RTA_DATA(a), data, len);
+	r->n.nlmsg_len = (uint32_t)(at + RTA_ALIGN(a->rta_len));
+	return a;
+}
+
+/* Send @r on a fresh NETLINK_ROUTE socket and return the kernel's answer:
+ * 0 or the -errno of its NLMSG_ERROR. */
+static int nl_talk(struct nl_req *r, const char *why)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	char buf[4096];
+	long n;
+	int fd, err;
+
+	fd = sys_socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE, SYS_ATTACH,
+			"rtnetlink socket for tc");
+	if (fd < 0)
+		return fd;
+	err = sys_bind(fd, &sa, sizeof(sa), SYS_ATTACH, "bind the rtnetlink socket");
+	if (err)
+		goto out;
+	r->n.nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
+	r->n.nlmsg_seq = 1;
+	n = sys_send(fd, r, r->n.nlmsg_len, SYS_ATTACH, why);
+	if (n < 0) {
+		err = (int)n;
+		goto out;
+	}
+	err = -EPROTO;
+	n = sys_recv(fd, buf, sizeof(buf), SYS_ATTACH, "the kernel's answer");
+	if (n < 0) {
+		err = (int)n;
+	} else if ((size_t)n >= NLMSG_LENGTH(sizeof(struct nlmsgerr))) {
+		struct nlmsghdr h;
+		struct nlmsgerr e;
+
+		memcpy(&h, buf, sizeof(h));
+		memcpy(&e, buf + NLMSG_HDRLEN, sizeof(e));
+		if (h.nlmsg_type == NLMSG_ERROR)
+			err = e.error;
+	}
+out:
+	close(fd);
+	return err;
+}
+
+static void tc_req(struct nl_req *r, uint16_t type, uint16_t flags, int ifindex,
+		   uint32_t parent, uint32_t handle, uint32_t info)
+{
+	memset(r, 0, sizeof(*r));
+	r->n.nlmsg_len = NLMSG_LENGTH(sizeof(struct tcmsg));
+	r->n.nlmsg_type = type;
+	r->n.nlmsg_flags = flags;
+	r->t.tcm_family = AF_UNSPEC;
+	r->t.tcm_ifindex = ifindex;
+	r->t.tcm_parent = parent;
+	r->t.tcm_handle = handle;
+	r->t.tcm_info = info;
+}
+
+/* RTM_NEWQDISC/RTM_DELQDISC "clsact" (handle ffff:0, parent ffff:fff1). */
+static int clsact(int ifindex, int add)
+{
+	struct nl_req r;
+
+	tc_req(&r, add ? RTM_NEWQDISC : RTM_DELQDISC, add ? NLM_F_CREATE | NLM_F_EXCL : 0,
+	       ifindex, TC_H_CLSACT, TC_H_MAKE(TC_H_CLSACT, 0), 0);
+	add_attr(&r, TCA_KIND, "clsact", sizeof("clsact"));
+	return nl_talk(&r, add ? "add the clsact qdisc" : "delete the clsact qdisc");
+}
+
+int attach_tc_netlink(int prog_fd, int ifindex, int egress, const char *name,
+		      struct tc_filter *out, struct errbuf *eb)
+{
+	struct tc_filter f = {
+		.ifindex = ifindex, .prio = 1, .handle = 1,
+		.parent = TC_H_MAKE(TC_H_CLSACT, egress ? TC_H_MIN_EGRESS : TC_H_MIN_INGRESS),
+	};
+	uint32_t fd32 = (uint32_t)prog_fd, flags = TCA_BPF_FLAG_ACT_DIRECT;
+	struct rtattr *opts;
+	struct nl_req r;
+	int err;
+
+	err = clsact(ifindex, 1);
+	if (err && err != -EEXIST)
+		return err_set(eb, err, "tc: RTM_NEWQDISC clsact on ifindex %d: %s", ifindex,
+			       err_str(err));
+	f.made_qdisc = !err;
+	tc_req(&r, RTM_NEWTFILTER, NLM_F_CREATE | NLM_F_EXCL, ifindex, f.parent, f.handle,
+	       TC_H_MAKE(f.prio << 16, htons(ETH_P_ALL)));
+	add_attr(&r, TCA_KIND, "bpf", sizeof("bpf"));
+	opts = add_attr(&r, TCA_OPTIONS, NULL, 0);
+	add_attr(&r, TCA_BPF_FD, &fd32, sizeof(fd32));
+	add_attr(&r, TCA_BPF_NAME, name, strlen(name) + 1);
+	add_attr(&r, TCA_BPF_FLAGS, &flags, sizeof(flags));
+	opts->rta_len = (unsigned short)((char *)&r + r.n.nlmsg_len - (char *)opts);
+	err = nl_talk(&r, "add a cls_bpf direct-action filter");
+	if (err) {
+		if (f.made_qdisc)
+			clsact(ifindex, 0);
+		return err_set(eb, err, "tc: RTM_NEWTFILTER bpf da on ifindex %d %s: %s%s",
+			       ifindex, egress ? "egress" : "ingress", err_str(err),
+			       err == -EEXIST ? "; a filter with prio 1 handle 1 is there "
+			       "already (see 'tc filter show')" : "");
+	}
+	*out = f;
+	return 0;
+}
+
+int tc_netlink_detach(const struct tc_filter *f, struct errbuf *eb)
+{
+	struct nl_req r;
+	int err;
+
+	tc_req(&r, RTM_DELTFILTER, 0, f->ifindex, f->parent, f->handle,
+	       TC_H_MAKE(f->prio << 16, htons(ETH_P_ALL)));
+	add_attr(&r, TCA_KIND, "bpf", sizeof("bpf"));
+	err = nl_talk(&r, "delete the cls_bpf filter");
+	if (f->made_qdisc)
+		clsact(f->ifindex, 0);	/* also drops any filter left on it */
+	if (err && err != -ENODEV)
+		return err_set(eb, err, "tc: RTM_DELTFILTER on ifindex %d: %s", f->ifindex,
+			       err_str(err));
+	return 0;
+}
+
+/* ---- sockets, cgroups, CPUs ------------------------------------------------ */
+
+/* socket(AF_PACKET, SOCK_RAW, ETH_P_ALL) sees every frame of the interface
+ * it is bound to; SO_ATTACH_BPF (3.19+) runs the program on each, and the
+ * program's return value is how many bytes the socket keeps. */
+int attach_socket_filter(int prog_fd, int ifindex, const char *what,
+			 struct errbuf *eb)
+{
+	struct sockaddr_ll sll = {
+		.sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL),
+		.sll_ifindex = ifindex,
+	};
+	int fd, err;
+
+	fd = sys_socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ALL), SYS_ATTACH,
+			"a packet socket for the filter");
+	if (fd < 0)
+		return err_set(eb, fd, "%s: socket(AF_PACKET): %s", what, err_str(fd));
+	err = sys_bind(fd, &sll, sizeof(sll), SYS_ATTACH, "bind it to the interface");
+	if (err) {
+		err_set(eb, err, "%s: bind to ifindex %d: %s", what, ifindex, err_str(err));
+		goto fail;
+	}
+	err = sys_setsockopt(fd, SOL_SOCKET, SO_ATTACH_BPF, &prog_fd, sizeof(prog_fd),
+			     SYS_ATTACH, "SO_ATTACH_BPF: the program filters the socket");
+	if (err) {
+		err_set(eb, err, "%s: setsockopt(SO_ATTACH_BPF): %s", what, err_str(err));
+		goto fail;
+	}
+	return fd;
+fail:
+	close(fd);
+	return err;
+}
+
+/* include/uapi/linux/magic.h */
+#define CGROUP2_MAGIC 0x63677270
+
+int attach_cgroup(int prog_fd, const char *path, uint32_t attach_type,
+		  struct errbuf *eb)
+{
+	char what[300];
+	struct statfs sfs;
+	int cg = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC), fd;
+
+	if (cg < 0)
+		return err_set(eb, -errno, "cgroup %s: open: %s; give a cgroup v2 directory "
+			       "such as /sys/fs/cgroup/NAME", path, err_str(-errno));
+	snprintf(what, sizeof(what), "cgroup %s", path);
+	/* BPF_LINK_CREATE answers EBADF for a directory that is not a cgroup v2
+	 * one (cgroup_get_from_fd): say what is wrong instead */
+	if (fstatfs(cg, &sfs) || sfs.f_type != CGROUP2_MAGIC) {
+		close(cg);
+		return err_set(eb, -EBADF, "%s is not a cgroup v2 directory (BPF programs "
+			       "attach only to cgroup v2; find its mount with 'findmnt -t "
+			       "cgroup2')", path);
+	}
+	fd = attach_link_create(prog_fd, (uint32_t)cg, attach_type, what, eb);
+	close(cg);	/* the link holds the cgroup */
+	return fd;
+}
+
+/* The online CPUs, "0-3,6" in /sys/devices/system/cpu/online, as a
+ * bitmap of at most @max CPUs; returns how many. */
+static int online_cpus(unsigned char *on, size_t max)
+{
+	FILE *f = fopen("/sys/devices/system/cpu/online", "r");
+	int n = 0;
+	unsigned a, b;
+	char sep;
+
+	memset(on, 0, max);
+	if (!f)
+		return -errno;
+	while (fscanf(f, "%u", &a) == 1) {
+		b = a;
+		if (fscanf(f, "%c", &sep) == 1 && sep == '-') {
+			if (fscanf(f, "%u", &b) != 1)
+				break;
+			if (fscanf(f, "%c", &sep) != 1)
+				sep = '\n';
+		}
+		for (unsigned c = a; c <= b && c < max; c++)
+			n += !on[c]++;
+		if (sep != ',')
+			break;
+	}
+	fclose(f);
+	return n;
+}
+
+int attach_cpu_clock(int prog_fd, uint64_t freq, int *fds, size_t max,
+		     struct errbuf *eb)
+{
+	unsigned char on[1024];
+	size_t n = 0;
+	int err = online_cpus(on, sizeof(on));
+
+	if (err < 0)
+		return err_set(eb, err, "reading /sys/devices/system/cpu/online: %s",
+			       err_str(err));
+	for (size_t cpu = 0; cpu < sizeof(on); cpu++) {
+		struct perf_event_attr pa;
+		char what[96];
+		int pfd, fd;
+
+		if (!on[cpu])
+			continue;
+		if (n >= max) {
+			err = err_set(eb, -E2BIG, "more than %zu CPUs", max);
+			goto fail;
+		}
+		memset(&pa, 0, sizeof(pa));
+		pa.size = sizeof(pa);
+		pa.type = PERF_TYPE_SOFTWARE;
+		pa.config = PERF_COUNT_SW_CPU_CLOCK;
+		pa.sample_freq = freq;
+		pa.freq = 1;	/* sample_freq is in Hz, not a period */
+		snprintf(what, sizeof(what), "perf_event cpu-clock at %llu Hz on CPU %zu",
+			 (unsigned long long)freq, cpu);
+		pfd = sys_perf_event_open(&pa, -1, (int)cpu, -1, PERF_FLAG_FD_CLOEXEC,
+					  SYS_ATTACH, what);
+		if (pfd < 0) {
+			err = err_set(eb, pfd, "%s: perf_event_open: %s%s", what, err_str(pfd),
+				      pfd == -EINVAL ? "; the frequency may be above "
+				      "/proc/sys/kernel/perf_event_max_sample_rate" : "");
+			goto fail;
+		}
+		fd = attach_perf_event(prog_fd, pfd, what, eb);
+		if (fd < 0) {
+			err = fd;
+			goto fail;
+		}
+		fds[n++] = fd;
+	}
+	return (int)n;
+fail:
+	while (n)
+		close(fds[--n]);
+	return err;
+}

@@ -1,0 +1,62 @@
+/*
+ * bpf/net.h - attaching to network interfaces, sockets, cgroups and CPUs:
+ * xdp, tc (tcx links or clsact + cls_bpf over netlink), socket filters,
+ * cgroup programs and perf_event (cpu-clock) programs.
+ */
+#ifndef RAWLOAD_BPF_NET_H
+#define RAWLOAD_BPF_NET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "elf/err.h"
+
+/* enum bpf_attach_type values newer than some installed <linux/bpf.h>
+ * (Debian 12's has no tcx): kernel 6.6 added them. */
+#define RL_BPF_TCX_INGRESS 46
+#define RL_BPF_TCX_EGRESS 47
+
+/* The ifindex of interface @ifname (from /sys/class/net/NAME/ifindex in
+ * the caller's network namespace), or -ENODEV naming it. */
+int net_ifindex(const char *ifname, struct errbuf *eb);
+
+/* BPF_LINK_CREATE on an interface: BPF_XDP (kernel 5.9+), or tcx
+ * ingress/egress (6.6+). Returns the link fd. */
+int attach_xdp(int prog_fd, int ifindex, const char *what, struct errbuf *eb);
+int attach_tcx(int prog_fd, int ifindex, int egress, const char *what,
+	       struct errbuf *eb);
+
+/* What attach_tc_netlink() created, for tc_netlink_detach(). */
+struct tc_filter {
+	int ifindex;
+	uint32_t parent;	/* clsact ingress or egress hook */
+	uint32_t prio;		/* filter priority (its "pref") */
+	uint32_t handle;	/* filter handle */
+	int made_qdisc;		/* we added the clsact qdisc: delete it too */
+};
+
+/* A cls_bpf direct-action filter on the clsact qdisc of @ifindex (added
+ * when missing), over a NETLINK_ROUTE socket: what 'tc filter add dev X
+ * ingress bpf da fd N' does. The kernel filter holds the program; nothing
+ * is returned to close. 0 and *@out, or -errno. */
+int attach_tc_netlink(int prog_fd, int ifindex, int egress, const char *name,
+		      struct tc_filter *out, struct errbuf *eb);
+/* Delete that filter (and the qdisc if we added it). 0 or -errno. */
+int tc_netlink_detach(const struct tc_filter *f, struct errbuf *eb);
+
+/* An AF_PACKET socket bound to @ifindex with the program as its filter
+ * (SO_ATTACH_BPF); the returned socket fd holds it. */
+int attach_socket_filter(int prog_fd, int ifindex, const char *what,
+			 struct errbuf *eb);
+
+/* BPF_LINK_CREATE on cgroup directory @path with @attach_type. */
+int attach_cgroup(int prog_fd, const char *path, uint32_t attach_type,
+		  struct errbuf *eb);
+
+/* A software cpu-clock perf event sampling at @freq Hz on every online CPU,
+ * each carrying the program. Up to @max fds into @fds; returns how many,
+ * or -errno (nothing left open). */
+int attach_cpu_clock(int prog_fd, uint64_t freq, int *fds, size_t max,
+		     struct errbuf *eb);
+
+#endif

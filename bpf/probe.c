@@ -1,0 +1,324 @@
+/*
+ * bpf/probe.c - kprobe and uprobe attachment (see probe.h).
+ *
+ * Two kernel interfaces, newest first:
+ *
+ * 1. The probe PMUs (kernel 4.17+, kernel/trace/trace_event_perf.c):
+ *    perf_event_open with
+ *      type     = /sys/bus/event_source/devices/{kprobe,uprobe}/type
+ *      config   = 1 << N for a return probe, N from .../format/retprobe
+ *                 ("config:0")
+ *      config1  = pointer to the function name (kprobe_func) or to the
+ *                 binary's path (uprobe_path)
+ *      config2  = offset into the function, or file offset (probe_offset)
+ *    pid -1 and cpu 0: every process; a probe's BPF program runs on every
+ *    CPU whatever the cpu argument (perf requires pid >= 0 or cpu >= 0).
+ *    The event disappears with the fd: nothing to clean up.
+ *
+ * 2. tracefs (any kernel with CONFIG_{K,U}PROBE_EVENTS): write
+ *      p:kprobes/NAME FN+OFF      r:kprobes/NAME FN
+ *      p:uprobes/NAME PATH:0xOFF  r:uprobes/NAME PATH:0xOFF
+ *    to kprobe_events/uprobe_events, read events/{k,u}probes/NAME/id and
+ *    open it as a PERF_TYPE_TRACEPOINT event. The event outlives rawload
+ *    unless "-:NAME" is written back, so the caller records it for undo.
+ *
+ * Either way the program is then attached to the perf event by
+ * attach_perf_event() (a BPF_PERF_EVENT link where the kernel has one).
+ */
+#include "probe.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/perf_event.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "attach.h"
+#include "ksym.h"
+#include "sys.h"
+
+#define PMU_ROOT "/sys/bus/event_source/devices"
+
+static const char *kallsyms_of(const struct probe_opts *o)
+{
+	return o && o->kallsyms ? o->kallsyms : KSYM_DEFAULT;
+}
+
+/* The first tracefs root that has @file; 0 and the full path in @out, or
+ * -ENOENT. */
+static int tracefs_path(const struct probe_opts *o, const char *file, char *out,
+			size_t size)
+{
+	static const char *const roots[] = { "/sys/kernel/tracing",
+					     "/sys/kernel/debug/tracing" };
+	struct stat st;
+
+	for (size_t i = 0; i < 2; i++) {
+		const char *root = o && o->tracefs ? o->tracefs : roots[i];
+
+		snprintf(out, size, "%s/%s", root, file);
+		if (!stat(out, &st))
+			return 0;
+		if (o && o->tracefs)
+			break;
+	}
+	return -ENOENT;
+}
+
+/* An integer from a sysfs file, after an optional "config:" prefix. */
+static int read_num(const char *path, const char *prefix)
+{
+	char buf[64] = "";
+	FILE *f = fopen(path, "r");
+	size_t n = strlen(prefix);
+	int v;
+
+	if (!f)
+		return -errno;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = '\0';
+	fclose(f);
+	if (strncmp(buf, prefix, n) || sscanf(buf + n, "%d", &v) != 1 || v < 0)
+		return -EINVAL;
+	return v;
+}
+
+/* The dynamic PMU's type number and retprobe bit; -ENOENT without one. */
+static int pmu_lookup(const struct probe_opts *o, const char *pmu, int *retbit)
+{
+	const char *root = o && o->pmu_root ? o->pmu_root : PMU_ROOT;
+	char path[512];
+	int type;
+
+	snprintf(path, sizeof(path), "%s/%s/type", root, pmu);
+	type = read_num(path, "");
+	if (type < 0)
+		return -ENOENT;
+	snprintf(path, sizeof(path), "%s/%s/format/retprobe", root, pmu);
+	*retbit = read_num(path, "config:");
+	return *retbit < 0 || *retbit > 63 ? -ENOENT : type;
+}
+
+int probe_kprobes_available(const struct probe_opts *o)
+{
+	char path[512];
+	int bit;
+
+	return pmu_lookup(o, "kprobe", &bit) >= 0 ||
+	       !tracefs_path(o, "kprobe_events", path, sizeof(path));
+}
+
+/* ", alternatives: tracepoint:syscalls:sys_enter_STEM, ..." for @func. */
+static void alternatives(const struct probe_opts *o, const char *func,
+			 const char *closest, int kprobes, char *out, size_t size)
+{
+	const char *stem = ksym_stem(func);
+	char path[512], prefix[32], entry[160];
+	int n = 0;
+
+	out[0] = '\0';
+	snprintf(path, sizeof(path), "events/syscalls/sys_enter_%s", stem);
+	if (!tracefs_path(o, path, entry, sizeof(entry)))
+		n += snprintf(out + n, size - (size_t)n, "tracepoint:syscalls:sys_enter_%s", stem);
+	else
+		n += snprintf(out, size, "tracepoint:CATEGORY:NAME (ls /sys/kernel/tracing/events)");
+	if (kprobes && !ksym_syscall_prefix(kallsyms_of(o), prefix, sizeof(prefix), NULL)) {
+		snprintf(entry, sizeof(entry), "%s%s", prefix, stem);
+		if (ksym_has_func(kallsyms_of(o), entry, NULL) == 1)
+			n += snprintf(out + n, size - (size_t)n, "%sksyscall:%s", n ? ", " : "", stem);
+	}
+	if (closest && *closest && (size_t)n < size)
+		snprintf(out + n, size - (size_t)n, ", fentry:%s", closest);
+}
+
+/*
+ * Before any perf event is opened: can this kernel probe @func at all?
+ * Two independent facts, reported together when both fail, because the
+ * fix differs (another kernel vs. another function):
+ *   - kprobes exist: a kprobe PMU or tracefs kprobe_events;
+ *   - @func is a text symbol in kallsyms.
+ */
+static int kprobe_precheck(const struct probe_spec *ps, const struct probe_opts *o,
+			   struct errbuf *eb)
+{
+	const char *ks = kallsyms_of(o);
+	int kprobes = probe_kprobes_available(o);
+	int have = ksym_has_func(ks, ps->func, NULL);
+	char closest[200] = "", entry[200] = "", prefix[32], alt[256];
+	char first[128] = "";
+	const char *nosupport = kprobes ? "" :
+		"the running kernel has no kprobe support (no kprobe PMU, no kprobe_events); ";
+
+	if (have < 0 && kprobes)
+		return 0;	/* no kallsyms to check against: let the kernel judge */
+	if (have == 1) {
+		if (kprobes)
+			return 0;
+		alternatives(o, ps->func, ps->func, 0, alt, sizeof(alt));
+		return err_set(eb, -EOPNOTSUPP, "%s: %salternatives: %s", ps->spec,
+			       nosupport, alt);
+	}
+	ksym_suggest(ks, ps->func, 4, closest, sizeof(closest));
+	snprintf(first, sizeof(first), "%.*s", (int)strcspn(closest, ","), closest);
+	if (!ksym_syscall_prefix(ks, prefix, sizeof(prefix), NULL)) {
+		char name[160];
+
+		snprintf(name, sizeof(name), "%s%s", prefix, ksym_stem(ps->func));
+		if (ksym_has_func(ks, name, NULL) == 1)
+			snprintf(entry, sizeof(entry), "; syscall entry point %s", name);
+	}
+	alternatives(o, ps->func, first, kprobes, alt, sizeof(alt));
+	return err_set(eb, kprobes ? -ENOENT : -EOPNOTSUPP,
+		       "%s: %s'%s' is not in %s: inlined into its callers, renamed by the "
+		       "compiler (.isra/.constprop/.part) or not built in; closest: %s%s; "
+		       "alternatives: %s", ps->spec, nosupport, ps->func, ks,
+		       *closest ? closest : "none", entry, alt);
+}
+
+/* A probe through the kprobe/uprobe PMU (see the file comment). */
+static int open_pmu(const struct probe_spec *ps, int type, int retbit)
+{
+	struct perf_event_attr pa;
+	char why[256];
+
+	memset(&pa, 0, sizeof(pa));
+	pa.size = sizeof(pa);
+	pa.type = (uint32_t)type;
+	pa.config = ps->retprobe ? 1ULL << retbit : 0;
+	pa.config1 = (uint64_t)(uintptr_t)(ps->uprobe ? ps->path : ps->func);
+	pa.config2 = ps->offset;
+	snprintf(why, sizeof(why), "a %s perf event for %s", ps->uprobe ? "uprobe" : "kprobe",
+		 ps->spec);
+	return sys_perf_event_open(&pa, -1, 0, -1, PERF_FLAG_FD_CLOEXEC, SYS_ATTACH, why);
+}
+
+/* Write @line to tracefs file @file ("kprobe_events"). */
+static int tracefs_write(const struct probe_opts *o, const char *file, const char *line)
+{
+	char path[512];
+	ssize_t n;
+	int fd, err = 0;
+
+	if (tracefs_path(o, file, path, sizeof(path)))
+		return -ENOENT;
+	fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, line, strlen(line));
+	if (n < 0)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+int probe_legacy_remove(const struct probe_opts *o, int uprobe, const char *event,
+			struct errbuf *eb)
+{
+	char line[160];
+	int err;
+
+	snprintf(line, sizeof(line), "-:%s/%s\n", uprobe ? "uprobes" : "kprobes", event);
+	err = tracefs_write(o, uprobe ? "uprobe_events" : "kprobe_events", line);
+	if (err)
+		return err_set(eb, err, "removing %s event %s: %s", uprobe ? "uprobe" : "kprobe",
+			       event, err_str(err));
+	return 0;
+}
+
+/* The legacy path: a tracefs probe event, opened as a tracepoint. */
+static int open_legacy(const struct probe_spec *ps, const struct probe_opts *o,
+		       char *name, size_t size, struct errbuf *eb)
+{
+	static unsigned seq;
+	const char *file = ps->uprobe ? "uprobe_events" : "kprobe_events";
+	const char *grp = ps->uprobe ? "uprobes" : "kprobes";
+	char line[1200], path[512], idfile[256], why[256];
+	struct perf_event_attr pa;
+	int err, id, pfd;
+
+	snprintf(name, size, "rawload_%d_%u", (int)getpid(), seq++);
+	if (ps->uprobe)
+		snprintf(line, sizeof(line), "%c:%s/%s %s:0x%llx\n", ps->retprobe ? 'r' : 'p',
+			 grp, name, ps->path, (unsigned long long)ps->offset);
+	else if (ps->offset)
+		snprintf(line, sizeof(line), "p:%s/%s %s+%llu\n", grp, name, ps->func,
+			 (unsigned long long)ps->offset);
+	else
+		snprintf(line, sizeof(line), "%c:%s/%s %s\n", ps->retprobe ? 'r' : 'p', grp,
+			 name, ps->func);
+	err = tracefs_write(o, file, line);
+	if (err) {
+		name[0] = '\0';
+		return err_set(eb, err, "%s: writing '%.*s' to tracefs %s: %s%s", ps->spec,
+			       (int)strcspn(line, "\n"), line, file, err_str(err),
+			       err == -ENOENT ? "; is tracefs mounted?" : "");
+	}
+	snprintf(idfile, sizeof(idfile), "events/%s/%s/id", grp, name);
+	id = tracefs_path(o, idfile, path, sizeof(path)) ? -ENOENT : read_num(path, "");
+	if (id < 0) {
+		err = err_set(eb, id, "%s: reading tracefs %s: %s", ps->spec, idfile,
+			      err_str(id));
+		goto undo;
+	}
+	memset(&pa, 0, sizeof(pa));
+	pa.size = sizeof(pa);
+	pa.type = PERF_TYPE_TRACEPOINT;
+	pa.config = (uint64_t)id;
+	snprintf(why, sizeof(why), "a perf event for legacy %s event %s (id %d)", grp, name, id);
+	pfd = sys_perf_event_open(&pa, -1, 0, -1, PERF_FLAG_FD_CLOEXEC, SYS_ATTACH, why);
+	if (pfd >= 0)
+		return pfd;
+	err = err_set(eb, pfd, "%s: perf_event_open (tracepoint %s/%s): %s", ps->spec, grp,
+		      name, err_str(pfd));
+undo:
+	probe_legacy_remove(o, ps->uprobe, name, NULL);
+	name[0] = '\0';
+	return err;
+}
+
+/* Why a probe PMU refused, with the usual fixes. */
+static int pmu_error(const struct probe_spec *ps, int err, struct errbuf *eb)
+{
+	const char *hint = "";
+
+	if (!ps->uprobe && (err == -ENOENT || err == -EINVAL))
+		hint = "; the function is in kallsyms but cannot be probed there (notrace, "
+		       "in the kprobe blacklist, or the offset is not an instruction boundary)";
+	else if (ps->uprobe && err == -EINVAL)
+		hint = "; the offset must be inside an executable segment of the file";
+	else if (err == -EACCES || err == -EPERM)
+		hint = "; needs root (CAP_PERFMON/CAP_SYS_ADMIN)";
+	return err_set(eb, err, "%s: perf_event_open (%s PMU): %s%s", ps->spec,
+		       ps->uprobe ? "uprobe" : "kprobe", err_str(err), hint);
+}
+
+int attach_probe(int prog_fd, const struct probe_spec *ps,
+		 const struct probe_opts *o, char *legacy, size_t legacy_size,
+		 struct errbuf *eb)
+{
+	int type = -ENOENT, retbit = 0, pfd, fd;
+
+	legacy[0] = '\0';
+	if (!ps->uprobe && (pfd = kprobe_precheck(ps, o, eb)))
+		return pfd;
+	if (!(o && o->force_legacy))
+		type = pmu_lookup(o, ps->uprobe ? "uprobe" : "kprobe", &retbit);
+	if (type >= 0) {
+		pfd = open_pmu(ps, type, retbit);
+		if (pfd < 0)
+			return pmu_error(ps, pfd, eb);
+	} else {
+		pfd = open_legacy(ps, o, legacy, legacy_size, eb);
+		if (pfd < 0)
+			return pfd;
+	}
+	fd = attach_perf_event(prog_fd, pfd, ps->spec, eb);
+	if (fd < 0 && legacy[0]) {
+		probe_legacy_remove(o, ps->uprobe, legacy, NULL);
+		legacy[0] = '\0';
+	}
+	return fd;
+}

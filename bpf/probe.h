@@ -1,0 +1,52 @@
+/*
+ * bpf/probe.h - kprobes and uprobes: a perf event on a kernel function or
+ * on an instruction in an executable file, carrying a BPF program.
+ */
+#ifndef RAWLOAD_BPF_PROBE_H
+#define RAWLOAD_BPF_PROBE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "elf/err.h"
+
+/* Where to look; NULL fields mean the real system paths. */
+struct probe_opts {
+	const char *kallsyms;	/* default /proc/kallsyms */
+	const char *pmu_root;	/* default /sys/bus/event_source/devices */
+	const char *tracefs;	/* default /sys/kernel/tracing, then debugfs */
+	int force_legacy;	/* use tracefs {k,u}probe_events even with a PMU */
+};
+
+/* One probe to attach. */
+struct probe_spec {
+	int uprobe;		/* 0: kprobe on @func; 1: uprobe in @path */
+	int retprobe;		/* fire on return instead of entry */
+	const char *func;	/* kprobe: kernel function name */
+	const char *path;	/* uprobe: absolute path of the binary */
+	uint64_t offset;	/* kprobe: bytes into @func; uprobe: file offset */
+	const char *spec;	/* "kprobe:FN+OFF" as the user wrote it, for errors */
+};
+
+/*
+ * Attach @prog_fd at @ps. Returns the fd that holds the attachment (a link
+ * or a perf event). When the legacy tracefs path was taken, the event it
+ * created is named in @legacy (else @legacy is ""): the caller removes it
+ * with probe_legacy_remove() after closing the fd. Kprobes are checked
+ * first: a function missing from kallsyms, or a kernel without kprobes,
+ * fail with the reason and the closest names that would work.
+ */
+int attach_probe(int prog_fd, const struct probe_spec *ps,
+		 const struct probe_opts *o, char *legacy, size_t legacy_size,
+		 struct errbuf *eb);
+
+/* Remove legacy event @event ("rawload_PID_N") from kprobe_events or
+ * uprobe_events. The perf event using it must be closed first (else
+ * EBUSY). 0 or -errno. */
+int probe_legacy_remove(const struct probe_opts *o, int uprobe, const char *event,
+			struct errbuf *eb);
+
+/* Does this kernel have kprobes at all (a kprobe PMU or kprobe_events)? */
+int probe_kprobes_available(const struct probe_opts *o);
+
+#endif

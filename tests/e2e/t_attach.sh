@@ -1,0 +1,190 @@
+#!/usr/bin/env bash
+# Attaching on the host kernel: each attach type available here gets its
+# event triggered and its counters read back through --dump-maps --json;
+# kprobes (absent on this kernel) get their diagnosis checked, and the
+# suggestion logic runs against a kallsyms file of our own. Everything the
+# test creates (netns, veth, cgroup) is removed on exit, also on failure.
+cd "$(dirname "$0")/../.." && . tests/e2e/lib.sh
+
+if [ "$(id -u)" -ne 0 ]; then
+	bad "root" "the attach tests need root; run 'sudo make test'"
+	finish; exit 1
+fi
+mountpoint -q /sys/kernel/tracing || mount -t tracefs nodev /sys/kernel/tracing
+NS1=rl-att1-$$ NS2=rl-att2-$$
+CGROOT=$(findmnt -t cgroup2 -n -o TARGET | head -n 1)
+CG=${CGROOT:+$CGROOT/rawload-att-$$}
+cleanup() {
+	ip netns del "$NS1" 2>/dev/null
+	ip netns del "$NS2" 2>/dev/null
+	if [ -n "$CG" ] && [ -d "$CG" ]; then
+		while read -r p; do echo "$p" >"$CGROOT/cgroup.procs"; done <"$CG/cgroup.procs" 2>/dev/null
+		rmdir "$CG"
+	fi
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+# val FILE JQ-PATH: one value from a --dump-maps --json file
+val() { jq -r "$2" "$1" 2>/dev/null; }
+# check NAME ACTUAL CONDITION (a bash arithmetic test on $v)
+check() {
+	local v=$2
+	if [[ "$v" =~ ^[0-9]+$ ]] && (( $3 )); then ok "$1"; else bad "$1" "got '$v', want $3"; fi
+}
+
+# ---- kprobes: this kernel may have none; the diagnosis must be right ----
+out=$($RAWLOAD $P/hello.bpf.o --attach kprobe:do_execve --duration 1 2>&1)
+if grep -q "no kprobe support" <<<"$out"; then
+	for w in "kprobe:do_execve" "not in /proc/kallsyms" "inlined" "bprm_execve" \
+		 "__x64_sys_execve" "tracepoint:syscalls:sys_enter_execve" "fentry:bprm_execve"; do
+		grep -qF -- "$w" <<<"$out" && ok "kprobe:do_execve says $w" ||
+			bad "kprobe:do_execve says $w" "$out"
+	done
+	expect "kprobe on a real function, no kprobes: alternatives" 1 \
+		"kprobe:bprm_execve: the running kernel has no kprobe support .*alternatives: tracepoint:.*fentry:bprm_execve" \
+		$RAWLOAD $P/hello.bpf.o --attach kprobe:bprm_execve --duration 1
+else
+	expect "kprobe:do_execve (inlined) names the closest functions" 1 \
+		"'do_execve' is not in /proc/kallsyms.*bprm_execve.*ksyscall:execve" \
+		$RAWLOAD $P/hello.bpf.o --attach kprobe:do_execve --duration 1
+fi
+
+# The suggestion logic against a kallsyms of our own (RAWLOAD_KALLSYMS).
+cat >"$TMP/kallsyms" <<'EOF'
+ffffffff81000000 T __x64_sys_bpf
+ffffffff81000010 t __pfx_do_frob.isra.0
+ffffffff81000020 t do_frob.isra.0
+ffffffff81000030 t do_frob.cold
+ffffffff81000040 T vfs_frob
+ffffffff81000050 t do_frob_common
+ffffffff81000060 T __x64_sys_frob
+ffffffff81000070 T __ia32_sys_frob
+ffffffff81000080 d frob_table
+ffffffff81000090 t unrelated
+EOF
+if [ "$(uname -m)" = x86_64 ]; then
+	expect "suggestions: variants, stem word, containing name, syscall entry" 1 \
+		"'do_frob' is not in $TMP/kallsyms.*closest: do_frob.cold, do_frob.isra.0, vfs_frob, do_frob_common; syscall entry point __x64_sys_frob" \
+		env RAWLOAD_KALLSYMS="$TMP/kallsyms" $RAWLOAD $P/hello.bpf.o --attach kprobe:do_frob --duration 1
+fi
+expect "kretprobe with an offset is refused" 1 "an offset needs kprobe:FN\+OFF" \
+	$RAWLOAD $P/hello.bpf.o --prog hello --attach kretprobe:bprm_execve+4 --duration 1
+
+# ---- uprobe / uretprobe on a binary built here --------------------------
+cat >"$TMP/target.c" <<'EOF'
+#include <stdio.h>
+#include <stdlib.h>
+__attribute__((noinline)) int add(int a, int b) { return a + b; }
+int main(int argc, char **argv)
+{
+	int n = argc > 1 ? atoi(argv[1]) : 5, s = 0;
+	for (int i = 0; i < n; i++)
+		s += add(i, 1);
+	printf("%d\n", s);
+	return 0;
+}
+EOF
+cc -O0 -o "$TMP/target" "$TMP/target.c"
+# stripped, so only .dynsym (exported with -rdynamic) can resolve it
+cc -O0 -rdynamic -o "$TMP/stripped" "$TMP/target.c" && strip "$TMP/stripped"
+
+# uprobe_run NAME BINARY [env...]: 5 calls of add(i, 1) under both probes
+uprobe_run() {
+	local name=$1 bin=$2; shift 2
+	env "$@" $RAWLOAD $P/uprobe.bpf.o --attach "uprobe:$bin:add" \
+		--attach "uretprobe:$bin:add" --duration 1.5 --dump-maps --json \
+		>"$TMP/u.json" 2>"$TMP/u.err" &
+	local pid=$!
+	sleep 0.7
+	"$bin" 5 >/dev/null
+	wait $pid || bad "$name: rawload" "$(cat "$TMP/u.err")"
+	local b='.maps[]|select(.name==".bss")|.entries[0].value'
+	check "$name: entries" "$(val "$TMP/u.json" "$b.entries")" "v == 5"
+	check "$name: returns" "$(val "$TMP/u.json" "$b.returns")" "v == 5"
+	check "$name: arg_sum" "$(val "$TMP/u.json" "$b.arg_sum")" "v == 15"
+	check "$name: last_ret" "$(val "$TMP/u.json" "$b.last_ret")" "v == 5"
+}
+uprobe_run "uprobe (.symtab, PMU)" "$TMP/target"
+uprobe_run "uprobe (.dynsym of a stripped binary)" "$TMP/stripped"
+uprobe_run "uprobe (legacy tracefs uprobe_events)" "$TMP/target" RAWLOAD_FORCE_LEGACY_KPROBE=1
+if grep -q rawload_ /sys/kernel/tracing/uprobe_events 2>/dev/null; then
+	bad "legacy uprobe events removed at exit" "$(cat /sys/kernel/tracing/uprobe_events)"
+else
+	ok "legacy uprobe events removed at exit"
+fi
+expect "uprobe on a missing symbol" 1 "uprobe:.*no function 'nosuch' in .symtab or .dynsym" \
+	$RAWLOAD $P/uprobe.bpf.o --attach "uprobe:$TMP/target:nosuch" --duration 1
+expect "uprobe on a non-ELF file" 1 "is not a 64-bit little-endian ELF" \
+	$RAWLOAD $P/uprobe.bpf.o --attach "uprobe:$TMP/target.c:add" --duration 1
+
+# ---- tp_btf (section target), perf_event ------------------------------------
+$RAWLOAD $P/core.bpf.o --duration 1.5 --dump-maps --json >"$TMP/c.json" 2>"$TMP/c.err" &
+pid=$!; sleep 0.7; /bin/true; /bin/true; wait $pid || bad "tp_btf: rawload" "$(cat "$TMP/c.err")"
+check "tp_btf/sched_process_exec counts execs" \
+	"$(val "$TMP/c.json" '.maps[]|select(.name==".bss")|.entries[0].value.execs')" "v >= 2"
+expect "tp_btf at another target needs a reload" 1 \
+	"tp_btf:sched_process_fork: the program was loaded for 'sched_process_exec'" \
+	$RAWLOAD $P/core.bpf.o --attach tp_btf:sched_process_fork --duration 1
+$RAWLOAD $P/attach_perf.bpf.o --prog on_sample --attach perf_event:cpu-clock:200 \
+	--duration 1 --dump-maps --json >"$TMP/p.json" 2>"$TMP/p.err" ||
+	bad "perf_event: rawload" "$(cat "$TMP/p.err")"
+check "perf_event:cpu-clock:200 samples on every CPU" \
+	"$(val "$TMP/p.json" '.maps[]|select(.name==".bss")|.entries[0].value.samples')" "v >= 100"
+
+# ---- xdp, tc (tcx and netlink), socket filter on a veth pair ---------------
+ip netns add "$NS1" && ip netns add "$NS2" &&
+	ip link add rlatt0 netns "$NS1" type veth peer name rlatt1 netns "$NS2" &&
+	ip -n "$NS1" addr add 10.199.7.1/24 dev rlatt0 &&
+	ip -n "$NS2" addr add 10.199.7.2/24 dev rlatt1 &&
+	ip -n "$NS1" link set rlatt0 up && ip -n "$NS2" link set rlatt1 up ||
+	bad "netns setup" "ip netns/veth failed"
+# traffic: 5 UDP datagrams from NS2 to NS1's address
+send5() { ip netns exec "$NS2" bash -c 'for i in 1 2 3 4 5; do echo hi >/dev/udp/10.199.7.1/9; sleep 0.05; done'; }
+net_run() {	# net_run OUT [env...] -- rawload args
+	local out=$1; shift
+	local envs=()
+	while [ "$1" != -- ]; do envs+=("$1"); shift; done; shift
+	env "${envs[@]}" ip netns exec "$NS1" $RAWLOAD $P/xdp_tc.bpf.o "$@" --duration 1.5 \
+		--dump-maps --json >"$out" 2>"$out.err" &
+	local pid=$!
+	sleep 0.7; send5
+	wait $pid || bad "net: rawload $*" "$(cat "$out.err")"
+}
+net_run "$TMP/n.json" -- --prog xdp_count --attach xdp:rlatt0 \
+	--prog tc_count --attach tc:rlatt0:ingress --prog sock_count --attach socket:rlatt0
+check "xdp:IFACE counts IPv4 packets (per-CPU sum)" \
+	"$(val "$TMP/n.json" '[.maps[]|select(.name=="xdp_stats")|.entries[]|select(.key==2)|.value[]]|add')" "v >= 5"
+check "tc:IFACE:ingress (tcx) counts IPv4 packets" \
+	"$(val "$TMP/n.json" '.maps[]|select(.name=="tc_stats")|.entries[]|select(.key==2)|.value')" "v >= 5"
+check "socket:IFACE filter sees the packets" \
+	"$(val "$TMP/n.json" '.maps[]|select(.name==".bss")|.entries[0].value.sock_packets')" "v >= 5"
+net_run "$TMP/t.json" RAWLOAD_FORCE_NETLINK_TC=1 -- --prog tc_count --attach tc:rlatt0:ingress
+check "tc:IFACE:ingress (clsact + cls_bpf over netlink) counts" \
+	"$(val "$TMP/t.json" '.maps[]|select(.name=="tc_stats")|.entries[]|select(.key==2)|.value')" "v >= 5"
+left=$(ip netns exec "$NS1" tc filter show dev rlatt0 ingress; ip netns exec "$NS1" tc qdisc show dev rlatt0 | grep clsact)
+[ -z "$left" ] && ok "tc filter and clsact removed at exit" || bad "tc filter and clsact removed at exit" "$left"
+left=$(ip netns exec "$NS1" ip link show rlatt0 | grep -i xdp)
+[ -z "$left" ] && ok "xdp detached at exit" || bad "xdp detached at exit" "$left"
+expect "xdp on a missing interface is named" 1 "xdp:nosuch0: no network interface 'nosuch0'" \
+	$RAWLOAD $P/xdp_tc.bpf.o --prog xdp_count --attach xdp:nosuch0 --duration 1
+expect "tc with a bad direction" 1 "expected tc:IFACE:ingress or tc:IFACE:egress" \
+	$RAWLOAD $P/xdp_tc.bpf.o --prog tc_count --attach tc:lo:sideways --duration 1
+
+# ---- cgroup --------------------------------------------------------------
+if [ -z "$CG" ]; then
+	bad "cgroup" "no cgroup2 mount"
+else
+	mkdir "$CG"
+	$RAWLOAD $P/cgroup.bpf.o --attach "cgroup:$CG" --duration 1.5 --dump-maps --json \
+		>"$TMP/g.json" 2>"$TMP/g.err" &
+	pid=$!; sleep 0.7
+	bash -c "echo \$\$ >$CG/cgroup.procs; for i in 1 2 3; do echo hi >/dev/udp/127.0.0.1/9; done"
+	wait $pid || bad "cgroup: rawload" "$(cat "$TMP/g.err")"
+	check "cgroup:PATH cgroup_skb/egress counts packets" \
+		"$(val "$TMP/g.json" '.maps[]|select(.name=="egress_stats")|.entries[]|select(.key==0)|.value')" "v >= 3"
+	expect "cgroup v1 / plain directory is refused clearly" 1 "is not a cgroup v2 directory" \
+		$RAWLOAD $P/cgroup.bpf.o --attach "cgroup:$TMP" --duration 1
+fi
+
+finish
