@@ -30,6 +30,7 @@
 #include "explain.h"
 #include "mounts.h"
 #include "relo/btf_fixup.h"
+#include "relo/btf_sanitize.h"
 #include "relo/core.h"
 #include "relo/extern.h"
 #include "relo/reloc.h"
@@ -48,6 +49,7 @@ struct load {
 	struct btf *vmlinux;	/* target BTF (CO-RE, BTF-targeted programs) */
 	struct extern_value *ext; /* [extern] resolved values */
 	uint32_t kversion;	/* KERNEL_VERSION() of the running kernel */
+	int btf_func_ok;	/* the loaded BTF has FUNCs: func/line info usable */
 	struct attach_set att;	/* what holds the attachments */
 };
 
@@ -327,19 +329,76 @@ static int step_link_check(struct load *l)
 
 /* ---- BTF ---------------------------------------------------------------- */
 
+/*
+ * Which BTF features of @used the kernel lacks: each is offered in a
+ * minimal blob (tagged [probe] in --explain). Only called after the kernel
+ * refused the object's BTF, so a current kernel sees no probe at all.
+ * RAWLOAD_TEST_BTF_MISSING=all (or a mask of enum btf_feature) pretends
+ * those features are missing, so the tests can drive the rewrite on a
+ * kernel that needs none.
+ */
+static uint32_t btf_missing(struct load *l, uint32_t used)
+{
+	const char *force = getenv("RAWLOAD_TEST_BTF_MISSING");
+	uint32_t missing = 0;
+
+	if (force)
+		return used & (!strcmp(force, "all") ? BTF_FEAT_ALL
+						    : (uint32_t)strtoul(force, NULL, 0));
+	for (uint32_t f = 1; f < BTF_FEAT_ALL; f <<= 1) {
+		uint8_t blob[BTF_PROBE_MAX];
+		size_t n = btf_probe_blob(f, blob);
+		char why[96];
+		int fd;
+
+		if (!(used & f) || !n)
+			continue;
+		snprintf(why, sizeof(why), "does this kernel know BTF %s?", btf_feature_name(f));
+		fd = btf_load_kernel(blob, (uint32_t)n, why, SYS_PROBE, NULL, &l->eb);
+		if (fd >= 0)
+			close(fd);
+		else
+			missing |= f;
+	}
+	return missing;
+}
+
 static int step_btf(struct load *l)
 {
-	uint8_t *data;
+	uint8_t *data, *fixed = NULL;
+	uint32_t used, missing;
 	size_t len;
 	char *log = NULL;
-	char why[128];
+	char why[160];
 	int err = btf_fixup(&l->obj, &data, &len, &l->eb);
 
 	if (err || !data)
 		return err;
-	snprintf(why, sizeof(why), "the object's BTF (%u types), with DATASEC sizes "
-		 "and offsets filled in", btf_type_cnt(l->obj.btf) - 1);
-	l->btf_fd = btf_load_kernel(data, (uint32_t)len, why, SYS_LOAD, &log, &l->eb);
+	used = btf_features_used(data, len);
+	missing = getenv("RAWLOAD_TEST_BTF_MISSING") ? btf_missing(l, used) : 0;
+	for (int attempt = 0; attempt < 2; attempt++) {
+		if (missing) {
+			err = btf_sanitize(data, len, missing, &fixed, &len, &l->eb);
+			if (err)
+				break;
+			free(data);
+			data = fixed;
+			l->btf_func_ok = !(missing & BTF_FEAT_FUNC);
+			say(l, "%s: rewrote BTF kinds this kernel does not know (mask 0x%x)",
+			    l->c->obj, missing);
+		}
+		snprintf(why, sizeof(why), "the object's BTF (%u types), DATASEC sizes and "
+			 "offsets filled in%s", btf_type_cnt(l->obj.btf) - 1,
+			 missing ? ", unknown kinds rewritten" : "");
+		free(log);
+		log = NULL;
+		l->btf_fd = btf_load_kernel(data, (uint32_t)len, why, SYS_LOAD, &log, &l->eb);
+		if (l->btf_fd >= 0 || missing)
+			break;
+		missing = btf_missing(l, used);	/* refused: is it a kind it lacks? */
+		if (!missing)
+			break;
+	}
 	free(data);
 	if (l->btf_fd < 0) {
 		/* Not fatal: maps and programs load without BTF, only with
@@ -664,7 +723,10 @@ static int load_one(struct load *l, size_t i)
 	 * it; libbpf sends the running kernel's version unless the object
 	 * has a "version" section, and so does rawload. */
 	p.kern_version = l->obj.has_kern_version ? l->obj.kern_version : l->kversion;
-	p.btf_fd = l->btf_fd;
+	/* func_info and line_info point at FUNC types: without them in the
+	 * kernel's copy of the BTF (rewritten as TYPEDEFs) the program goes
+	 * without its BTF, as libbpf does on such kernels. */
+	p.btf_fd = l->btf_func_ok ? l->btf_fd : -1;
 	p.func_info = fp.func_info;
 	p.func_info_cnt = (uint32_t)fp.func_info_cnt;
 	p.line_info = fp.line_info;
@@ -894,6 +956,7 @@ enum load_result load_run(const struct cli *c)
 	memset(&l, 0, sizeof(l));
 	l.c = c;
 	l.btf_fd = -1;
+	l.btf_func_ok = 1;
 	{
 		struct utsname u;
 

@@ -41,4 +41,12 @@ int btf_sanitize(const void *data, size_t len, uint32_t missing, uint8_t **out,
 
 const char *btf_feature_name(uint32_t feature);
 
+/*
+ * A minimal BTF blob that uses exactly one @feature (one bit), for the
+ * loader to offer to the kernel: accepted means supported. Writes at most
+ * BTF_PROBE_MAX bytes to @buf and returns the length.
+ */
+#define BTF_PROBE_MAX 256
+size_t btf_probe_blob(uint32_t feature, uint8_t *buf);
+
 #endif

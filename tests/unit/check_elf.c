@@ -575,23 +575,6 @@ END_TEST
  * its ck_assert()s only work inside a running test. With none built, one
  * iteration runs and fails with "run 'make progs'".
  */
-static int count_objects(void)
-{
-	DIR *d = opendir(PROGS_DIR);
-	struct dirent *de;
-	int n = 0;
-
-	if (!d)
-		return 1;
-	while ((de = readdir(d))) {
-		size_t len = strlen(de->d_name);
-
-		if (len > 6 && strcmp(de->d_name + len - 6, ".bpf.o") == 0)
-			n++;
-	}
-	closedir(d);
-	return n ? n : 1;
-}
 
 static Suite *elf_suite(void)
 {
@@ -599,7 +582,7 @@ static Suite *elf_suite(void)
 	TCase *diff = tcase_create("libelf");
 	TCase *acc = tcase_create("accessors");
 
-	tcase_add_loop_test(diff, test_same_as_libelf, 0, count_objects());
+	tcase_add_loop_test(diff, test_same_as_libelf, 0, unit_count_objects());
 	suite_add_tcase(s, diff);
 
 	tcase_add_test(acc, test_find_section);

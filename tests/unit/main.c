@@ -66,6 +66,24 @@ char **unit_list_objects(void)
 	return list;
 }
 
+int unit_count_objects(void)
+{
+	DIR *d = opendir(PROGS_DIR);
+	struct dirent *de;
+	int n = 0;
+
+	if (!d)
+		return 1;
+	while ((de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+
+		if (len > 6 && strcmp(de->d_name + len - 6, ".bpf.o") == 0)
+			n++;
+	}
+	closedir(d);
+	return n ? n : 1;
+}
+
 void unit_free_list(char **list)
 {
 	for (size_t i = 0; list[i]; i++)

@@ -30,5 +30,9 @@ void *unit_read_file(const char *path, size_t *size);
 /* NULL-terminated list of every built object under PROGS_DIR, malloc'ed. */
 char **unit_list_objects(void);
 void unit_free_list(char **list);
+/* How many objects unit_list_objects() will list (at least 1, so a missing
+ * build fails the test that then finds no object rather than vanishing).
+ * Safe to call while building suites (no ck_assert). */
+int unit_count_objects(void);
 
 #endif
