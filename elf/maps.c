@@ -226,6 +226,7 @@ int maps_collect_legacy(struct object *obj, struct errbuf *eb)
 		if (!m)
 			return -ENOMEM;
 		m->name = elf_sym_name(ef, i);
+		snprintf(m->kernel_name, sizeof(m->kernel_name), "%.15s", m->name);
 		m->origin = MAP_LEGACY;
 		m->type = d.type;
 		m->key_size = d.key_size;
