@@ -50,6 +50,7 @@ struct load {
 	struct extern_value *ext; /* [extern] resolved values */
 	uint32_t kversion;	/* KERNEL_VERSION() of the running kernel */
 	int btf_func_ok;	/* the loaded BTF has FUNCs: func/line info usable */
+	struct core_report *core; /* [prog] what CO-RE did to each function */
 	struct attach_set att;	/* what holds the attachments */
 };
 
@@ -257,20 +258,21 @@ static int step_core(struct load *l)
 	err = target_btf(l, &target);
 	if (err)
 		return err;
+	l->core = calloc(l->obj.nprogs, sizeof(*l->core));
+	if (!l->core)
+		return err_set(&l->eb, -ENOMEM, "out of memory");
 	for (size_t i = 0; !err && i < l->obj.nprogs; i++) {
-		struct core_report rep;
+		struct core_report *rep = &l->core[i];
 
 		if (!l->obj.progs[i].ncore)
 			continue;
-		memset(&rep, 0, sizeof(rep));
-		err = core_relocate_prog_report(&l->obj, &l->obj.progs[i], target, &rep, &l->eb);
+		err = core_relocate_prog_report(&l->obj, &l->obj.progs[i], target, rep, &l->eb);
 		if (!err && l->c->verbose)
-			for (size_t k = 0; k < rep.npoisoned; k++)
+			for (size_t k = 0; k < rep->npoisoned; k++)
 				say(l, "program '%s': CO-RE relocation #%u at insn %u poisoned "
 				    "(fails only if reached): %s", l->obj.progs[i].name,
-				    rep.poisoned[k].relo_idx, rep.poisoned[k].insn_idx,
-				    rep.poisoned[k].desc);
-		core_report_free(&rep);
+				    rep->poisoned[k].relo_idx, rep->poisoned[k].insn_idx,
+				    rep->poisoned[k].desc);
 		if (err)
 			err = err_prefix(&l->eb, err, "program '%s'", l->obj.progs[i].name);
 	}
@@ -698,6 +700,55 @@ static void print_log_tail(const char *log, int all)
 		*p && p[strlen(p) - 1] != '\n' ? "\n" : "");
 }
 
+/*
+ * A CO-RE relocation that cannot be satisfied leaves "call 0xbad2310" in
+ * the program (relo/core.c, as libbpf); harmless in a branch the verifier
+ * proves dead, fatal where it is reached, and then the verifier only says
+ * "invalid func unknown#195896080". Find which instruction it reached in
+ * the log, which function of the linked program that is, and name the
+ * relocation instead.
+ */
+static void explain_poison(struct load *l, size_t prog, const struct final_prog *fp,
+			   const char *log)
+{
+	const char *hit = NULL, *p = log;
+	size_t insn, base, func = prog;
+	char pat[32];
+
+	snprintf(pat, sizeof(pat), "call unknown#%d", 195896080);
+	while ((p = strstr(p, pat)))
+		hit = p++;
+	if (!hit || !l->core)
+		return;
+	while (hit > log && hit[-1] != '\n')
+		hit--;
+	if (sscanf(hit, "%zu:", &insn) != 1)
+		return;
+	/* the program's own code first, then its subprograms in order */
+	base = l->obj.progs[prog].insn_cnt;
+	for (size_t k = 0; insn >= base && k < fp->nsubprogs; k++) {
+		func = fp->subprogs[k];
+		if (insn < base + l->obj.progs[func].insn_cnt) {
+			insn -= base;
+			break;
+		}
+		base += l->obj.progs[func].insn_cnt;
+	}
+	for (size_t k = 0; k < l->core[func].npoisoned; k++)
+		if (l->core[func].poisoned[k].insn_idx == insn) {
+			size_t n = strlen(l->eb.msg);
+
+			/* appended: a hint closes the message (style.md B.2) */
+			snprintf(l->eb.msg + n, sizeof(l->eb.msg) - n,
+				 "; the verifier reached instruction %zu of '%s', poisoned "
+				 "because CO-RE relocation #%u could not be applied on this "
+				 "kernel (%s); guard the access with bpf_core_field_exists()",
+				 insn, l->obj.progs[func].name,
+				 l->core[func].poisoned[k].relo_idx,
+				 l->core[func].poisoned[k].desc);
+		}
+}
+
 static int load_one(struct load *l, size_t i)
 {
 	const struct obj_prog *pr = &l->obj.progs[i];
@@ -742,14 +793,17 @@ static int load_one(struct load *l, size_t i)
 		return fd;
 	}
 	fd = prog_load(&p, &log, &l->eb);
-	reloc_free_prog(&fp);
 	if (fd < 0) {
 		err_prefix(&l->eb, fd, "program '%s' (section '%s')", pr->name, pr->sec_name);
-		if (log && *log)
+		if (log && *log) {
 			print_log_tail(log, l->c->verbose);
+			explain_poison(l, i, &fp, log);
+		}
+		reloc_free_prog(&fp);
 		free(log);
 		return fd;
 	}
+	reloc_free_prog(&fp);
 	l->prog_fds[i] = fd;
 	return 0;
 }
@@ -944,6 +998,9 @@ static void cleanup(struct load *l)
 	reloc_free(&l->relos);
 	btf_free(l->vmlinux);
 	free(l->ext);
+	for (size_t i = 0; l->core && i < l->obj.nprogs; i++)
+		core_report_free(&l->core[i]);
+	free(l->core);
 	obj_close(&l->obj);
 }
 

@@ -106,6 +106,12 @@ expect "--explain shows the calls and why" 0 'bpf\(BPF_MAP_FREEZE, \{map_fd=[0-9
 	$RAWLOAD $P/globals.bpf.o --no-attach --explain
 
 # 3. A refusal: exit 1, the verifier's words, the source line, no leftovers.
+# A CO-RE relocation no kernel can satisfy, reached by the verifier: the
+# message names the relocation, not only "invalid func unknown#195896080".
+expect "a reached poisoned CO-RE relocation is named" 1 \
+	"reached instruction 1 of 'unguarded_core', poisoned because CO-RE relocation #0 could not be applied.*no field 'rawload_no_such_field'" \
+	$RAWLOAD $P/bad_core.bpf.o --no-attach
+
 # The refused object's own kernel objects, by name: a global count would
 # also see whatever else the machine loads meanwhile.
 count() { bpftool "$1" show 2>/dev/null | grep -cE "name ($2) "; }
