@@ -34,6 +34,8 @@ void cli_usage(FILE *out)
 "  --no-attach           load only\n"
 "  --set VAR=VALUE       set a global variable (e.g. const volatile) before load\n"
 "  --resize MAP=N        set a map's max_entries before it is created\n"
+"  --format MAP=TYPE     print MAP's ring/perf buffer records as BTF TYPE\n"
+"                        (e.g. --format events='struct event'); default hex\n"
 "  --pin DIR             pin maps at DIR/maps/NAME, programs at DIR/progs/NAME\n"
 "  --duration SECONDS    detach and exit after this long\n"
 "  --dump-maps           print every map's contents at exit\n"
@@ -163,6 +165,12 @@ static int parse_option(int argc, char **argv, int *i, struct cli *c,
 		if (!(err = add_checked(&c->nresizes, "--resize", eb)) &&
 		    !(err = parse_kv("--resize", v, &c->resizes[c->nresizes], eb)))
 			c->nresizes++;
+	} else if (is_opt(a, "--format")) {
+		if (!(v = optarg_of(argc, argv, i, "--format", eb)))
+			return -EINVAL;
+		if (!(err = add_checked(&c->nformats, "--format", eb)) &&
+		    !(err = parse_kv("--format", v, &c->formats[c->nformats], eb)))
+			c->nformats++;
 	} else if (is_opt(a, "--pin")) {
 		if (!(c->pin = optarg_of(argc, argv, i, "--pin", eb)))
 			return -EINVAL;

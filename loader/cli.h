@@ -44,6 +44,8 @@ struct cli {
 	size_t nsets;
 	struct cli_kv resizes[CLI_MAX];		/* --resize MAP=N */
 	size_t nresizes;
+	struct cli_kv formats[CLI_MAX];		/* --format MAP=TYPE */
+	size_t nformats;
 	const char *pin;			/* --pin DIR */
 	const char *btf;			/* --btf FILE */
 	double duration;			/* --duration S; 0 = until Ctrl-C */

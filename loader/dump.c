@@ -127,7 +127,7 @@ static void fmt(struct json *j, const struct btf *btf, uint32_t id, const uint8_
 }
 
 /* Key or value: by BTF when we have a type, else hex. */
-static void fmt_blob(struct json *j, const struct btf *btf, uint32_t id,
+void dump_value(struct json *j, const struct btf *btf, uint32_t id,
 		     const uint8_t *p, size_t size)
 {
 	if (btf && id)
@@ -205,7 +205,7 @@ static void dump_one(const struct object *obj, const struct obj_map *m, int fd,
 		if (m->origin == MAP_DATA)
 			json_u64(j, load_uint(key, 4));
 		else
-			fmt_blob(j, obj->btf, m->btf_key_type_id, key, m->key_size);
+			dump_value(j, obj->btf, m->btf_key_type_id, key, m->key_size);
 		if (text) {
 			fputs(" = ", j->out);
 			json_init(j, j->out);
@@ -217,10 +217,10 @@ static void dump_one(const struct object *obj, const struct obj_map *m, int fd,
 		} else if (is_percpu(m->type)) {
 			json_arr_begin(j);
 			for (long c = 0; c < ncpu; c++)
-				fmt_blob(j, obj->btf, vid, val + c * stride, m->value_size);
+				dump_value(j, obj->btf, vid, val + c * stride, m->value_size);
 			json_arr_end(j);
 		} else {
-			fmt_blob(j, obj->btf, vid, val, m->value_size);
+			dump_value(j, obj->btf, vid, val, m->value_size);
 		}
 		if (text)
 			fputc('\n', j->out);

@@ -14,6 +14,12 @@
  * value per CPU; without BTF keys and values are hex strings. The text
  * form prints the same values, one entry per line.
  */
+/* One value: formatted through BTF type @type_id when @btf and the id are
+ * given, else a hex string. Used by --dump-maps and for events. */
+struct json;
+void dump_value(struct json *j, const struct btf *btf, uint32_t type_id,
+		const uint8_t *p, size_t size);
+
 void dump_maps(const struct object *obj, const int *map_fds, int json, FILE *out);
 
 #endif

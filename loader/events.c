@@ -1,10 +1,12 @@
 /*
- * loader/events.c - printing ring buffer records and bpf_printk output.
+ * loader/events.c - printing ring buffer and perf buffer records and
+ * bpf_printk output.
  *
  * Ring buffers: the map fd becomes readable (epoll) when the kernel
  * submits a record; the records are read from the mmap'ed ring
- * (bpf/ringbuf.c). A record has no type of its own in the object, so it is
- * printed as its length and bytes.
+ * (bpf/ringbuf.c). Perf event arrays: one perf ring per CPU, each fd in
+ * the epoll set (bpf/perfbuf.c). A record has no type of its own in the
+ * object, so it is printed as hex unless --format names its BTF type.
  * bpf_printk writes into the kernel's trace buffer, shared by everyone;
  * reading trace_pipe consumes it, as `cat trace_pipe` would.
  */
@@ -16,6 +18,7 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
+#include "dump.h"
 #include "json.h"
 #include "mounts.h"
 
@@ -33,64 +36,163 @@ static int uses_printk(const struct object *obj)
 	return 0;
 }
 
+static uint32_t find_type(const struct btf *btf, const char *spec)
+{
+	static const struct { const char *pfx; unsigned kind; } kinds[] = {
+		{ "struct ", BTF_KIND_STRUCT }, { "union ", BTF_KIND_UNION },
+		{ "enum ", BTF_KIND_ENUM },
+	};
+	int id;
+
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (!strncmp(spec, kinds[i].pfx, strlen(kinds[i].pfx))) {
+			id = btf_find_by_name_kind(btf, spec + strlen(kinds[i].pfx), kinds[i].kind);
+			return id > 0 ? (uint32_t)id : 0;
+		}
+	id = btf_find_by_name_kind(btf, spec, BTF_KIND_TYPEDEF);
+	if (id <= 0)
+		id = btf_find_by_name_kind(btf, spec, BTF_KIND_INT);
+	return id > 0 ? (uint32_t)id : 0;
+}
+
+int events_format(const struct object *obj, const struct cli_kv *f, int *map,
+		  uint32_t *type_id, struct errbuf *eb)
+{
+	*map = obj_find_map(obj, f->key);
+	if (*map < 0 || (obj->maps[*map].type != BPF_MAP_TYPE_RINGBUF &&
+			 obj->maps[*map].type != BPF_MAP_TYPE_PERF_EVENT_ARRAY))
+		return err_set(eb, -EINVAL, "--format %s=%s: '%s' is not a ring buffer or "
+			       "perf event array map of the object", f->key, f->value, f->key);
+	*type_id = obj->btf ? find_type(obj->btf, f->value) : 0;
+	if (!*type_id)
+		return err_set(eb, -ENOENT, "--format %s=%s: no type '%s' in the object's BTF "
+			       "(spell structs 'struct NAME')", f->key, f->value, f->value);
+	return 0;
+}
+
+static int add_source(struct events *ev, const struct object *obj, size_t m, int fd,
+		      const struct cli *c, struct errbuf *eb)
+{
+	struct event_src *src = &ev->src[ev->nsrc];
+	struct epoll_event e = { .events = EPOLLIN };
+	int err;
+
+	memset(src, 0, sizeof(*src));
+	src->name = obj->maps[m].name;
+	for (size_t k = 0; k < c->nformats; k++) {
+		int fm;
+		uint32_t tid;
+
+		if (!events_format(obj, &c->formats[k], &fm, &tid, eb) && (size_t)fm == m)
+			src->type_id = tid;
+	}
+	if (obj->maps[m].type == BPF_MAP_TYPE_RINGBUF) {
+		err = rb_open(&src->rb, fd, obj->maps[m].max_entries, eb);
+		e.data.u32 = (uint32_t)ev->nsrc;
+		if (!err)
+			epoll_ctl(ev->epfd, EPOLL_CTL_ADD, fd, &e);
+	} else {
+		src->is_perf = 1;
+		err = pb_open(&src->pb, fd, (int)obj->maps[m].max_entries, eb);
+		for (int cpu = 0; !err && cpu < src->pb.ncpu; cpu++)
+			if (src->pb.fds[cpu] >= 0) {
+				e.data.u32 = (uint32_t)ev->nsrc;
+				epoll_ctl(ev->epfd, EPOLL_CTL_ADD, src->pb.fds[cpu], &e);
+			}
+	}
+	ev->nsrc++;	/* counted even on failure, so events_close unmaps it */
+	return err ? err_prefix(eb, err, "map '%s'", src->name) : 0;
+}
+
 int events_open(struct events *ev, const struct object *obj, const int *map_fds,
-		int json, FILE *out, struct errbuf *eb)
+		const struct cli *c, FILE *out, struct errbuf *eb)
 {
 	struct epoll_event e = { .events = EPOLLIN };
 	int err;
 
 	memset(ev, 0, sizeof(*ev));
 	ev->trace_fd = -1;
-	ev->json = json;
+	ev->json = c->json;
 	ev->out = out;
+	ev->btf = obj->btf;
+	clock_gettime(CLOCK_MONOTONIC, &ev->start);
 	ev->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (ev->epfd < 0)
 		return err_set(eb, -errno, "epoll_create1: %s", err_str(errno));
-	for (size_t i = 0; i < obj->nmaps && ev->nrb < EVENTS_MAX_RB; i++) {
-		if (obj->maps[i].type != BPF_MAP_TYPE_RINGBUF || map_fds[i] < 0)
+	for (size_t i = 0; i < obj->nmaps && ev->nsrc < EVENTS_MAX; i++) {
+		if ((obj->maps[i].type != BPF_MAP_TYPE_RINGBUF &&
+		     obj->maps[i].type != BPF_MAP_TYPE_PERF_EVENT_ARRAY) || map_fds[i] < 0)
 			continue;
-		err = rb_open(&ev->rb[ev->nrb], map_fds[i], obj->maps[i].max_entries, eb);
+		err = add_source(ev, obj, i, map_fds[i], c, eb);
 		if (err)
-			return err_prefix(eb, err, "map '%s'", obj->maps[i].name);
-		ev->rb_name[ev->nrb] = obj->maps[i].name;
-		e.data.u32 = (uint32_t)ev->nrb;
-		epoll_ctl(ev->epfd, EPOLL_CTL_ADD, map_fds[i], &e);
-		ev->nrb++;
+			return err;
 	}
-	if (uses_printk(obj) && mounts_tracefs(json, eb) == 0) {
+	if (uses_printk(obj) && mounts_tracefs(c->json, eb) == 0) {
 		ev->trace_fd = open("/sys/kernel/tracing/trace_pipe",
 				    O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 		if (ev->trace_fd >= 0) {
-			e.data.u32 = EVENTS_MAX_RB;
+			e.data.u32 = EVENTS_MAX;
 			epoll_ctl(ev->epfd, EPOLL_CTL_ADD, ev->trace_fd, &e);
 		}
 	}
 	return 0;
 }
 
-struct rb_ctx {
+static double elapsed(const struct events *ev)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - ev->start.tv_sec) +
+	       (double)(now.tv_nsec - ev->start.tv_nsec) / 1e9;
+}
+
+struct rec_ctx {
 	struct events *ev;
-	const char *name;	/* the ring buffer map's name */
+	const struct event_src *src;
 };
 
-static void print_record(void *ctx, const void *data, uint32_t len)
+/* "[  1.234] events: {...}" or one JSON object per line. */
+static void print_record(struct events *ev, const struct event_src *src, int cpu,
+			 const void *data, uint32_t len)
 {
-	struct events *ev = ((struct rb_ctx *)ctx)->ev;
-	const char *name = ((struct rb_ctx *)ctx)->name;
-	const uint8_t *b = data;
+	struct json j;
 
+	json_init(&j, ev->out);
 	if (ev->json) {
-		fprintf(ev->out, "{\"ringbuf\":\"%s\",\"size\":%u,\"data\":\"", name, len);
-		for (uint32_t i = 0; i < len; i++)
-			fprintf(ev->out, "%02x", b[i]);
-		fputs("\"}\n", ev->out);
+		json_obj_begin(&j);
+		json_key(&j, "ts");
+		json_double(&j, elapsed(ev));
+		json_kstr(&j, src->is_perf ? "perfbuf" : "ringbuf", src->name);
+		if (cpu >= 0)
+			json_ku64(&j, "cpu", (uint64_t)cpu);
+		json_ku64(&j, "size", len);
+		json_key(&j, "data");
+		dump_value(&j, ev->btf, src->type_id, data, len);
+		json_obj_end(&j);
 	} else {
-		fprintf(ev->out, "%s: %u bytes:", name, len);
-		for (uint32_t i = 0; i < len; i++)
-			fprintf(ev->out, "%s%02x", i % 4 ? "" : " ", b[i]);
-		fputc('\n', ev->out);
+		fprintf(ev->out, "[%10.6f] %s: ", elapsed(ev), src->name);
+		if (cpu >= 0)
+			fprintf(ev->out, "cpu %d ", cpu);
+		fprintf(ev->out, "%u bytes ", len);
+		dump_value(&j, ev->btf, src->type_id, data, len);
 	}
+	fputc('\n', ev->out);
 	ev->count++;
+}
+
+static void on_ring(void *ctx, const void *data, uint32_t len)
+{
+	struct rec_ctx *r = ctx;
+
+	print_record(r->ev, r->src, -1, data, len);
+}
+
+static void on_perf(void *ctx, int cpu, const void *data, uint32_t len)
+{
+	struct rec_ctx *r = ctx;
+
+	print_record(r->ev, r->src, cpu, data, len);
 }
 
 static void print_line(struct events *ev, const char *line)
@@ -100,11 +202,13 @@ static void print_line(struct events *ev, const char *line)
 
 		json_init(&j, ev->out);
 		json_obj_begin(&j);
+		json_key(&j, "ts");
+		json_double(&j, elapsed(ev));
 		json_kstr(&j, "printk", line);
 		json_obj_end(&j);
 		fputc('\n', ev->out);
 	} else {
-		fprintf(ev->out, "%s\n", line);
+		fprintf(ev->out, "[%10.6f] printk: %s\n", elapsed(ev), line);
 	}
 	ev->count++;
 }
@@ -138,16 +242,19 @@ void events_poll(struct events *ev, int timeout_ms)
 {
 	struct epoll_event e[8];
 
-	if (ev->epfd >= 0 && (ev->nrb || ev->trace_fd >= 0))
+	if (ev->epfd >= 0 && (ev->nsrc || ev->trace_fd >= 0))
 		epoll_wait(ev->epfd, e, 8, timeout_ms);
 	else
 		usleep((useconds_t)timeout_ms * 1000);
 	/* Drain every source, whichever woke us: cheap, and a trace_pipe
 	 * that does not support poll on old kernels is still read. */
-	for (size_t i = 0; i < ev->nrb; i++) {
-		struct rb_ctx ctx = { ev, ev->rb_name[i] };
+	for (size_t i = 0; i < ev->nsrc; i++) {
+		struct rec_ctx ctx = { ev, &ev->src[i] };
 
-		rb_consume(&ev->rb[i], print_record, &ctx);
+		if (ev->src[i].is_perf)
+			pb_consume(&ev->src[i].pb, on_perf, &ctx);
+		else
+			rb_consume(&ev->src[i].rb, on_ring, &ctx);
 	}
 	if (ev->trace_fd >= 0)
 		read_trace(ev);
@@ -156,12 +263,21 @@ void events_poll(struct events *ev, int timeout_ms)
 
 void events_close(struct events *ev)
 {
-	for (size_t i = 0; i < ev->nrb; i++)
-		rb_close(&ev->rb[i]);
+	for (size_t i = 0; i < ev->nsrc; i++) {
+		struct event_src *src = &ev->src[i];
+
+		if (src->is_perf && src->pb.lost && !ev->json)
+			fprintf(stderr, "rawload: %s: %llu samples lost (the perf rings were "
+				"full)\n", src->name, (unsigned long long)src->pb.lost);
+		if (src->is_perf)
+			pb_close(&src->pb);
+		else
+			rb_close(&src->rb);
+	}
 	if (ev->trace_fd >= 0)
 		close(ev->trace_fd);
 	if (ev->epfd >= 0)
 		close(ev->epfd);
-	ev->nrb = 0;
+	ev->nsrc = 0;
 	ev->trace_fd = ev->epfd = -1;
 }

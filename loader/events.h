@@ -1,36 +1,59 @@
 /*
- * loader/events.h - what a running program says: its ring buffers and
- * its bpf_printk lines (tracefs trace_pipe), printed as they come.
+ * loader/events.h - what a running program says: its ring buffers, its
+ * perf event arrays and its bpf_printk lines (tracefs trace_pipe), printed
+ * as they come, each with a timestamp and the map's name.
  */
 #ifndef RAWLOAD_EVENTS_H
 #define RAWLOAD_EVENTS_H
 
 #include <stdio.h>
+#include <time.h>
 
+#include "bpf/perfbuf.h"
 #include "bpf/ringbuf.h"
+#include "cli.h"
 #include "elf/object.h"
 
-#define EVENTS_MAX_RB 16
+#define EVENTS_MAX 16
+
+/* One source of records: a ring buffer or a perf event array. */
+struct event_src {
+	const char *name;	/* the map's name */
+	uint32_t type_id;	/* --format type in the object's BTF, 0 = hex */
+	int is_perf;
+	struct ringbuf rb;
+	struct perfbuf pb;
+};
 
 struct events {
 	int epfd;			/* waits on all sources, or -1 */
-	struct ringbuf rb[EVENTS_MAX_RB];
-	const char *rb_name[EVENTS_MAX_RB];
-	size_t nrb;
+	struct event_src src[EVENTS_MAX];
+	size_t nsrc;
 	int trace_fd;			/* trace_pipe, or -1 */
 	char line[4096];		/* partial trace_pipe line */
 	size_t linelen;
+	const struct btf *btf;		/* for --format */
 	int json;
 	FILE *out;
+	struct timespec start;		/* timestamps count from here */
 	unsigned long count;		/* records and lines printed */
 };
 
-/* Open the sources @obj has: every RINGBUF map, and trace_pipe when a
- * program calls bpf_trace_printk (bpf_printk). */
+/*
+ * Resolve one --format MAP=TYPE against the object: the map must be a
+ * RINGBUF or PERF_EVENT_ARRAY, and TYPE ("struct event", "union u",
+ * "enum e", or a typedef/int name) a type of the object's BTF.
+ */
+int events_format(const struct object *obj, const struct cli_kv *f, int *map,
+		  uint32_t *type_id, struct errbuf *eb);
+
+/* Open the sources @obj has: every RINGBUF and PERF_EVENT_ARRAY map, and
+ * trace_pipe when a program calls bpf_trace_printk (bpf_printk). */
 int events_open(struct events *ev, const struct object *obj, const int *map_fds,
-		int json, FILE *out, struct errbuf *eb);
+		const struct cli *c, FILE *out, struct errbuf *eb);
 /* Wait up to @timeout_ms and print what arrived. */
 void events_poll(struct events *ev, int timeout_ms);
+/* Close all; reports lost perf samples to stderr (not in --json). */
 void events_close(struct events *ev);
 
 #endif

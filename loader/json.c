@@ -115,3 +115,9 @@ void json_kbool(struct json *j, const char *key, int v)
 	json_key(j, key);
 	json_bool(j, v);
 }
+
+void json_double(struct json *j, double v)
+{
+	sep(j);
+	fprintf(j->out, "%.6f", v);
+}

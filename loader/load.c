@@ -161,6 +161,17 @@ static int step_options(struct load *l)
 		if (o->maps[i].data)
 			memcpy(l->map_data[i], o->maps[i].data, o->maps[i].data_size);
 	}
+	for (size_t k = 0; !err && k < l->c->nformats; k++) {
+		int m;
+		uint32_t tid;
+
+		err = events_format(o, &l->c->formats[k], &m, &tid, &l->eb);
+	}
+	/* A perf event array without max_entries gets one slot per CPU
+	 * (libbpf does the same): its slots are the CPUs' perf rings. */
+	for (size_t i = 0; !err && i < o->nmaps; i++)
+		if (o->maps[i].type == BPF_MAP_TYPE_PERF_EVENT_ARRAY && !o->maps[i].max_entries)
+			o->maps[i].max_entries = (uint32_t)sysconf(_SC_NPROCESSORS_CONF);
 	for (size_t k = 0; !err && k < l->c->nsets; k++)
 		err = setvar_apply(o, l->map_data, l->c->sets[k].key, l->c->sets[k].value,
 				   &l->eb);
@@ -928,7 +939,7 @@ static int step_run(struct load *l)
 
 	if (l->c->no_attach && !l->c->duration)
 		return 0;
-	err = events_open(&ev, &l->obj, l->map_fds, l->c->json, stdout, &l->eb);
+	err = events_open(&ev, &l->obj, l->map_fds, l->c, stdout, &l->eb);
 	if (err) {
 		events_close(&ev);
 		return err;

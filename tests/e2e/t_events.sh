@@ -29,4 +29,25 @@ if [ "$n" -ge 20 ]; then
 else
 	bad "ring buffer" "$n records from python3; $(head -c 300 "$TMP/r.out") $(cat "$TMP/r.err")"
 fi
+
+# perfbuf.bpf.o: bpf_perf_event_output into per-CPU perf rings; with
+# --format the records print as the struct they are.
+$RAWLOAD $P/perfbuf.bpf.o --duration 3 --json --format "samples=struct pb_sample" \
+	>"$TMP/pb.out" 2>"$TMP/pb.err" &
+pid=$!
+sleep 1
+python3 -c 'import os; [os.getpid() for _ in range(15)]'
+wait $pid
+n=$(grep -c '"perfbuf":"samples","cpu":[0-9]*,"size":[0-9]*,"data":{"pid":[0-9]*,"seq":[0-9]*,"comm":"python3"}' "$TMP/pb.out")
+if [ "$n" -ge 15 ]; then
+	ok "perf buffer samples arrive per CPU, formatted by --format ($n from python3)"
+else
+	bad "perf buffer" "$n; $(head -c 400 "$TMP/pb.out") $(cat "$TMP/pb.err")"
+fi
+expect "--format with an unknown type is refused" 2 "no type 'struct nope'" \
+	$RAWLOAD $P/perfbuf.bpf.o --no-attach --format "samples=struct nope"
+expect "--format on a map that is no buffer is refused" 2 "is not a ring buffer or perf event array" \
+	$RAWLOAD $P/globals.bpf.o --no-attach --format ".bss=int"
+expect "text lines carry a timestamp and their source" 0 '^\[ *[0-9]+\.[0-9]{6}\] printk: .*rawload-printk' \
+	cat "$TMP/p.out"
 finish
