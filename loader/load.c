@@ -810,6 +810,21 @@ static int load_one(struct load *l, size_t i)
 			print_log_tail(log, l->c->verbose);
 			explain_poison(l, i, &fp, log);
 		}
+		if (fd == -EPERM && (p.prog_type == BPF_PROG_TYPE_TRACING ||
+				     p.prog_type == BPF_PROG_TYPE_LSM)) {
+			size_t n = strlen(l->eb.msg);
+
+			/* root got EPERM: not a capability problem but the kernel's
+			 * refusal of BPF trampolines (lockdown, no
+			 * CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS, or for LSM no
+			 * 'bpf' in lsm=) */
+			snprintf(l->eb.msg + n, sizeof(l->eb.msg) - n,
+				 "; this kernel refuses %s programs%s; a tracepoint, raw_tp or "
+				 "kprobe can often observe the same event",
+				 p.prog_type == BPF_PROG_TYPE_LSM ? "LSM" : "fentry/fexit/fmod_ret",
+				 p.prog_type == BPF_PROG_TYPE_LSM ?
+				 " (is 'bpf' in the lsm= boot parameter?)" : "");
+		}
 		reloc_free_prog(&fp);
 		free(log);
 		return fd;

@@ -112,6 +112,11 @@ expect "a reached poisoned CO-RE relocation is named" 1 \
 	"reached instruction 1 of 'unguarded_core', poisoned because CO-RE relocation #0 could not be applied.*no field 'rawload_no_such_field'" \
 	$RAWLOAD $P/bad_core.bpf.o --no-attach
 
+# This host kernel refuses fentry (EPERM); the message says what it means.
+expect "fentry refused by this kernel: exit 1 with the reason" 1 \
+	'EPERM.*this kernel refuses fentry/fexit/fmod_ret programs' \
+	$RAWLOAD $P/vm_tracing.bpf.o --no-attach
+
 # The refused object's own kernel objects, by name: a global count would
 # also see whatever else the machine loads meanwhile.
 count() { bpftool "$1" show 2>/dev/null | grep -cE "name ($2) "; }
