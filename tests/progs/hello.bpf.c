@@ -6,7 +6,10 @@
  * counts the calls in a one-slot array. It uses only helpers that do not
  * read struct pt_regs, so the same program works as any kprobe:
  *
- *   rawload hello.bpf.o --attach kprobe:bprm_execve
+ *   rawload hello.bpf.o --prog hello --attach kprobe:bprm_execve
+ *
+ * hello_tp says the same from the execve tracepoint, for kernels without
+ * kprobes (scripts/hello.sh picks one of the two).
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -20,8 +23,7 @@ struct {
 	__type(value, __u64);
 } counts SEC(".maps");
 
-SEC("kprobe/do_execve")
-int hello(void *ctx)
+static __always_inline int say_hello(void)
 {
 	__u32 pid = bpf_get_current_pid_tgid() >> 32;
 	__u32 key = 0;
@@ -33,4 +35,16 @@ int hello(void *ctx)
 	if (count)
 		__sync_fetch_and_add(count, 1);
 	return 0;
+}
+
+SEC("kprobe/do_execve")
+int hello(void *ctx)
+{
+	return say_hello();
+}
+
+SEC("tracepoint/syscalls/sys_enter_execve")
+int hello_tp(void *ctx)
+{
+	return say_hello();
 }
