@@ -22,7 +22,8 @@ pkgs=(
 	bpftool                           # generates vmlinux.h for the test programs
 	strace iproute2 valgrind          # syscall comparison, tc/xdp set-up, leak checks
 	qemu-system-x86 busybox-static cpio kmod xz-utils   # VM tests on other kernels
-	python3                           # JSON checks in the e2e tests
+	python3 jq                        # JSON checks in the e2e tests
+	man-db groff-base                 # the man page check
 )
 
 # Prefer clang-19/llvm-19 (Debian 12 ships them in its updates); fall back to
