@@ -82,6 +82,9 @@ progs: $(PROG_OBJ)
 # VM tests on Debian's 6.1, 6.1-rt and 6.12 kernels (tests/vm, scripts/vm).
 include tests/vm/Makefile.inc
 
+# Fuzzing (tests/fuzz): make fuzz, fuzz-smoke; the replay runs in make test.
+include tests/fuzz/Makefile.inc
+
 # make install (PREFIX, DESTDIR): the binary, the man page, bash completion.
 include docs/Makefile.inc
 
@@ -95,7 +98,7 @@ $(B)/oracle/%.bpf.o: tests/oracle/%.bpf.c $(B)/progs/vmlinux.h $(B)/progs/.clang
 	$(CLANG) $(BPF_CFLAGS) -c -o $@ $<
 ORACLE_PROGS := $(patsubst tests/oracle/%.c,$(B)/oracle/%.o,$(wildcard tests/oracle/*.bpf.c))
 
-test: rawload $(B)/asan/rawload $(B)/unit $(PROG_OBJ) oracle $(ORACLE_PROGS) $(B)/vm/getpid_loop vm-kernels
+test: rawload $(B)/asan/rawload $(B)/unit $(PROG_OBJ) oracle $(ORACLE_PROGS) $(VM_HELPERS) vm-kernels
 	@bash tests/run.sh
 
 deps:

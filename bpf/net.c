@@ -21,6 +21,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
@@ -170,6 +171,80 @@ static int clsact(int ifindex, int add)
 	return nl_talk(&r, add ? "add the clsact qdisc" : "delete the clsact qdisc");
 }
 
+/*
+ * A cls_bpf filter is not a link: it keeps its program after a rawload
+ * killed with SIGKILL, and then blocks the next run's filter at the same
+ * prio/handle (EEXIST). rawload names its filters "rawload_<pid>_<prog>"
+ * (TCA_BPF_NAME, shown by 'tc filter show'), so the next run can tell a
+ * stale filter of its own, whose process is gone, from anyone else's.
+ * Returns the owning pid of the filter at @f, or 0 if it is not ours.
+ */
+static int stale_owner(const struct tc_filter *f)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	char buf[8192];
+	struct nl_req r;
+	long n;
+	int fd, pid = 0;
+
+	tc_req(&r, RTM_GETTFILTER, 0, f->ifindex, f->parent, f->handle,
+	       TC_H_MAKE(f->prio << 16, htons(ETH_P_ALL)));
+	add_attr(&r, TCA_KIND, "bpf", sizeof("bpf"));
+	r.n.nlmsg_flags |= NLM_F_REQUEST;
+	fd = sys_socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE, SYS_ATTACH,
+			"rtnetlink socket to look at the filter in the way");
+	if (fd < 0)
+		return 0;
+	if (sys_bind(fd, &sa, sizeof(sa), SYS_ATTACH, "bind it") ||
+	    sys_send(fd, &r, r.n.nlmsg_len, SYS_ATTACH, "whose filter is at prio 1 handle 1?") < 0 ||
+	    (n = sys_recv(fd, buf, sizeof(buf), SYS_ATTACH, "the filter")) <
+		    (long)NLMSG_LENGTH(sizeof(struct tcmsg))) {
+		close(fd);
+		return 0;
+	}
+	close(fd);
+	/* RTM_NEWTFILTER: tcmsg, then TCA_KIND, TCA_OPTIONS { TCA_BPF_NAME } */
+	{
+		struct nlmsghdr *h = (struct nlmsghdr *)buf;
+		int len = (int)h->nlmsg_len - (int)NLMSG_LENGTH(sizeof(struct tcmsg));
+		struct rtattr *a = (struct rtattr *)((char *)NLMSG_DATA(h) +
+						     NLMSG_ALIGN(sizeof(struct tcmsg)));
+
+		if (h->nlmsg_type != RTM_NEWTFILTER || h->nlmsg_len > (uint32_t)n)
+			return 0;
+		for (; RTA_OK(a, len); a = RTA_NEXT(a, len)) {
+			struct rtattr *o = RTA_DATA(a);
+			int olen = (int)RTA_PAYLOAD(a);
+
+			if (a->rta_type != TCA_OPTIONS)
+				continue;
+			for (; RTA_OK(o, olen); o = RTA_NEXT(o, olen))
+				if (o->rta_type == TCA_BPF_NAME && RTA_PAYLOAD(o) > 8 &&
+				    ((char *)RTA_DATA(o))[RTA_PAYLOAD(o) - 1] == '\0' &&
+				    sscanf(RTA_DATA(o), "rawload_%d_", &pid) == 1)
+					return pid;
+		}
+	}
+	return 0;
+}
+
+static int add_filter(int prog_fd, const struct tc_filter *f, const char *name)
+{
+	uint32_t fd32 = (uint32_t)prog_fd, flags = TCA_BPF_FLAG_ACT_DIRECT;
+	struct rtattr *opts;
+	struct nl_req r;
+
+	tc_req(&r, RTM_NEWTFILTER, NLM_F_CREATE | NLM_F_EXCL, f->ifindex, f->parent, f->handle,
+	       TC_H_MAKE(f->prio << 16, htons(ETH_P_ALL)));
+	add_attr(&r, TCA_KIND, "bpf", sizeof("bpf"));
+	opts = add_attr(&r, TCA_OPTIONS, NULL, 0);
+	add_attr(&r, TCA_BPF_FD, &fd32, sizeof(fd32));
+	add_attr(&r, TCA_BPF_NAME, name, strlen(name) + 1);
+	add_attr(&r, TCA_BPF_FLAGS, &flags, sizeof(flags));
+	opts->rta_len = (unsigned short)((char *)&r + r.n.nlmsg_len - (char *)opts);
+	return nl_talk(&r, "add a cls_bpf direct-action filter");
+}
+
 int attach_tc_netlink(int prog_fd, int ifindex, int egress, const char *name,
 		      struct tc_filter *out, struct errbuf *eb)
 {
@@ -177,25 +252,24 @@ int attach_tc_netlink(int prog_fd, int ifindex, int egress, const char *name,
 		.ifindex = ifindex, .prio = 1, .handle = 1,
 		.parent = TC_H_MAKE(TC_H_CLSACT, egress ? TC_H_MIN_EGRESS : TC_H_MIN_INGRESS),
 	};
-	uint32_t fd32 = (uint32_t)prog_fd, flags = TCA_BPF_FLAG_ACT_DIRECT;
-	struct rtattr *opts;
-	struct nl_req r;
-	int err;
+	char fname[64];
+	int err, owner;
 
 	err = clsact(ifindex, 1);
 	if (err && err != -EEXIST)
 		return err_set(eb, err, "tc: RTM_NEWQDISC clsact on ifindex %d: %s", ifindex,
 			       err_str(err));
 	f.made_qdisc = !err;
-	tc_req(&r, RTM_NEWTFILTER, NLM_F_CREATE | NLM_F_EXCL, ifindex, f.parent, f.handle,
-	       TC_H_MAKE(f.prio << 16, htons(ETH_P_ALL)));
-	add_attr(&r, TCA_KIND, "bpf", sizeof("bpf"));
-	opts = add_attr(&r, TCA_OPTIONS, NULL, 0);
-	add_attr(&r, TCA_BPF_FD, &fd32, sizeof(fd32));
-	add_attr(&r, TCA_BPF_NAME, name, strlen(name) + 1);
-	add_attr(&r, TCA_BPF_FLAGS, &flags, sizeof(flags));
-	opts->rta_len = (unsigned short)((char *)&r + r.n.nlmsg_len - (char *)opts);
-	err = nl_talk(&r, "add a cls_bpf direct-action filter");
+	snprintf(fname, sizeof(fname), "rawload_%d_%.32s", (int)getpid(), name);
+	err = add_filter(prog_fd, &f, fname);
+	if (err == -EEXIST && (owner = stale_owner(&f)) > 0 && owner != (int)getpid() &&
+	    kill(owner, 0) < 0 && errno == ESRCH) {
+		struct tc_filter stale = f;
+
+		stale.made_qdisc = 0;	/* the qdisc may hold others' filters */
+		tc_netlink_detach(&stale, NULL);
+		err = add_filter(prog_fd, &f, fname);
+	}
 	if (err) {
 		if (f.made_qdisc)
 			clsact(ifindex, 0);

@@ -33,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -228,6 +229,33 @@ int probe_legacy_remove(const struct probe_opts *o, int uprobe, const char *even
 	return 0;
 }
 
+/*
+ * Legacy probe events outlive the process that made them: a rawload
+ * killed with SIGKILL cannot remove its rawload_<pid>_<n> events. Each
+ * legacy attach first removes the events of ours whose process is gone
+ * (kill(pid, 0) answers ESRCH), so they never pile up.
+ */
+static void remove_stale(const struct probe_opts *o, int uprobe)
+{
+	const char *file = uprobe ? "uprobe_events" : "kprobe_events";
+	char path[512], line[1200], name[64];
+	FILE *f;
+
+	if (tracefs_path(o, file, path, sizeof(path)) || !(f = fopen(path, "r")))
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		const char *ev = strchr(line, '/');
+		int pid;
+
+		if (!ev || sscanf(ev + 1, "rawload_%d_%*u", &pid) != 1 ||
+		    sscanf(ev + 1, "%63s", name) != 1)
+			continue;
+		if (pid != (int)getpid() && kill(pid, 0) < 0 && errno == ESRCH)
+			probe_legacy_remove(o, uprobe, name, NULL);
+	}
+	fclose(f);
+}
+
 /* The legacy path: a tracefs probe event, opened as a tracepoint. */
 static int open_legacy(const struct probe_spec *ps, const struct probe_opts *o,
 		       char *name, size_t size, struct errbuf *eb)
@@ -239,6 +267,7 @@ static int open_legacy(const struct probe_spec *ps, const struct probe_opts *o,
 	struct perf_event_attr pa;
 	int err, id, pfd;
 
+	remove_stale(o, ps->uprobe);
 	snprintf(name, size, "rawload_%d_%u", (int)getpid(), seq++);
 	if (ps->uprobe)
 		snprintf(line, sizeof(line), "%c:%s/%s %s:0x%llx\n", ps->retprobe ? 'r' : 'p',
@@ -284,7 +313,10 @@ static int pmu_error(const struct probe_spec *ps, int err, struct errbuf *eb)
 {
 	const char *hint = "";
 
-	if (!ps->uprobe && (err == -ENOENT || err == -EINVAL))
+	if (!ps->uprobe && err == -EILSEQ)
+		hint = "; the offset is not on an instruction boundary of the function "
+		       "(x86 instructions vary in length: disassemble it to pick one)";
+	else if (!ps->uprobe && (err == -ENOENT || err == -EINVAL))
 		hint = "; the function is in kallsyms but cannot be probed there (notrace, "
 		       "in the kprobe blacklist, or the offset is not an instruction boundary)";
 	else if (ps->uprobe && err == -EINVAL)

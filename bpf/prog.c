@@ -128,10 +128,18 @@ int prog_load(const struct prog_params *p, char **log, struct errbuf *eb)
 
 	if (log)
 		*log = NULL;
-	prog_attr(p, &x);
-	fd = sys_bpf(BPF_PROG_LOAD, &x.a, PROG_ATTR_SIZE, SYS_LOAD, p->why);
+	/* EAGAIN: the verifier was interrupted (a signal, or need_resched
+	 * in a long verification); libbpf tries up to 5 times, so do we. */
+	for (int tries = 0; tries < 5; tries++) {
+		prog_attr(p, &x);
+		fd = sys_bpf(BPF_PROG_LOAD, &x.a, PROG_ATTR_SIZE, SYS_LOAD, p->why);
+		if (fd != -EAGAIN)
+			break;
+	}
 	if (fd >= 0)
 		return (int)fd;
+	if (fd == -EAGAIN && p->interrupted && *p->interrupted)
+		return err_set(eb, (int)fd, "BPF_PROG_LOAD interrupted");
 	if (log)
 		fetch_prog_log(p, log);
 	return err_set(eb, (int)fd, "BPF_PROG_LOAD (type %u, %u instructions): %s",

@@ -61,10 +61,24 @@ int attach_type_fits(const struct obj_prog *p, const char *type)
 		{ "cgroup", BPF_PROG_TYPE_CGROUP_DEVICE },
 	};
 
+	/* A kprobe program can run at any kernel function's entry or return,
+	 * so every kprobe-family --attach fits it; likewise for uprobes. */
+	static const char *const kfamily[] = { "kprobe", "kretprobe", "ksyscall",
+					       "kretsyscall", NULL };
+	static const char *const ufamily[] = { "uprobe", "uretprobe", NULL };
+	const char *const *fam = NULL;
+
 	if (!p->def)
 		return 0;
 	if (!strcmp(attach_type_of(p), type))
 		return 1;
+	if (p->def->attach == ATTACH_KPROBE || p->def->attach == ATTACH_KSYSCALL)
+		fam = kfamily;
+	else if (p->def->attach == ATTACH_UPROBE)
+		fam = ufamily;
+	for (size_t i = 0; fam && fam[i]; i++)
+		if (!strcmp(fam[i], type))
+			return 1;
 	for (size_t i = 0; i < sizeof(by_prog) / sizeof(by_prog[0]); i++)
 		if (!strcmp(by_prog[i].type, type) && p->def->prog_type == by_prog[i].prog_type)
 			return 1;

@@ -803,7 +803,14 @@ static int load_one(struct load *l, size_t i)
 		reloc_free_prog(&fp);
 		return fd;
 	}
+	p.interrupted = (const volatile int *)&stop;
 	fd = prog_load(&p, &log, &l->eb);
+	if (fd < 0 && stop) {
+		reloc_free_prog(&fp);
+		free(log);
+		return err_set(&l->eb, -EINTR, "interrupted while the kernel verified program "
+			       "'%s'; everything loaded so far is released", pr->name);
+	}
 	if (fd < 0) {
 		err_prefix(&l->eb, fd, "program '%s' (section '%s')", pr->name, pr->sec_name);
 		if (log && *log) {

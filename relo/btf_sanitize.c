@@ -93,8 +93,11 @@ static void datasec_to_struct(struct btf_type *t, const struct btf *btf, char *s
 	t->info = BTF_INFO_ENC(BTF_KIND_STRUCT, 0, vlen);
 	for (unsigned i = 0; i < vlen; i++, v++, m++) {
 		uint32_t type = v->type, off = v->offset;
+		const struct btf_type *vt = btf_type_by_id(btf, type);
 
-		m->name_off = btf_type_by_id(btf, type)->name_off;
+		/* the parser checks entries are VARs (or FUNCs in .ksyms);
+		 * a void entry gets no name rather than a crash */
+		m->name_off = vt ? vt->name_off : 0;
 		m->type = type;
 		m->offset = off * 8;
 	}

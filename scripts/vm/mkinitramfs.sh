@@ -13,7 +13,8 @@
 #                                          them in the order of modules.load
 #   /src/  the project, laid out as in the repository (the guest cd's there):
 #          rawload (+ ld-linux and libc), build/progs/*.bpf.o,
-#          build/vm/getpid_loop (static), tests/e2e/lib.sh, tests/vm/*.sh
+#          build/vm/NAME for every tests/vm/NAME.c (static helpers:
+#          getpid_loop, vmhelper), tests/e2e/lib.sh, tests/vm/*.sh
 #
 # Environment:
 #   VM_MODULES  modules to include and load (default: "sch_ingress cls_bpf veth")
@@ -31,8 +32,10 @@ KR=$K/root
 OUT=build/vm/$fl
 modules=${VM_MODULES-sch_ingress cls_bpf veth}
 
-for f in rawload build/vm/getpid_loop tests/e2e/lib.sh tests/vm/guest-tests.sh; do
-	[ -e "$f" ] || { echo "mkinitramfs: $f is missing (make rawload progs; make -f tests/vm/Makefile.inc)" >&2; exit 1; }
+helpers=()
+for c in tests/vm/*.c; do helpers+=("build/vm/$(basename "$c" .c)"); done
+for f in rawload "${helpers[@]}" tests/e2e/lib.sh tests/vm/guest-tests.sh; do
+	[ -e "$f" ] || { echo "mkinitramfs: $f is missing (make rawload progs; make vm-helpers)" >&2; exit 1; }
 done
 ls build/progs/*.bpf.o >/dev/null 2>&1 || { echo "mkinitramfs: no build/progs/*.bpf.o: make progs" >&2; exit 1; }
 BUSYBOX=$(command -v busybox || echo /bin/busybox)
@@ -104,7 +107,7 @@ mkdir -p "$S/build/progs" "$S/build/vm" "$S/tests/e2e" "$S/tests/vm"
 cp rawload "$S/rawload"
 copy_libs rawload
 cp build/progs/*.bpf.o "$S/build/progs/"
-cp build/vm/getpid_loop "$S/build/vm/"
+cp "${helpers[@]}" "$S/build/vm/"
 cp tests/e2e/lib.sh "$S/tests/e2e/"
 cp tests/vm/*.sh "$S/tests/vm/"
 echo "$fl $rel" >"$S/build/vm/FLAVOR"
@@ -127,6 +130,7 @@ mount -t tmpfs tmp /tmp
 mount -t bpf bpf /sys/fs/bpf
 mount -t tracefs tracefs /sys/kernel/tracing
 mount -t debugfs debugfs /sys/kernel/debug
+mount -t securityfs securityfs /sys/kernel/security	# the active LSMs
 mkdir -p /sys/fs/cgroup && mount -t cgroup2 cgroup2 /sys/fs/cgroup
 ip link set lo up 2>/dev/null
 echo	# after the firmware's escape sequences: start a clean line

@@ -35,9 +35,14 @@ if ! scripts/vm/fetch-kernels.sh "$fl" >"$VM.fetch-$fl.out" 2>&1; then
 fi
 read -r _ rel pkg <"$VM/kernels/$fl/PACKAGE"
 rm -f "$VM.fetch-$fl.out"
-if [ ! -x $VM/getpid_loop ] || [ tests/vm/getpid_loop.c -nt $VM/getpid_loop ]; then
-	${CC:-cc} -static -O2 -Wall -Wextra -o $VM/getpid_loop tests/vm/getpid_loop.c || { say "cannot build getpid_loop"; verdict 0 1; }
-fi
+# the static helpers the guest runs (tests/vm/NAME.c -> build/vm/NAME), as
+# tests/vm/Makefile.inc builds them, for a run without make
+for c in tests/vm/*.c; do
+	h=$VM/$(basename "$c" .c)
+	if [ ! -x "$h" ] || [ "$c" -nt "$h" ]; then
+		${CC:-cc} -static -O2 -Wall -Wextra -o "$h" "$c" || { say "cannot build $h"; verdict 0 1; }
+	fi
+done
 if ! scripts/vm/mkinitramfs.sh "$fl" >/dev/null; then
 	say "could not build the initramfs"; verdict 0 1
 fi

@@ -2,8 +2,8 @@
 /*
  * vm_tracing.bpf.c - BTF-typed tracing programs (fentry, fexit, fmod_ret),
  * which the host kernel refuses (EPERM) and the VM kernels run:
- * tests/vm/guest-tests.sh loads them one at a time with --prog and checks
- * the counters below in --dump-maps --json against what the static helper
+ * tests/vm/guest-tests.sh attaches them all at once and checks the counters
+ * below in --dump-maps --json against what the static helper
  * build/vm/vmhelper saw. Objects named vm_*.bpf.o are skipped by the
  * host-only oracle self-test.
  *
@@ -21,8 +21,9 @@ __u64 nanosleeps;		/* fentry/do_nanosleep, every task */
 __u64 helper_nanosleeps;	/* fentry/do_nanosleep, vmhelper only */
 __u64 helper_nanosleep_exits;	/* fexit/do_nanosleep, vmhelper only */
 __s64 nanosleep_ret_sum;	/* their return values, summed (0 expected) */
-__u64 getppid_exits;		/* fexit/__x64_sys_getppid, vmhelper only */
-__s64 last_getppid_ret;		/* the value getppid() returned to vmhelper */
+__u64 open_exits;		/* fexit/do_sys_openat2, vmhelper only */
+__s64 first_open_ret;		/* what its first open returned */
+__s64 last_open_ret;		/* and its last */
 __u64 getsid_calls;		/* fmod_ret/security_task_getsid, vmhelper */
 __s64 getsid_orig_ret;		/* the ret fmod_ret saw (0: no earlier prog) */
 
@@ -58,20 +59,23 @@ int BPF_PROG(on_nanosleep_exit, struct hrtimer_sleeper *t, enum hrtimer_mode mod
 	return 0;
 }
 
-SEC("fexit/__x64_sys_getppid")
-int BPF_PROG(on_getppid_exit, const struct pt_regs *regs, long ret)
+/* do_sys_openat2() returns the new fd or -errno, which vmhelper prints */
+SEC("fexit/do_sys_openat2")
+int BPF_PROG(on_open_exit, int dfd, const char *filename, struct open_how *how, long ret)
 {
 	if (is_helper()) {
-		__sync_fetch_and_add(&getppid_exits, 1);
-		last_getppid_ret = ret;
+		if (__sync_fetch_and_add(&open_exits, 1) == 0)
+			first_open_ret = ret;
+		last_open_ret = ret;
 	}
 	return 0;
 }
 
-/* Syscalls are on the error-injection list only with
- * CONFIG_FUNCTION_ERROR_INJECTION, which Debian's kernels do not set; the
- * kernel lets fmod_ret modify any security_* function regardless. getsid()
- * returns security_task_getsid()'s error as is. */
+/* fmod_ret may modify functions on the error-injection list, which holds
+ * the syscalls only with CONFIG_FUNCTION_ERROR_INJECTION (Debian's kernels
+ * leave it unset, and their BTF has no __x64_sys_* FUNCs anyway), and any
+ * security_* function. getsid(pid) (not getsid(0)) returns
+ * security_task_getsid()'s error as is. */
 SEC("fmod_ret/security_task_getsid")
 int BPF_PROG(fail_getsid, struct task_struct *p, int ret)
 {

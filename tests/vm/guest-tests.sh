@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # tests/vm/guest-tests.sh - runs INSIDE the VM (scripts/vm/run.sh), from /src,
 # which holds the repository's layout: ./rawload, build/progs/*.bpf.o,
-# build/vm/getpid_loop, tests/e2e/lib.sh. Root, busybox + bash, no python.
+# build/vm/{getpid_loop,vmhelper} (static helpers from tests/vm/*.c),
+# tests/e2e/lib.sh. Root, busybox + bash, no python.
 # Prints "ok   NAME" / "FAIL NAME: why" lines and closes with
 # "guest: N passed, N failed"; the host script reads those from the serial log.
 cd "$(dirname "$0")/../.." && STAGE=guest && . tests/e2e/lib.sh
@@ -55,8 +56,8 @@ core_truth() {
 	local out btf rc=0 f got want size
 	out=$($RAWLOAD core $P/core.bpf.o 2>&1) || { bad "rawload core core.bpf.o" "$out"; return; }
 	ok "rawload core core.bpf.o: $(grep -cE ' -> ' <<<"$out") relocations resolved"
-	btf=$(bpftool btf dump file /sys/kernel/btf/vmlinux 2>&1 |
-		sed -n "/^\[[0-9]*\] STRUCT 'task_struct' size=/,/^\[/p")
+	bpftool btf dump file /sys/kernel/btf/vmlinux >"$TMP/vmlinux.btf" 2>&1	# also for 12.
+	btf=$(sed -n "/^\[[0-9]*\] STRUCT 'task_struct' size=/,/^\[/p" "$TMP/vmlinux.btf")
 	[ -n "$btf" ] || { bad "CO-RE ground truth" "bpftool found no struct task_struct"; return; }
 	for f in pid tgid real_parent __state flags comm; do
 		got=$(grep -E "byte_off +struct task_struct\.$f \(" <<<"$out" | head -n 1 | awk '{print $NF}')
@@ -140,4 +141,225 @@ fi
 expect "kprobe:do_execve refused with alternatives" 1 'not in /proc/kallsyms.*bprm_execve' \
 	$RAWLOAD $P/hello.bpf.o --attach kprobe:do_execve --duration 1
 
+# --- helpers for the running tests below ---------------------------------
+# The --dump-maps --json output is one line per map, values formatted with
+# BTF (.bss as {"key":0,"value":{"var":N,...}}): the first "KEY":NUMBER or
+# "KEY":"STRING" anywhere in FILE (the names asked for here are unique).
+# jload FILE reads them all once (one grep: every process costs under TCG)
+# into JV; jnum/jstr FILE KEY then look up (FILE must be the one loaded).
+declare -A JV
+jload() {
+	local line k v
+	JV=()
+	grep -oE '"[A-Za-z0-9_.]+": *(-?[0-9]+|"[^"]*")' "$1" >"$TMP/kv"
+	while IFS= read -r line; do
+		k=${line%%\":*}; k=${k#\"}
+		v=${line#*\":}; v=${v# }; v=${v#\"}; v=${v%\"}
+		[ -n "${JV[$k]+set}" ] || JV[$k]=$v
+	done <"$TMP/kv"
+}
+jnum() { echo "${JV[$2]-}"; }
+jstr() { echo "${JV[$2]-}"; }
+# the single value of hello.bpf.o's one-slot array "counts"
+counts_val() { grep -oE '"name":"counts"[^]]*' "$1" | grep -oE '"value":[0-9]+' | grep -oE '[0-9]+$'; }
+# bg_rawload NLINKS ARGS...: ARGS --dump-maps --json in the background,
+# stdout and stderr to $TMP/rl.out, $rl its pid; returns once rawload holds
+# NLINKS BPF links (every attach here makes one: kprobes through
+# BPF_LINK_CREATE on a perf event, tracing and LSM programs through
+# BPF_RAW_TRACEPOINT_OPEN), seen as "link_type:" in /proc/PID/fdinfo, so
+# attached; or after 15 s, or when it has exited. --duration counts from
+# there: callers pass --duration 1.5 and act at once.
+bg_rawload() {
+	local want=$1 i n; shift
+	echo >/sys/kernel/tracing/trace	# no stale bpf_printk lines
+	rl_t0=$(cut -d' ' -f1 /proc/uptime)
+	"$@" --dump-maps --json >"$TMP/rl.out" 2>&1 &
+	rl=$!
+	for i in $(seq 150); do
+		n=$(grep -l '^link_type:' /proc/$rl/fdinfo/* 2>/dev/null | wc -l)
+		[ "$n" -ge "$want" ] && return 0
+		kill -0 $rl 2>/dev/null || return 0
+		sleep 0.1
+	done
+	echo "note rawload $*: only $n of $want links after 15 s"
+}
+# rl_wait NAME: wait for the background rawload; 0 if it exited 0
+rl_wait() {
+	wait $rl; local rc=$?
+	jload "$TMP/rl.out"
+	echo "note $1: rawload ran $(awk -v t0="$rl_t0" '{ printf "%.1f", $1 - t0 }' /proc/uptime) s"
+	[ $rc -eq 0 ] && return 0
+	bad "$1" "rawload exited $rc: $(head -c 600 "$TMP/rl.out")"
+	return 1
+}
+
+t_run0=$(cut -d' ' -f1 /proc/uptime)
+# 8. The kprobe family, each with hello.bpf.o (a kprobe program, section
+#    kprobe/do_execve, that calls bpf_printk and counts into the one-slot
+#    array "counts"): three execs of /bin/true meanwhile must show the line
+#    in rawload's output and a count of at least 3 in the map dumped at exit
+#    (the count includes bg_rawload's own polling execs).
+#    KP_DURING, if set, is run (eval) while attached.
+kp_test() { # NAME ATTACH-SPEC [rawload options...] (RAWLOAD_ENV: VAR=VALUE)
+	local name=$1 spec=$2 n; shift 2
+	bg_rawload 1 env $RAWLOAD_ENV $RAWLOAD $P/hello.bpf.o "$@" --attach "$spec" --duration 1.5
+	for i in 1 2 3; do /bin/true; done
+	[ -n "${KP_DURING:-}" ] && eval "$KP_DURING"
+	rl_wait "$name" || return 1
+	n=$(counts_val "$TMP/rl.out")
+	if grep -q 'hello from pid' "$TMP/rl.out" && [ "${n:-0}" -ge 3 ]; then
+		ok "$name: bpf_printk line seen, counts=$n"
+	else
+		bad "$name" "counts=$n: $(head -c 600 "$TMP/rl.out")"; return 1
+	fi
+}
+# kretprobe and ksyscall name the program with --prog: without it, rawload
+# matches --attach to programs by the section's type (kprobe), so a
+# kretprobe:/ksyscall: spec is ignored and the section's own target
+# kprobe:do_execve is tried instead (reported to the lead).
+kp_test "kretprobe:bprm_execve" kretprobe:bprm_execve --prog hello
+kp_test "ksyscall:execve" ksyscall:execve --prog hello
+if grep -q ' __x64_sys_execve$' /proc/kallsyms; then
+	ok "ksyscall:execve: __x64_sys_execve is the x86_64 entry point here"
+else
+	bad "ksyscall prefix" "no __x64_sys_execve in /proc/kallsyms"
+fi
+
+# A kprobe at an offset. bprm_execve is a static function: no endbr64 even
+# with IBT (6.12), so on all three kernels it opens with the 5-byte
+# __fentry__ call (a nop until traced) and +5 is the next instruction (the
+# kernels' disassembly: 6.12 "e8 .. call; +5 push %r15; +7 push %r14";
+# +4 and +1 are inside the call). +5 is a real int3 kprobe, not ftrace's.
+kp_test "kprobe:bprm_execve+5 (after the __fentry__ call)" kprobe:bprm_execve+5
+# ...and an offset inside an instruction is refused by the kernel (EILSEQ).
+expect "kprobe:bprm_execve+1 (inside an instruction) refused" 1 'kprobe:bprm_execve\+1' \
+	$RAWLOAD $P/hello.bpf.o --attach kprobe:bprm_execve+1 --duration 1
+
+# 9. The legacy tracefs kprobe path (forced by RAWLOAD_FORCE_LEGACY_KPROBE,
+#    as on a kernel without the kprobe PMU): while attached, kprobe_events
+#    holds rawload's event; after rawload exits, no rawload_ event is left.
+KP_DURING='cat /sys/kernel/tracing/kprobe_events >"$TMP/kpe.during"'
+RAWLOAD_ENV=RAWLOAD_FORCE_LEGACY_KPROBE=1
+if kp_test "legacy tracefs kprobe:bprm_execve" kprobe:bprm_execve; then
+	if grep -qE '^p:[^ ]*rawload_[^ ]* bprm_execve' "$TMP/kpe.during"; then
+		ok "legacy kprobe: kprobe_events had $(grep rawload_ "$TMP/kpe.during" | cut -d' ' -f1) while attached"
+	else
+		bad "legacy kprobe" "no rawload_ event in kprobe_events while attached: $(cat "$TMP/kpe.during")"
+	fi
+	if grep -q rawload_ /sys/kernel/tracing/kprobe_events; then
+		bad "legacy kprobe cleanup" "left behind: $(grep rawload_ /sys/kernel/tracing/kprobe_events)"
+	else
+		ok "legacy kprobe: no rawload_ event left in kprobe_events after exit"
+	fi
+fi
+KP_DURING= RAWLOAD_ENV=
+
+# 10. fentry, fexit and fmod_ret (tests/progs/vm_tracing.bpf.c), all four
+#     programs attached at once. Their counters count only what
+#     build/vm/vmhelper (comm "vmhelper") does, so they must match exactly.
+bg_rawload 4 $RAWLOAD $P/vm_tracing.bpf.o --duration 1.5
+build/vm/vmhelper nanosleep 20 >"$TMP/h1.out" 2>&1
+build/vm/vmhelper open /dev/null /rawload-no-such-file >"$TMP/h2.out" 2>&1
+build/vm/vmhelper getsid >"$TMP/h3.out" 2>&1
+if rl_wait "vm_tracing.bpf.o (fentry, fexit, fmod_ret)"; then
+	J=$TMP/rl.out
+	a=$(jnum $J nanosleeps); h=$(jnum $J helper_nanosleeps)
+	if [ "$h" = 20 ] && [ "${a:-0}" -ge 20 ]; then ok "fentry:do_nanosleep: vmhelper's 20 counted ($a in all)"
+	else bad "fentry:do_nanosleep" "helper_nanosleeps=$h nanosleeps=$a: $(head -c 400 $J)"; fi
+	h=$(jnum $J helper_nanosleep_exits); r=$(jnum $J nanosleep_ret_sum)
+	if [ "$h" = 20 ] && [ "$r" = 0 ]; then ok "fexit:do_nanosleep: 20 returns, all 0"
+	else bad "fexit:do_nanosleep" "exits=$h ret_sum=$r: $(head -c 400 $J)"; fi
+	n=$(jnum $J open_exits); f=$(jnum $J first_open_ret); l=$(jnum $J last_open_ret)
+	want=$(sed -n 's/^open=\(-\{0,1\}[0-9]*\).*/\1/p' "$TMP/h2.out" | tr '\n' ' ')
+	# the kernel returns -ENOENT, libc turns it into -1 and errno 2
+	if [ "$n" = 2 ] && [ "$f" = 3 ] && [ "$l" = -2 ] && [ "$want" = "3 -1 " ] &&
+		grep -q 'errno=2 (ENOENT)' "$TMP/h2.out"; then
+		ok "fexit:do_sys_openat2: return values 3 and -ENOENT, as vmhelper saw"
+	else bad "fexit:do_sys_openat2" "exits=$n first=$f last=$l; vmhelper: $(cat "$TMP/h2.out")"; fi
+	n=$(jnum $J getsid_calls); r=$(jnum $J getsid_orig_ret)
+	if grep -qx 'getsid=-1 errno=18 (EXDEV)' "$TMP/h3.out" && [ "$n" = 1 ] && [ "$r" = 0 ]; then
+		ok "fmod_ret:security_task_getsid: getsid() failed with EXDEV"
+	else bad "fmod_ret:security_task_getsid" "calls=$n orig=$r vmhelper: $(cat "$TMP/h3.out")"; fi
+	out=$(build/vm/vmhelper getsid)
+	if grep -qE '^getsid=[0-9]+$' <<<"$out"; then ok "fmod_ret detached: getsid() succeeds again ($out)"
+	else bad "fmod_ret detach" "$out"; fi
+fi
+
+# 11. BPF LSM (tests/progs/vm_lsm.bpf.c on lsm/path_mkdir): mkdir of
+#     rawload-deny* is EPERM while attached, other names are not, and after
+#     rawload exits the same mkdir succeeds.
+if grep -qw bpf /sys/kernel/security/lsm 2>/dev/null; then
+	ok "BPF LSM active: $(cat /sys/kernel/security/lsm)"
+else
+	bad "BPF LSM" "bpf not in /sys/kernel/security/lsm: $(cat /sys/kernel/security/lsm 2>&1)"
+fi
+rm -rf /tmp/rawload-deny-1 /tmp/rawload-allow-1
+bg_rawload 1 $RAWLOAD $P/vm_lsm.bpf.o --duration 1.5
+build/vm/vmhelper mkdir /tmp/rawload-deny-1 >"$TMP/h1.out" 2>&1
+build/vm/vmhelper mkdir /tmp/rawload-allow-1 >"$TMP/h2.out" 2>&1
+if rl_wait "lsm:path_mkdir"; then
+	d=$(jnum "$TMP/rl.out" denied); m=$(jnum "$TMP/rl.out" mkdirs)
+	if grep -qx 'mkdir=-1 errno=1 (EPERM)' "$TMP/h1.out" && [ ! -d /tmp/rawload-deny-1 ] && [ "$d" = 1 ]; then
+		ok "lsm:path_mkdir: mkdir rawload-deny-1 is EPERM (denied=$d of $m)"
+	else bad "lsm:path_mkdir deny" "denied=$d vmhelper: $(cat "$TMP/h1.out"); $(head -c 400 "$TMP/rl.out")"; fi
+	if grep -qx 'mkdir=0' "$TMP/h2.out" && [ -d /tmp/rawload-allow-1 ] &&
+		[ "$(jstr "$TMP/rl.out" last_name)" = rawload-allow-1 ]; then
+		ok "lsm:path_mkdir: mkdir rawload-allow-1 allowed (and seen by the hook)"
+	else bad "lsm:path_mkdir allow" "$(cat "$TMP/h2.out"); last_name=$(jstr "$TMP/rl.out" last_name)"; fi
+	out=$(build/vm/vmhelper mkdir /tmp/rawload-deny-1)
+	if [ "$out" = mkdir=0 ] && [ -d /tmp/rawload-deny-1 ]; then
+		ok "lsm detached: mkdir rawload-deny-1 succeeds after exit"
+	else bad "lsm detach" "$out"; fi
+fi
+
+# 12. CO-RE ground truth while running: core.bpf.o (tp_btf/sched_process_exec,
+#     built against the 6.18 host's vmlinux.h) records the task that exec'd.
+#     Exec vmhelper, which reports itself (nothing execs after it until
+#     rawload exits: wait is a builtin), and compare; the BTF-derived values
+#     against bpftool's dump of this kernel's BTF (from 4b) and of the object.
+core_running() {
+	local J=$TMP/rl.out H=$TMP/h.out k v want btf_of
+	bg_rawload 1 $RAWLOAD $P/core.bpf.o --duration 1.5
+	build/vm/vmhelper ids >"$H" 2>&1
+	rl_wait "core.bpf.o on tp_btf/sched_process_exec" || return
+	v=$(jstr $J comm)
+	if [ "$v" = vmhelper ] && grep -q ' comm=vmhelper ' "$H"; then ok "CO-RE running: comm '$v'"
+	else bad "CO-RE running: comm" "recorded '$v'; vmhelper: $(cat "$H")"; fi
+	for k in pid ppid flags; do
+		v=$(jnum $J $k); want=$(grep -oE "(^| )$k=[0-9]+" "$H" | grep -oE '[0-9]+$')
+		if [ -n "$v" ] && [ "$v" = "$want" ]; then ok "CO-RE running: $k $v (vmhelper: $want)"
+		else bad "CO-RE running: $k" "recorded '$v', vmhelper says '$want'"; fi
+	done
+	want=$(grep -oE '(^| )pid=[0-9]+' "$H" | grep -oE '[0-9]+$')
+	v=$(jnum $J tgid)
+	if [ "$v" = "$want" ]; then ok "CO-RE running: tgid $v"; else bad "CO-RE running: tgid" "'$v', want '$want'"; fi
+	# bpftool's view of this kernel's BTF (one pass over the dump)
+	grep -E "^\[[0-9]+\] (STRUCT 'task_struct'|STRUCT 'bpf_ringbuf'|ENUM 'pid_type') |'PIDTYPE_TGID' val=" \
+		"$TMP/vmlinux.btf" >"$TMP/btf.few"
+	btf_of() { grep -E "$1" "$TMP/btf.few" | head -n 1; }
+	want=$(btf_of "^\[[0-9]+\] STRUCT 'task_struct' size=" | sed -E 's/^\[([0-9]+)\].* size=([0-9]+).*/\1 \2/')
+	v="$(jnum $J task_btf_id) $(jnum $J task_size)"
+	if [ "$v" = "$want" ]; then ok "CO-RE running: task_struct is BTF id ${v% *}, size ${v#* }"
+	else bad "CO-RE running: task_struct id/size" "recorded '$v', bpftool '$want'"; fi
+	want=$(grep -oE "'PIDTYPE_TGID' val=[0-9]+" "$TMP/btf.few" | head -n 1 | grep -oE '[0-9]+$')
+	v=$(jnum $J pidtype_tgid)
+	if [ -n "$want" ] && [ "$v" = "$want" ] && [ "$(jnum $J has_pidtype_tgid)" = 1 ]; then ok "CO-RE running: PIDTYPE_TGID = $v"
+	else bad "CO-RE running: PIDTYPE_TGID" "recorded '$v', bpftool '$want'"; fi
+	want=0; [ -n "$(btf_of "^\[[0-9]+\] STRUCT 'bpf_ringbuf' size=")" ] && want=1
+	v=$(jnum $J has_ringbuf_type)
+	if [ "$v" = "$want" ]; then ok "CO-RE running: struct bpf_ringbuf exists: $v"
+	else bad "CO-RE running: bpf_ringbuf" "recorded '$v', bpftool says $want"; fi
+	want=$(bpftool btf dump file $P/core.bpf.o 2>/dev/null | grep -E "^\[[0-9]+\] STRUCT 'exec_info' " | sed -E 's/^\[([0-9]+)\].*/\1/')
+	v=$(jnum $J info_btf_id)
+	if [ -n "$want" ] && [ "$v" = "$want" ]; then ok "CO-RE running: local exec_info is BTF id $v"
+	else bad "CO-RE running: local type id" "recorded '$v', the object's BTF says '$want'"; fi
+	# state 0: TASK_RUNNING; in_execve: set during exec; the rest fixed.
+	v="$(jnum $J state) $(jnum $J in_execve) $(jnum $J comm_size) $(jnum $J has_state_old) $(jnum $J has_fake) $(jnum $J old_matches)"
+	if [ "$v" = "0 1 16 0 0 0" ] && [ "$(jnum $J execs)" -ge 1 ]; then
+		ok "CO-RE running: state, in_execve, comm size, absent fields as expected"
+	else bad "CO-RE running: state in_execve comm_size has_state_old has_fake old_matches" "'$v', want '0 1 16 0 0 0'"; fi
+}
+core_running
+
+echo "note sections 8-12 (running programs) took $(awk -v t0="$t_run0" '{ printf "%.1f", $1 - t0 }' /proc/uptime) s; uptime $(cut -d' ' -f1 /proc/uptime) s"
 finish

@@ -1,0 +1,263 @@
+#!/usr/bin/env bash
+# Failure hygiene (issue 8), as root: after every kind of failure - a bad
+# object, a verifier rejection, an attach failure, SIGINT in each phase of
+# a load and of a run, SIGKILL while attached - the kernel holds no
+# program, map or link of rawload's that was not pinned, and tracefs has
+# no rawload_PID_N probe of that process left.
+#
+# Other processes load BPF programs on the same machine at the same time,
+# so nothing here compares global counts: an object is "ours" when its
+# name is one of the object file's program or map names (from `rawload
+# inspect --json`), its id is newer than the run's start, and no live
+# process holds an fd to it (bpftool's "pids"). The kernel frees maps
+# asynchronously after the last reference goes: each check polls ~2 s.
+cd "$(dirname "$0")/../.." && . tests/e2e/lib.sh
+
+if [ "$(id -u)" -ne 0 ]; then
+	bad "root" "the failure-hygiene tests load programs; run as root"
+	finish; exit 1
+fi
+BPFTOOL=${BPFTOOL:-$(command -v bpftool || echo /usr/sbin/bpftool)}
+if ! [ -x "$BPFTOOL" ]; then
+	bad "bpftool" "bpftool is not installed (make deps)"
+	finish; exit 1
+fi
+mountpoint -q /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
+mountpoint -q /sys/kernel/tracing || mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null
+TRACEFS=/sys/kernel/tracing
+LIBC=$(ldd /bin/true | awk '/libc\.so/ {print $3}')
+trap 'rm -f /sys/fs/bpf/pinned_totals; rm -rf "$TMP"' EXIT
+
+# The names OBJ's programs and maps get in the kernel (15 characters).
+# Maps pinned by name (LIBBPF_PIN_BY_NAME) are meant to stay: left out.
+# NAMES_FROM=FILE takes the names from another object (for a broken one).
+names() {
+	$RAWLOAD inspect "${NAMES_FROM:-$1}" --json | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+for p in d["programs"]:
+    if not p["subprogram"]:
+        print("prog", p["name"][:15])
+for m in d["maps"]:
+    if not m.get("pinning"):
+        print("map", (m.get("kernel_name") or m["name"])[:15])
+'
+}
+
+# Highest prog/map/link id now: "P M L".
+max_ids() {
+	local k
+	for k in prog map link; do
+		"$BPFTOOL" -j $k show 2>/dev/null |
+			python3 -c 'import json,sys; d=json.load(sys.stdin) or []; print(max([e["id"] for e in d] or [0]))'
+	done | tr '\n' ' '
+}
+
+# leftovers BASE OBJ [EXCEPT_MAP...]: the programs, maps and links newer
+# than BASE ("P M L" from max_ids) named like OBJ's, held by no process.
+leftovers() {
+	local base=$1 obj=$2
+	shift 2
+	names "$obj" >"$TMP/names"
+	"$BPFTOOL" -j prog show >"$TMP/progs.json" 2>/dev/null || echo '[]' >"$TMP/progs.json"
+	"$BPFTOOL" -j map show >"$TMP/maps.json" 2>/dev/null || echo '[]' >"$TMP/maps.json"
+	"$BPFTOOL" -j link show >"$TMP/links.json" 2>/dev/null || echo '[]' >"$TMP/links.json"
+	python3 - "$TMP" "$base" "$@" <<'PY'
+import json, sys
+tmp, base, skip = sys.argv[1], [int(x) for x in sys.argv[2].split()], set(sys.argv[3:])
+want = {"prog": set(), "map": set()}
+for line in open(tmp + "/names"):
+    k, n = line.split(None, 1)
+    want[k].add(n.strip())
+want["map"] -= skip
+def load(k):
+    try:
+        return json.load(open("%s/%ss.json" % (tmp, k))) or []
+    except ValueError:
+        return []
+progs, maps, links = load("prog"), load("map"), load("link")
+out, ours = [], set()
+for p in progs:
+    if p["id"] > base[0] and p.get("name") in want["prog"]:
+        ours.add(p["id"])
+        if not p.get("pids"):
+            out.append("prog %d %s" % (p["id"], p["name"]))
+for m in maps:
+    if m["id"] > base[1] and m.get("name") in want["map"] and not m.get("pids"):
+        out.append("map %d %s" % (m["id"], m["name"]))
+for l in links:
+    if l["id"] > base[2] and l.get("prog_id") in ours and not l.get("pids"):
+        out.append("link %d (%s, prog %d)" % (l["id"], l.get("type"), l["prog_id"]))
+print("; ".join(out))
+PY
+}
+
+# tracefs probes of process PID: rawload_PID_N in kprobe_events/uprobe_events.
+tracefs_left() {
+	cat "$TRACEFS/kprobe_events" "$TRACEFS/uprobe_events" 2>/dev/null |
+		grep -oE "rawload_$1_[0-9]+" | sort -u | tr '\n' ' '
+}
+
+# clean NAME BASE OBJ PID [EXCEPT_MAP...]: poll ~2 s for OBJ's objects
+# newer than BASE and PID's tracefs probes to be gone.
+clean() {
+	local name=$1 base=$2 obj=$3 pid=$4 left tl i
+	shift 4
+	for i in $(seq 1 25); do
+		left=$(leftovers "$base" "$obj" "$@")
+		tl=$(tracefs_left "$pid")
+		[ -z "$left$tl" ] && { ok "$name"; return 0; }
+		sleep 0.1
+	done
+	bad "$name" "left behind: ${left:+$left }${tl:+tracefs: $tl}"
+	return 1
+}
+
+# run_fail NAME STATUS OBJ ARGS...: rawload OBJ ARGS exits STATUS and
+# leaves nothing.
+run_fail() {
+	local name=$1 want=$2 obj=$3 base rc pid
+	shift 3
+	base=$(max_ids)
+	$RAWLOAD "$obj" "$@" >"$TMP/out" 2>&1 &
+	pid=$!
+	wait $pid
+	rc=$?
+	if [ $rc -ne "$want" ]; then
+		bad "$name: exit status" "exit $rc, expected $want: $(tail -n 2 "$TMP/out" | tr '\n' ' ')"
+	fi
+	clean "$name: nothing left" "$base" "$obj" $pid
+}
+
+# signal_at NAME SIG DELAY OBJ ARGS...: start rawload, send SIG after
+# DELAY seconds; it must be gone within 5 s and leave nothing. Prints the
+# step it was interrupted before (for the log). A non-interactive shell
+# starts background jobs with SIGINT ignored; env --default-signal gives
+# rawload the disposition it has under a terminal's Ctrl-C.
+signal_at() {
+	local name=$1 sig=$2 delay=$3 obj=$4 base pid i rc where
+	shift 4
+	base=$(max_ids)
+	env --default-signal=INT $RAWLOAD "$obj" "$@" >"$TMP/out" 2>&1 &
+	pid=$!
+	{
+		sleep "$delay"
+		kill -"$sig" $pid
+		for i in $(seq 1 50); do
+			kill -0 $pid || break
+			sleep 0.1
+		done
+		if kill -0 $pid; then
+			bad "$name: exits after SIG$sig" "still running 5 s later"
+			kill -KILL $pid
+		fi
+		wait $pid
+		rc=$?
+	} 2>/dev/null
+	where=$(grep -oE "interrupted before step '[^']+'" "$TMP/out" | head -n 1)
+	clean "$name (exit $rc${where:+, $where})" "$base" "$obj" $pid
+}
+
+# ---- 1. bad objects: nothing reaches the kernel, nothing stays ----------
+head -c 3000 $P/hello.bpf.o >"$TMP/hello.bpf.o"
+NAMES_FROM=$P/hello.bpf.o run_fail "truncated object" 2 "$TMP/hello.bpf.o" --no-attach
+run_fail "recursive subprograms" 2 $P/bad_recursion.bpf.o --no-attach
+
+# ---- 2. verifier rejection: maps created before PROG_LOAD are released --
+run_fail "verifier rejection (bad_verifier)" 1 $P/bad_verifier.bpf.o --no-attach
+run_fail "verifier rejection, attach requested" 1 $P/bad_verifier.bpf.o
+
+# ---- 3. attach failures, including after an earlier attach succeeded ----
+run_fail "attach failure: tracepoint:nope:nope" 1 $P/hello.bpf.o --attach tracepoint:nope:nope
+run_fail "attach failure: tp_btf:nope" 1 $P/core.bpf.o --attach tp_btf:no_such_tracepoint_rl
+run_fail "attach failure: xdp on a missing interface" 1 $P/xdp_tc.bpf.o \
+	--prog xdp_count --attach xdp:rlnosuch0
+run_fail "attach failure after a successful tc attach" 1 $P/xdp_tc.bpf.o \
+	--prog tc_count --attach tc:lo:ingress --prog xdp_count --attach xdp:rlnosuch0
+run_fail "attach failure after a successful uprobe" 1 $P/uprobe.bpf.o \
+	--prog probe_fn --attach "uprobe:$LIBC:getpid" --prog probe_fn_ret --attach "uretprobe:$LIBC:rl_no_such_symbol"
+
+# ---- 4. SIGINT in each phase of a load (core.bpf.o: BTF, CO-RE, maps,
+#         programs) and while running ---------------------------------------
+for d in 0 0.001 0.002 0.004 0.006 0.008 0.012 0.016 0.02 0.03 0.05; do
+	signal_at "SIGINT during the load of core.bpf.o at ${d}s" INT $d $P/core.bpf.o --no-attach
+done
+for d in 0 0.005 0.01 0.02 0.04; do
+	signal_at "SIGINT during load+attach of maps.bpf.o at ${d}s" INT $d $P/maps.bpf.o --duration 5
+	rm -f /sys/fs/bpf/pinned_totals
+done
+signal_at "SIGINT while running (core.bpf.o, tp_btf link)" INT 1 $P/core.bpf.o --duration 5
+signal_at "SIGINT while running (maps.bpf.o, tracepoints)" INT 1 $P/maps.bpf.o --duration 5 --dump-maps
+rm -f /sys/fs/bpf/pinned_totals
+signal_at "SIGTERM while running (uprobe.bpf.o)" TERM 1 $P/uprobe.bpf.o \
+	--prog probe_fn --attach "uprobe:$LIBC:getpid" --duration 5
+signal_at "SIGINT while running (xdp + tcx on lo)" INT 1 $P/xdp_tc.bpf.o \
+	--prog xdp_count --attach xdp:lo --prog tc_count --attach tc:lo:ingress --duration 5
+
+# ---- 5. SIGKILL while attached: links and perf events die with the process
+signal_at "SIGKILL while attached (core.bpf.o, tp_btf link)" KILL 1 $P/core.bpf.o --duration 5
+signal_at "SIGKILL while attached (maps.bpf.o, tracepoint perf events)" KILL 1 $P/maps.bpf.o --duration 5
+rm -f /sys/fs/bpf/pinned_totals
+signal_at "SIGKILL while attached (uprobe PMU)" KILL 1 $P/uprobe.bpf.o \
+	--prog probe_fn --attach "uprobe:$LIBC:getpid" --duration 5
+signal_at "SIGKILL while attached (xdp link + tcx link on lo)" KILL 1 $P/xdp_tc.bpf.o \
+	--prog xdp_count --attach xdp:lo --prog tc_count --attach tc:lo:ingress --duration 5
+CG2=$(findmnt -t cgroup2 -n -o TARGET | head -n 1)
+if [ -n "$CG2" ]; then
+	signal_at "SIGKILL while attached (cgroup link on $CG2)" KILL 1 $P/cgroup.bpf.o \
+		--attach "cgroup:$CG2" --duration 5
+else
+	bad "SIGKILL while attached (cgroup link)" "no cgroup2 mount to attach to"
+fi
+
+# netlink tc (clsact + cls_bpf) is not a link: the filter holds the program
+# after the process dies. rawload must remove it on SIGINT at least.
+export RAWLOAD_FORCE_NETLINK_TC=1
+signal_at "SIGINT while attached (netlink tc on lo)" INT 1 $P/xdp_tc.bpf.o \
+	--prog tc_count --attach tc:lo:ingress --duration 5
+# After SIGKILL the netlink filter keeps the program: like a legacy
+# tracefs probe, the next run must find and remove it (issue 8).
+base=$(max_ids)
+env RAWLOAD_FORCE_NETLINK_TC=1 $RAWLOAD $P/xdp_tc.bpf.o --prog tc_count --attach tc:lo:ingress \
+	--duration 5 >"$TMP/out" 2>&1 &
+pid=$!
+sleep 1
+{ kill -KILL $pid; wait $pid; } 2>/dev/null
+expect "next run after a SIGKILL with a netlink tc filter" 0 "" \
+	$RAWLOAD $P/xdp_tc.bpf.o --prog tc_count --attach tc:lo:ingress --duration 0.5
+clean "the next run removed the killed run's netlink tc filter" "$base" $P/xdp_tc.bpf.o $pid
+# never leave it on the machine, whatever rawload did
+tc filter show dev lo ingress 2>/dev/null | grep -oE 'pref [0-9]+ bpf chain [0-9]+ handle 0x[0-9a-f]+ tc_count' |
+	while read -r _ pref _ _ _ _ handle _; do
+		tc filter del dev lo ingress pref "$pref" handle "$handle" bpf 2>/dev/null
+	done
+unset RAWLOAD_FORCE_NETLINK_TC
+
+# legacy tracefs probes outlive a SIGKILL; the next run removes stale
+# rawload_PID_N entries of dead processes (issue 8).
+if [ -w "$TRACEFS/uprobe_events" ] || [ -w "$TRACEFS/kprobe_events" ]; then
+	export RAWLOAD_FORCE_LEGACY_KPROBE=1
+	base=$(max_ids)
+	$RAWLOAD $P/uprobe.bpf.o --prog probe_fn --attach "uprobe:$LIBC:getpid" --duration 5 >"$TMP/out" 2>&1 &
+	pid=$!
+	sleep 1
+	{ kill -KILL $pid; wait $pid; } 2>/dev/null
+	left=$(tracefs_left $pid)
+	if [ -n "$left" ]; then
+		ok "SIGKILL with legacy tracefs probes leaves $left (expected)"
+	else
+		bad "SIGKILL with legacy tracefs probes" "no rawload_${pid}_N entry: was the legacy path used?"
+	fi
+	expect "next run after a SIGKILL with legacy probes" 0 "" \
+		$RAWLOAD $P/uprobe.bpf.o --prog probe_fn --attach "uprobe:$LIBC:getpid" --duration 0.5
+	clean "the next run removed the killed run's tracefs probes" "$base" $P/uprobe.bpf.o $pid
+	unset RAWLOAD_FORCE_LEGACY_KPROBE
+	# never leave them on the machine, whatever rawload did
+	for e in $(tracefs_left $pid); do
+		for f in uprobe kprobe; do
+			grep -q "/$e " "$TRACEFS/${f}_events" 2>/dev/null &&
+				echo "-:${f}s/$e" 2>/dev/null >>"$TRACEFS/${f}_events"
+		done
+	done
+fi
+finish

@@ -1,0 +1,91 @@
+/*
+ * tests/fuzz/fuzz_elf.c - the ELF reader (elf/elf.c) on arbitrary bytes.
+ *
+ * elf_open_mem promises that a file which opened can be walked without
+ * further checks: every accessor is called on every section, symbol and
+ * relocation, and every byte it hands out is read, so ASan sees any
+ * pointer the reader let escape the file.
+ */
+#include <string.h>
+#include "elf/elf.h"
+#include "tests/fuzz/fuzz.h"
+
+static volatile uint8_t sink;
+
+static void touch(const void *p, size_t len)
+{
+	const uint8_t *b = p;
+	uint8_t x = 0;
+
+	for (size_t i = 0; i < len; i++)
+		x ^= b[i];
+	sink ^= x;
+}
+
+static void walk(const struct elf_file *ef)
+{
+	struct errbuf eb;
+
+	for (size_t i = 0; i < ef->shnum; i++) {
+		const char *name = elf_section_name(ef, i);
+		const void *bytes;
+		size_t len;
+
+		touch(name, strlen(name) + 1);
+		if (elf_section_bytes(ef, i, &bytes, &len, &eb) == 0 && bytes)
+			touch(bytes, len);
+		if (ef->shdrs[i].sh_type == SHT_REL) {
+			struct elf_rel_section rs;
+
+			if (elf_rel_section(ef, i, &rs, &eb) == 0)
+				touch(rs.rels, rs.count * sizeof(*rs.rels));
+		}
+		/* the record-table view with the sizes the library uses */
+		{
+			const void *tab;
+			size_t cnt;
+
+			if (elf_section_table(ef, i, 8, 8, &tab, &cnt, &eb) == 0)
+				touch(tab, cnt * 8);
+		}
+		(void)elf_find_section(ef, name);
+	}
+	for (size_t i = 0; i < ef->nsyms; i++) {
+		const char *name = elf_sym_name(ef, i);
+
+		touch(name, strlen(name) + 1);
+	}
+	if (ef->symtab && ef->strtab) {
+		const char *s = elf_string(ef, ef->strtab, 1);
+
+		if (s)
+			touch(s, strlen(s) + 1);
+		s = elf_string(ef, ef->strtab, (uint64_t)-1);
+		if (s)
+			touch(s, strlen(s) + 1);
+	}
+	(void)elf_find_section(ef, ".text");
+	(void)elf_find_section(ef, "");
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct elf_file ef;
+	struct errbuf eb;
+	uint8_t *buf;
+
+	if (size > FUZZ_MAX_INPUT)
+		return 0;
+	buf = fuzz_copy(data, size);
+	if (!buf)
+		return 0;
+	memset(&ef, 0, sizeof(ef));
+	if (elf_open_mem(buf, size, &ef, &eb) == 0) {
+		walk(&ef);
+		elf_close(&ef);
+	} else {
+		touch(eb.msg, strnlen(eb.msg, sizeof(eb.msg)));
+	}
+	free(buf);
+	return 0;
+}
