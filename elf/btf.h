@@ -12,7 +12,14 @@
  * btf_parse() validates everything once: header, every record's length,
  * every name offset, every referenced type id, and the absence of
  * reference cycles (a typedef chain that comes back to itself). The
- * accessors afterwards trust the data.
+ * accessors afterwards trust the data. The one exception is BTF the
+ * running kernel serves itself (/sys/kernel/btf/...): btf_load_file() parses
+ * it with BTF_PARSE_TRUSTED, which keeps the checks that make walking it
+ * safe (header, strings, record lengths) and skips the ones the kernel
+ * already made when it built and verified that BTF at boot.
+ *
+ * Name lookups go through a hash index per kind, built on first need
+ * (btf_name_index_kind, below) and kept with the btf.
  */
 #ifndef RAWLOAD_BTF_H
 #define RAWLOAD_BTF_H
@@ -25,6 +32,8 @@
 
 /* Refuse BTF larger than this (vmlinux BTF is about 6 MiB). */
 #define BTF_MAX_SIZE (128u << 20)
+
+struct btf_names; /* the lazily built name index (btf.c) */
 
 struct btf {
 	const uint8_t *data;	    /* header + types + strings */
@@ -40,6 +49,23 @@ struct btf {
 	uint32_t start_str_off;	    /* base's string length, or 0 */
 	uint32_t nr_types;	    /* records in this BTF */
 	uint32_t *type_offs;	    /* [i] = offset of id start_id+i in @types */
+	int trusted;		    /* parsed with BTF_PARSE_TRUSTED */
+	/* Name lookups' cache, filled on demand even through a const btf
+	 * (the pointer is const, the index is not): one hash table per kind,
+	 * and how many records linear lookups of each kind have scanned so
+	 * far. Not thread-safe: rawload is single-threaded. */
+	struct btf_names *names;
+};
+
+/* btf_parse_opts() flags. */
+enum btf_parse_flags {
+	/* The data comes from the running kernel (/sys/kernel/btf/...), which
+	 * built it and checked it (kernel/bpf/btf.c) before serving it: check
+	 * the header, the strings and every record's length and kind (what
+	 * walking the records needs), but not name offsets, referenced ids or
+	 * reference cycles. Never for files a user names (--btf FILE) or an
+	 * object's .BTF: those get every check. */
+	BTF_PARSE_TRUSTED = 1u << 0,
 };
 
 /*
@@ -49,9 +75,15 @@ struct btf {
  */
 int btf_parse(const void *data, size_t size, const struct btf *base,
 	      struct btf **out, struct errbuf *eb);
+/* The same with enum btf_parse_flags; btf_parse() is flags 0. */
+int btf_parse_opts(const void *data, size_t size, const struct btf *base,
+		   unsigned flags, struct btf **out, struct errbuf *eb);
 
 /* Map and parse a file: raw BTF (magic 0xeB9F, as in /sys/kernel/btf/) or an
- * ELF object with a .BTF section. */
+ * ELF object with a .BTF section. Raw BTF read from sysfs (fstatfs says
+ * SYSFS_MAGIC: only the kernel writes there, so that is
+ * /sys/kernel/btf/vmlinux and its modules) is parsed BTF_PARSE_TRUSTED;
+ * any other file gets every check. */
 int btf_load_file(const char *path, const struct btf *base, struct btf **out,
 		  struct errbuf *eb);
 
@@ -61,8 +93,18 @@ void btf_free(struct btf *btf);
 uint32_t btf_type_cnt(const struct btf *btf);
 
 /* The record of type @id (from the base for base ids); NULL for id 0
- * (void) and for ids out of range. */
-const struct btf_type *btf_type_by_id(const struct btf *btf, uint32_t id);
+ * (void) and for ids out of range. Inline: CO-RE and the parser's own
+ * checks call it in their innermost loops. */
+static inline const struct btf_type *btf_type_by_id(const struct btf *btf,
+						    uint32_t id)
+{
+	while (btf->base && id < btf->start_id)
+		btf = btf->base;
+	if (id < btf->start_id || id - btf->start_id >= btf->nr_types)
+		return NULL; /* void (id 0), or past the end */
+	return (const struct btf_type *)(btf->types +
+					 btf->type_offs[id - btf->start_id]);
+}
 
 /* The string at @off ("" if out of range: parse checked every name). */
 const char *btf_str(const struct btf *btf, uint32_t off);
@@ -143,9 +185,28 @@ int btf_type_size(const struct btf *btf, uint32_t id, uint64_t *size,
 		  struct errbuf *eb);
 
 /* The first type named @name of kind @kind (base included): its id, or
- * -ENOENT. */
+ * -ENOENT. The first few lookups of a kind scan the records (a lookup
+ * that finds an early type stops early); once the scans have cost about
+ * two full walks, the kind's name index is built and used from then on. */
 int btf_find_by_name_kind(const struct btf *btf, const char *name,
 			  unsigned kind);
+
+/* The index key of a name: its first @return bytes, up to (not including)
+ * the first "___", or all of it. Every CO-RE flavor of a name
+ * ("task_struct___old") has the same key as the name itself. */
+size_t btf_name_key_len(const char *name);
+
+/*
+ * Call @fn(id, @arg) for every named type of kind @kind (base first, then
+ * this btf; ids ascending within each) whose name's key (btf_name_key_len)
+ * may be the @key_len bytes at @key: a superset, as hash buckets are, so
+ * @fn compares the names itself. Stops early when @fn returns non-zero,
+ * and returns that value; 0 when all were visited; -ENOMEM if the index
+ * could not be built. The kind's index is built on the first call.
+ */
+int btf_name_index_kind(const struct btf *btf, const char *key, size_t key_len,
+			unsigned kind, int (*fn)(uint32_t id, void *arg),
+			void *arg);
 
 /* A readable C spelling of type @id into @buf: "struct task_struct",
  * "unsigned int", "char[16]", "int *", "void". Returns @buf. */

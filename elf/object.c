@@ -577,6 +577,81 @@ static int add_map_init(struct object *obj, const Elf64_Rel *r, struct errbuf *e
 		       ".values of any map", off, elf_sym_name(&obj->elf, sym));
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* How many of the @n sorted offsets lie in [@lo, @hi). */
+static size_t count_in(const uint64_t *offs, size_t n, uint64_t lo, uint64_t hi)
+{
+	size_t a = 0, b = n, first;
+
+	while (a < b) { /* first >= lo */
+		size_t mid = a + (b - a) / 2;
+
+		if (offs[mid] < lo)
+			a = mid + 1;
+		else
+			b = mid;
+	}
+	first = a;
+	b = n;
+	while (a < b) { /* first >= hi */
+		size_t mid = a + (b - a) / 2;
+
+		if (offs[mid] < hi)
+			a = mid + 1;
+		else
+			b = mid;
+	}
+	return a - first;
+}
+
+/* Each program's share of the @n offsets (bytes into section @shndx, or
+ * for CO-RE records into the section named @sec_name): the
+ * offsets sorted once, then two binary searches per program of the
+ * section, O((n + programs) log n) where a scan per offset was O(n x
+ * programs). Functions that overlap (a hostile file) each count them, as
+ * before. */
+static int count_per_prog(struct object *obj, size_t shndx, const char *sec_name,
+			  uint64_t *offs, size_t n, struct errbuf *eb)
+{
+	(void)eb;
+	qsort(offs, n, sizeof(*offs), cmp_u64);
+	for (size_t p = 0; p < obj->nprogs; p++) {
+		struct obj_prog *pr = &obj->progs[p];
+		size_t c;
+
+		if (sec_name ? strcmp(pr->sec_name, sec_name) != 0 : pr->shndx != shndx)
+			continue;
+		c = count_in(offs, n, pr->sec_off, pr->sec_off + pr->insn_cnt * 8);
+		if (sec_name)
+			pr->ncore += c;
+		else
+			pr->nrelocs += c;
+	}
+	return 0;
+}
+
+/* Relocations per program of @rs's code section. */
+static int count_relocs(struct object *obj, const struct elf_rel_section *rs,
+			struct errbuf *eb)
+{
+	uint64_t *offs = malloc((rs->count ? rs->count : 1) * sizeof(*offs));
+	int err;
+
+	if (!offs)
+		return err_set(eb, -ENOMEM, "out of memory");
+	for (size_t k = 0; k < rs->count; k++)
+		offs[k] = rs->rels[k].r_offset;
+	err = count_per_prog(obj, rs->target, NULL, offs, rs->count, eb);
+	free(offs);
+	return err;
+}
+
 static int collect_relocs(struct object *obj, struct errbuf *eb)
 {
 	const struct elf_file *ef = &obj->elf;
@@ -607,36 +682,38 @@ static int collect_relocs(struct object *obj, struct errbuf *eb)
 		r = &obj->relsecs[obj->nrelsecs - 1];
 		r->rel = rs;
 		r->target_name = elf_section_name(ef, rs.target);
-		for (size_t k = 0; k < rs.count; k++) {
-			uint64_t off = rs.rels[k].r_offset;
-
-			for (size_t p = 0; p < obj->nprogs; p++) {
-				struct obj_prog *pr = &obj->progs[p];
-
-				if (pr->shndx == rs.target && off >= pr->sec_off &&
-				    off < pr->sec_off + pr->insn_cnt * 8)
-					pr->nrelocs++;
-			}
-		}
+		err = count_relocs(obj, &rs, eb);
+		if (err)
+			return err;
 	}
 	return 0;
 }
 
-/* CO-RE records per program, from .BTF.ext (insn_off counts bytes). */
+/* CO-RE records per program, from .BTF.ext (insn_off counts bytes): per
+ * .BTF.ext section, its programs share out its records (count_per_prog).
+ * A program counts the records of the first section of its name, as
+ * btf_ext_find() gives it. */
 static int count_core(struct object *obj, struct errbuf *eb)
 {
-	(void)eb;
+	const struct btf_ext_table *t;
+
 	if (!obj->ext)
 		return 0;
-	for (size_t p = 0; p < obj->nprogs; p++) {
-		struct obj_prog *pr = &obj->progs[p];
-		const struct btf_ext_sec *s = btf_ext_find(&obj->ext->core_relo, pr->sec_name);
-		const struct bpf_core_relo *rec = s ? s->recs : NULL;
+	t = &obj->ext->core_relo;
+	for (size_t i = 0; i < t->nsecs; i++) {
+		const struct btf_ext_sec *s = &t->secs[i];
+		const struct bpf_core_relo *rec = s->recs;
+		uint64_t *offs;
 
-		for (uint32_t i = 0; s && i < s->count; i++)
-			if (rec[i].insn_off >= pr->sec_off &&
-			    rec[i].insn_off < pr->sec_off + pr->insn_cnt * 8)
-				pr->ncore++;
+		if (btf_ext_find(t, s->sec_name) != s)
+			continue; /* a repeated section name: never looked up */
+		offs = malloc((s->count ? s->count : 1) * sizeof(*offs));
+		if (!offs)
+			return err_set(eb, -ENOMEM, "out of memory");
+		for (uint32_t k = 0; k < s->count; k++)
+			offs[k] = rec[k].insn_off;
+		count_per_prog(obj, 0, s->sec_name, offs, s->count, eb);
+		free(offs);
 	}
 	return 0;
 }

@@ -395,17 +395,70 @@ struct core_cands {
 	size_t n;
 };
 
-/* Every target type with the local type's essential name and a compatible
- * kind. A linear scan: libbpf does the same, once per local type (the
- * caller caches). */
+/* One candidate search: the local type, and the list being filled. */
+struct cand_query {
+	const struct btf *target;
+	const struct btf_type *lt;	/* the local type */
+	const char *lname;		/* its name, and essential length */
+	size_t llen;
+	struct core_cands *c;
+	size_t cap;
+	int err;			/* -ENOMEM while appending */
+};
+
+/* btf_name_index_kind's callback: keep target @id if it is a candidate. */
+static int cand_visit(uint32_t id, void *arg)
+{
+	struct cand_query *q = arg;
+	const struct btf_type *t = btf_type_by_id(q->target, id);
+	const char *name;
+
+	if (!kinds_core_compat(t, q->lt))
+		return 0;
+	name = btf_str(q->target, t->name_off);
+	if (!*name || core_essential_name_len(name) != q->llen ||
+	    strncmp(name, q->lname, q->llen) != 0)
+		return 0;
+	if (q->c->n == q->cap) {
+		uint32_t *p;
+
+		q->cap = q->cap ? q->cap * 2 : 4;
+		p = realloc(q->c->ids, q->cap * sizeof(*p));
+		if (!p) {
+			q->err = -ENOMEM;
+			return 1;
+		}
+		q->c->ids = p;
+	}
+	q->c->ids[q->c->n++] = id;
+	return 0;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Every target type with the local type's essential name and a compatible
+ * kind, in ascending id order (libbpf's order: the first match decides
+ * when candidates disagree only in kind). Not a scan of the target: the
+ * target's name index (btf_name_index_kind, built once per target and
+ * kind, shared by every program of the load) hands over the few types
+ * whose name starts the same way; the essential names are compared here.
+ */
 static int find_cands(const struct btf *local, uint32_t local_id,
 		      const struct btf *target, struct core_cands *c,
 		      struct errbuf *eb)
 {
 	const struct btf_type *lt = btf_type_by_id(local, local_id);
 	const char *lname = btf_type_name(local, local_id);
-	size_t llen = core_essential_name_len(lname), cap = 0;
-	uint32_t n = btf_type_cnt(target);
+	struct cand_query q = { target, lt, lname, 0, c, 0, 0 };
+	unsigned kinds[2];
+	size_t nkinds = 0, key_len = btf_name_key_len(lname);
+	int r = 0;
 
 	c->local_id = local_id;
 	c->ids = NULL;
@@ -414,30 +467,22 @@ static int find_cands(const struct btf *local, uint32_t local_id,
 		return err_set(eb, -EINVAL,
 			       "anonymous local type [%u] cannot be matched by name",
 			       local_id);
-	for (uint32_t id = 1; id < n; id++) {
-		const struct btf_type *t = btf_type_by_id(target, id);
-		const char *name;
-
-		if (!kinds_core_compat(t, lt))
-			continue;
-		name = btf_str(target, t->name_off);
-		if (!*name || core_essential_name_len(name) != llen ||
-		    strncmp(name, lname, llen) != 0)
-			continue;
-		if (c->n == cap) {
-			uint32_t *p;
-
-			cap = cap ? cap * 2 : 4;
-			p = realloc(c->ids, cap * sizeof(*p));
-			if (!p) {
-				free(c->ids);
-				c->ids = NULL;
-				return err_set(eb, -ENOMEM, "out of memory");
-			}
-			c->ids = p;
-		}
-		c->ids[c->n++] = id;
+	q.llen = core_essential_name_len(lname);
+	kinds[nkinds++] = btf_kind(lt);
+	if (is_any_enum(lt)) /* ENUM and ENUM64 are one kind to CO-RE */
+		kinds[nkinds++] = btf_kind(lt) == BTF_KIND_ENUM ?
+					  BTF_KIND_ENUM64 : BTF_KIND_ENUM;
+	for (size_t k = 0; k < nkinds && r == 0; k++)
+		r = btf_name_index_kind(target, lname, key_len, kinds[k],
+					cand_visit, &q);
+	if (r < 0 || q.err) {
+		free(c->ids);
+		c->ids = NULL;
+		c->n = 0;
+		return err_set(eb, -ENOMEM, "out of memory");
 	}
+	if (nkinds > 1 && c->n > 1)
+		qsort(c->ids, c->n, sizeof(*c->ids), cmp_u32);
 	return 0;
 }
 

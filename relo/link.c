@@ -26,11 +26,34 @@ struct builder {
 	const struct relo_set *set;
 	const struct reloc_env *env;
 	struct final_prog *fp;
-	size_t *base;		/* [obj prog index] -> insn offset, or SIZE_MAX */
-	char *walking;		/* [obj prog index] -> 1 while its walk is running */
+	/* The functions in the program so far, in the order appended (the
+	 * program itself first): a short list, searched by base_of(), so a
+	 * build costs nothing per function of the object it does not use. */
+	struct placed {
+		size_t prog;	/* obj prog index */
+		size_t base;	/* its first instruction in fp->insns */
+		int walking;	/* its walk is running */
+	} *placed;
+	size_t nplaced, placed_cap;
 	size_t cap;		/* capacity of fp->insns */
+	size_t func_cap, line_cap; /* capacities of fp->func_info, line_info */
 	struct errbuf *eb;
 };
+
+/* Function @prog's entry in b->placed, or NULL if not appended yet. */
+static struct placed *placed_of(const struct builder *b, size_t prog)
+{
+	for (size_t i = 0; i < b->nplaced; i++)
+		if (b->placed[i].prog == prog)
+			return &b->placed[i];
+	return NULL;
+}
+
+/* Where function @prog's code starts in the program (it is placed). */
+static size_t base_of(const struct builder *b, size_t prog)
+{
+	return placed_of(b, prog)->base;
+}
 
 static int append_code(struct builder *b, size_t prog)
 {
@@ -46,36 +69,87 @@ static int append_code(struct builder *b, size_t prog)
 		fp->insns = n;
 		b->cap = cap;
 	}
+	if (b->nplaced == b->placed_cap) {
+		size_t cap = b->placed_cap ? b->placed_cap * 2 : 8;
+		void *n = realloc(b->placed, cap * sizeof(*b->placed));
+
+		if (!n)
+			return err_set(b->eb, -ENOMEM, "out of memory");
+		b->placed = n;
+		b->placed_cap = cap;
+	}
 	memcpy(fp->insns + fp->insn_cnt, p->insns, p->insn_cnt * sizeof(*p->insns));
-	b->base[prog] = fp->insn_cnt;
+	b->placed[b->nplaced++] = (struct placed){ prog, fp->insn_cnt, 0 };
 	fp->insn_cnt += p->insn_cnt;
 	return 0;
 }
 
-/* Copy @prog's records of one .BTF.ext table, rebased to where it landed.
- * In the file insn_off counts bytes from the section start; the kernel
- * wants instruction indexes from the program start. */
-static int append_ext(struct builder *b, const struct btf_ext_table *t, size_t prog,
-		      size_t rec_size, void **recs, size_t *cnt)
+/* The first of @s's @rec_size-byte records with insn_off >= @off (they
+ * ascend by insn_off: reloc_collect checked). */
+static uint32_t ext_lower_bound(const struct btf_ext_sec *s, size_t rec_size,
+				uint64_t off)
+{
+	uint32_t lo = 0, hi = s->count, v;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		memcpy(&v, (const uint8_t *)s->recs + (size_t)mid * rec_size, sizeof(v));
+		if (v < off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * Copy @prog's records of one .BTF.ext table (@which: 0 func_info, 1
+ * line_info), rebased to where it landed. In the file insn_off counts bytes
+ * from the section start; the kernel wants instruction indexes from the
+ * program start. A section's records ascend by insn_off (clang writes them
+ * so, and reloc_collect checked), so the program's are one run found by
+ * binary search; a section that does not ascend is scanned whole. The
+ * output array grows geometrically (@cap).
+ */
+static int append_ext(struct builder *b, const struct btf_ext_table *t, int which,
+		      size_t prog, size_t rec_size, void **recs, size_t *cnt,
+		      size_t *cap)
 {
 	const struct obj_prog *p = &b->obj->progs[prog];
 	const struct btf_ext_sec *s = btf_ext_find(t, p->sec_name);
+	uint64_t end = p->sec_off + p->insn_cnt * 8;
+	size_t sec_idx, base = base_of(b, prog);
+	uint32_t i = 0;
+	int sorted;
 
-	for (uint32_t i = 0; s && i < s->count; i++) {
+	if (!s)
+		return 0;
+	sec_idx = (size_t)(s - t->secs) + (which ? b->obj->ext->func_info.nsecs : 0);
+	sorted = b->set->ext_sorted && b->set->ext_sorted[sec_idx];
+	if (sorted)
+		i = ext_lower_bound(s, rec_size, p->sec_off);
+	for (; i < s->count; i++) {
 		const uint8_t *rec = (const uint8_t *)s->recs + i * rec_size;
 		uint32_t off;
-		void *n;
 
 		memcpy(&off, rec, sizeof(off));	/* insn_off is the first field */
-		if (off < p->sec_off || off >= p->sec_off + p->insn_cnt * 8)
+		if (sorted && off >= end)
+			break;
+		if (off < p->sec_off || off >= end)
 			continue;
-		n = realloc(*recs, (*cnt + 1) * rec_size);
-		if (!n)
-			return err_set(b->eb, -ENOMEM, "out of memory");
-		*recs = n;
-		memcpy((uint8_t *)n + *cnt * rec_size, rec, rec_size);
-		off = (uint32_t)(b->base[prog] + (off - p->sec_off) / 8);
-		memcpy((uint8_t *)n + *cnt * rec_size, &off, sizeof(off));
+		if (*cnt == *cap) {
+			size_t ncap = *cap ? *cap * 2 : 8;
+			void *n = realloc(*recs, ncap * rec_size);
+
+			if (!n)
+				return err_set(b->eb, -ENOMEM, "out of memory");
+			*recs = n;
+			*cap = ncap;
+		}
+		memcpy((uint8_t *)*recs + *cnt * rec_size, rec, rec_size);
+		off = (uint32_t)(base + (off - p->sec_off) / 8);
+		memcpy((uint8_t *)*recs + *cnt * rec_size, &off, sizeof(off));
 		(*cnt)++;
 	}
 	return 0;
@@ -102,7 +176,9 @@ static int link_subprog(struct builder *b, size_t prog, size_t i,
 			const struct relo *r)
 {
 	const struct obj_prog *p = &b->obj->progs[prog];
-	struct bpf_insn *in = &b->fp->insns[b->base[prog] + i];
+	size_t base = base_of(b, prog);
+	struct bpf_insn *in = &b->fp->insns[base + i];
+	const struct placed *sp;
 	int64_t target;
 	int sub, err;
 
@@ -124,21 +200,22 @@ static int link_subprog(struct builder *b, size_t prog, size_t i,
 	/* A call back into a function whose walk has not finished closes a
 	 * cycle: recursion, which the verifier refuses ("recursive call").
 	 * Say which functions, before the kernel is involved at all. */
-	if (b->walking[sub])
+	sp = placed_of(b, (size_t)sub);
+	if (sp && sp->walking)
 		return err_set(b->eb, -EINVAL,
 			       "instruction %zu: '%s' calls '%s' recursively; BPF programs "
 			       "cannot recurse", i, p->name, b->obj->progs[sub].name);
-	if (b->base[sub] == SIZE_MAX) {
+	if (!sp) {
 		err = append_code(b, (size_t)sub);
 		if (!err)
 			err = walk(b, (size_t)sub);
 		if (err)
 			return err_prefix(b->eb, err, "subprogram '%s'", b->obj->progs[sub].name);
-		in = &b->fp->insns[b->base[prog] + i]; /* insns may have moved */
+		in = &b->fp->insns[base + i]; /* insns may have moved */
 	}
 	if (r && r->kind == RELO_SUBPROG_ADDR)
 		in->src_reg = BPF_PSEUDO_FUNC;
-	in->imm = (int32_t)((int64_t)b->base[sub] - (int64_t)(b->base[prog] + i) - 1);
+	in->imm = (int32_t)((int64_t)base_of(b, (size_t)sub) - (int64_t)(base + i) - 1);
 	return 0;
 }
 
@@ -201,10 +278,49 @@ static int patch_extern_func(struct builder *b, struct bpf_insn *in,
 	return 0;
 }
 
+/*
+ * The relocations of function @prog: the first one at or past its start
+ * in its section's block of the sorted relocations (binary search), and
+ * the block's end. walk() then steps through them in order with the
+ * instructions, so a function costs O(log R + its instructions + its
+ * relocations), not a scan of all R per instruction.
+ */
+static int relo_span(const struct builder *b, const struct obj_prog *p,
+		     const struct relo **first, const struct relo **last)
+{
+	const struct relo_set *set = b->set;
+	size_t blocks = 0;
+
+	*first = *last = NULL;
+	for (size_t k = 0; k < set->nsecs; k++)
+		blocks += set->secs[k].shndx == p->shndx;
+	if (blocks > 1) /* two .rel sections for one code section: scan */
+		return 0;
+	for (size_t k = 0; k < set->nsecs; k++) {
+		const struct relo *r = set->relos + set->secs[k].first;
+		size_t lo = 0, hi = set->secs[k].count;
+
+		if (set->secs[k].shndx != p->shndx)
+			continue;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (r[mid].sec_off < p->sec_off)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		*first = r + lo;
+		*last = r + set->secs[k].count;
+		break;
+	}
+	return 1;
+}
+
+/* The first relocation of section @shndx at @off, by a scan of them all:
+ * only for the odd file relo_span() cannot index. */
 static const struct relo *find_relo(const struct builder *b, size_t shndx, uint64_t off)
 {
-	/* A linear scan: objects have tens of relocations; issue 9's
-	 * benchmarks decide whether this needs an index. */
 	for (size_t i = 0; i < b->set->count; i++)
 		if (b->set->sec_shndx[i] == shndx && b->set->relos[i].sec_off == off)
 			return &b->set->relos[i];
@@ -215,22 +331,35 @@ static const struct relo *find_relo(const struct builder *b, size_t shndx, uint6
 static int walk(struct builder *b, size_t prog)
 {
 	const struct obj_prog *p = &b->obj->progs[prog];
-	int err = 0;
+	const struct relo *next, *last;
+	size_t base = base_of(b, prog);
+	int err = 0, indexed;
 
-	b->walking[prog] = 1;
+	placed_of(b, prog)->walking = 1;
 
 	if (b->obj->ext) {
-		err = append_ext(b, &b->obj->ext->func_info, prog,
+		err = append_ext(b, &b->obj->ext->func_info, 0, prog,
 				 sizeof(struct bpf_func_info), (void **)&b->fp->func_info,
-				 &b->fp->func_info_cnt);
+				 &b->fp->func_info_cnt, &b->func_cap);
 		if (!err)
-			err = append_ext(b, &b->obj->ext->line_info, prog,
+			err = append_ext(b, &b->obj->ext->line_info, 1, prog,
 					 sizeof(struct bpf_line_info),
-					 (void **)&b->fp->line_info, &b->fp->line_info_cnt);
+					 (void **)&b->fp->line_info, &b->fp->line_info_cnt,
+					 &b->line_cap);
 	}
+	indexed = relo_span(b, p, &next, &last);
 	for (size_t i = 0; i < p->insn_cnt && !err; i++) {
-		const struct relo *r = find_relo(b, p->shndx, p->sec_off + i * 8);
-		struct bpf_insn *in = &b->fp->insns[b->base[prog] + i];
+		uint64_t off = p->sec_off + i * 8;
+		const struct relo *r = NULL;
+		struct bpf_insn *in = &b->fp->insns[base + i];
+
+		/* the first relocation at this offset, as a scan would find */
+		while (next && next < last && next->sec_off < off)
+			next++;
+		if (next && next < last && next->sec_off == off)
+			r = next;
+		if (!indexed)
+			r = find_relo(b, p->shndx, off);
 
 		if (!r) {
 			if (in->code == (BPF_JMP | BPF_CALL) && in->src_reg == BPF_PSEUDO_CALL)
@@ -256,45 +385,40 @@ static int walk(struct builder *b, size_t prog)
 					 i, reloc_kind_name(r->kind), sym);
 		}
 	}
-	b->walking[prog] = 0;
+	placed_of(b, prog)->walking = 0;
 	return err;
+}
+
+static int cmp_size(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return x < y ? -1 : x > y;
 }
 
 int reloc_build_prog(const struct object *obj, const struct relo_set *set,
 		     size_t prog, const struct reloc_env *env,
 		     struct final_prog *out, struct errbuf *eb)
 {
-	struct builder b = { obj, set, env, out, NULL, NULL, 0, eb };
+	struct builder b = { .obj = obj, .set = set, .env = env, .fp = out, .eb = eb };
 	int err;
 
 	memset(out, 0, sizeof(*out));
-	b.base = malloc(obj->nprogs * sizeof(*b.base));
-	b.walking = calloc(obj->nprogs, 1);
-	if (!b.base || !b.walking) {
-		free(b.base);
-		free(b.walking);
-		return err_set(eb, -ENOMEM, "out of memory");
-	}
-	for (size_t i = 0; i < obj->nprogs; i++)
-		b.base[i] = SIZE_MAX;
 	err = append_code(&b, prog);
 	if (!err)
 		err = walk(&b, prog);
-	for (size_t i = 0; !err && i < obj->nprogs; i++) {
-		size_t *n;
-
-		if (i == prog || b.base[i] == SIZE_MAX)
-			continue;
-		n = realloc(out->subprogs, (out->nsubprogs + 1) * sizeof(*n));
-		if (!n) {
+	/* the subprograms appended, listed by object index */
+	if (!err && b.nplaced > 1) {
+		out->subprogs = malloc((b.nplaced - 1) * sizeof(*out->subprogs));
+		if (!out->subprogs)
 			err = err_set(eb, -ENOMEM, "out of memory");
-			break;
-		}
-		out->subprogs = n;
-		out->subprogs[out->nsubprogs++] = i;
+		for (size_t i = 1; !err && i < b.nplaced; i++)
+			out->subprogs[out->nsubprogs++] = b.placed[i].prog;
+		if (!err)
+			qsort(out->subprogs, out->nsubprogs, sizeof(*out->subprogs),
+			      cmp_size);
 	}
-	free(b.base);
-	free(b.walking);
+	free(b.placed);
 	if (err)
 		reloc_free_prog(out);
 	return err;

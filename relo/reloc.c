@@ -47,26 +47,93 @@ static int find_map_at(const struct object *obj, size_t shndx, uint64_t off)
 	return -1;
 }
 
+/* Where each function's code lies, sorted by (section, offset): insn_at()
+ * binary-searches it, so classifying R relocations of P functions costs
+ * O((P + R) log P), not O(P * R). */
+struct prog_span {
+	size_t shndx;
+	uint64_t off;		/* sec_off */
+	size_t prog;		/* index in obj->progs */
+};
+
+struct prog_order {
+	const struct object *obj;
+	struct prog_span *spans;
+	int overlap;		/* two functions share bytes (a hostile file):
+				 * insn_at scans in program order instead */
+};
+
+static int span_cmp(const void *a, const void *b)
+{
+	const struct prog_span *x = a, *y = b;
+
+	if (x->shndx != y->shndx)
+		return x->shndx < y->shndx ? -1 : 1;
+	return x->off < y->off ? -1 : x->off > y->off;
+}
+
+static int prog_order_init(struct prog_order *po, const struct object *obj)
+{
+	po->obj = obj;
+	po->spans = malloc((obj->nprogs ? obj->nprogs : 1) * sizeof(*po->spans));
+	if (!po->spans)
+		return -ENOMEM;
+	for (size_t i = 0; i < obj->nprogs; i++)
+		po->spans[i] = (struct prog_span){ obj->progs[i].shndx,
+						   obj->progs[i].sec_off, i };
+	qsort(po->spans, obj->nprogs, sizeof(*po->spans), span_cmp);
+	for (size_t i = 1; i < obj->nprogs; i++) {
+		const struct prog_span *a = &po->spans[i - 1], *b = &po->spans[i];
+
+		if (a->shndx == b->shndx &&
+		    a->off + obj->progs[a->prog].insn_cnt * 8 > b->off)
+			po->overlap = 1;
+	}
+	return 0;
+}
+
 /* The instruction at @off of code section @shndx, read from the program
- * that contains it (programs hold the only copies of the code). */
-static const struct bpf_insn *insn_at(const struct object *obj, size_t shndx,
+ * that contains it (programs hold the only copies of the code): the last
+ * function starting at or before @off, if @off is inside it (functions
+ * are symbols of one section's code, and do not overlap). */
+static const struct bpf_insn *insn_at(const struct prog_order *po, size_t shndx,
 				      uint64_t off, size_t *left)
 {
-	for (size_t i = 0; i < obj->nprogs; i++) {
-		const struct obj_prog *p = &obj->progs[i];
+	size_t lo = 0, hi = po->obj->nprogs;
+	const struct obj_prog *p;
 
+	for (size_t i = 0; po->overlap && i < po->obj->nprogs; i++) {
+		p = &po->obj->progs[i];
 		if (p->shndx == shndx && off >= p->sec_off &&
 		    off < p->sec_off + p->insn_cnt * 8) {
 			*left = p->insn_cnt - (off - p->sec_off) / 8;
 			return &p->insns[(off - p->sec_off) / 8];
 		}
 	}
-	return NULL;
+	if (po->overlap)
+		return NULL;
+	while (lo < hi) { /* lo: the first function after (shndx, off) */
+		size_t mid = lo + (hi - lo) / 2;
+		const struct prog_span *sp = &po->spans[mid];
+
+		if (sp->shndx < shndx || (sp->shndx == shndx && sp->off <= off))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0 || po->spans[lo - 1].shndx != shndx)
+		return NULL;
+	p = &po->obj->progs[po->spans[lo - 1].prog];
+	if (off >= p->sec_off + p->insn_cnt * 8)
+		return NULL;
+	*left = p->insn_cnt - (off - p->sec_off) / 8;
+	return &p->insns[(off - p->sec_off) / 8];
 }
 
-static int classify(const struct object *obj, size_t shndx, const Elf64_Rel *r,
+static int classify(const struct prog_order *po, size_t shndx, const Elf64_Rel *r,
 		    struct relo *out, struct errbuf *eb)
 {
+	const struct object *obj = po->obj;
 	const struct elf_file *ef = &obj->elf;
 	size_t sym = ELF64_R_SYM(r->r_info), left;
 	const Elf64_Sym *s = &ef->syms[sym];
@@ -81,7 +148,7 @@ static int classify(const struct object *obj, size_t shndx, const Elf64_Rel *r,
 	if (r->r_offset % sizeof(struct bpf_insn))
 		return err_set(eb, -EINVAL, "offset 0x%" PRIx64 " is not on an "
 			       "instruction boundary (8 bytes)", (uint64_t)r->r_offset);
-	in = insn_at(obj, shndx, r->r_offset, &left);
+	in = insn_at(po, shndx, r->r_offset, &left);
 	if (!in)
 		return err_set(eb, -EINVAL, "offset 0x%" PRIx64 " is inside no function",
 			       (uint64_t)r->r_offset);
@@ -146,43 +213,88 @@ static int relo_cmp(const void *a, const void *b)
 	return x->sec_off < y->sec_off ? -1 : x->sec_off > y->sec_off;
 }
 
+/* 1 if @s's records (each @rec_size bytes, insn_off first) ascend. */
+static uint8_t ext_sec_sorted(const struct btf_ext_sec *s, size_t rec_size)
+{
+	uint32_t prev = 0, off;
+
+	for (uint32_t i = 0; i < s->count; i++) {
+		memcpy(&off, (const uint8_t *)s->recs + i * rec_size, sizeof(off));
+		if (i && off < prev)
+			return 0;
+		prev = off;
+	}
+	return 1;
+}
+
+static int ext_sorted_init(const struct object *obj, struct relo_set *set)
+{
+	const struct btf_ext_table *fi, *li;
+
+	if (!obj->ext)
+		return 0;
+	fi = &obj->ext->func_info;
+	li = &obj->ext->line_info;
+	set->ext_sorted = malloc(fi->nsecs + li->nsecs + 1);
+	if (!set->ext_sorted)
+		return -ENOMEM;
+	for (size_t i = 0; i < fi->nsecs; i++)
+		set->ext_sorted[i] = ext_sec_sorted(&fi->secs[i],
+						    sizeof(struct bpf_func_info));
+	for (size_t i = 0; i < li->nsecs; i++)
+		set->ext_sorted[fi->nsecs + i] =
+			ext_sec_sorted(&li->secs[i], sizeof(struct bpf_line_info));
+	return 0;
+}
+
 int reloc_collect(const struct object *obj, struct relo_set *set, struct errbuf *eb)
 {
+	struct prog_order po = { obj, NULL, 0 };
 	size_t total = 0, n = 0;
+	int err = 0;
 
 	memset(set, 0, sizeof(*set));
 	for (size_t i = 0; i < obj->nrelsecs; i++)
 		total += obj->relsecs[i].rel.count;
 	set->relos = calloc(total ? total : 1, sizeof(*set->relos));
 	set->sec_shndx = calloc(total ? total : 1, sizeof(*set->sec_shndx));
-	if (!set->relos || !set->sec_shndx) {
-		reloc_free(set);
-		return err_set(eb, -ENOMEM, "out of memory");
+	set->secs = calloc(obj->nrelsecs ? obj->nrelsecs : 1, sizeof(*set->secs));
+	if (!set->relos || !set->sec_shndx || !set->secs ||
+	    prog_order_init(&po, obj) || ext_sorted_init(obj, set)) {
+		err = err_set(eb, -ENOMEM, "out of memory");
+		goto out;
 	}
 	for (size_t i = 0; i < obj->nrelsecs; i++) {
 		const struct elf_rel_section *rs = &obj->relsecs[i].rel;
 		size_t first = n;
 
 		for (size_t k = 0; k < rs->count; k++, n++) {
-			int err = classify(obj, rs->target, &rs->rels[k], &set->relos[n], eb);
-
+			err = classify(&po, rs->target, &rs->rels[k], &set->relos[n], eb);
 			if (err) {
-				reloc_free(set);
-				return err_prefix(eb, err, "section %zu '%s': relocation %zu",
-						  rs->shndx, elf_section_name(&obj->elf, rs->shndx), k);
+				err = err_prefix(eb, err, "section %zu '%s': relocation %zu",
+						 rs->shndx, elf_section_name(&obj->elf, rs->shndx),
+						 k);
+				goto out;
 			}
 			set->sec_shndx[n] = rs->target;
 		}
 		qsort(set->relos + first, n - first, sizeof(*set->relos), relo_cmp);
+		set->secs[set->nsecs++] = (struct relo_sec){ rs->target, first, n - first };
 	}
 	set->count = n;
-	return 0;
+out:
+	free(po.spans);
+	if (err)
+		reloc_free(set);
+	return err;
 }
 
 void reloc_free(struct relo_set *set)
 {
 	free(set->relos);
 	free(set->sec_shndx);
+	free(set->secs);
+	free(set->ext_sorted);
 	memset(set, 0, sizeof(*set));
 }
 

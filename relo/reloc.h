@@ -42,11 +42,24 @@ struct relo {
 	int ext;	    /* RELO_EXTERN_*: index in obj->externs */
 };
 
+/* One code section's block of relo_set.relos. */
+struct relo_sec {
+	size_t shndx;		/* the code section */
+	size_t first, count;	/* relos[first .. first + count), by offset */
+};
+
 /* All relocations of every code section, grouped per section. */
 struct relo_set {
 	struct relo *relos;	/* sorted by (section, offset) */
 	size_t count;
 	size_t *sec_shndx;	/* [i] = section of relos[i] (parallel) */
+	struct relo_sec *secs;	/* one per code section with relocations */
+	size_t nsecs;
+	/* Per .BTF.ext section, func_info's then line_info's (in the order
+	 * of their tables' secs[]): 1 if its records ascend by insn_off, so
+	 * reloc_build_prog can binary-search a program's records. NULL (no
+	 * .BTF.ext, or a set not made by reloc_collect): scan them all. */
+	uint8_t *ext_sorted;
 };
 
 int reloc_collect(const struct object *obj, struct relo_set *set,
