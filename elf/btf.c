@@ -1069,6 +1069,45 @@ static int btf_step_refs(struct btf_walk *w, struct errbuf *eb)
 	return btf_check_refs(w->btf, eb);
 }
 
+/*
+ * Two rules the kernel enforces that the walk does not: the bits of a
+ * record's info word outside kind_flag, kind and vlen must be zero
+ * (BTF_INFO_MASK in kernel/bpf/btf.c, "Invalid btf_info"), and a DATASEC
+ * lists variables: each entry must be a VAR, or a FUNC (an object's .ksyms
+ * section declares kfuncs there), else "Not a VAR kind member" - and
+ * later stages read the entry's name through it.
+ */
+#define BTF_INFO_USED_BITS 0x9f00ffffu
+static int btf_step_datasecs(struct btf_walk *w, struct errbuf *eb)
+{
+	const struct btf *btf = w->btf;
+
+	if (w->flags & BTF_PARSE_TRUSTED)
+		return 0;
+	for (uint32_t id = btf->start_id; id < btf_type_cnt(btf); id++) {
+		const struct btf_type *t = btf_type_by_id(btf, id);
+		const struct btf_var_secinfo *vs;
+
+		if (t->info & ~BTF_INFO_USED_BITS)
+			return err_set(eb, -EINVAL, "type [%u] %s: info 0x%08x has bits set "
+				       "outside kind_flag, kind and vlen", id,
+				       btf_kind_name(btf_kind(t)), t->info);
+		if (btf_kind(t) != BTF_KIND_DATASEC)
+			continue;
+		vs = btf_var_secinfos(t);
+		for (unsigned i = 0; i < btf_vlen(t); i++) {
+			const struct btf_type *v = btf_type_by_id(btf, vs[i].type);
+
+			if (!v || (btf_kind(v) != BTF_KIND_VAR && btf_kind(v) != BTF_KIND_FUNC))
+				return err_set(eb, -EINVAL,
+					       "type [%u] DATASEC '%s': entry %u is type [%u] "
+					       "(%s), not a VAR", id, btf_str(btf, t->name_off), i,
+					       vs[i].type, v ? btf_kind_name(btf_kind(v)) : "void");
+		}
+	}
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int (*run)(struct btf_walk *w, struct errbuf *eb);
@@ -1077,6 +1116,7 @@ static const struct {
 	{ "check strings", btf_step_strings },
 	{ "walk types (lengths, names; note references)", btf_walk_types },
 	{ "check type references", btf_step_refs },
+	{ "check info bits and DATASEC entries", btf_step_datasecs },
 	{ "check reference cycles", btf_check_cycles },
 };
 

@@ -21,6 +21,9 @@ cp $src "$TMP/sh.bpf.o" && printf '\010\000' | dd of="$TMP/sh.bpf.o" bs=1 seek=5
 expect "e_shentsize = 8" 2 'e_shentsize is 8' $ASAN_RAWLOAD inspect "$TMP/sh.bpf.o"
 expect "a directory is not an object" 2 'not a regular file' $ASAN_RAWLOAD inspect "$TMP"
 expect "load of a bad object is also exit 2" 2 'big-endian' $ASAN_RAWLOAD "$TMP/be.bpf.o" --no-attach
+expect "BTF the kernel would refuse (unused info bits) is refused first, exit 2" 2 \
+	"'.BTF': type \[25\] FWD: info 0x67000000 has bits set outside kind_flag" \
+	$ASAN_RAWLOAD tests/fuzz/regressions/fuzz_object/datasec-var-void-sanitize --no-attach
 expect "recursive subprograms: exit 2 naming them" 2 "'odd' calls 'even' recursively" \
 	$ASAN_RAWLOAD $P/bad_recursion.bpf.o --no-attach
 out=$($ASAN_RAWLOAD $P/bad_recursion.bpf.o --no-attach --explain 2>&1)
