@@ -15,22 +15,7 @@ trap cleanup EXIT
 
 # 1. Same kernel objects as libbpf: translated instructions, func/line
 #    info and map definitions, compared up to map ids (tests/oracle).
-#    load_both OBJ [rawload options]: both loads, both dumps; the diff is
-#    left in $TMP/diff and the status says whether they are the same.
-load_both() {
-	local obj=$1; shift
-	rm -rf "$PIN"; mkdir -p "$PIN/lib" "$PIN/raw"
-	if ! build/oracle/oracle --pin-root "$PIN" "$obj" "$PIN/lib" >"$TMP/o.log" 2>&1; then
-		echo "libbpf refused: $(tail -3 "$TMP/o.log")" >"$TMP/diff"; return 2
-	fi
-	if ! $RAWLOAD "$obj" --no-attach --pin "$PIN/raw" "$@" >"$TMP/r.log" 2>&1; then
-		echo "rawload refused: $(tail -3 "$TMP/r.log")" >"$TMP/diff"; return 2
-	fi
-	build/oracle/kdump "$PIN/lib" >"$TMP/lib.json" &&
-		build/oracle/kdump "$PIN/raw" >"$TMP/raw.json" || return 2
-	bash tests/oracle/compare.sh "$TMP/lib.json" "$TMP/raw.json" >"$TMP/diff"
-}
-for o in hello globals maps tailcall subprogs cgroup uprobe xdp_tc core; do
+for o in hello globals maps tailcall subprogs cgroup uprobe xdp_tc core printk perfbuf; do
 	if load_both $P/$o.bpf.o; then
 		ok "same instructions, info and maps as libbpf: $o"
 	else

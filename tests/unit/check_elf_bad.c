@@ -16,32 +16,16 @@
 
 #include "elf/object.h"
 #include "relo/reloc.h"
+#include "img.h"
 #include "unit.h"
 
 #define OBJ PROGS_DIR "/hello.bpf.o"
 
-struct img {
-	uint8_t *b;
-	size_t size;
-	Elf64_Ehdr *eh;
-	Elf64_Shdr *sh;
-};
-
-static Elf64_Shdr *sec(struct img *m, const char *name)
-{
-	const char *names = (const char *)m->b + m->sh[m->eh->e_shstrndx].sh_offset;
-
-	for (size_t i = 1; i < m->eh->e_shnum; i++)
-		if (!strcmp(names + m->sh[i].sh_name, name))
-			return &m->sh[i];
-	ck_abort_msg("no section %s in " OBJ, name);
-	return NULL;
-}
 
 /* The first symbol of type @type. */
 static Elf64_Sym *sym_of(struct img *m, unsigned type)
 {
-	Elf64_Shdr *st = sec(m, ".symtab");
+	Elf64_Shdr *st = img_sec(m, ".symtab");
 	Elf64_Sym *s = (Elf64_Sym *)(m->b + st->sh_offset);
 
 	for (size_t i = 1; i < st->sh_size / sizeof(*s); i++)
@@ -53,12 +37,12 @@ static Elf64_Sym *sym_of(struct img *m, unsigned type)
 
 static Elf64_Rel *first_rel(struct img *m)
 {
-	return (Elf64_Rel *)(m->b + sec(m, ".relkprobe/do_execve")->sh_offset);
+	return (Elf64_Rel *)(m->b + img_sec(m, ".relkprobe/do_execve")->sh_offset);
 }
 
 static struct btf_header *btf_hdr(struct img *m)
 {
-	return (struct btf_header *)(m->b + sec(m, ".BTF")->sh_offset);
+	return (struct btf_header *)(m->b + img_sec(m, ".BTF")->sh_offset);
 }
 
 static void m_shentsize(struct img *m) { m->eh->e_shentsize = 8; }
@@ -68,17 +52,17 @@ static void m_bigendian(struct img *m) { m->eh->e_ident[EI_DATA] = ELFDATA2MSB; 
 static void m_machine(struct img *m) { m->eh->e_machine = EM_X86_64; }
 static void m_exec(struct img *m) { m->eh->e_type = ET_EXEC; }
 static void m_shstrndx(struct img *m) { m->eh->e_shstrndx = m->eh->e_shnum; }
-static void m_sec_past_end(struct img *m) { sec(m, ".text")->sh_offset = m->size; sec(m, ".text")->sh_size = 8; }
-static void m_sec_name(struct img *m) { sec(m, "license")->sh_name = 0x7fffffff; }
+static void m_sec_past_end(struct img *m) { img_sec(m, ".text")->sh_offset = m->size; img_sec(m, ".text")->sh_size = 8; }
+static void m_sec_name(struct img *m) { img_sec(m, "license")->sh_name = 0x7fffffff; }
 static void m_strtab_nul(struct img *m)
 {
-	Elf64_Shdr *s = sec(m, ".strtab");
+	Elf64_Shdr *s = img_sec(m, ".strtab");
 	m->b[s->sh_offset + s->sh_size - 1] = 'x';
 }
 static void m_sym_shndx(struct img *m) { sym_of(m, STT_FUNC)->st_shndx = m->eh->e_shnum; }
 static void m_sym_value(struct img *m) { sym_of(m, STT_FUNC)->st_value = 0x100000; }
 static void m_sym_name(struct img *m) { sym_of(m, STT_FUNC)->st_name = 0x7fffff; }
-static void m_rel_info(struct img *m) { sec(m, ".relkprobe/do_execve")->sh_info = 999; }
+static void m_rel_info(struct img *m) { img_sec(m, ".relkprobe/do_execve")->sh_info = 999; }
 static void m_rel_past(struct img *m) { first_rel(m)->r_offset = 0x100000; }
 static void m_rel_misaligned(struct img *m) { first_rel(m)->r_offset += 4; }
 static void m_rel_sym(struct img *m)
@@ -86,14 +70,14 @@ static void m_rel_sym(struct img *m)
 	Elf64_Rel *r = first_rel(m);
 	r->r_info = ELF64_R_INFO(0xffffff, ELF64_R_TYPE(r->r_info));
 }
-static void m_rel_entsize(struct img *m) { sec(m, ".relkprobe/do_execve")->sh_entsize = 24; }
+static void m_rel_entsize(struct img *m) { img_sec(m, ".relkprobe/do_execve")->sh_entsize = 24; }
 static void m_btf_hdr_len(struct img *m) { btf_hdr(m)->hdr_len = 0x7fffffff; }
 static void m_btf_overlap(struct img *m) { btf_hdr(m)->type_len = btf_hdr(m)->str_off + 8; }
 static void m_btf_magic(struct img *m) { btf_hdr(m)->magic = 0x9feb; }
 static void m_prog_section(struct img *m)
 {
 	/* rename "kprobe/do_execve" in place to an unknown prefix */
-	Elf64_Shdr *s = sec(m, "kprobe/do_execve");
+	Elf64_Shdr *s = img_sec(m, "kprobe/do_execve");
 	memcpy(m->b + m->sh[m->eh->e_shstrndx].sh_offset + s->sh_name, "kprobz", 6);
 }
 
@@ -129,9 +113,7 @@ static const struct row {
 
 static void load_img(struct img *m)
 {
-	m->b = unit_read_file(OBJ, &m->size);
-	m->eh = (Elf64_Ehdr *)m->b;
-	m->sh = (Elf64_Shdr *)(m->b + m->eh->e_shoff);
+	img_load(m, OBJ);
 }
 
 /* Open, and if the ELF reader accepted it, classify relocations too: some

@@ -12,33 +12,17 @@
 
 #include "elf/object.h"
 #include "relo/reloc.h"
+#include "img.h"
 #include "unit.h"
 
 #define OBJ PROGS_DIR "/subprogs.bpf.o"
 #define SEC_TP "tracepoint/syscalls/sys_enter_getpid"
 
-struct img {
-	uint8_t *b;
-	size_t size;
-	Elf64_Ehdr *eh;
-	Elf64_Shdr *sh;
-};
-
-static Elf64_Shdr *sec(struct img *m, const char *name)
-{
-	const char *names = (const char *)m->b + m->sh[m->eh->e_shstrndx].sh_offset;
-
-	for (size_t i = 1; i < m->eh->e_shnum; i++)
-		if (!strcmp(names + m->sh[i].sh_name, name))
-			return &m->sh[i];
-	ck_abort_msg("no section %s in " OBJ, name);
-	return NULL;
-}
 
 /* The @n-th relocation of the tracepoint program whose R_BPF type is @type. */
 static Elf64_Rel *rel_of(struct img *m, unsigned type, int n)
 {
-	Elf64_Shdr *rs = sec(m, ".rel" SEC_TP);
+	Elf64_Shdr *rs = img_sec(m, ".rel" SEC_TP);
 	Elf64_Rel *r = (Elf64_Rel *)(m->b + rs->sh_offset);
 
 	for (size_t i = 0; i < rs->sh_size / sizeof(*r); i++)
@@ -50,7 +34,7 @@ static Elf64_Rel *rel_of(struct img *m, unsigned type, int n)
 
 static struct bpf_insn *insn_at(struct img *m, uint64_t off)
 {
-	return (struct bpf_insn *)(m->b + sec(m, SEC_TP)->sh_offset + off);
+	return (struct bpf_insn *)(m->b + img_sec(m, SEC_TP)->sh_offset + off);
 }
 
 /* R_BPF_64_64 = 1 (ld_imm64), R_BPF_64_32 = 10 (call) */
@@ -62,7 +46,7 @@ static void m_relo_on_plain_insn(struct img *m) { insn_at(m, rel_of(m, 1, 0)->r_
 static void m_sym_license(struct img *m)
 {
 	/* point a map relocation at the LICENSE symbol: not code, map or data */
-	Elf64_Shdr *st = sec(m, ".symtab");
+	Elf64_Shdr *st = img_sec(m, ".symtab");
 	Elf64_Sym *s = (Elf64_Sym *)(m->b + st->sh_offset);
 	const char *str = (const char *)m->b + m->sh[st->sh_link].sh_offset;
 	Elf64_Rel *r = rel_of(m, 1, 3);
@@ -124,9 +108,7 @@ START_TEST(test_relo_mutation)
 	struct img m;
 	int err;
 
-	m.b = unit_read_file(OBJ, &m.size);
-	m.eh = (Elf64_Ehdr *)m.b;
-	m.sh = (Elf64_Shdr *)(m.b + m.eh->e_shoff);
+	img_load(&m, OBJ);
 	ck_assert_msg(open_and_link(m.b, m.size, &eb) == 0, "unmodified: %s", eb.msg);
 	r->mutate(&m);
 	err = open_and_link(m.b, m.size, &eb);
