@@ -20,6 +20,7 @@ void cli_usage(FILE *out)
 "usage: rawload OBJ [options]          load OBJ, attach, print events until Ctrl-C\n"
 "       rawload inspect OBJ [--json]   show what OBJ holds, without loading\n"
 "       rawload core OBJ [--btf FILE]  resolve OBJ's CO-RE relocations, no load\n"
+"       rawload plan OBJ [--btf FILE]  what a load would do, up to the first syscall\n"
 "       rawload --help | --version\n"
 "\n"
 "options:\n"
@@ -201,6 +202,8 @@ int cli_parse(int argc, char **argv, struct cli *c, struct errbuf *eb)
 		c->cmd = CMD_INSPECT, first = 2;
 	else if (argc > 1 && !strcmp(argv[1], "core"))
 		c->cmd = CMD_CORE, first = 2;
+	else if (argc > 1 && !strcmp(argv[1], "plan"))
+		c->cmd = CMD_PLAN, first = 2;
 	for (int i = first; i < argc; i++) {
 		if (argv[i][0] != '-' || !argv[i][1]) {
 			if (c->obj)

@@ -4,6 +4,7 @@
  *   rawload OBJ [options]            load, attach, print events
  *   rawload inspect OBJ [--json]     what the object holds; no kernel call
  *   rawload core OBJ [--btf FILE]    CO-RE relocations resolved, no load
+ *   rawload plan OBJ [--btf FILE]    everything up to the first syscall
  */
 #ifndef RAWLOAD_CLI_H
 #define RAWLOAD_CLI_H
@@ -16,7 +17,7 @@
 
 #define CLI_MAX 64
 
-enum cli_cmd { CMD_LOAD, CMD_INSPECT, CMD_CORE, CMD_HELP, CMD_VERSION };
+enum cli_cmd { CMD_LOAD, CMD_INSPECT, CMD_CORE, CMD_PLAN, CMD_HELP, CMD_VERSION };
 
 /* --attach TYPE:TARGET, split at the first ':' ("kprobe", "do_execve").
  * @prog is the --prog it follows (index into progs[]), or -1 when it

@@ -15,6 +15,7 @@
 #include "core_cmd.h"
 #include "inspect.h"
 #include "load.h"
+#include "plan.h"
 
 enum { EXIT_DONE = 0, EXIT_KERNEL = 1, EXIT_BAD_INPUT = 2 };
 
@@ -57,6 +58,8 @@ int main(int argc, char **argv)
 		return cmd_inspect(&c);
 	case CMD_CORE:
 		return core_cmd_run(&c);
+	case CMD_PLAN:
+		return plan_run(&c);
 	case CMD_LOAD:
 		break;
 	}
