@@ -167,11 +167,6 @@ static int step_options(struct load *l)
 
 		err = events_format(o, &l->c->formats[k], &m, &tid, &l->eb);
 	}
-	/* A perf event array without max_entries gets one slot per CPU
-	 * (libbpf does the same): its slots are the CPUs' perf rings. */
-	for (size_t i = 0; !err && i < o->nmaps; i++)
-		if (o->maps[i].type == BPF_MAP_TYPE_PERF_EVENT_ARRAY && !o->maps[i].max_entries)
-			o->maps[i].max_entries = (uint32_t)sysconf(_SC_NPROCESSORS_CONF);
 	for (size_t k = 0; !err && k < l->c->nsets; k++)
 		err = setvar_apply(o, l->map_data, l->c->sets[k].key, l->c->sets[k].value,
 				   &l->eb);
@@ -189,6 +184,20 @@ static int step_options(struct load *l)
 			return err_set(&l->eb, -EINVAL, "--resize %s=%s: expected a count "
 				       "from 1 to 4294967295", kv->key, kv->value);
 		o->maps[m].max_entries = (uint32_t)n;
+	}
+	/* A perf event array without max_entries gets one slot per CPU
+	 * (libbpf does the same): its slots are the CPUs' perf rings. Any
+	 * other map left at 0 is the user's to size (stack traces, hash maps
+	 * sized to the machine): a usage error, before any kernel call. */
+	for (size_t i = 0; !err && i < o->nmaps; i++) {
+		struct obj_map *m = &o->maps[i];
+
+		if (m->type == BPF_MAP_TYPE_PERF_EVENT_ARRAY && !m->max_entries)
+			m->max_entries = (uint32_t)sysconf(_SC_NPROCESSORS_CONF);
+		else if (!m->max_entries && m->type != BPF_MAP_TYPE_RINGBUF)
+			err = err_set(&l->eb, -EINVAL, "map '%s': max_entries is 0: the object "
+				      "leaves it to the loader; give it with --resize %s=N",
+				      m->name, m->name);
 	}
 	return err;
 }
