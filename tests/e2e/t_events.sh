@@ -30,6 +30,20 @@ else
 	bad "ring buffer" "$n records from python3; $(head -c 300 "$TMP/r.out") $(cat "$TMP/r.err")"
 fi
 
+# The same ring buffer records formatted as the struct they are.
+$RAWLOAD $P/maps.bpf.o --duration 3 --json --format "events=struct event" >"$TMP/rf.out" 2>"$TMP/rf.err" &
+pid=$!
+sleep 1
+python3 -c 'import os; [os.getpid() for _ in range(10)]'
+wait $pid
+rm -f /sys/fs/bpf/pinned_totals
+n=$(grep -c '"ringbuf":"events","size":32,"data":{"pid":[0-9]*,"tgid":[0-9]*,"ts_ns":[0-9]*,"comm":"python3"}' "$TMP/rf.out")
+if [ "$n" -ge 10 ]; then
+	ok "ring buffer records formatted by --format as struct event ($n from python3)"
+else
+	bad "ring buffer --format" "$n; $(head -c 400 "$TMP/rf.out") $(cat "$TMP/rf.err")"
+fi
+
 # perfbuf.bpf.o: bpf_perf_event_output into per-CPU perf rings; with
 # --format the records print as the struct they are.
 $RAWLOAD $P/perfbuf.bpf.o --duration 3 --json --format "samples=struct pb_sample" \

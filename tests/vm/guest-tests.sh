@@ -114,6 +114,27 @@ else
 	bad "globals runs" "exit $?: $(cat "$TMP/err")"
 fi
 
+# 5b. kconfig externs: the guest has no /proc/config.gz, so rawload reads
+#     /boot/config-$(uname -r); the values the program stored must be the
+#     file's (and the version uname's).
+kc() { grep -o "\"$1\":[0-9-]*" "$TMP/kc.json" | head -n1 | cut -d: -f2; }
+cfg() { grep -m1 "^$1=" "/boot/config-$(uname -r)" | cut -d= -f2; }
+$RAWLOAD $P/kconfig.bpf.o --duration 2 --dump-maps --json >"$TMP/kc.json" 2>"$TMP/err" &
+pid=$!
+sleep 1
+build/vm/getpid_loop 10
+wait $pid
+IFS=.- read -r ka kb kc_ _ <<<"$(uname -r)"
+want_ver=$(( (ka << 16) + (kb << 8) + (kc_ > 255 ? 255 : kc_) ))
+want_jit=$(case $(cfg CONFIG_BPF_JIT) in y) echo 1;; m) echo 2;; *) echo 0;; esac)
+got="$(kc kversion) $(kc bpf_syscall) $(kc hz) $(kc bpf_jit) $(kc missing)"
+want="$want_ver 1 $(cfg CONFIG_HZ) $want_jit 0"
+if [ "$got" = "$want" ]; then
+	ok "kconfig externs from /boot/config-$(uname -r): version hz jit = $got"
+else
+	bad "kconfig externs" "got '$got', want '$want': $(head -c 300 "$TMP/kc.json") $(cat "$TMP/err")"
+fi
+
 # 6. This kernel has what the host lacks: kprobes.
 if [ -d /sys/bus/event_source/devices/kprobe ]; then
 	ok "kprobe PMU present (type $(cat /sys/bus/event_source/devices/kprobe/type))"
