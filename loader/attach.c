@@ -46,6 +46,7 @@ const char *attach_type_of(const struct obj_prog *p)
  * BPF program type, whatever its section is called ("classifier" is a
  * SCHED_CLS program too; the kernel judges the program type, not names).
  */
+/* Programs whose own attach type or program type is @type. */
 int attach_type_fits(const struct obj_prog *p, const char *type)
 {
 	static const struct { const char *type; uint32_t prog_type; } by_prog[] = {
@@ -61,8 +62,20 @@ int attach_type_fits(const struct obj_prog *p, const char *type)
 		{ "cgroup", BPF_PROG_TYPE_CGROUP_DEVICE },
 	};
 
-	/* A kprobe program can run at any kernel function's entry or return,
-	 * so every kprobe-family --attach fits it; likewise for uprobes. */
+	if (!p->def)
+		return 0;
+	if (!strcmp(attach_type_of(p), type))
+		return 1;
+	for (size_t i = 0; i < sizeof(by_prog) / sizeof(by_prog[0]); i++)
+		if (!strcmp(by_prog[i].type, type) && p->def->prog_type == by_prog[i].prog_type)
+			return 1;
+	return 0;
+}
+
+/* A kprobe program can run at any kernel function's entry or return, so
+ * it can take every kprobe-family --attach; likewise for uprobes. */
+static int family_fits(const struct obj_prog *p, const char *type)
+{
 	static const char *const kfamily[] = { "kprobe", "kretprobe", "ksyscall",
 					       "kretsyscall", NULL };
 	static const char *const ufamily[] = { "uprobe", "uretprobe", NULL };
@@ -70,8 +83,6 @@ int attach_type_fits(const struct obj_prog *p, const char *type)
 
 	if (!p->def)
 		return 0;
-	if (!strcmp(attach_type_of(p), type))
-		return 1;
 	if (p->def->attach == ATTACH_KPROBE || p->def->attach == ATTACH_KSYSCALL)
 		fam = kfamily;
 	else if (p->def->attach == ATTACH_UPROBE)
@@ -79,10 +90,21 @@ int attach_type_fits(const struct obj_prog *p, const char *type)
 	for (size_t i = 0; fam && fam[i]; i++)
 		if (!strcmp(fam[i], type))
 			return 1;
-	for (size_t i = 0; i < sizeof(by_prog) / sizeof(by_prog[0]); i++)
-		if (!strcmp(by_prog[i].type, type) && p->def->prog_type == by_prog[i].prog_type)
-			return 1;
 	return 0;
+}
+
+int attach_applies(const struct object *obj, const int *selected, size_t prog,
+		   const char *type)
+{
+	int exact = 0;
+
+	/* An object with both an entry and a return program (uprobe.bpf.o)
+	 * must get "uprobe:" only on the entry one: the family rule applies
+	 * only when no selected program is of the exact type. */
+	for (size_t i = 0; i < obj->nprogs && !exact; i++)
+		exact = selected[i] && attach_type_fits(&obj->progs[i], type);
+	return exact ? attach_type_fits(&obj->progs[prog], type)
+		     : family_fits(&obj->progs[prog], type);
 }
 
 /* The next free entry of @set, or NULL (with @eb set) when full. */

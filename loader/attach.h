@@ -36,8 +36,15 @@ struct attach_set {
 	size_t n;
 };
 
-/* Does an --attach of @type ("kprobe", "xdp", ...) apply to program @p? */
+/* Is @type ("kprobe", "xdp", ...) program @p's own attach type (or, for
+ * tc/xdp/socket/cgroup/perf_event, its program type)? */
 int attach_type_fits(const struct obj_prog *p, const char *type);
+/* Does an --attach of @type given without --prog apply to program @prog?
+ * Programs of exactly that type take it; when none of the @selected ones
+ * is, programs of the same family do (a kprobe program takes kretprobe:,
+ * ksyscall:; a uprobe program uretprobe:). */
+int attach_applies(const struct object *obj, const int *selected, size_t prog,
+		   const char *type);
 /* The --attach type a program's own section target means ("tracepoint"
  * for tracepoint/CAT/NAME, "kprobe" for kprobe/FN, ...). */
 const char *attach_type_of(const struct obj_prog *p);

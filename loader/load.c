@@ -935,7 +935,7 @@ static int step_attach(struct load *l)
 		for (size_t k = 0; k < l->c->nattaches; k++) {
 			const struct cli_attach *a = &l->c->attaches[k];
 			int mine = a->prog >= 0 ? obj_find_prog(o, l->c->progs[a->prog]) == (int)i
-						: attach_type_fits(pr, a->type);
+						: attach_applies(o, l->selected, i, a->type);
 
 			if (!mine)
 				continue;
