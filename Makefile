@@ -57,7 +57,8 @@ asan: $(B)/asan/rawload
 
 # Unit tests: Check, plus libelf as the ELF reader's independent oracle.
 $(B)/asan/tests/unit/%.o: CPPFLAGS += $(shell pkg-config --cflags check libelf)
-$(B)/unit: $(UNIT_OBJ) $(ASAN_LIB_OBJ)
+# loader/disasm.c is pure (instructions in, text out): unit-tested too.
+$(B)/unit: $(UNIT_OBJ) $(ASAN_LIB_OBJ) $(B)/asan/loader/disasm.o
 	$(CC) $(ASAN) -o $@ $^ $(shell pkg-config --libs check libelf)
 
 # vmlinux.h for the test programs, generated from the running kernel's BTF;

@@ -24,10 +24,10 @@
 #include "bpf/map.h"
 #include "bpf/prog.h"
 #include "elf/object.h"
-#include "attach.h"
 #include "dump.h"
 #include "events.h"
 #include "explain.h"
+#include "load_internal.h"
 #include "mounts.h"
 #include "relo/btf_fixup.h"
 #include "relo/btf_sanitize.h"
@@ -36,23 +36,6 @@
 #include "relo/reloc.h"
 #include "setvar.h"
 
-struct load {
-	const struct cli *c;
-	struct object obj;
-	struct relo_set relos;
-	struct errbuf eb;
-	int btf_fd;		/* object BTF in the kernel, or -1 */
-	int *map_fds;		/* [map] fd, or -1 */
-	uint8_t **map_data;	/* [map] initial value of global data, or NULL */
-	int *prog_fds;		/* [prog] fd, or -1 */
-	int *selected;		/* [prog] 1 if this run loads it */
-	struct btf *vmlinux;	/* target BTF (CO-RE, BTF-targeted programs) */
-	struct extern_value *ext; /* [extern] resolved values */
-	uint32_t kversion;	/* KERNEL_VERSION() of the running kernel */
-	int btf_func_ok;	/* the loaded BTF has FUNCs: func/line info usable */
-	struct core_report *core; /* [prog] what CO-RE did to each function */
-	struct attach_set att;	/* what holds the attachments */
-};
 
 static volatile sig_atomic_t stop;
 static void on_signal(int sig)
@@ -219,6 +202,7 @@ static int target_btf(struct load *l, struct btf **out)
 		err = btf_load_file(path, NULL, &l->vmlinux, &l->eb);
 		if (err)
 			return err_prefix(&l->eb, err, "target BTF '%s'", path);
+		l->vmlinux_path = path;
 	}
 	*out = l->vmlinux;
 	return 0;
@@ -286,6 +270,15 @@ static int step_core(struct load *l)
 
 		if (!l->obj.progs[i].ncore)
 			continue;
+		if (l->keep_before) {
+			size_t n = l->obj.progs[i].insn_cnt * sizeof(struct bpf_insn);
+
+			if (!l->core_before)
+				l->core_before = calloc(l->obj.nprogs, sizeof(*l->core_before));
+			if (!l->core_before || !(l->core_before[i] = malloc(n)))
+				return err_set(&l->eb, -ENOMEM, "out of memory");
+			memcpy(l->core_before[i], l->obj.progs[i].insns, n);
+		}
 		err = core_relocate_prog_report(&l->obj, &l->obj.progs[i], target, rep, &l->eb);
 		if (!err && l->c->verbose)
 			for (size_t k = 0; k < rep->npoisoned; k++)
@@ -446,8 +439,8 @@ static int has_global_var(const struct obj_map *m)
 	return 0;
 }
 
-static void map_params_of(const struct load *l, size_t i, struct map_params *p,
-			  char *why, size_t whylen)
+void load_map_params(const struct load *l, size_t i, struct map_params *p, char *why,
+		     size_t whylen)
 {
 	const struct obj_map *m = &l->obj.maps[i];
 
@@ -514,7 +507,7 @@ static int create_one(struct load *l, size_t i, int inner_fd)
 	char why[160];
 	int fd;
 
-	map_params_of(l, i, &p, why, sizeof(why));
+	load_map_params(l, i, &p, why, sizeof(why));
 	p.why = why;
 	p.inner_map_fd = inner_fd;
 	if (!p.max_entries)
@@ -1042,8 +1035,48 @@ static void cleanup(struct load *l)
 	free(l->ext);
 	for (size_t i = 0; l->core && i < l->obj.nprogs; i++)
 		core_report_free(&l->core[i]);
+	for (size_t i = 0; l->core_before && i < l->obj.nprogs; i++)
+		free(l->core_before[i]);
+	free(l->core_before);
 	free(l->core);
 	obj_close(&l->obj);
+}
+
+static void init_load(struct load *l, const struct cli *c)
+{
+	struct utsname u;
+
+	memset(l, 0, sizeof(*l));
+	l->c = c;
+	l->btf_fd = -1;
+	l->btf_func_ok = 1;
+	if (uname(&u) == 0)
+		l->kversion = extern_kernel_version(u.release);
+}
+
+/* The steps whose failure is a bad input are exactly the ones before the
+ * first kernel call (the table's order guarantees it): plan runs those. */
+int load_prepare(struct load *l, const struct cli *c, const char **step)
+{
+	int keep_before = l->keep_before;
+
+	init_load(l, c);
+	l->keep_before = keep_before;
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]) &&
+			   steps[i].fail == LOAD_BAD_INPUT; i++) {
+		int err = steps[i].fn(l);
+
+		if (err) {
+			*step = steps[i].name;
+			return err;
+		}
+	}
+	return 0;
+}
+
+void load_release(struct load *l)
+{
+	cleanup(l);
 }
 
 enum load_result load_run(const struct cli *c)
@@ -1052,16 +1085,7 @@ enum load_result load_run(const struct cli *c)
 	enum load_result res = LOAD_OK;
 	size_t n = sizeof(steps) / sizeof(steps[0]);
 
-	memset(&l, 0, sizeof(l));
-	l.c = c;
-	l.btf_fd = -1;
-	l.btf_func_ok = 1;
-	{
-		struct utsname u;
-
-		if (uname(&u) == 0)
-			l.kversion = extern_kernel_version(u.release);
-	}
+	init_load(&l, c);
 	if (c->explain)
 		explain_enable(n);
 	/* Ctrl-C during the load stops between steps, and cleanup then

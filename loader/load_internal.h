@@ -1,0 +1,51 @@
+/*
+ * loader/load_internal.h - the state of one load, shared by the load
+ * driver (load.c) and `rawload plan` (plan.c), which runs the same steps
+ * up to the first kernel call and prints what they decided instead of
+ * going on. One set of steps, so the plan cannot drift from the load.
+ */
+#ifndef RAWLOAD_LOAD_INTERNAL_H
+#define RAWLOAD_LOAD_INTERNAL_H
+
+#include "attach.h"
+#include "bpf/map.h"
+#include "cli.h"
+#include "elf/object.h"
+#include "relo/core.h"
+#include "relo/reloc.h"
+
+struct load {
+	const struct cli *c;
+	struct object obj;
+	struct relo_set relos;
+	struct errbuf eb;
+	int btf_fd;		/* object BTF in the kernel, or -1 */
+	int *map_fds;		/* [map] fd, or -1 (plan: placeholders) */
+	uint8_t **map_data;	/* [map] initial value of global data, or NULL */
+	int *prog_fds;		/* [prog] fd, or -1 */
+	int *selected;		/* [prog] 1 if this run loads it */
+	struct btf *vmlinux;	/* target BTF (CO-RE, BTF-targeted programs) */
+	const char *vmlinux_path; /* where it was read from */
+	struct extern_value *ext; /* [extern] resolved values */
+	uint32_t kversion;	/* KERNEL_VERSION() of the running kernel */
+	int btf_func_ok;	/* the loaded BTF has FUNCs: func/line info usable */
+	struct core_report *core; /* [prog] what CO-RE did to each function */
+	int keep_before;	/* plan: keep each function's code before CO-RE */
+	struct bpf_insn **core_before; /* [prog] that code, or NULL */
+	struct attach_set att;	/* what holds the attachments */
+};
+
+/* Run the steps before the first kernel call (read, options, relocations,
+ * CO-RE, externs, link check). 0, or -errno with @l->eb set; *step names
+ * the step that failed. @l is zeroed first (keep_before excepted: set it
+ * before the call); call load_release() in any case. */
+int load_prepare(struct load *l, const struct cli *c, const char **step);
+void load_release(struct load *l);
+
+/* The BPF_MAP_CREATE parameters of map @i: as declared, plus what the
+ * loader adds (global data flags, BTF ids only where the kernel takes
+ * them). @why gets the one-line reason for --explain. */
+void load_map_params(const struct load *l, size_t i, struct map_params *p, char *why,
+		     size_t whylen);
+
+#endif
