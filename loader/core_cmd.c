@@ -3,19 +3,25 @@
  * relocation of every program, resolved against a target BTF, without
  * loading anything and without root.
  *
- * It runs the same engine the load runs (relo/core.c) on each program and
- * reports, per relocation record:
+ * It runs the same engine the load runs (relo/core.c), with CORE_DETAIL,
+ * on a copy of each program, and prints per relocation record a row, then
+ * what the engine decided:
  *
  *   on_exec  insn 12  byte_off  struct task_struct.tgid (0:73)  2460 -> 2468
- *   on_exec  insn 30  byte_off  struct task_struct___old.state (0:0)
- *                               0 -> poisoned: no field 'state' in target ...
+ *       target vmlinux [112] struct task_struct.tgid (0:75)
+ *       candidate vmlinux [112] struct task_struct: chosen
+ *   on_exec  insn 30  byte_off  struct task_struct___old.state (0:0)  0 -> poisoned: ...
+ *       candidate vmlinux [112] struct task_struct: field 'state' missing
  *
  * The local value is what clang put in the instruction (from the
- * build-time vmlinux.h); the target value is what the instruction holds
- * after relocation. relo/core.h reports only the poisoned records, so the
- * values are read off the instructions before and after the engine runs:
- * an offset is in insn.off for loads and stores, in imm for ALU/JMP
- * immediates, and in both imm halves of an ld_imm64.
+ * build-time vmlinux.h); the target value what the instruction holds after
+ * relocation. The access path is one record's: clang writes one record
+ * per struct crossed, so task->real_parent->tgid is two rows,
+ * "struct task_struct.real_parent" and "struct task_struct.tgid".
+ *
+ * The target is the running kernel's vmlinux BTF, plus its modules' BTF
+ * (/sys/kernel/btf/<module>) for a type vmlinux does not have, as in a
+ * load; with --btf FILE it is that file alone.
  */
 #include "core_cmd.h"
 
@@ -33,183 +39,147 @@
 #define EXIT_OK 0
 #define EXIT_BAD_INPUT 2
 
-/* One relocation, ready to print. */
-struct core_row {
-	const char *prog;
-	uint32_t relo_idx;	/* record index in its section's core_relo */
-	size_t insn;		/* instruction index in the program */
-	const char *kind;	/* "byte_off", ... */
-	char path[256];		/* "struct task_struct.real_parent" */
-	const char *access;	/* "0:54" */
-	int64_t old_val, new_val;
-	const char *poison;	/* reason, or NULL */
-};
-
-static int is_ldimm64(const struct bpf_insn *in)
+/* The text row's path: the engine's, or the raw record if it stopped
+ * before spelling it. */
+static const char *row_path(const struct core_relo_detail *d)
 {
-	return in->code == (BPF_LD | BPF_IMM | BPF_DW);
+	return d->path[0] ? d->path : "?";
 }
 
-/* The constant a CO-RE relocation rewrites in @in (see the file top). */
-static int64_t insn_value(const struct bpf_insn *in, size_t room)
+static void print_text(const char *prog, const struct core_relo_detail *d)
 {
-	unsigned cls = BPF_CLASS(in->code);
+	printf("%-16s insn %-4u %-14s %s (%s)  ", prog, d->insn_idx,
+	       core_relo_kind_name(d->kind), row_path(d), d->access ? d->access : "?");
+	if (d->failed)
+		printf("%" PRId64 " -> error: %s\n", (int64_t)d->local_val, d->why);
+	else if (d->poisoned)
+		printf("%" PRId64 " -> poisoned: %s\n", (int64_t)d->local_val, d->why);
+	else
+		printf("%" PRId64 " -> %" PRId64 "\n", (int64_t)d->local_val,
+		       (int64_t)d->target_val);
+	if (d->matched) {
+		printf("    target %s [%u] %s (%s)", d->target_btf, d->target_type_id,
+		       d->target_path, d->target_access);
+		if (d->local_sz && d->target_sz && d->local_sz != d->target_sz)
+			printf(", load resized %u -> %u bytes", d->local_sz, d->target_sz);
+		putchar('\n');
+	} else if (!d->poisoned && !d->failed && d->why[0]) {
+		printf("    no target: %s\n", d->why);
+	}
+	for (size_t i = 0; i < d->ncands; i++) {
+		const struct core_cand_note *c = &d->cands[i];
 
-	if (is_ldimm64(in) && room >= 2)
-		return (int64_t)((uint64_t)(uint32_t)in[1].imm << 32 | (uint32_t)in[0].imm);
-	if (cls == BPF_LDX || cls == BPF_ST || cls == BPF_STX)
-		return in->off;
-	return in->imm;
-}
-
-/*
- * Spell access string @acc on local type @id with member names: "0:54"
- * on struct task_struct is "struct task_struct.real_parent"; a leading
- * non-zero index is an array index on the root pointer ("[2]"); anonymous
- * struct/union members are stepped through silently, as C spells them.
- * Enum kinds name the enumerator ("enum pid_type::PIDTYPE_TGID"), type
- * kinds the type alone.
- */
-static void spell_access(const struct btf *btf, uint32_t id, const char *acc,
-			 uint32_t kind, char *buf, size_t len)
-{
-	size_t n;
-	char *end;
-
-	btf_type_str(btf, id, buf, len);
-	n = strlen(buf);
-	if (kind == BPF_CORE_TYPE_ID_LOCAL || kind == BPF_CORE_TYPE_ID_TARGET ||
-	    kind == BPF_CORE_TYPE_EXISTS || kind == BPF_CORE_TYPE_SIZE ||
-	    kind == BPF_CORE_TYPE_MATCHES)
-		return;
-	for (int i = 0; *acc && n < len; i++) {
-		unsigned long idx = strtoul(acc, &end, 10);
-		const struct btf_type *t = btf_type_by_id(btf, btf_skip_mods_typedefs(btf, id));
-
-		if (end == acc || !t)
-			return;
-		acc = *end == ':' ? end + 1 : end;
-		if (kind == BPF_CORE_ENUMVAL_EXISTS || kind == BPF_CORE_ENUMVAL_VALUE) {
-			if ((btf_kind(t) == BTF_KIND_ENUM || btf_kind(t) == BTF_KIND_ENUM64) &&
-			    idx < btf_vlen(t))
-				snprintf(buf + n, len - n, "::%s",
-					 btf_str(btf, btf_kind(t) == BTF_KIND_ENUM
-							      ? btf_enums(t)[idx].name_off
-							      : btf_enum64s(t)[idx].name_off));
-			return;
-		}
-		if (i == 0) { /* the root pointer, indexed like an array */
-			if (idx)
-				n += (size_t)snprintf(buf + n, len - n, "[%lu]", idx);
-			continue;
-		}
-		if ((btf_kind(t) == BTF_KIND_STRUCT || btf_kind(t) == BTF_KIND_UNION) &&
-		    idx < btf_vlen(t)) {
-			const struct btf_member *m = &btf_members(t)[idx];
-			const char *name = btf_str(btf, m->name_off);
-
-			if (*name)
-				n += (size_t)snprintf(buf + n, len - n, ".%s", name);
-			id = m->type;
-		} else if (btf_kind(t) == BTF_KIND_ARRAY) {
-			n += (size_t)snprintf(buf + n, len - n, "[%lu]", idx);
-			id = btf_array(t)->type;
-		} else {
-			return;
-		}
+		printf("    candidate %s [%u] %s: %s\n", c->btf, c->type_id, c->type,
+		       c->matched ? (c->why[0] ? c->why : "chosen") : c->why);
 	}
 }
 
-/* core.c's description repeats kind, type and access before ": why";
- * the row shows those already. */
-static const char *poison_reason(const char *desc)
-{
-	const char *a = strstr(desc, ", access "), *why = a ? strstr(a, ": ") : NULL;
-
-	return why ? why + 2 : desc;
-}
-
-static void print_text(const struct core_row *r)
-{
-	printf("%-16s insn %-4zu %-14s %s (%s)  ", r->prog, r->insn, r->kind, r->path,
-	       r->access);
-	if (r->poison)
-		printf("%" PRId64 " -> poisoned: %s\n", r->old_val, r->poison);
-	else
-		printf("%" PRId64 " -> %" PRId64 "\n", r->old_val, r->new_val);
-}
-
-static void print_json(struct json *j, const struct core_row *r)
+/* @in, the relocated instruction, as {"code", "off", "imm"} (an
+ * ld_imm64's imm is the 64-bit value of both halves). */
+static void json_insn(struct json *j, const struct bpf_insn *in, size_t room)
 {
 	json_obj_begin(j);
-	json_kstr(j, "prog", r->prog);
-	json_ku64(j, "relo", r->relo_idx);
-	json_ku64(j, "insn", r->insn);
-	json_kstr(j, "kind", r->kind);
-	json_kstr(j, "type", r->path);
-	json_kstr(j, "access", r->access);
-	json_key(j, "local");
-	json_i64(j, r->old_val);
-	if (r->poison) {
-		json_key(j, "target");
-		json_null(j);
-		json_kbool(j, "poisoned", 1);
-		json_kstr(j, "reason", r->poison);
-	} else {
-		json_key(j, "target");
-		json_i64(j, r->new_val);
-		json_kbool(j, "poisoned", 0);
-	}
+	json_ku64(j, "code", in->code);
+	json_key(j, "off");
+	json_i64(j, in->off);
+	json_key(j, "imm");
+	if (in->code == (BPF_LD | BPF_IMM | BPF_DW) && room >= 2)
+		json_u64(j, (uint64_t)(uint32_t)in[1].imm << 32 | (uint32_t)in[0].imm);
+	else
+		json_i64(j, in->imm);
 	json_obj_end(j);
 }
 
-/* Relocate program @p of @obj on a copy of its code, and print a row per
- * record. Returns the records printed, or -errno with @eb set. */
-static int report_prog(const struct object *obj, struct obj_prog *p,
-		       const struct btf *target, struct json *j, struct errbuf *eb)
+static void print_json(struct json *j, const char *prog,
+		       const struct core_relo_detail *d, const struct obj_prog *p)
 {
-	const struct btf_ext_sec *sec = btf_ext_find(&obj->ext->core_relo, p->sec_name);
-	const struct bpf_core_relo *recs;
+	json_obj_begin(j);
+	json_kstr(j, "prog", prog);
+	json_ku64(j, "relo", d->relo_idx);
+	json_ku64(j, "insn", d->insn_idx);
+	json_kstr(j, "kind", core_relo_kind_name(d->kind));
+	json_kstr(j, "type", row_path(d));
+	json_ku64(j, "local_type_id", d->local_type_id);
+	json_kstr(j, "access", d->access ? d->access : "");
+	json_key(j, "local");
+	json_i64(j, (int64_t)d->local_val);
+	json_key(j, "target");
+	if (d->poisoned || d->failed)
+		json_null(j);
+	else
+		json_i64(j, (int64_t)d->target_val);
+	json_kbool(j, "poisoned", d->poisoned);
+	json_kbool(j, "error", d->failed);
+	json_key(j, "insn_after"); /* what the kernel would get */
+	json_insn(j, &p->insns[d->insn_idx], p->insn_cnt - d->insn_idx);
+	json_key(j, "reason");
+	if (d->why[0])
+		json_str(j, d->why);
+	else
+		json_null(j);
+	json_key(j, "target_type");
+	if (d->matched) {
+		json_obj_begin(j);
+		json_kstr(j, "btf", d->target_btf);
+		json_ku64(j, "id", d->target_type_id);
+		json_kstr(j, "type", d->target_path);
+		json_kstr(j, "access", d->target_access);
+		if (d->local_sz || d->target_sz) {
+			json_ku64(j, "local_size", d->local_sz);
+			json_ku64(j, "target_size", d->target_sz);
+		}
+		json_obj_end(j);
+	} else {
+		json_null(j);
+	}
+	json_key(j, "candidates");
+	json_arr_begin(j);
+	for (size_t i = 0; i < d->ncands; i++) {
+		const struct core_cand_note *c = &d->cands[i];
+
+		json_obj_begin(j);
+		json_kstr(j, "btf", c->btf);
+		json_ku64(j, "id", c->type_id);
+		json_kstr(j, "type", c->type);
+		json_kbool(j, "matched", c->matched);
+		json_key(j, "reason");
+		if (c->why[0])
+			json_str(j, c->why);
+		else
+			json_null(j);
+		json_obj_end(j);
+	}
+	json_arr_end(j);
+	json_obj_end(j);
+}
+
+/* Relocate program @p of @obj in place, print a row per record (those
+ * before a failing one too), then restore its code. Returns the records
+ * printed, or -errno with @eb set. */
+static int report_prog(const struct object *obj, struct obj_prog *p,
+		       struct core_targets *ts, struct json *j, struct errbuf *eb)
+{
 	struct core_report rep = { 0 };
 	struct bpf_insn *before;
-	uint64_t end = p->sec_off + (uint64_t)p->insn_cnt * sizeof(struct bpf_insn);
-	int err, rows = 0;
+	int err;
 
-	if (!sec)
+	if (!btf_ext_find(&obj->ext->core_relo, p->sec_name))
 		return 0;
 	before = malloc(p->insn_cnt * sizeof(*before) + 1);
 	if (!before)
 		return err_set(eb, -ENOMEM, "out of memory");
 	memcpy(before, p->insns, p->insn_cnt * sizeof(*before));
-	err = core_relocate_prog_report(obj, p, target, &rep, eb);
-	if (err) {
+	err = core_relocate_prog_targets(obj, p, ts, CORE_DETAIL, &rep, eb);
+	if (err)
 		err_prefix(eb, err, "program '%s'", p->name);
-		goto out;
-	}
-	recs = sec->recs;
-	for (uint32_t i = 0; i < sec->count; i++) {
-		struct core_row r = { .prog = p->name, .relo_idx = i };
-
-		if (recs[i].insn_off < p->sec_off || recs[i].insn_off >= end)
-			continue;
-		r.insn = (recs[i].insn_off - p->sec_off) / sizeof(struct bpf_insn);
-		r.kind = core_relo_kind_name(recs[i].kind);
-		r.access = btf_str(obj->btf, recs[i].access_str_off);
-		spell_access(obj->btf, recs[i].type_id, r.access, recs[i].kind, r.path,
-			     sizeof(r.path));
-		r.old_val = insn_value(&before[r.insn], p->insn_cnt - r.insn);
-		r.new_val = insn_value(&p->insns[r.insn], p->insn_cnt - r.insn);
-		for (size_t k = 0; k < rep.npoisoned; k++)
-			if (rep.poisoned[k].relo_idx == i)
-				r.poison = poison_reason(rep.poisoned[k].desc);
+	for (size_t i = 0; i < rep.ndetail; i++) {
 		if (j)
-			print_json(j, &r);
+			print_json(j, p->name, &rep.detail[i], p);
 		else
-			print_text(&r);
-		rows++;
+			print_text(p->name, &rep.detail[i]);
 	}
-	err = rows;
-out:
+	if (!err)
+		err = (int)rep.ndetail;
 	/* the object is only read from here on; leave it as it was */
 	memcpy(p->insns, before, p->insn_cnt * sizeof(*before));
 	core_report_free(&rep);
@@ -217,9 +187,29 @@ out:
 	return err;
 }
 
+/* The target set: --btf FILE alone, or the running kernel's vmlinux with
+ * its modules (read only if a type is missing from vmlinux). */
+static int open_targets(const struct cli *c, struct btf **base,
+			struct core_targets *ts, struct errbuf *eb)
+{
+	const char *path = c->btf ? c->btf : CORE_VMLINUX_BTF;
+	int err = btf_load_file(path, NULL, base, eb);
+
+	if (err)
+		return err_prefix(eb, err, "target BTF '%s'", path);
+	if (c->btf) { /* named by the file's last component */
+		const char *slash = strrchr(c->btf, '/');
+
+		return core_targets_init(ts, *base, slash ? slash + 1 : c->btf,
+					 NULL, eb);
+	}
+	return core_targets_init(ts, *base, "vmlinux", CORE_MODULE_BTF_DIR, eb);
+}
+
 int core_cmd_run(const struct cli *c)
 {
-	const char *btf_path = c->btf ? c->btf : "/sys/kernel/btf/vmlinux";
+	const char *btf_path = c->btf ? c->btf : CORE_VMLINUX_BTF;
+	struct core_targets ts = { 0 };
 	struct object obj = { 0 };
 	struct btf *target = NULL;
 	struct errbuf eb = { "" };
@@ -231,8 +221,8 @@ int core_cmd_run(const struct cli *c)
 		status = EXIT_BAD_INPUT;
 		goto out;
 	}
-	if ((err = btf_load_file(btf_path, NULL, &target, &eb))) {
-		fprintf(stderr, "rawload: target BTF '%s': %s\n", btf_path, eb.msg);
+	if ((err = open_targets(c, &target, &ts, &eb))) {
+		fprintf(stderr, "rawload: %s\n", eb.msg);
 		status = EXIT_BAD_INPUT;
 		goto out;
 	}
@@ -249,8 +239,9 @@ int core_cmd_run(const struct cli *c)
 	for (size_t i = 0; i < obj.nprogs && obj.ext && obj.btf; i++) {
 		/* subprograms too: their records are relocated where they
 		 * are linked in, with the same values */
-		err = report_prog(&obj, &obj.progs[i], target, c->json ? &j : NULL, &eb);
+		err = report_prog(&obj, &obj.progs[i], &ts, c->json ? &j : NULL, &eb);
 		if (err < 0) {
+			fflush(stdout);
 			fprintf(stderr, "rawload: %s: %s\n", c->obj, eb.msg);
 			status = EXIT_BAD_INPUT;
 			break;
@@ -266,6 +257,7 @@ int core_cmd_run(const struct cli *c)
 		printf("%d relocation%s\n", total, total == 1 ? "" : "s");
 	}
 out:
+	core_targets_close(&ts);
 	btf_free(target);
 	obj_close(&obj);
 	return status;

@@ -251,6 +251,7 @@ static int attach_btf_id(struct load *l, const struct obj_prog *pr, uint32_t *id
  * so a subprogram shared by two programs is relocated once. */
 static int step_core(struct load *l)
 {
+	struct core_targets ts = { 0 };
 	struct btf *target;
 	size_t ncore = 0;
 	int err;
@@ -262,9 +263,15 @@ static int step_core(struct load *l)
 	err = target_btf(l, &target);
 	if (err)
 		return err;
+	/* vmlinux, then its modules' BTF for types vmlinux lacks (read only
+	 * if needed, as libbpf does); --btf FILE alone */
+	err = core_targets_init(&ts, target, l->c->btf ? l->c->btf : "vmlinux",
+				l->c->btf ? NULL : CORE_MODULE_BTF_DIR, &l->eb);
+	if (err)
+		return err;
 	l->core = calloc(l->obj.nprogs, sizeof(*l->core));
 	if (!l->core)
-		return err_set(&l->eb, -ENOMEM, "out of memory");
+		err = err_set(&l->eb, -ENOMEM, "out of memory");
 	for (size_t i = 0; !err && i < l->obj.nprogs; i++) {
 		struct core_report *rep = &l->core[i];
 
@@ -275,11 +282,13 @@ static int step_core(struct load *l)
 
 			if (!l->core_before)
 				l->core_before = calloc(l->obj.nprogs, sizeof(*l->core_before));
-			if (!l->core_before || !(l->core_before[i] = malloc(n)))
-				return err_set(&l->eb, -ENOMEM, "out of memory");
+			if (!l->core_before || !(l->core_before[i] = malloc(n))) {
+				err = err_set(&l->eb, -ENOMEM, "out of memory");
+				break;
+			}
 			memcpy(l->core_before[i], l->obj.progs[i].insns, n);
 		}
-		err = core_relocate_prog_report(&l->obj, &l->obj.progs[i], target, rep, &l->eb);
+		err = core_relocate_prog_targets(&l->obj, &l->obj.progs[i], &ts, 0, rep, &l->eb);
 		if (!err && l->c->verbose)
 			for (size_t k = 0; k < rep->npoisoned; k++)
 				say(l, "program '%s': CO-RE relocation #%u at insn %u poisoned "
@@ -289,6 +298,7 @@ static int step_core(struct load *l)
 		if (err)
 			err = err_prefix(&l->eb, err, "program '%s'", l->obj.progs[i].name);
 	}
+	core_targets_close(&ts);	/* the reports copy their strings */
 	return err;
 }
 

@@ -24,9 +24,21 @@
  * does not exist. That is not an error here: the program may test
  * bpf_core_field_exists() first, and the verifier removes the dead branch;
  * only a reachable poisoned call fails to load.
+ *
+ * Targets: candidates come from vmlinux (or --btf FILE) and, for a local
+ * type vmlinux has none of, from every module's split BTF, read from
+ * /sys/kernel/btf on first need (core_targets_*, the end of this file).
+ *
+ * The report: with CORE_DETAIL (`rawload core`) each record also gets a
+ * row (struct core_relo_detail) with both values, the matched type and
+ * every candidate with the rule that rejected it; spec_match() leaves
+ * that rule in the candidate's spec (enum core_miss) whether or not
+ * anyone asks, and the text is only written under CORE_DETAIL.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,6 +61,18 @@ struct core_acc {
 	const char *name;
 };
 
+/* Why spec_match() found no match on a candidate: kept in the candidate's
+ * spec for the report (two stores on a path that is already failing). */
+enum core_miss {
+	CORE_MISS_NONE,
+	CORE_MISS_FIELD,	/* no member of that name */
+	CORE_MISS_FIELD_TYPE,	/* the member's type is incompatible */
+	CORE_MISS_NOT_ARRAY,	/* an index into something not an array */
+	CORE_MISS_INDEX,	/* the index is past the target's array */
+	CORE_MISS_ENUMERATOR,	/* no enumerator of that name */
+	CORE_MISS_TYPE,		/* type relocations: the shapes differ */
+};
+
 /* An access resolved on one BTF. */
 struct core_spec {
 	const struct btf *btf;
@@ -59,6 +83,9 @@ struct core_spec {
 	int raw_len;		/* indexes in @raw_spec: the access string */
 	uint32_t raw_spec[CORE_SPEC_MAX_LEN];
 	uint32_t bit_offset;	/* of the accessed field from the root */
+	enum core_miss miss;	/* candidate specs: why the match failed */
+	uint32_t miss_lid, miss_tid; /* FIELD_TYPE: the two types; INDEX:
+				      * -, the target's element count */
 };
 
 /* The outcome for one relocation (libbpf's bpf_core_relo_res). */
@@ -389,15 +416,24 @@ static int parse_spec(const struct btf *btf, uint32_t type_id,
 
 /* ---- 2. candidates ---- */
 
+/* A candidate: type @id of target BTF ts->v[@t]. */
+struct core_cand {
+	uint32_t t;
+	uint32_t id;
+};
+
 struct core_cands {
 	uint32_t local_id;	/* the cache key */
-	uint32_t *ids;		/* target type ids */
+	struct core_cand *c;	/* in search order */
 	size_t n;
+	size_t searched;	/* targets looked in: ts->v[0 .. searched) */
 };
 
 /* One candidate search: the local type, and the list being filled. */
 struct cand_query {
 	const struct btf *target;
+	uint32_t tidx;			/* its index in the target set */
+	uint32_t min_id;		/* a module's own ids start here */
 	const struct btf_type *lt;	/* the local type */
 	const char *lname;		/* its name, and essential length */
 	size_t llen;
@@ -413,77 +449,113 @@ static int cand_visit(uint32_t id, void *arg)
 	const struct btf_type *t = btf_type_by_id(q->target, id);
 	const char *name;
 
-	if (!kinds_core_compat(t, q->lt))
+	if (id < q->min_id || !kinds_core_compat(t, q->lt))
 		return 0;
 	name = btf_str(q->target, t->name_off);
 	if (!*name || core_essential_name_len(name) != q->llen ||
 	    strncmp(name, q->lname, q->llen) != 0)
 		return 0;
 	if (q->c->n == q->cap) {
-		uint32_t *p;
+		struct core_cand *p;
 
 		q->cap = q->cap ? q->cap * 2 : 4;
-		p = realloc(q->c->ids, q->cap * sizeof(*p));
+		p = realloc(q->c->c, q->cap * sizeof(*p));
 		if (!p) {
 			q->err = -ENOMEM;
 			return 1;
 		}
-		q->c->ids = p;
+		q->c->c = p;
 	}
-	q->c->ids[q->c->n++] = id;
+	q->c->c[q->c->n++] = (struct core_cand){ q->tidx, id };
 	return 0;
 }
 
-static int cmp_u32(const void *a, const void *b)
+static int cmp_cand(const void *a, const void *b)
 {
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	const struct core_cand *x = a, *y = b;
 
-	return x < y ? -1 : x > y;
+	if (x->t != y->t)
+		return x->t < y->t ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* The candidates of @q in target @t of @ts, appended; 0 or -ENOMEM. */
+static int find_cands_in(struct cand_query *q, const struct core_targets *ts,
+			 uint32_t t)
+{
+	unsigned kinds[2];
+	size_t nkinds = 0, first = q->c->n;
+	size_t key_len = btf_name_key_len(q->lname);
+	int r = 0;
+
+	q->target = ts->v[t].btf;
+	q->tidx = t;
+	/* a module is split BTF: its base's ids are vmlinux's, searched
+	 * already */
+	q->min_id = t > 0 ? q->target->start_id : 0;
+	kinds[nkinds++] = btf_kind(q->lt);
+	if (is_any_enum(q->lt)) /* ENUM and ENUM64 are one kind to CO-RE */
+		kinds[nkinds++] = btf_kind(q->lt) == BTF_KIND_ENUM ?
+					  BTF_KIND_ENUM64 : BTF_KIND_ENUM;
+	for (size_t k = 0; k < nkinds && r == 0; k++)
+		r = btf_name_index_kind(q->target, q->lname, key_len, kinds[k],
+					cand_visit, q);
+	if (r < 0 || q->err)
+		return -ENOMEM;
+	if (nkinds > 1 && q->c->n - first > 1)
+		qsort(q->c->c + first, q->c->n - first, sizeof(*q->c->c),
+		      cmp_cand);
+	return 0;
 }
 
 /*
  * Every target type with the local type's essential name and a compatible
  * kind, in ascending id order (libbpf's order: the first match decides
- * when candidates disagree only in kind). Not a scan of the target: the
- * target's name index (btf_name_index_kind, built once per target and
- * kind, shared by every program of the load) hands over the few types
- * whose name starts the same way; the essential names are compared here.
+ * when candidates disagree only in kind): in v[0] (vmlinux) first, and
+ * only if it has none, in every module (libbpf's bpf_core_find_cands).
+ * Not a scan of the target: the target's name index (btf_name_index_kind,
+ * built once per target and kind, shared by every program of the load)
+ * hands over the few types whose name starts the same way; the essential
+ * names are compared here.
  */
 static int find_cands(const struct btf *local, uint32_t local_id,
-		      const struct btf *target, struct core_cands *c,
+		      struct core_targets *ts, struct core_cands *c,
 		      struct errbuf *eb)
 {
 	const struct btf_type *lt = btf_type_by_id(local, local_id);
 	const char *lname = btf_type_name(local, local_id);
-	struct cand_query q = { target, lt, lname, 0, c, 0, 0 };
-	unsigned kinds[2];
-	size_t nkinds = 0, key_len = btf_name_key_len(lname);
-	int r = 0;
+	struct cand_query q = { .lt = lt, .lname = lname, .c = c };
+	int err = 0;
 
 	c->local_id = local_id;
-	c->ids = NULL;
+	c->c = NULL;
 	c->n = 0;
+	c->searched = 0;
 	if (!lt || !*lname)
 		return err_set(eb, -EINVAL,
 			       "anonymous local type [%u] cannot be matched by name",
 			       local_id);
 	q.llen = core_essential_name_len(lname);
-	kinds[nkinds++] = btf_kind(lt);
-	if (is_any_enum(lt)) /* ENUM and ENUM64 are one kind to CO-RE */
-		kinds[nkinds++] = btf_kind(lt) == BTF_KIND_ENUM ?
-					  BTF_KIND_ENUM64 : BTF_KIND_ENUM;
-	for (size_t k = 0; k < nkinds && r == 0; k++)
-		r = btf_name_index_kind(target, lname, key_len, kinds[k],
-					cand_visit, &q);
-	if (r < 0 || q.err) {
-		free(c->ids);
-		c->ids = NULL;
-		c->n = 0;
-		return err_set(eb, -ENOMEM, "out of memory");
+	err = find_cands_in(&q, ts, 0);
+	c->searched = 1;
+	if (!err && c->n == 0) {
+		/* none in vmlinux: every module's are candidates */
+		if (ts->module_dir && !ts->modules_read &&
+		    (err = core_targets_load_modules(ts, eb)))
+			goto out;
+		for (uint32_t t = 1; !err && t < ts->n; t++)
+			err = find_cands_in(&q, ts, t);
+		c->searched = ts->n;
 	}
-	if (nkinds > 1 && c->n > 1)
-		qsort(c->ids, c->n, sizeof(*c->ids), cmp_u32);
-	return 0;
+	if (err)
+		err = err_set(eb, err, "out of memory");
+out:
+	if (err) {
+		free(c->c);
+		c->c = NULL;
+		c->n = 0;
+	}
+	return err;
 }
 
 /* ---- 3. matching ---- */
@@ -798,8 +870,12 @@ static int match_member(const struct btf *lb, const struct core_acc *lacc,
 			tacc->name = tname;
 			*next_tid = m->type;
 			found = fields_are_compat(lb, lm->type, tb, m->type);
-			if (!found)
+			if (!found) {
 				spec->len--;
+				spec->miss = CORE_MISS_FIELD_TYPE;
+				spec->miss_lid = lm->type;
+				spec->miss_tid = m->type;
+			}
 			return found;
 		}
 		spec->bit_offset -= bit_off;
@@ -825,11 +901,15 @@ static int spec_match(const struct core_spec *local, const struct btf *tb,
 	*fail_at = 0;
 
 	if (is_type_kind(local->kind)) {
-		if (local->kind == BPF_CORE_TYPE_MATCHES)
-			return types_match(local->btf, local->root_type_id, tb,
-					   tid, false, CORE_MAX_DEPTH);
-		return types_are_compat(local->btf, local->root_type_id, tb,
-					tid, CORE_MAX_DEPTH);
+		int r = local->kind == BPF_CORE_TYPE_MATCHES ?
+				types_match(local->btf, local->root_type_id, tb,
+					    tid, false, CORE_MAX_DEPTH) :
+				types_are_compat(local->btf, local->root_type_id,
+						 tb, tid, CORE_MAX_DEPTH);
+
+		if (r == 0)
+			targ->miss = CORE_MISS_TYPE;
+		return r;
 	}
 
 	if (is_enumval_kind(local->kind)) {
@@ -849,6 +929,7 @@ static int spec_match(const struct core_spec *local, const struct btf *tb,
 				return 1;
 			}
 		}
+		targ->miss = CORE_MISS_ENUMERATOR;
 		return 0;
 	}
 
@@ -861,8 +942,12 @@ static int spec_match(const struct core_spec *local, const struct btf *tb,
 		if (!tt)
 			return -EINVAL;
 		if (lacc->name) {
-			int r = match_member(local->btf, lacc, tb, tid, targ, &tid);
+			int r;
 
+			targ->miss = CORE_MISS_NONE;
+			r = match_member(local->btf, lacc, tb, tid, targ, &tid);
+			if (r == 0 && targ->miss == CORE_MISS_NONE)
+				targ->miss = CORE_MISS_FIELD;
 			if (r <= 0)
 				return r;
 			continue;
@@ -871,11 +956,16 @@ static int spec_match(const struct core_spec *local, const struct btf *tb,
 		if (i > 0) {
 			const struct btf_array *a;
 
-			if (kind_of(tt) != BTF_KIND_ARRAY)
+			if (kind_of(tt) != BTF_KIND_ARRAY) {
+				targ->miss = CORE_MISS_NOT_ARRAY;
 				return 0;
+			}
 			a = btf_array(tt);
-			if (!is_flex_arr(tb, tacc - 1, a) && lacc->idx >= a->nelems)
+			if (!is_flex_arr(tb, tacc - 1, a) && lacc->idx >= a->nelems) {
+				targ->miss = CORE_MISS_INDEX;
+				targ->miss_tid = a->nelems;
 				return 0;
+			}
 			if (!skip_mods(tb, a->type, &tid))
 				return -EINVAL;
 		}
@@ -1268,11 +1358,156 @@ poison:
 	return 0;
 }
 
+/* ---- the report (CORE_DETAIL) ---- */
+
+/* The rule that rejected candidate @targ (spec_match said 0), as the
+ * report shows it: "field 'pid' missing", "field 'x': incompatible types
+ * 'int' (local) vs 'struct s' (target)", ... */
+static void miss_str(const struct core_spec *local, const struct core_spec *targ,
+		     int fail_at, char *buf, size_t len)
+{
+	const struct core_acc *la = &local->spec[fail_at];
+	char lt[48], tt[48];
+
+	switch (targ->miss) {
+	case CORE_MISS_FIELD:
+		snprintf(buf, len, "field '%s' missing", la->name ? la->name : "?");
+		break;
+	case CORE_MISS_FIELD_TYPE:
+		btf_type_str(local->btf, targ->miss_lid, lt, sizeof(lt));
+		btf_type_str(targ->btf, targ->miss_tid, tt, sizeof(tt));
+		snprintf(buf, len, "field '%s': incompatible types '%s' (local) vs '%s' (target)",
+			 la->name ? la->name : "?", lt, tt);
+		break;
+	case CORE_MISS_NOT_ARRAY:
+		snprintf(buf, len, "index [%u]: not an array in the target", la->idx);
+		break;
+	case CORE_MISS_INDEX:
+		snprintf(buf, len, "index [%u] past the target's array of %u",
+			 la->idx, targ->miss_tid);
+		break;
+	case CORE_MISS_ENUMERATOR:
+		snprintf(buf, len, "enumerator '%s' missing",
+			 local->spec[0].name ? local->spec[0].name : "?");
+		break;
+	case CORE_MISS_TYPE:
+		snprintf(buf, len, local->kind == BPF_CORE_TYPE_MATCHES ?
+			 "does not match (members, sizes or signedness differ)" :
+			 "incompatible type (kinds differ through pointers, arrays or prototypes)");
+		break;
+	default:
+		snprintf(buf, len, "no match");
+	}
+}
+
+/* Append a candidate note to @d; 0 or -ENOMEM. */
+static int note_cand(struct core_relo_detail *d, const struct core_targets *ts,
+		     struct core_cand c, int matched, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+static int note_cand(struct core_relo_detail *d, const struct core_targets *ts,
+		     struct core_cand c, int matched, const char *fmt, ...)
+{
+	struct core_cand_note *p = realloc(d->cands, (d->ncands + 1) * sizeof(*p));
+	va_list ap;
+
+	if (!p)
+		return -ENOMEM;
+	d->cands = p;
+	p += d->ncands++;
+	memset(p, 0, sizeof(*p));
+	p->type_id = c.id;
+	p->matched = matched;
+	snprintf(p->btf, sizeof(p->btf), "%s", ts->v[c.t].name);
+	btf_type_str(ts->v[c.t].btf, c.id, p->type, sizeof(p->type));
+	va_start(ap, fmt);
+	vsnprintf(p->why, sizeof(p->why), fmt, ap);
+	va_end(ap);
+	return 0;
+}
+
+/* The kinds a same-named type may have without being a candidate. */
+static const unsigned named_kinds[] = {
+	BTF_KIND_STRUCT, BTF_KIND_UNION, BTF_KIND_ENUM, BTF_KIND_ENUM64,
+	BTF_KIND_FWD, BTF_KIND_TYPEDEF, BTF_KIND_INT, BTF_KIND_FLOAT,
+};
+
+struct kind_query {
+	struct core_relo_detail *d;
+	const struct core_targets *ts;
+	struct cand_query q;	/* target, tidx, min_id, lt, lname, llen */
+	int err;
+};
+
+static int kind_visit(uint32_t id, void *arg)
+{
+	struct kind_query *k = arg;
+	const struct btf_type *t = btf_type_by_id(k->q.target, id);
+	const char *name;
+
+	if (id < k->q.min_id)
+		return 0;
+	name = btf_str(k->q.target, t->name_off);
+	if (!*name || core_essential_name_len(name) != k->q.llen ||
+	    strncmp(name, k->q.lname, k->q.llen) != 0)
+		return 0;
+	k->err = note_cand(k->d, k->ts, (struct core_cand){ k->q.tidx, id }, 0,
+			   "kind mismatch: %s, the local type is %s",
+			   btf_kind_name(btf_kind(t)), btf_kind_name(btf_kind(k->q.lt)));
+	return k->err;
+}
+
+/* Report-only: the types of the searched targets that have the local
+ * type's essential name but a kind CO-RE does not compare with it (what
+ * a user looking for "no matching targets found" wants to see). Builds
+ * the name index of a few more kinds, so only under CORE_DETAIL. */
+static int note_kind_mismatches(const struct btf *local, uint32_t local_id,
+				const struct core_targets *ts, size_t searched,
+				struct core_relo_detail *d)
+{
+	struct kind_query k = { .d = d, .ts = ts };
+	const char *lname = btf_type_name(local, local_id);
+
+	k.q.lt = btf_type_by_id(local, local_id);
+	if (!k.q.lt || !*lname)
+		return 0;
+	k.q.lname = lname;
+	k.q.llen = core_essential_name_len(lname);
+	for (uint32_t t = 0; t < searched && t < ts->n; t++) {
+		k.q.target = ts->v[t].btf;
+		k.q.tidx = t;
+		k.q.min_id = t > 0 ? k.q.target->start_id : 0;
+		for (size_t i = 0; i < sizeof(named_kinds) / sizeof(*named_kinds); i++) {
+			int r;
+
+			if (named_kinds[i] == btf_kind(k.q.lt) ||
+			    (is_any_enum(k.q.lt) && (named_kinds[i] == BTF_KIND_ENUM ||
+						      named_kinds[i] == BTF_KIND_ENUM64)))
+				continue;
+			r = btf_name_index_kind(k.q.target, lname, btf_name_key_len(lname),
+						named_kinds[i], kind_visit, &k);
+			if (r < 0 || k.err)
+				return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/* "0:58" from a spec's raw indexes. */
+static void raw_str(const struct core_spec *spec, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	snprintf(buf, len, "0"); /* type relocations: the type itself */
+	for (int i = 0; i < spec->raw_len && n < len; i++)
+		n += (size_t)snprintf(buf + n, len - n, i ? ":%u" : "%u",
+				      spec->raw_spec[i]);
+}
+
 /* ---- one relocation, one program ---- */
 
 struct core_ctx {
 	const struct btf *local;
-	const struct btf *target;
+	struct core_targets *ts;
 	struct core_cands *cache; /* candidates per local type id */
 	size_t ncache;
 };
@@ -1292,7 +1527,7 @@ static int get_cands(struct core_ctx *ctx, uint32_t local_id,
 	if (!p)
 		return err_set(eb, -ENOMEM, "out of memory");
 	ctx->cache = p;
-	err = find_cands(ctx->local, local_id, ctx->target, &p[ctx->ncache], eb);
+	err = find_cands(ctx->local, local_id, ctx->ts, &p[ctx->ncache], eb);
 	if (err)
 		return err;
 	*out = &p[ctx->ncache++];
@@ -1305,6 +1540,7 @@ static void explain_nomatch(const struct core_spec *local,
 			    const struct core_cands *c, struct core_ctx *ctx,
 			    char *buf, size_t len)
 {
+	const struct btf *tb;
 	struct core_spec *targ;
 	char tname[128];
 	int fail_at = 0;
@@ -1314,7 +1550,8 @@ static void explain_nomatch(const struct core_spec *local,
 		snprintf(buf, len, "no type like '%s' in target", tname);
 		return;
 	}
-	btf_type_str(ctx->target, c->ids[0], tname, sizeof(tname));
+	tb = ctx->ts->v[c->c[0].t].btf;
+	btf_type_str(tb, c->c[0].id, tname, sizeof(tname));
 	if (!is_field_kind(local->kind) && !is_enumval_kind(local->kind)) {
 		snprintf(buf, len, "target '%s' does not match", tname);
 		return;
@@ -1324,8 +1561,16 @@ static void explain_nomatch(const struct core_spec *local,
 		snprintf(buf, len, "no match in target");
 		return;
 	}
-	if (spec_match(local, ctx->target, c->ids[0], targ, &fail_at) == 0 &&
-	    fail_at < local->len && local->spec[fail_at].name)
+	if (spec_match(local, tb, c->c[0].id, targ, &fail_at) == 0 &&
+	    targ->miss == CORE_MISS_FIELD_TYPE) {
+		char lt[48], tt[48];
+
+		btf_type_str(local->btf, targ->miss_lid, lt, sizeof(lt));
+		btf_type_str(tb, targ->miss_tid, tt, sizeof(tt));
+		snprintf(buf, len, "field '%s' has incompatible type '%s' in target (local '%s')",
+			 local->spec[fail_at].name, tt, lt);
+	} else if (targ->miss != CORE_MISS_NONE && fail_at < local->len &&
+		   local->spec[fail_at].name)
 		snprintf(buf, len, "no %s '%s' in target '%s'",
 			 is_enumval_kind(local->kind) ? "enumerator" : "field",
 			 local->spec[fail_at].name, tname);
@@ -1334,20 +1579,133 @@ static void explain_nomatch(const struct core_spec *local,
 	free(targ);
 }
 
+/* Match @local on every candidate: @res and @targ from the first match,
+ * *matched how many did; disagreeing matches are an error naming both
+ * (libbpf's "relocation decision ambiguity"). Notes each candidate's fate
+ * in @d when it is non-NULL. */
+static int match_cands(struct core_ctx *ctx, const struct core_spec *local,
+		       const struct core_cands *cands, struct core_spec *cand,
+		       struct core_spec *targ, struct core_res *res,
+		       size_t *matched, struct core_relo_detail *d,
+		       struct errbuf *eb)
+{
+	struct core_res cres;
+	char why[176];
+	int err;
+
+	*matched = 0;
+	for (size_t i = 0; i < cands->n; i++) {
+		struct core_cand c = cands->c[i];
+		int fail_at;
+
+		err = spec_match(local, ctx->ts->v[c.t].btf, c.id, cand, &fail_at);
+		if (err < 0)
+			return err_set(eb, err, "matching candidate [%u] failed", c.id);
+		if (err == 0) {
+			if (d) {
+				miss_str(local, cand, fail_at, why, sizeof(why));
+				if (note_cand(d, ctx->ts, c, 0, "%s", why))
+					return err_set(eb, -ENOMEM, "out of memory");
+			}
+			continue;
+		}
+		err = calc_relo(local, cand, &cres, eb);
+		if (err)
+			return err;
+		if (*matched == 0) {
+			*res = cres;
+			*targ = *cand;
+		} else if (cand->bit_offset != targ->bit_offset) {
+			if (d)
+				note_cand(d, ctx->ts, c, 0,
+					  "ambiguous: different result than candidate [%u] (field at bit %u, not %u)",
+					  targ->root_type_id, cand->bit_offset,
+					  targ->bit_offset);
+			return err_set(eb, -EINVAL,
+				       "field offset ambiguity: candidates [%u] and [%u] put it at bit %u and %u",
+				       targ->root_type_id, cand->root_type_id,
+				       targ->bit_offset, cand->bit_offset);
+		}
+		if (*matched > 0 && !cres.poison && !res->poison &&
+		    cres.new_val != res->new_val) {
+			if (d)
+				note_cand(d, ctx->ts, c, 0,
+					  "ambiguous: different result than candidate [%u] (%llu, not %llu)",
+					  targ->root_type_id,
+					  (unsigned long long)cres.new_val,
+					  (unsigned long long)res->new_val);
+			return err_set(eb, -EINVAL,
+				       "candidates [%u] and [%u] disagree: %llu != %llu",
+				       targ->root_type_id, cand->root_type_id,
+				       (unsigned long long)res->new_val,
+				       (unsigned long long)cres.new_val);
+		}
+		if (d && (*matched == 0 ? note_cand(d, ctx->ts, c, 1, "%s", "") :
+			  note_cand(d, ctx->ts, c, 1, "same result as candidate [%u]",
+				    targ->root_type_id)))
+			return err_set(eb, -ENOMEM, "out of memory");
+		(*matched)++;
+	}
+	return 0;
+}
+
+/* The constant @insn holds where patch_insn() writes (@room instructions
+ * from it on): a memory access's offset, an ALU immediate, both halves of
+ * an ld_imm64. */
+static uint64_t insn_const(const struct bpf_insn *insn, size_t room)
+{
+	uint8_t cls = BPF_CLASS(insn->code);
+
+	if (insn->code == (BPF_LD | BPF_IMM | BPF_DW) && room >= 2)
+		return (uint32_t)insn[0].imm | (uint64_t)(uint32_t)insn[1].imm << 32;
+	if (cls == BPF_LDX || cls == BPF_ST || cls == BPF_STX)
+		return (uint64_t)(int64_t)insn->off;
+	return (uint64_t)(int64_t)insn->imm;
+}
+
+/* The detail row's values and matched type, once @res is known. The
+ * local value is read off the instruction: for a bitfield clang may have
+ * chosen another container than the one the local BTF suggests (validate
+ * off), and the row shows what the instruction really held. */
+static void fill_detail(struct core_relo_detail *d, const struct core_ctx *ctx,
+			const struct core_res *res, const struct core_spec *targ,
+			const struct core_cands *cands, size_t matched,
+			const struct bpf_insn *insn, size_t room)
+{
+	d->local_val = insn_const(insn, room);
+	d->target_val = res->new_val;
+	d->local_sz = res->orig_sz;
+	d->target_sz = res->new_sz;
+	if (!matched)
+		return;
+	d->matched = 1;
+	d->target_type_id = targ->root_type_id;
+	for (size_t i = 0; i < cands->n; i++)
+		if (ctx->ts->v[cands->c[i].t].btf == targ->btf) {
+			snprintf(d->target_btf, sizeof(d->target_btf), "%s",
+				 ctx->ts->v[cands->c[i].t].name);
+			break;
+		}
+	spec_str(targ, d->target_path, sizeof(d->target_path));
+	raw_str(targ, d->target_access, sizeof(d->target_access));
+}
+
 /*
  * libbpf's bpf_core_calc_relo_insn + bpf_core_patch_insn for record
  * @rec (number @ri in its section) at instruction @idx of @prog. On
- * failure, @eb gets the innermost reason; the caller prefixes it.
+ * failure, @eb gets the innermost reason; the caller prefixes it. @d,
+ * when non-NULL, gets the report's row (CORE_DETAIL).
  */
 static int apply_one(struct core_ctx *ctx, const struct bpf_core_relo *rec,
 		     struct obj_prog *prog, size_t idx, struct core_spec *sp,
 		     char *desc, size_t desc_len, bool *poisoned,
-		     struct errbuf *eb)
+		     struct core_relo_detail *d, struct errbuf *eb)
 {
 	struct core_spec *local = &sp[0], *cand = &sp[1], *targ = &sp[2];
 	const struct core_cands *cands = NULL;
-	struct core_res res, cres;
+	struct core_res res;
 	size_t matched = 0;
+	char why[176] = "";
 	int err;
 
 	const char *access = btf_str_checked(ctx->local, rec->access_str_off);
@@ -1356,6 +1714,8 @@ static int apply_one(struct core_ctx *ctx, const struct bpf_core_relo *rec,
 			       rec->access_str_off);
 	if (!btf_type_by_id(ctx->local, rec->type_id))
 		return err_set(eb, -EINVAL, "bad local type id %u", rec->type_id);
+	if (d)
+		d->access = access;
 	snprintf(desc, desc_len, "%s [%u], access %s",
 		 core_relo_kind_name(rec->kind), rec->type_id, access);
 	err = parse_spec(ctx->local, rec->type_id, access, rec->kind, local, eb);
@@ -1367,6 +1727,8 @@ static int apply_one(struct core_ctx *ctx, const struct bpf_core_relo *rec,
 		spec_str(local, s, sizeof(s));
 		snprintf(desc, desc_len, "%s %s, access %s",
 			 core_relo_kind_name(rec->kind), s, access);
+		if (d)
+			snprintf(d->path, sizeof(d->path), "%s", s);
 	}
 
 	if (rec->kind == BPF_CORE_TYPE_ID_LOCAL) {
@@ -1377,48 +1739,26 @@ static int apply_one(struct core_ctx *ctx, const struct bpf_core_relo *rec,
 		res.orig_val = res.new_val = local->root_type_id;
 	} else {
 		err = get_cands(ctx, rec->type_id, &cands, eb);
+		if (!err)
+			err = match_cands(ctx, local, cands, cand, targ, &res,
+					  &matched, d, eb);
+		if (!err && d)
+			err = note_kind_mismatches(ctx->local, rec->type_id, ctx->ts,
+						   cands->searched, d) ?
+				      err_set(eb, -ENOMEM, "out of memory") : 0;
 		if (err)
 			return err;
-		for (size_t i = 0; i < cands->n; i++) {
-			int fail_at;
-
-			err = spec_match(local, ctx->target, cands->ids[i], cand,
-					 &fail_at);
-			if (err < 0)
-				return err_set(eb, err,
-					       "matching candidate [%u] failed",
-					       cands->ids[i]);
-			if (err == 0)
-				continue;
-			err = calc_relo(local, cand, &cres, eb);
-			if (err)
-				return err;
-			if (matched == 0) {
-				res = cres;
-				*targ = *cand;
-			} else if (cand->bit_offset != targ->bit_offset) {
-				return err_set(eb, -EINVAL,
-					       "field offset ambiguity: candidates [%u] and [%u] put it at bit %u and %u",
-					       targ->root_type_id,
-					       cand->root_type_id,
-					       targ->bit_offset, cand->bit_offset);
-			}
-			if (matched > 0 && !cres.poison && !res.poison &&
-			    cres.new_val != res.new_val)
-				return err_set(eb, -EINVAL,
-					       "candidates [%u] and [%u] disagree: %llu != %llu",
-					       targ->root_type_id,
-					       cand->root_type_id,
-					       (unsigned long long)res.new_val,
-					       (unsigned long long)cres.new_val);
-			matched++;
-		}
 		if (matched == 0) {
 			err = calc_relo(local, NULL, &res, eb);
 			if (err)
 				return err;
+			if (d || res.poison)
+				explain_nomatch(local, cands, ctx, why, sizeof(why));
 		}
 	}
+	if (d)
+		fill_detail(d, ctx, &res, targ, cands, matched, &prog->insns[idx],
+			    prog->insn_cnt - idx);
 
 	err = patch_insn(&prog->insns[idx], prog->insn_cnt - idx, &res,
 			 poisoned, eb);
@@ -1426,24 +1766,55 @@ static int apply_one(struct core_ctx *ctx, const struct bpf_core_relo *rec,
 		return err;
 	if (*poisoned) {
 		size_t n = strlen(desc);
-		char why[160];
 
-		if (matched == 0)
-			explain_nomatch(local, cands, ctx, why, sizeof(why));
-		else
+		if (matched > 0)
 			snprintf(why, sizeof(why),
 				 "the load size cannot change safely (%u -> %u bytes)",
 				 res.orig_sz, res.new_sz);
 		snprintf(desc + n, desc_len - n, ": %s", why);
 	}
+	if (d) {
+		d->poisoned = *poisoned;
+		snprintf(d->why, sizeof(d->why), "%s", why);
+	}
 	return 0;
 }
 
-int core_relocate_prog_report(const struct object *obj, struct obj_prog *prog,
-			      const struct btf *target, struct core_report *rep,
-			      struct errbuf *eb)
+/* A new zeroed detail row at the end of @rep; NULL on -ENOMEM. */
+static struct core_relo_detail *detail_push(struct core_report *rep)
 {
-	struct core_ctx ctx = { .local = obj->btf, .target = target };
+	struct core_relo_detail *p =
+		realloc(rep->detail, (rep->ndetail + 1) * sizeof(*p));
+
+	if (!p)
+		return NULL;
+	rep->detail = p;
+	p += rep->ndetail++;
+	memset(p, 0, sizeof(*p));
+	return p;
+}
+
+static int note_poisoned(struct core_report *rep, uint32_t i, size_t idx,
+			 const char *desc, struct errbuf *eb)
+{
+	struct core_poisoned *p =
+		realloc(rep->poisoned, (rep->npoisoned + 1) * sizeof(*p));
+
+	if (!p)
+		return err_set(eb, -ENOMEM, "out of memory");
+	rep->poisoned = p;
+	p += rep->npoisoned++;
+	p->relo_idx = i;
+	p->insn_idx = (uint32_t)idx;
+	snprintf(p->desc, sizeof(p->desc), "%s", desc);
+	return 0;
+}
+
+int core_relocate_prog_targets(const struct object *obj, struct obj_prog *prog,
+			       struct core_targets *ts, unsigned flags,
+			       struct core_report *rep, struct errbuf *eb)
+{
+	struct core_ctx ctx = { .local = obj->btf, .ts = ts };
 	const struct btf_ext_sec *sec;
 	const struct bpf_core_relo *recs;
 	struct core_spec *specs = NULL;
@@ -1456,7 +1827,7 @@ int core_relocate_prog_report(const struct object *obj, struct obj_prog *prog,
 		return 0;
 	if (!obj->btf)
 		return err_set(eb, -EINVAL, "CO-RE relocations without .BTF");
-	if (!target)
+	if (!ts || ts->n == 0 || !ts->v[0].btf)
 		return err_set(eb, -EINVAL,
 			       "CO-RE relocations need the target kernel's BTF");
 
@@ -1469,6 +1840,7 @@ int core_relocate_prog_report(const struct object *obj, struct obj_prog *prog,
 	recs = sec->recs;
 	for (uint32_t i = 0; i < sec->count; i++) {
 		const struct bpf_core_relo *rec = &recs[i];
+		struct core_relo_detail *d = NULL;
 		char desc[200] = "";
 		bool poisoned = false;
 		size_t idx;
@@ -1482,9 +1854,27 @@ int core_relocate_prog_report(const struct object *obj, struct obj_prog *prog,
 			goto out;
 		}
 		idx = (size_t)((rec->insn_off - prog->sec_off) / sizeof(struct bpf_insn));
+		if (rep && (flags & CORE_DETAIL)) {
+			if (!(d = detail_push(rep))) {
+				err = err_set(eb, -ENOMEM, "out of memory");
+				goto out;
+			}
+			d->relo_idx = i;
+			d->insn_idx = (uint32_t)idx;
+			d->kind = rec->kind;
+			d->local_type_id = rec->type_id;
+			d->local_val = insn_const(&prog->insns[idx], prog->insn_cnt - idx);
+		}
 		err = apply_one(&ctx, rec, prog, idx, specs, desc, sizeof(desc),
-				&poisoned, eb);
+				&poisoned, d, eb);
 		if (err) {
+			if (d) {
+				d->failed = 1;
+				size_t n = strnlen(eb->msg, sizeof(d->why) - 1);
+
+				memcpy(d->why, eb->msg, n);
+				d->why[n] = '\0';
+			}
 			err_prefix(eb, err, "CO-RE relocation #%u (%s) at insn #%zu",
 				   i, desc[0] ? desc : core_relo_kind_name(rec->kind),
 				   idx);
@@ -1493,27 +1883,25 @@ int core_relocate_prog_report(const struct object *obj, struct obj_prog *prog,
 		if (!rep)
 			continue;
 		rep->applied++;
-		if (poisoned) {
-			struct core_poisoned *p = realloc(
-				rep->poisoned, (rep->npoisoned + 1) * sizeof(*p));
-
-			if (!p) {
-				err = err_set(eb, -ENOMEM, "out of memory");
-				goto out;
-			}
-			rep->poisoned = p;
-			p += rep->npoisoned++;
-			p->relo_idx = i;
-			p->insn_idx = (uint32_t)idx;
-			snprintf(p->desc, sizeof(p->desc), "%s", desc);
-		}
+		if (poisoned && (err = note_poisoned(rep, i, idx, desc, eb)))
+			goto out;
 	}
 out:
 	for (size_t i = 0; i < ctx.ncache; i++)
-		free(ctx.cache[i].ids);
+		free(ctx.cache[i].c);
 	free(ctx.cache);
 	free(specs);
 	return err;
+}
+
+int core_relocate_prog_report(const struct object *obj, struct obj_prog *prog,
+			      const struct btf *target, struct core_report *rep,
+			      struct errbuf *eb)
+{
+	struct core_target t = { .btf = target, .name = "vmlinux" };
+	struct core_targets ts = { .v = &t, .n = 1, .modules_read = 1 };
+
+	return core_relocate_prog_targets(obj, prog, &ts, 0, rep, eb);
 }
 
 int core_relocate_prog(const struct object *obj, struct obj_prog *prog,
@@ -1529,4 +1917,114 @@ void core_report_free(struct core_report *rep)
 	free(rep->poisoned);
 	rep->poisoned = NULL;
 	rep->npoisoned = 0;
+	for (size_t i = 0; i < rep->ndetail; i++)
+		free(rep->detail[i].cands);
+	free(rep->detail);
+	rep->detail = NULL;
+	rep->ndetail = 0;
+}
+
+/* ---- the target set ---- */
+
+int core_targets_add(struct core_targets *ts, const struct btf *btf,
+		     const char *name, int owned, struct errbuf *eb)
+{
+	struct core_target *p = realloc(ts->v, (ts->n + 1) * sizeof(*p));
+
+	if (!p) {
+		if (owned)
+			btf_free((struct btf *)btf);
+		return err_set(eb, -ENOMEM, "out of memory");
+	}
+	ts->v = p;
+	p += ts->n++;
+	p->btf = btf;
+	p->owned = owned;
+	snprintf(p->name, sizeof(p->name), "%s", name);
+	return 0;
+}
+
+int core_targets_init(struct core_targets *ts, const struct btf *base,
+		      const char *name, const char *module_dir,
+		      struct errbuf *eb)
+{
+	memset(ts, 0, sizeof(*ts));
+	ts->module_dir = module_dir;
+	ts->modules_read = module_dir == NULL;
+	return core_targets_add(ts, base, name, 0, eb);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The module names in @dir (every entry but ".", ".." and "vmlinux"),
+ * sorted so the candidate order does not depend on readdir's. */
+static int list_modules(const char *dir, char ***out, size_t *n,
+			struct errbuf *eb)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char **v = NULL;
+	int err = 0;
+
+	*n = 0;
+	if (!d)
+		return errno == ENOENT ? 0 :
+			err_set(eb, -errno, "%s: %s", dir, strerror(errno));
+	while ((e = readdir(d))) {
+		char **p;
+
+		if (e->d_name[0] == '.' || !strcmp(e->d_name, "vmlinux"))
+			continue;
+		p = realloc(v, (*n + 1) * sizeof(*p));
+		if (!p || !(p[*n] = strdup(e->d_name))) {
+			v = p ? p : v;
+			err = err_set(eb, -ENOMEM, "out of memory");
+			break;
+		}
+		v = p;
+		(*n)++;
+	}
+	closedir(d);
+	if (*n > 1)
+		qsort(v, *n, sizeof(*v), cmp_str);
+	*out = v;
+	return err;
+}
+
+int core_targets_load_modules(struct core_targets *ts, struct errbuf *eb)
+{
+	char **names = NULL, path[4096];
+	size_t n = 0;
+	int err;
+
+	if (ts->modules_read || !ts->module_dir || ts->n == 0)
+		return 0;
+	ts->modules_read = 1;
+	err = list_modules(ts->module_dir, &names, &n, eb);
+	for (size_t i = 0; !err && i < n; i++) {
+		struct btf *m = NULL;
+
+		snprintf(path, sizeof(path), "%s/%s", ts->module_dir, names[i]);
+		err = btf_load_file(path, ts->v[0].btf, &m, eb);
+		if (err)
+			err_prefix(eb, err, "module BTF '%s'", path);
+		else
+			err = core_targets_add(ts, m, names[i], 1, eb);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return err;
+}
+
+void core_targets_close(struct core_targets *ts)
+{
+	for (size_t i = 0; i < ts->n; i++)
+		if (ts->v[i].owned)
+			btf_free((struct btf *)ts->v[i].btf);
+	free(ts->v);
+	memset(ts, 0, sizeof(*ts));
 }

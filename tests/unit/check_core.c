@@ -13,10 +13,19 @@
  *            in the comments beside them.
  *   errors   an instruction not holding the local value, ambiguous
  *            candidates: the errno and the message naming the relocation
+ *   detail   CORE_DETAIL rows: each candidate with the rule that
+ *            rejected it (missing field, ambiguity), values, matched type
+ *   modules  a tiny base ("vmlinux") and two split module BTFs built by
+ *            hand: a type vmlinux has is never looked up in a module; one
+ *            it lacks is, in every module; modules are read from a folder
+ *            only when first needed
  *   vmlinux  build/progs/core.bpf.o against /sys/kernel/btf/vmlinux: no
  *            error, and task_struct.pid / tgid offsets equal to what
  *            bpftool's raw dump of vmlinux says (tag-free; skipped when
  *            the file or bpftool is missing)
+ *   second_btf  build/progs/core.bpf.o against core_btf.h's "kernel"
+ *            (pid at 36, not where vmlinux has it): the patched
+ *            instructions and the report carry that BTF's values
  */
 #include <errno.h>
 #include <stdio.h>
@@ -29,6 +38,7 @@
 #include "elf/object.h"
 #include "relo/core.h"
 #include "btf_build.h"
+#include "core_btf.h"
 #include "unit.h"
 
 #define VMLINUX "/sys/kernel/btf/vmlinux"
@@ -435,6 +445,330 @@ START_TEST(test_errors)
 }
 END_TEST
 
+/* ---- detail ---- */
+
+/* The report of an ambiguous relocation: its row, marked failed, lists the
+ * chosen candidate and the one that disagreed. */
+START_TEST(test_detail_ambiguous)
+{
+	struct errbuf eb = { "" };
+	struct core_report rep;
+	struct core_target t;
+	struct core_targets ts = { &t, 1, NULL, 1 };
+	struct fake *f = calloc(1, sizeof(*f));
+	struct bpf_insn in = LDX(BPF_W, 0);
+	const struct core_relo_detail *d;
+
+	ck_assert(f);
+	fake_open(f, 1);
+	fake_add(f, BPF_CORE_FIELD_BYTE_OFFSET, L_S_V, "0:0", &in);
+	fake_finish(f);
+	t = (struct core_target){ .btf = f->target, .name = "k" };
+	ck_assert_int_eq(core_relocate_prog_targets(&f->obj, &f->prog, &ts, CORE_DETAIL,
+						    &rep, &eb), -EINVAL);
+	ck_assert_uint_eq(rep.ndetail, 1);
+	d = &rep.detail[0];
+	ck_assert(d->failed);
+	ck_assert_msg(strstr(d->why, "field offset ambiguity"), "%s", d->why);
+	ck_assert_uint_eq(d->ncands, 2);
+	ck_assert_uint_eq(d->cands[0].type_id, T_S);
+	ck_assert(d->cands[0].matched);
+	ck_assert_str_eq(d->cands[0].btf, "k");
+	ck_assert_str_eq(d->cands[0].type, "struct s");
+	ck_assert_uint_eq(d->cands[1].type_id, 10);
+	ck_assert(!d->cands[1].matched);
+	ck_assert_str_eq(d->cands[1].why,
+			 "ambiguous: different result than candidate [4] (field at bit 0, not 64)");
+	core_report_free(&rep);
+	fake_close(f);
+	free(f);
+}
+END_TEST
+
+/* The hand cases with CORE_DETAIL: the same instructions (detail changes
+ * nothing), and rows with values, the matched type and rejections. */
+START_TEST(test_detail_hand)
+{
+	struct errbuf eb = { "" };
+	struct core_report rep;
+	struct core_target t;
+	struct core_targets ts = { &t, 1, NULL, 1 };
+	struct fake *f = calloc(1, sizeof(*f));
+	const struct core_relo_detail *d;
+	size_t at = 0;
+
+	ck_assert(f);
+	fake_open(f, 0);
+	for (size_t i = 0; i < NHCASES; i++)
+		fake_add(f, hcases[i].kind, hcases[i].type_id, hcases[i].access,
+			 hcases[i].in);
+	fake_finish(f);
+	t = (struct core_target){ .btf = f->target, .name = "vmlinux" };
+	ck_assert_msg(core_relocate_prog_targets(&f->obj, &f->prog, &ts, CORE_DETAIL,
+						 &rep, &eb) == 0, "%s", eb.msg);
+	for (size_t i = 0; i < NHCASES; i++) {
+		assert_insn(&f->insns[at], &hcases[i].out[0], i);
+		if (hcases[i].in[0].code == (BPF_LD | BPF_IMM | BPF_DW))
+			assert_insn(&f->insns[++at], &hcases[i].out[1], i);
+		at++;
+	}
+	ck_assert_uint_eq(rep.ndetail, NHCASES);
+	ck_assert_uint_eq(rep.npoisoned, 2);
+	/* 0: s.a moved 0 -> 8, matched struct s [4] at 0:2 */
+	d = &rep.detail[0];
+	ck_assert_str_eq(d->path, "struct s.a");
+	ck_assert_str_eq(d->access, "0:0");
+	ck_assert_uint_eq(d->local_val, 0);
+	ck_assert_uint_eq(d->target_val, 8);
+	ck_assert(d->matched && !d->poisoned);
+	ck_assert_uint_eq(d->target_type_id, T_S);
+	ck_assert_str_eq(d->target_btf, "vmlinux");
+	ck_assert_str_eq(d->target_path, "struct s.a");
+	ck_assert_str_eq(d->target_access, "0:2");
+	ck_assert_uint_eq(d->ncands, 1);
+	ck_assert(d->cands[0].matched);
+	/* 3: s___old.gone: poisoned, the candidate lacks the field */
+	d = &rep.detail[3];
+	ck_assert(d->poisoned && !d->matched);
+	ck_assert_str_eq(d->why, "no field 'gone' in target 'struct s'");
+	ck_assert_uint_eq(d->ncands, 1);
+	ck_assert_str_eq(d->cands[0].why, "field 'gone' missing");
+	/* 13: c widened u32 -> u64 */
+	d = &rep.detail[13];
+	ck_assert_uint_eq(d->local_sz, 4);
+	ck_assert_uint_eq(d->target_sz, 8);
+	/* 14: x found through the target's anonymous union: 0:1:0 */
+	ck_assert_str_eq(rep.detail[14].target_access, "0:1:0");
+	/* 20: E_A missing from enum e */
+	ck_assert_str_eq(rep.detail[20].cands[0].why, "enumerator 'E_A' missing");
+	/* 26: type_matches refused */
+	ck_assert_msg(strstr(rep.detail[26].cands[0].why, "does not match"), "%s",
+		      rep.detail[26].cands[0].why);
+	/* 21: local type id: no candidates at all */
+	ck_assert_uint_eq(rep.detail[21].ncands, 0);
+	ck_assert_uint_eq(rep.detail[21].local_val, L_S);
+	core_report_free(&rep);
+	fake_close(f);
+	free(f);
+}
+END_TEST
+
+/* ---- modules ---- */
+
+/* Local: struct s { int a; }, struct m { int y; }, struct nowhere { int z; }. */
+enum { ML_INT = 1, ML_S, ML_M, ML_NOWHERE };
+
+static void build_mod_local(struct tbtf *b)
+{
+	tb_init(b);
+	tb_int(b, "int", 4, BTF_INT_SIGNED, 32);		/* [1] */
+	tb_type(b, "s", BTF_KIND_STRUCT, 0, 1, 4);		/* [2] */
+	tb_member(b, "a", ML_INT, 0);
+	tb_type(b, "m", BTF_KIND_STRUCT, 0, 1, 4);		/* [3] */
+	tb_member(b, "y", ML_INT, 0);
+	tb_type(b, "nowhere", BTF_KIND_STRUCT, 0, 1, 4);	/* [4] */
+	tb_member(b, "z", ML_INT, 0);
+}
+
+/*
+ * "vmlinux": [1] int, [2] struct s { int a; }.
+ * "mod1" (split, ids from 3): [3] struct s { int pad; int a; } (never a
+ *     candidate: vmlinux has an s), [4] struct m { int x; int pad; int y; }.
+ * "mod2": [3] struct m { int pad[2]; int y; }, y at 8 as well.
+ */
+struct mods {
+	void *blob[3];
+	size_t size[3];
+	struct btf *btf[3];
+};
+
+static void mods_build(struct mods *m)
+{
+	struct errbuf eb = { "" };
+	struct tbtf *b = calloc(1, sizeof(*b));
+	uint32_t str0;
+
+	ck_assert(b);
+	tb_init(b);
+	tb_int(b, "int", 4, BTF_INT_SIGNED, 32);		/* [1] */
+	tb_type(b, "s", BTF_KIND_STRUCT, 0, 1, 4);		/* [2] */
+	tb_member(b, "a", 1, 0);
+	m->blob[0] = tb_blob(b, &m->size[0]);
+	str0 = (uint32_t)b->str_len;
+
+	tb_init_split(b, 3, str0);
+	tb_type(b, "s", BTF_KIND_STRUCT, 0, 2, 8);		/* [3] */
+	tb_member(b, "pad", 1, 0);
+	tb_member(b, "a", 1, 32);
+	tb_type(b, "m", BTF_KIND_STRUCT, 0, 3, 12);		/* [4] */
+	tb_member(b, "x", 1, 0);
+	tb_member(b, "pad", 1, 32);
+	tb_member(b, "y", 1, 64);
+	m->blob[1] = tb_blob(b, &m->size[1]);
+
+	tb_init_split(b, 3, str0);
+	tb_array(b, 1, 1, 2);					/* [3] */
+	tb_type(b, "m", BTF_KIND_STRUCT, 0, 2, 12);		/* [4] */
+	tb_member(b, "pad", 3, 0);
+	tb_member(b, "y", 1, 64);
+	m->blob[2] = tb_blob(b, &m->size[2]);
+	free(b);
+
+	for (int i = 0; i < 3; i++)
+		ck_assert_msg(btf_parse(m->blob[i], m->size[i], i ? m->btf[0] : NULL,
+					&m->btf[i], &eb) == 0, "btf %d: %s", i, eb.msg);
+}
+
+static void mods_free(struct mods *m)
+{
+	for (int i = 2; i >= 0; i--) {
+		btf_free(m->btf[i]);
+		free(m->blob[i]);
+	}
+}
+
+/* The three records of the module tests, on a fake object. */
+static void mods_fake(struct fake *f)
+{
+	struct bpf_insn ldx = LDX(BPF_W, 0), one = MOV64(1);
+
+	fake_open(f, 0);
+	build_mod_local(&f->lb);
+	fake_add(f, BPF_CORE_FIELD_BYTE_OFFSET, ML_S, "0:0", &ldx);	/* insn 0 */
+	fake_add(f, BPF_CORE_FIELD_BYTE_OFFSET, ML_M, "0:0", &ldx);	/* insn 1 */
+	fake_add(f, BPF_CORE_FIELD_EXISTS, ML_NOWHERE, "0:0", &one);	/* insn 2 */
+	fake_finish(f);
+}
+
+START_TEST(test_modules)
+{
+	struct errbuf eb = { "" };
+	struct core_report rep;
+	struct core_targets ts;
+	struct fake *f = calloc(1, sizeof(*f));
+	struct bpf_insn s_a = LDX(BPF_W, 0), m_y = LDX(BPF_W, 8), zero = MOV64(0);
+	const struct core_relo_detail *d;
+	struct mods m;
+
+	ck_assert(f);
+	mods_build(&m);
+	mods_fake(f);
+	ck_assert_int_eq(core_targets_init(&ts, m.btf[0], "vmlinux", NULL, &eb), 0);
+	ck_assert_int_eq(core_targets_add(&ts, m.btf[1], "mod1", 0, &eb), 0);
+	ck_assert_int_eq(core_targets_add(&ts, m.btf[2], "mod2", 0, &eb), 0);
+	ck_assert_msg(core_relocate_prog_targets(&f->obj, &f->prog, &ts, CORE_DETAIL,
+						 &rep, &eb) == 0, "%s", eb.msg);
+	/* s.a stays at vmlinux's 0: mod1's s (a at 4) is not looked at */
+	assert_insn(&f->insns[0], &s_a, 0);
+	assert_insn(&f->insns[1], &m_y, 1);
+	assert_insn(&f->insns[2], &zero, 2);
+	ck_assert_uint_eq(rep.ndetail, 3);
+	d = &rep.detail[0];
+	ck_assert_uint_eq(d->ncands, 1);
+	ck_assert_str_eq(d->cands[0].btf, "vmlinux");
+	ck_assert_str_eq(d->target_btf, "vmlinux");
+	/* m.y: both modules' m, in module order; the second agrees */
+	d = &rep.detail[1];
+	ck_assert_uint_eq(d->ncands, 2);
+	ck_assert_str_eq(d->cands[0].btf, "mod1");
+	ck_assert_uint_eq(d->cands[0].type_id, 4);
+	ck_assert(d->cands[0].matched);
+	ck_assert_str_eq(d->cands[1].btf, "mod2");
+	ck_assert(d->cands[1].matched);
+	ck_assert_str_eq(d->cands[1].why, "same result as candidate [4]");
+	ck_assert_str_eq(d->target_btf, "mod1");
+	ck_assert_uint_eq(d->target_type_id, 4);
+	ck_assert_str_eq(d->target_access, "0:2");
+	/* nowhere.z: no candidate anywhere, the existence check reads 0 */
+	d = &rep.detail[2];
+	ck_assert(!d->matched && !d->poisoned);
+	ck_assert_uint_eq(d->ncands, 0);
+	ck_assert_str_eq(d->why, "no type like 'struct nowhere' in target");
+	core_report_free(&rep);
+	core_targets_close(&ts);
+	/* the same through the old one-target API sees no modules */
+	fake_close(f);
+	mods_fake(f);
+	ck_assert_msg(core_relocate_prog(&f->obj, &f->prog, m.btf[0], &eb) == 0, "%s",
+		      eb.msg);
+	ck_assert_int_eq(f->insns[1].code, BPF_JMP | BPF_CALL); /* poisoned */
+	fake_close(f);
+	mods_free(&m);
+	free(f);
+}
+END_TEST
+
+static void write_file(const char *path, const void *p, size_t n)
+{
+	FILE *fp = fopen(path, "wb");
+
+	ck_assert_msg(fp && fwrite(p, 1, n, fp) == n && fclose(fp) == 0, "%s", path);
+}
+
+/* A module folder is read only when a type is missing from vmlinux, then
+ * every file but "vmlinux" in it, in name order. */
+START_TEST(test_modules_dir)
+{
+	char dir[] = "/tmp/rawload-core-XXXXXX", path[256];
+	struct errbuf eb = { "" };
+	struct core_targets ts;
+	struct fake *f = calloc(1, sizeof(*f));
+	struct bpf_insn m_y = LDX(BPF_W, 8);
+	struct mods m;
+
+	ck_assert(f);
+	ck_assert(mkdtemp(dir));
+	mods_build(&m);
+	snprintf(path, sizeof(path), "%s/vmlinux", dir);
+	write_file(path, m.blob[0], m.size[0]);
+	snprintf(path, sizeof(path), "%s/zz_mod2", dir);
+	write_file(path, m.blob[2], m.size[2]);
+	snprintf(path, sizeof(path), "%s/mod1", dir);
+	write_file(path, m.blob[1], m.size[1]);
+
+	/* s.a alone: vmlinux has s, the folder is not read */
+	mods_fake(f);
+	f->prog.insn_cnt = 1;
+	ck_assert_int_eq(core_targets_init(&ts, m.btf[0], "vmlinux", dir, &eb), 0);
+	ck_assert_msg(core_relocate_prog_targets(&f->obj, &f->prog, &ts, 0, NULL, &eb) == 0,
+		      "%s", eb.msg);
+	ck_assert_uint_eq(ts.n, 1);
+	ck_assert(!ts.modules_read);
+	/* all three: m is only in modules */
+	fake_close(f);
+	mods_fake(f);
+	ck_assert_msg(core_relocate_prog_targets(&f->obj, &f->prog, &ts, 0, NULL, &eb) == 0,
+		      "%s", eb.msg);
+	assert_insn(&f->insns[1], &m_y, 1);
+	ck_assert_uint_eq(ts.n, 3);
+	ck_assert_str_eq(ts.v[1].name, "mod1");
+	ck_assert_str_eq(ts.v[2].name, "zz_mod2");
+	ck_assert(ts.v[1].owned && ts.v[1].btf->base == m.btf[0]);
+	core_targets_close(&ts);
+
+	/* a broken module is an error naming it */
+	snprintf(path, sizeof(path), "%s/mod1", dir);
+	write_file(path, "junk", 4);
+	fake_close(f);
+	mods_fake(f);
+	ck_assert_int_eq(core_targets_init(&ts, m.btf[0], "vmlinux", dir, &eb), 0);
+	ck_assert_int_lt(core_relocate_prog_targets(&f->obj, &f->prog, &ts, 0, NULL, &eb), 0);
+	ck_assert_msg(strstr(eb.msg, "module BTF '") && strstr(eb.msg, "/mod1'"), "%s",
+		      eb.msg);
+	core_targets_close(&ts);
+
+	for (const char *const *n = (const char *const[]){ "vmlinux", "mod1", "zz_mod2", NULL };
+	     *n; n++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, *n);
+		unlink(path);
+	}
+	rmdir(dir);
+	fake_close(f);
+	mods_free(&m);
+	free(f);
+}
+END_TEST
+
 /* ---- vmlinux ---- */
 
 /* bits_offset of member @member of STRUCT @sname in bpftool's raw dump of
@@ -566,6 +900,112 @@ START_TEST(test_vmlinux_core_obj)
 }
 END_TEST
 
+/* ---- second_btf ---- */
+
+/* The detail row of on_exec's first record of @kind on "struct @path". */
+static const struct core_relo_detail *find_row(const struct core_report *rep,
+					       uint32_t kind, const char *path)
+{
+	for (size_t i = 0; i < rep->ndetail; i++)
+		if (rep->detail[i].kind == kind && !strcmp(rep->detail[i].path, path))
+			return &rep->detail[i];
+	ck_abort_msg("no %s row for %s", core_relo_kind_name(kind), path);
+	return NULL;
+}
+
+START_TEST(test_second_btf)
+{
+	char path[] = PROGS_DIR "/core.bpf.o";
+	struct errbuf eb = { "" };
+	struct tbtf *b = calloc(1, sizeof(*b));
+	struct core_target t;
+	struct core_targets ts = { &t, 1, NULL, 1 };
+	struct core_report rep;
+	const struct core_relo_detail *d;
+	struct object obj;
+	struct btf *k = NULL;
+	struct obj_prog *p;
+	size_t size;
+	void *blob;
+	int pi;
+
+	ck_assert(b);
+	if (access(path, R_OK)) {
+		fprintf(stderr, "core: skipping second_btf test (no %s)\n", path);
+		free(b);
+		return;
+	}
+	blob = core_btf_build(b, &size);
+	ck_assert_msg(btf_parse(blob, size, NULL, &k, &eb) == 0, "%s", eb.msg);
+	ck_assert_msg(obj_open(path, &obj, &eb) == 0, "%s", eb.msg);
+	pi = obj_find_prog(&obj, "on_exec");
+	ck_assert_int_ge(pi, 0);
+	p = &obj.progs[pi];
+
+	/* the plain API patches pid's load to this BTF's offset */
+	{
+		struct obj_prog copy = *p;
+		struct bpf_insn *insns = malloc(p->insn_cnt * sizeof(*insns));
+
+		ck_assert(insns);
+		memcpy(insns, p->insns, p->insn_cnt * sizeof(*insns));
+		copy.insns = insns;
+		ck_assert_msg(core_relocate_prog(&obj, &copy, k, &eb) == 0, "%s", eb.msg);
+		t = (struct core_target){ .btf = k, .name = "core.btf" };
+		ck_assert_msg(core_relocate_prog_targets(&obj, p, &ts, CORE_DETAIL, &rep,
+							 &eb) == 0, "%s", eb.msg);
+		/* detail or not, the same instructions */
+		ck_assert(memcmp(insns, p->insns, p->insn_cnt * sizeof(*insns)) == 0);
+		free(insns);
+	}
+	d = find_row(&rep, BPF_CORE_FIELD_BYTE_OFFSET, "struct task_struct.pid");
+	ck_assert_uint_eq(d->target_val, CORE_BTF_PID_OFF);
+	ck_assert_uint_ne(d->local_val, CORE_BTF_PID_OFF);
+	ck_assert_int_eq(insn_value(&p->insns[d->insn_idx]), CORE_BTF_PID_OFF);
+	ck_assert_uint_eq(d->target_type_id, CORE_BTF_TASK_ID);
+	ck_assert_str_eq(d->target_btf, "core.btf");
+	ck_assert_str_eq(d->target_access, "0:3");
+	d = find_row(&rep, BPF_CORE_FIELD_BYTE_OFFSET, "struct task_struct.tgid");
+	ck_assert_int_eq(insn_value(&p->insns[d->insn_idx]), CORE_BTF_TGID_OFF);
+	d = find_row(&rep, BPF_CORE_FIELD_BYTE_OFFSET, "struct task_struct.real_parent");
+	ck_assert_int_eq(insn_value(&p->insns[d->insn_idx]), CORE_BTF_REAL_PARENT_OFF);
+	d = find_row(&rep, BPF_CORE_FIELD_BYTE_OFFSET, "struct task_struct.__state");
+	ck_assert_int_eq(insn_value(&p->insns[d->insn_idx]), CORE_BTF_STATE_OFF);
+	d = find_row(&rep, BPF_CORE_FIELD_BYTE_OFFSET, "struct task_struct.in_execve");
+	ck_assert_uint_eq(d->target_val, CORE_BTF_IN_EXECVE_BIT / 8 / 4 * 4);
+	d = find_row(&rep, BPF_CORE_FIELD_LSHIFT_U64, "struct task_struct.in_execve");
+	ck_assert_uint_eq(d->target_val, 64 - (CORE_BTF_IN_EXECVE_BIT + 1 - 44 * 8));
+	d = find_row(&rep, BPF_CORE_TYPE_SIZE, "struct task_struct");
+	ck_assert_uint_eq(d->target_val, CORE_BTF_TASK_SIZE);
+	d = find_row(&rep, BPF_CORE_TYPE_ID_TARGET, "struct task_struct");
+	ck_assert_uint_eq(d->target_val, CORE_BTF_TASK_ID);
+	d = find_row(&rep, BPF_CORE_ENUMVAL_VALUE, "enum pid_type::PIDTYPE_TGID");
+	ck_assert_uint_eq(d->target_val, CORE_BTF_PIDTYPE_TGID);
+	/* flags is a struct here: poisoned, and the candidate says why */
+	d = find_row(&rep, BPF_CORE_FIELD_BYTE_OFFSET, "struct task_struct.flags");
+	ck_assert(d->poisoned);
+	ck_assert_int_eq(p->insns[d->insn_idx].imm, CORE_POISON_IMM);
+	ck_assert_uint_eq(d->ncands, 1);
+	ck_assert_str_eq(d->cands[0].why,
+			 "field 'flags': incompatible types 'unsigned int' (local) vs "
+			 "'struct rawload_flags' (target)");
+	/* struct bpf_ringbuf: only a typedef of that name, not a candidate */
+	d = find_row(&rep, BPF_CORE_TYPE_EXISTS, "struct bpf_ringbuf");
+	ck_assert(!d->matched);
+	ck_assert_uint_eq(d->target_val, 0);
+	ck_assert_uint_eq(d->ncands, 1);
+	ck_assert_str_eq(d->cands[0].why, "kind mismatch: TYPEDEF, the local type is STRUCT");
+	/* poisoned: the flags read and task_struct___old.state, nothing else */
+	ck_assert_uint_eq(rep.npoisoned, 2);
+
+	core_report_free(&rep);
+	obj_close(&obj);
+	btf_free(k);
+	free(blob);
+	free(b);
+}
+END_TEST
+
 static Suite *core_suite(void)
 {
 	Suite *s = suite_create("core");
@@ -580,6 +1020,20 @@ static Suite *core_suite(void)
 
 	tc = tcase_create("errors");
 	tcase_add_loop_test(tc, test_errors, 0, (int)NECASES);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("detail");
+	tcase_add_test(tc, test_detail_ambiguous);
+	tcase_add_test(tc, test_detail_hand);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("modules");
+	tcase_add_test(tc, test_modules);
+	tcase_add_test(tc, test_modules_dir);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("second_btf");
+	tcase_add_test(tc, test_second_btf);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("vmlinux");
