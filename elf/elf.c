@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -121,6 +122,48 @@ static int check_strtab(const struct elf_file *ef, size_t idx, const char *what,
 	return 0;
 }
 
+struct extent {
+	uint64_t off, end;
+	size_t idx;
+};
+
+static int extent_cmp(const void *a, const void *b)
+{
+	const struct extent *x = a, *y = b;
+
+	return x->off < y->off ? -1 : x->off > y->off;
+}
+
+/* Two sections sharing file bytes would let one section's contents be
+ * read as another's (code as a map definition, say): a linker never makes
+ * that, so it is refused. Sorted by offset, only neighbours can overlap. */
+static int check_overlaps(const struct elf_file *ef, struct errbuf *eb)
+{
+	struct extent *x = malloc(ef->shnum * sizeof(*x));
+	size_t n = 0;
+	int err = 0;
+
+	if (!x)
+		return err_set(eb, -ENOMEM, "out of memory");
+	for (size_t i = 1; i < ef->shnum; i++)
+		if (ef->shdrs[i].sh_type != SHT_NOBITS && ef->shdrs[i].sh_size) {
+			x[n].off = ef->shdrs[i].sh_offset;
+			x[n].end = ef->shdrs[i].sh_offset + ef->shdrs[i].sh_size;
+			x[n++].idx = i;
+		}
+	qsort(x, n, sizeof(*x), extent_cmp);
+	for (size_t k = 1; k < n && !err; k++)
+		if (x[k].off < x[k - 1].end)
+			err = err_set(eb, -EINVAL,
+				      "sections %zu '%s' and %zu '%s' overlap in the file "
+				      "(0x%" PRIx64 "..0x%" PRIx64 " and 0x%" PRIx64 "..0x%" PRIx64 ")",
+				      x[k - 1].idx, elf_section_name(ef, x[k - 1].idx), x[k].idx,
+				      elf_section_name(ef, x[k].idx), x[k - 1].off, x[k - 1].end,
+				      x[k].off, x[k].end);
+	free(x);
+	return err;
+}
+
 static int check_sections(struct elf_file *ef, struct errbuf *eb)
 {
 	const Elf64_Shdr *names = &ef->shdrs[ef->shstrndx];
@@ -151,7 +194,7 @@ static int check_sections(struct elf_file *ef, struct errbuf *eb)
 				       "name table (0x%" PRIx64 " bytes)",
 				       i, ef->shdrs[i].sh_name, (uint64_t)names->sh_size);
 	}
-	return 0;
+	return check_overlaps(ef, eb);
 }
 
 /*

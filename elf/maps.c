@@ -328,3 +328,33 @@ int maps_collect_btf(struct object *obj, struct errbuf *eb)
 	}
 	return 0;
 }
+
+int obj_map_check(const struct obj_map *m, struct errbuf *eb)
+{
+	int array = m->type == BPF_MAP_TYPE_ARRAY || m->type == BPF_MAP_TYPE_PERCPU_ARRAY ||
+		    m->type == BPF_MAP_TYPE_PROG_ARRAY || m->type == BPF_MAP_TYPE_ARRAY_OF_MAPS ||
+		    m->type == BPF_MAP_TYPE_PERF_EVENT_ARRAY || m->type == BPF_MAP_TYPE_CGROUP_ARRAY;
+	int keyed = array || m->type == BPF_MAP_TYPE_HASH || m->type == BPF_MAP_TYPE_LRU_HASH ||
+		    m->type == BPF_MAP_TYPE_PERCPU_HASH || m->type == BPF_MAP_TYPE_LRU_PERCPU_HASH ||
+		    m->type == BPF_MAP_TYPE_HASH_OF_MAPS || m->type == BPF_MAP_TYPE_LPM_TRIE;
+	uint64_t bytes;
+
+	if (keyed && !m->key_size)
+		return err_set(eb, -EINVAL, "map '%s': a %s map needs a key, and key_size is 0",
+			       m->name, obj_map_type_name(m->type));
+	if (keyed && !m->value_size)
+		return err_set(eb, -EINVAL, "map '%s': a %s map needs a value, and value_size "
+			       "is 0", m->name, obj_map_type_name(m->type));
+	if (array && m->key_size != 4)
+		return err_set(eb, -EINVAL, "map '%s': a %s map is indexed by a 4-byte key, "
+			       "and key_size is %u", m->name, obj_map_type_name(m->type),
+			       m->key_size);
+	/* arrays are allocated whole at creation: value rounded up to 8 bytes */
+	bytes = (uint64_t)m->max_entries * (((uint64_t)m->value_size + 7) & ~7ull);
+	if (array && bytes > (4ull << 30))
+		return err_set(eb, -E2BIG, "map '%s': %u entries of %u bytes is %" PRIu64
+			       " MiB, allocated at creation; over rawload's limit of 4 GiB "
+			       "(--resize %s=N to choose)", m->name, m->max_entries,
+			       m->value_size, bytes >> 20, m->name);
+	return 0;
+}

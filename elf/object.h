@@ -176,6 +176,14 @@ int obj_find_map(const struct object *obj, const char *name);
 /* The MAP_DATA map that holds section @shndx, or -1. */
 int obj_find_data_map(const struct object *obj, size_t shndx);
 
+/*
+ * Is @m's shape one the kernel could create? Keys of 0 bytes where the type
+ * looks values up by key, array keys other than 4 bytes, an array larger
+ * than 4 GiB: refused here with the numbers, instead of an EINVAL (or an
+ * attempt to allocate it all) from BPF_MAP_CREATE. Run after --resize.
+ */
+int obj_map_check(const struct obj_map *m, struct errbuf *eb);
+
 const char *obj_map_origin_name(enum map_origin o);
 const char *obj_map_type_name(uint32_t type);
 const char *obj_data_kind_name(enum data_kind k);

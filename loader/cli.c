@@ -222,3 +222,14 @@ int cli_parse(int argc, char **argv, struct cli *c, struct errbuf *eb)
 		return err_set(eb, -EINVAL, "no object file given (see rawload --help)");
 	return 0;
 }
+
+void cli_free(struct cli *c)
+{
+	for (size_t i = 0; i < c->nsets; i++)
+		free((char *)c->sets[i].key);
+	for (size_t i = 0; i < c->nresizes; i++)
+		free((char *)c->resizes[i].key);
+	for (size_t i = 0; i < c->nformats; i++)
+		free((char *)c->formats[i].key);
+	c->nsets = c->nresizes = c->nformats = 0;
+}

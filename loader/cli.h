@@ -59,5 +59,7 @@ extern const char *const cli_attach_types[];
 
 int cli_parse(int argc, char **argv, struct cli *c, struct errbuf *eb);
 void cli_usage(FILE *out);
+/* Free what cli_parse allocated (the NAME parts of NAME=VALUE options). */
+void cli_free(struct cli *c);
 
 #endif

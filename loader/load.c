@@ -181,6 +181,8 @@ static int step_options(struct load *l)
 			err = err_set(&l->eb, -EINVAL, "map '%s': max_entries is 0: the object "
 				      "leaves it to the loader; give it with --resize %s=N",
 				      m->name, m->name);
+		if (!err && m->origin != MAP_DATA)
+			err = obj_map_check(m, &l->eb);
 	}
 	return err;
 }

@@ -38,16 +38,9 @@ static int cmd_inspect(const struct cli *c)
 	return EXIT_DONE;
 }
 
-int main(int argc, char **argv)
+static int run(const struct cli *c)
 {
-	struct errbuf eb = { "" };
-	struct cli c;
-
-	if (cli_parse(argc, argv, &c, &eb)) {
-		fprintf(stderr, "rawload: %s\n", eb.msg);
-		return EXIT_BAD_INPUT;
-	}
-	switch (c.cmd) {
+	switch (c->cmd) {
 	case CMD_HELP:
 		cli_usage(stdout);
 		return EXIT_DONE;
@@ -55,15 +48,15 @@ int main(int argc, char **argv)
 		printf("rawload %s\n", RAWLOAD_VERSION);
 		return EXIT_DONE;
 	case CMD_INSPECT:
-		return cmd_inspect(&c);
+		return cmd_inspect(c);
 	case CMD_CORE:
-		return core_cmd_run(&c);
+		return core_cmd_run(c);
 	case CMD_PLAN:
-		return plan_run(&c);
+		return plan_run(c);
 	case CMD_LOAD:
 		break;
 	}
-	switch (load_run(&c)) {
+	switch (load_run(c)) {
 	case LOAD_OK:
 		return EXIT_DONE;
 	case LOAD_KERNEL_REFUSED:
@@ -71,4 +64,20 @@ int main(int argc, char **argv)
 	default:
 		return EXIT_BAD_INPUT;
 	}
+}
+
+int main(int argc, char **argv)
+{
+	struct errbuf eb = { "" };
+	struct cli c;
+	int status;
+
+	if (cli_parse(argc, argv, &c, &eb)) {
+		fprintf(stderr, "rawload: %s\n", eb.msg);
+		cli_free(&c);
+		return EXIT_BAD_INPUT;
+	}
+	status = run(&c);
+	cli_free(&c);
+	return status;
 }

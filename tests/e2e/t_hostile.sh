@@ -24,6 +24,12 @@ expect "load of a bad object is also exit 2" 2 'big-endian' $ASAN_RAWLOAD "$TMP/
 expect "BTF the kernel would refuse (unused info bits) is refused first, exit 2" 2 \
 	"'.BTF': type \[25\] FWD: info 0x67000000 has bits set outside kind_flag" \
 	$ASAN_RAWLOAD tests/fuzz/regressions/fuzz_object/datasec-var-void-sanitize --no-attach
+expect "an array map of 16 TiB is refused before the kernel (exit 2)" 2 \
+	"map 'enormous': 4294967295 entries of 4096 bytes is 16777215 MiB" \
+	$ASAN_RAWLOAD $P/bad_maps.bpf.o --no-attach
+expect "a hash map with a 0-byte key is refused before the kernel (exit 2)" 2 \
+	"map 'keyless': a HASH map needs a key, and key_size is 0" \
+	$ASAN_RAWLOAD $P/bad_maps.bpf.o --no-attach --resize enormous=1
 expect "recursive subprograms: exit 2 naming them" 2 "'odd' calls 'even' recursively" \
 	$ASAN_RAWLOAD $P/bad_recursion.bpf.o --no-attach
 out=$($ASAN_RAWLOAD $P/bad_recursion.bpf.o --no-attach --explain 2>&1)

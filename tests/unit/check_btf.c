@@ -295,6 +295,59 @@ START_TEST(test_size_overflow)
 }
 END_TEST
 
+/* A chain 10,000 types deep parses (nothing recurses on input) and its size
+ * is refused past the depth limit; the same chain closed into a loop is a
+ * cycle error, found without recursing either. */
+/* A raw BTF blob: [1] int, then @n typedefs, [k] -> [k-1], except that
+ * with @loop the first typedef points at the last (a cycle of @n). */
+static void *deep_blob(uint32_t n, int loop, size_t *size)
+{
+	static const char strs[] = "\0int\0t";
+	size_t tlen = 16 + (size_t)n * 12;
+	uint8_t *blob = calloc(1, sizeof(struct btf_header) + tlen + sizeof(strs));
+	struct btf_header *h = (struct btf_header *)blob;
+	uint32_t *w = (uint32_t *)(blob + sizeof(*h));
+
+	h->magic = BTF_MAGIC;
+	h->version = BTF_VERSION;
+	h->hdr_len = sizeof(*h);
+	h->type_len = (uint32_t)tlen;
+	h->str_off = (uint32_t)tlen;
+	h->str_len = sizeof(strs);
+	*w++ = 1, *w++ = BTF_KIND_INT << 24, *w++ = 4, *w++ = (BTF_INT_SIGNED << 24) | 32;
+	for (uint32_t k = 0; k < n; k++) {	/* type [k + 2] */
+		*w++ = 5;
+		*w++ = BTF_KIND_TYPEDEF << 24;
+		*w++ = loop && k == 0 ? n + 1 : k + 1;
+	}
+	memcpy(blob + sizeof(*h) + tlen, strs, sizeof(strs));
+	*size = sizeof(*h) + tlen + sizeof(strs);
+	return blob;
+}
+
+/* A chain 10,000 types deep parses (nothing recurses on input) and its size
+ * is refused past the depth limit; the same chain closed into a loop is a
+ * cycle error, found without recursing either. */
+START_TEST(test_deep_chain)
+{
+	struct errbuf eb = { "" };
+	struct btf *btf = NULL;
+	size_t size;
+	void *blob = deep_blob(10000, 0, &size);
+
+	btf = parse_ok(blob, size, NULL);
+	size_fails(btf, 10001, "more than 32 levels");
+	btf_free(btf);
+	free(blob);
+
+	blob = deep_blob(10000, 1, &size);
+	btf = NULL;
+	ck_assert_int_eq(btf_parse(blob, size, NULL, &btf, &eb), -EINVAL);
+	ck_assert_msg(strstr(eb.msg, "reference cycle"), "message: %s", eb.msg);
+	free(blob);
+}
+END_TEST
+
 START_TEST(test_kinds_lookup)
 {
 	struct kinds k;
@@ -1135,6 +1188,7 @@ static Suite *btf_suite(void)
 	tcase_add_test(tc, test_kinds_members);
 	tcase_add_test(tc, test_kinds_size);
 	tcase_add_test(tc, test_size_overflow);
+	tcase_add_test(tc, test_deep_chain);
 	tcase_add_test(tc, test_kinds_lookup);
 	tcase_add_test(tc, test_kinds_str);
 	tcase_add_test(tc, test_unaligned);

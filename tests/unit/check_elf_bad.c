@@ -53,6 +53,7 @@ static void m_machine(struct img *m) { m->eh->e_machine = EM_X86_64; }
 static void m_exec(struct img *m) { m->eh->e_type = ET_EXEC; }
 static void m_shstrndx(struct img *m) { m->eh->e_shstrndx = m->eh->e_shnum; }
 static void m_sec_past_end(struct img *m) { img_sec(m, ".text")->sh_offset = m->size; img_sec(m, ".text")->sh_size = 8; }
+static void m_overlap(struct img *m) { img_sec(m, "license")->sh_offset = img_sec(m, ".text")->sh_offset; }
 static void m_sec_name(struct img *m) { img_sec(m, "license")->sh_name = 0x7fffffff; }
 static void m_strtab_nul(struct img *m)
 {
@@ -95,6 +96,7 @@ static const struct row {
 	{ "ET_EXEC", m_exec, -EINVAL, "is not ET_REL" },
 	{ "e_shstrndx = e_shnum", m_shstrndx, -EINVAL, "e_shstrndx" },
 	{ "section past the end", m_sec_past_end, -EINVAL, "runs past the end of the file" },
+	{ "two sections sharing bytes", m_overlap, -EINVAL, "overlap in the file" },
 	{ "section name past the table", m_sec_name, -EINVAL, "name offset 0x7fffffff is past the section name table" },
 	{ "string table not NUL-terminated", m_strtab_nul, -EINVAL, "does not end in NUL" },
 	{ "symbol st_shndx = e_shnum", m_sym_shndx, -EINVAL, "section index" },
