@@ -31,6 +31,7 @@ CLANG    ?= $(shell command -v clang-19 || command -v clang)
 BPFTOOL  ?= $(shell command -v bpftool || echo /usr/sbin/bpftool)
 VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
 BPF_CFLAGS := -target bpf -g -O2 -Wall -Wno-unused-function -I$(B)/progs -Itests/progs \
+              -fdebug-prefix-map=$(CURDIR)=. \
               -D__TARGET_ARCH_x86 -I/usr/include/$(shell $(CC) -dumpmachine)
 PROG_SRC := $(sort $(wildcard tests/progs/*.bpf.c))
 PROG_OBJ := $(PROG_SRC:tests/progs/%.c=$(B)/progs/%.o)
