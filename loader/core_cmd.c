@@ -213,6 +213,7 @@ int core_cmd_run(const struct cli *c)
 	struct object obj = { 0 };
 	struct btf *target = NULL;
 	struct errbuf eb = { "" };
+	size_t *order = NULL, n;
 	struct json j;
 	int err, total = 0, status = EXIT_OK;
 
@@ -236,10 +237,16 @@ int core_cmd_run(const struct cli *c)
 	} else {
 		printf("%s: CO-RE relocations against %s\n", c->obj, btf_path);
 	}
-	for (size_t i = 0; i < obj.nprogs && obj.ext && obj.btf; i++) {
-		/* subprograms too: their records are relocated where they
-		 * are linked in, with the same values */
-		err = report_prog(&obj, &obj.progs[i], &ts, c->json ? &j : NULL, &eb);
+	/* subprograms too, each once, in the order a load relocates them:
+	 * candidates one record sets aside stay aside for the next */
+	order = malloc((obj.nprogs + 1) * sizeof(*order));
+	n = order && obj.btf ? core_prog_order(&obj, NULL, order) : 0;
+	if (!order) {
+		fprintf(stderr, "rawload: %s: out of memory\n", c->obj);
+		status = EXIT_BAD_INPUT;
+	}
+	for (size_t k = 0; k < n; k++) {
+		err = report_prog(&obj, &obj.progs[order[k]], &ts, c->json ? &j : NULL, &eb);
 		if (err < 0) {
 			fflush(stdout);
 			fprintf(stderr, "rawload: %s: %s\n", c->obj, eb.msg);
@@ -257,6 +264,7 @@ int core_cmd_run(const struct cli *c)
 		printf("%d relocation%s\n", total, total == 1 ? "" : "s");
 	}
 out:
+	free(order);
 	core_targets_close(&ts);
 	btf_free(target);
 	obj_close(&obj);

@@ -247,15 +247,50 @@ static int attach_btf_id(struct load *l, const struct obj_prog *pr, uint32_t *id
 	return 0;
 }
 
-/* Field offsets and type facts the program was compiled with are made
+/* CO-RE for program @i: keep a copy of the instructions for `plan`, apply
+ * the records against @ts, name what was poisoned under -v. */
+static int core_one(struct load *l, size_t i, struct core_targets *ts)
+{
+	struct obj_prog *p = &l->obj.progs[i];
+	struct core_report *rep = &l->core[i];
+	int err;
+
+	if (l->keep_before) {
+		size_t n = p->insn_cnt * sizeof(struct bpf_insn);
+
+		if (!l->core_before)
+			l->core_before = calloc(l->obj.nprogs, sizeof(*l->core_before));
+		if (!l->core_before || !(l->core_before[i] = malloc(n)))
+			return err_set(&l->eb, -ENOMEM, "out of memory");
+		memcpy(l->core_before[i], p->insns, n);
+	}
+	err = core_relocate_prog_targets(&l->obj, p, ts, 0, rep, &l->eb);
+	if (err)
+		return err_prefix(&l->eb, err, "program '%s'", p->name);
+	if (l->c->verbose)
+		for (size_t k = 0; k < rep->npoisoned; k++)
+			say(l, "program '%s': CO-RE relocation #%u at insn %u poisoned "
+			    "(fails only if reached): %s", p->name,
+			    rep->poisoned[k].relo_idx, rep->poisoned[k].insn_idx,
+			    rep->poisoned[k].desc);
+	return 0;
+}
+
+/*
+ * Field offsets and type facts the program was compiled with are made
  * true for the target kernel: its BTF (or --btf FILE) is read once, and
  * every function with CO-RE records is patched in place before linking,
- * so a subprogram shared by two programs is relocated once. */
+ * so a subprogram shared by two programs is relocated once.
+ *
+ * The order is libbpf's (core_prog_order), programs left out by --prog
+ * skipped: each relocation prunes the candidates of its local type for
+ * the ones after it, so the order decides which layout a type gets.
+ */
 static int step_core(struct load *l)
 {
 	struct core_targets ts = { 0 };
+	size_t *order = NULL, n, ncore = 0;
 	struct btf *target;
-	size_t ncore = 0;
 	int err;
 
 	for (size_t i = 0; i < l->obj.nprogs; i++)
@@ -274,32 +309,13 @@ static int step_core(struct load *l)
 	l->core = calloc(l->obj.nprogs, sizeof(*l->core));
 	if (!l->core)
 		err = err_set(&l->eb, -ENOMEM, "out of memory");
-	for (size_t i = 0; !err && i < l->obj.nprogs; i++) {
-		struct core_report *rep = &l->core[i];
-
-		if (!l->obj.progs[i].ncore)
-			continue;
-		if (l->keep_before) {
-			size_t n = l->obj.progs[i].insn_cnt * sizeof(struct bpf_insn);
-
-			if (!l->core_before)
-				l->core_before = calloc(l->obj.nprogs, sizeof(*l->core_before));
-			if (!l->core_before || !(l->core_before[i] = malloc(n))) {
-				err = err_set(&l->eb, -ENOMEM, "out of memory");
-				break;
-			}
-			memcpy(l->core_before[i], l->obj.progs[i].insns, n);
-		}
-		err = core_relocate_prog_targets(&l->obj, &l->obj.progs[i], &ts, 0, rep, &l->eb);
-		if (!err && l->c->verbose)
-			for (size_t k = 0; k < rep->npoisoned; k++)
-				say(l, "program '%s': CO-RE relocation #%u at insn %u poisoned "
-				    "(fails only if reached): %s", l->obj.progs[i].name,
-				    rep->poisoned[k].relo_idx, rep->poisoned[k].insn_idx,
-				    rep->poisoned[k].desc);
-		if (err)
-			err = err_prefix(&l->eb, err, "program '%s'", l->obj.progs[i].name);
-	}
+	order = malloc(l->obj.nprogs * sizeof(*order));
+	if (!err && !order)
+		err = err_set(&l->eb, -ENOMEM, "out of memory");
+	n = err ? 0 : core_prog_order(&l->obj, l->selected, order);
+	for (size_t k = 0; !err && k < n; k++)
+		err = core_one(l, order[k], &ts);
+	free(order);
 	core_targets_close(&ts);	/* the reports copy their strings */
 	return err;
 }

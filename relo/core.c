@@ -420,6 +420,13 @@ static int parse_spec(const struct btf *btf, uint32_t type_id,
 struct core_cand {
 	uint32_t t;
 	uint32_t id;
+	/* Set aside: relocation #@out_relo of program @out_prog was
+	 * satisfied by other candidates of the same local type, not by
+	 * this one (libbpf then drops it from its cand_cache); later
+	 * relocations of the type do not consider it. */
+	const char *out_prog;	/* NULL: still a candidate */
+	uint32_t out_relo;
+	bool hit;		/* match_cands: satisfied the current one */
 };
 
 struct core_cands {
@@ -466,7 +473,7 @@ static int cand_visit(uint32_t id, void *arg)
 		}
 		q->c->c = p;
 	}
-	q->c->c[q->c->n++] = (struct core_cand){ q->tidx, id };
+	q->c->c[q->c->n++] = (struct core_cand){ .t = q->tidx, .id = id };
 	return 0;
 }
 
@@ -1450,7 +1457,7 @@ static int kind_visit(uint32_t id, void *arg)
 	if (!*name || core_essential_name_len(name) != k->q.llen ||
 	    strncmp(name, k->q.lname, k->q.llen) != 0)
 		return 0;
-	k->err = note_cand(k->d, k->ts, (struct core_cand){ k->q.tidx, id }, 0,
+	k->err = note_cand(k->d, k->ts, (struct core_cand){ .t = k->q.tidx, .id = id }, 0,
 			   "kind mismatch: %s, the local type is %s",
 			   btf_kind_name(btf_kind(t)), btf_kind_name(btf_kind(k->q.lt)));
 	return k->err;
@@ -1507,31 +1514,59 @@ static void raw_str(const struct core_spec *spec, char *buf, size_t len)
 
 struct core_ctx {
 	const struct btf *local;
-	struct core_targets *ts;
-	struct core_cands *cache; /* candidates per local type id */
-	size_t ncache;
+	struct core_targets *ts;	/* and its candidate cache */
+	const char *prog;		/* the program being relocated */
+	uint32_t relo;			/* the record being applied */
 };
 
+/* @local_id's candidates from the target set's cache, searched for on
+ * first use. The cache lives as long as the set, so the pruning one
+ * program's relocations do applies to the next program's too. */
 static int get_cands(struct core_ctx *ctx, uint32_t local_id,
-		     const struct core_cands **out, struct errbuf *eb)
+		     struct core_cands **out, struct errbuf *eb)
 {
+	struct core_targets *ts = ctx->ts;
 	struct core_cands *p;
 	int err;
 
-	for (size_t i = 0; i < ctx->ncache; i++)
-		if (ctx->cache[i].local_id == local_id) {
-			*out = &ctx->cache[i];
+	if (ts->cands_of != ctx->local) {
+		core_targets_drop_cands(ts); /* another object's */
+		ts->cands_of = ctx->local;
+	}
+	for (size_t i = 0; i < ts->ncands; i++)
+		if (ts->cands[i].local_id == local_id) {
+			*out = &ts->cands[i];
 			return 0;
 		}
-	p = realloc(ctx->cache, (ctx->ncache + 1) * sizeof(*p));
+	p = realloc(ts->cands, (ts->ncands + 1) * sizeof(*p));
 	if (!p)
 		return err_set(eb, -ENOMEM, "out of memory");
-	ctx->cache = p;
-	err = find_cands(ctx->local, local_id, ctx->ts, &p[ctx->ncache], eb);
+	ts->cands = p;
+	err = find_cands(ctx->local, local_id, ts, &p[ts->ncands], eb);
 	if (err)
 		return err;
-	*out = &p[ctx->ncache++];
+	*out = &p[ts->ncands++];
 	return 0;
+}
+
+void core_targets_drop_cands(struct core_targets *ts)
+{
+	for (size_t i = 0; i < ts->ncands; i++)
+		free(ts->cands[i].c);
+	free(ts->cands);
+	ts->cands = NULL;
+	ts->ncands = 0;
+	ts->cands_of = NULL;
+}
+
+/* The first candidate not set aside, or NULL when there is none at all
+ * (pruning always leaves the ones that matched). */
+static const struct core_cand *first_cand(const struct core_cands *c)
+{
+	for (size_t i = 0; c && i < c->n; i++)
+		if (!c->c[i].out_prog)
+			return &c->c[i];
+	return NULL;
 }
 
 /* Why nothing matched, for the poison report: "no field 'x' in target
@@ -1540,18 +1575,19 @@ static void explain_nomatch(const struct core_spec *local,
 			    const struct core_cands *c, struct core_ctx *ctx,
 			    char *buf, size_t len)
 {
+	const struct core_cand *first = first_cand(c);
 	const struct btf *tb;
 	struct core_spec *targ;
 	char tname[128];
 	int fail_at = 0;
 
-	if (!c || c->n == 0) {
+	if (!first) {
 		btf_type_str(local->btf, local->root_type_id, tname, sizeof(tname));
 		snprintf(buf, len, "no type like '%s' in target", tname);
 		return;
 	}
-	tb = ctx->ts->v[c->c[0].t].btf;
-	btf_type_str(tb, c->c[0].id, tname, sizeof(tname));
+	tb = ctx->ts->v[first->t].btf;
+	btf_type_str(tb, first->id, tname, sizeof(tname));
 	if (!is_field_kind(local->kind) && !is_enumval_kind(local->kind)) {
 		snprintf(buf, len, "target '%s' does not match", tname);
 		return;
@@ -1561,7 +1597,7 @@ static void explain_nomatch(const struct core_spec *local,
 		snprintf(buf, len, "no match in target");
 		return;
 	}
-	if (spec_match(local, tb, c->c[0].id, targ, &fail_at) == 0 &&
+	if (spec_match(local, tb, first->id, targ, &fail_at) == 0 &&
 	    targ->miss == CORE_MISS_FIELD_TYPE) {
 		char lt[48], tt[48];
 
@@ -1579,12 +1615,17 @@ static void explain_nomatch(const struct core_spec *local,
 	free(targ);
 }
 
-/* Match @local on every candidate: @res and @targ from the first match,
- * *matched how many did; disagreeing matches are an error naming both
- * (libbpf's "relocation decision ambiguity"). Notes each candidate's fate
- * in @d when it is non-NULL. */
+/* Match @local on every candidate still in @cands: @res and @targ from
+ * the first match, *matched how many did. Matches must agree on the
+ * field's bit offset and on the value (libbpf's "field offset ambiguity"
+ * and "relocation decision ambiguity"); an error names both. When some
+ * matched, the others are set aside for the local type's later
+ * relocations (libbpf's pruning of its cand_cache); when none did, the
+ * list stays as it was: a field that exists nowhere says nothing about
+ * which candidate is the right one. Notes each candidate's fate in @d
+ * when it is non-NULL. */
 static int match_cands(struct core_ctx *ctx, const struct core_spec *local,
-		       const struct core_cands *cands, struct core_spec *cand,
+		       struct core_cands *cands, struct core_spec *cand,
 		       struct core_spec *targ, struct core_res *res,
 		       size_t *matched, struct core_relo_detail *d,
 		       struct errbuf *eb)
@@ -1595,16 +1636,24 @@ static int match_cands(struct core_ctx *ctx, const struct core_spec *local,
 
 	*matched = 0;
 	for (size_t i = 0; i < cands->n; i++) {
-		struct core_cand c = cands->c[i];
+		struct core_cand *c = &cands->c[i];
 		int fail_at;
 
-		err = spec_match(local, ctx->ts->v[c.t].btf, c.id, cand, &fail_at);
+		c->hit = false;
+		if (c->out_prog) {
+			if (d && note_cand(d, ctx->ts, *c, 0,
+					   "set aside: other candidates satisfied relocation #%u of program '%s', this one did not",
+					   c->out_relo, c->out_prog))
+				return err_set(eb, -ENOMEM, "out of memory");
+			continue;
+		}
+		err = spec_match(local, ctx->ts->v[c->t].btf, c->id, cand, &fail_at);
 		if (err < 0)
-			return err_set(eb, err, "matching candidate [%u] failed", c.id);
+			return err_set(eb, err, "matching candidate [%u] failed", c->id);
 		if (err == 0) {
 			if (d) {
 				miss_str(local, cand, fail_at, why, sizeof(why));
-				if (note_cand(d, ctx->ts, c, 0, "%s", why))
+				if (note_cand(d, ctx->ts, *c, 0, "%s", why))
 					return err_set(eb, -ENOMEM, "out of memory");
 			}
 			continue;
@@ -1617,7 +1666,7 @@ static int match_cands(struct core_ctx *ctx, const struct core_spec *local,
 			*targ = *cand;
 		} else if (cand->bit_offset != targ->bit_offset) {
 			if (d)
-				note_cand(d, ctx->ts, c, 0,
+				note_cand(d, ctx->ts, *c, 0,
 					  "ambiguous: different result than candidate [%u] (field at bit %u, not %u)",
 					  targ->root_type_id, cand->bit_offset,
 					  targ->bit_offset);
@@ -1625,11 +1674,10 @@ static int match_cands(struct core_ctx *ctx, const struct core_spec *local,
 				       "field offset ambiguity: candidates [%u] and [%u] put it at bit %u and %u",
 				       targ->root_type_id, cand->root_type_id,
 				       targ->bit_offset, cand->bit_offset);
-		}
-		if (*matched > 0 && !cres.poison && !res->poison &&
-		    cres.new_val != res->new_val) {
+		} else if (cres.poison != res->poison ||
+			   (!cres.poison && cres.new_val != res->new_val)) {
 			if (d)
-				note_cand(d, ctx->ts, c, 0,
+				note_cand(d, ctx->ts, *c, 0,
 					  "ambiguous: different result than candidate [%u] (%llu, not %llu)",
 					  targ->root_type_id,
 					  (unsigned long long)cres.new_val,
@@ -1640,11 +1688,22 @@ static int match_cands(struct core_ctx *ctx, const struct core_spec *local,
 				       (unsigned long long)res->new_val,
 				       (unsigned long long)cres.new_val);
 		}
-		if (d && (*matched == 0 ? note_cand(d, ctx->ts, c, 1, "%s", "") :
-			  note_cand(d, ctx->ts, c, 1, "same result as candidate [%u]",
+		if (d && (*matched == 0 ? note_cand(d, ctx->ts, *c, 1, "%s", "") :
+			  note_cand(d, ctx->ts, *c, 1, "same result as candidate [%u]",
 				    targ->root_type_id)))
 			return err_set(eb, -ENOMEM, "out of memory");
 		(*matched)++;
+		c->hit = true;
+	}
+	if (*matched == 0)
+		return 0;
+	for (size_t i = 0; i < cands->n; i++) {
+		struct core_cand *c = &cands->c[i];
+
+		if (!c->out_prog && !c->hit) {
+			c->out_prog = ctx->prog;
+			c->out_relo = ctx->relo;
+		}
 	}
 	return 0;
 }
@@ -1698,14 +1757,13 @@ static void fill_detail(struct core_relo_detail *d, const struct core_ctx *ctx,
  */
 static int apply_one(struct core_ctx *ctx, const struct bpf_core_relo *rec,
 		     struct obj_prog *prog, size_t idx, struct core_spec *sp,
-		     char *desc, size_t desc_len, bool *poisoned,
+		     char *why, size_t why_len, bool *poisoned,
 		     struct core_relo_detail *d, struct errbuf *eb)
 {
 	struct core_spec *local = &sp[0], *cand = &sp[1], *targ = &sp[2];
-	const struct core_cands *cands = NULL;
+	struct core_cands *cands = NULL;
 	struct core_res res;
 	size_t matched = 0;
-	char why[176] = "";
 	int err;
 
 	const char *access = btf_str_checked(ctx->local, rec->access_str_off);
@@ -1714,21 +1772,12 @@ static int apply_one(struct core_ctx *ctx, const struct bpf_core_relo *rec,
 			       rec->access_str_off);
 	if (!btf_type_by_id(ctx->local, rec->type_id))
 		return err_set(eb, -EINVAL, "bad local type id %u", rec->type_id);
-	if (d)
-		d->access = access;
-	snprintf(desc, desc_len, "%s [%u], access %s",
-		 core_relo_kind_name(rec->kind), rec->type_id, access);
 	err = parse_spec(ctx->local, rec->type_id, access, rec->kind, local, eb);
 	if (err)
 		return err;
-	{
-		char s[160];
-
-		spec_str(local, s, sizeof(s));
-		snprintf(desc, desc_len, "%s %s, access %s",
-			 core_relo_kind_name(rec->kind), s, access);
-		if (d)
-			snprintf(d->path, sizeof(d->path), "%s", s);
+	if (d) {
+		d->access = access;
+		spec_str(local, d->path, sizeof(d->path));
 	}
 
 	if (rec->kind == BPF_CORE_TYPE_ID_LOCAL) {
@@ -1753,7 +1802,7 @@ static int apply_one(struct core_ctx *ctx, const struct bpf_core_relo *rec,
 			if (err)
 				return err;
 			if (d || res.poison)
-				explain_nomatch(local, cands, ctx, why, sizeof(why));
+				explain_nomatch(local, cands, ctx, why, why_len);
 		}
 	}
 	if (d)
@@ -1764,20 +1813,39 @@ static int apply_one(struct core_ctx *ctx, const struct bpf_core_relo *rec,
 			 poisoned, eb);
 	if (err)
 		return err;
-	if (*poisoned) {
-		size_t n = strlen(desc);
-
-		if (matched > 0)
-			snprintf(why, sizeof(why),
-				 "the load size cannot change safely (%u -> %u bytes)",
-				 res.orig_sz, res.new_sz);
-		snprintf(desc + n, desc_len - n, ": %s", why);
-	}
+	if (*poisoned && matched > 0)
+		snprintf(why, why_len,
+			 "the load size cannot change safely (%u -> %u bytes)",
+			 res.orig_sz, res.new_sz);
 	if (d) {
 		d->poisoned = *poisoned;
 		snprintf(d->why, sizeof(d->why), "%s", why);
 	}
 	return 0;
+}
+
+/* "byte_off struct task_struct.pid, access 0:73", for a message about
+ * record @rec: written only when a relocation fails or is poisoned, not
+ * for every record (formatting was a quarter of a 10,000-relocation
+ * load). @scratch is a spec the description may overwrite. */
+static void describe(const struct btf *local, const struct bpf_core_relo *rec,
+		     struct core_spec *scratch, char *buf, size_t len)
+{
+	const char *access = btf_str_checked(local, rec->access_str_off);
+	struct errbuf ignored;
+	char path[160];
+
+	if (access && btf_type_by_id(local, rec->type_id) &&
+	    parse_spec(local, rec->type_id, access, rec->kind, scratch,
+		       &ignored) == 0) {
+		spec_str(scratch, path, sizeof(path));
+		snprintf(buf, len, "%s %s, access %s",
+			 core_relo_kind_name(rec->kind), path, access);
+	} else {
+		snprintf(buf, len, "%s [%u], access %s",
+			 core_relo_kind_name(rec->kind), rec->type_id,
+			 access ? access : "?");
+	}
 }
 
 /* A new zeroed detail row at the end of @rep; NULL on -ENOMEM. */
@@ -1814,7 +1882,7 @@ int core_relocate_prog_targets(const struct object *obj, struct obj_prog *prog,
 			       struct core_targets *ts, unsigned flags,
 			       struct core_report *rep, struct errbuf *eb)
 {
-	struct core_ctx ctx = { .local = obj->btf, .ts = ts };
+	struct core_ctx ctx = { .local = obj->btf, .ts = ts, .prog = prog->name };
 	const struct btf_ext_sec *sec;
 	const struct bpf_core_relo *recs;
 	struct core_spec *specs = NULL;
@@ -1841,7 +1909,7 @@ int core_relocate_prog_targets(const struct object *obj, struct obj_prog *prog,
 	for (uint32_t i = 0; i < sec->count; i++) {
 		const struct bpf_core_relo *rec = &recs[i];
 		struct core_relo_detail *d = NULL;
-		char desc[200] = "";
+		char desc[200], why[176] = "";
 		bool poisoned = false;
 		size_t idx;
 
@@ -1865,7 +1933,8 @@ int core_relocate_prog_targets(const struct object *obj, struct obj_prog *prog,
 			d->local_type_id = rec->type_id;
 			d->local_val = insn_const(&prog->insns[idx], prog->insn_cnt - idx);
 		}
-		err = apply_one(&ctx, rec, prog, idx, specs, desc, sizeof(desc),
+		ctx.relo = i;
+		err = apply_one(&ctx, rec, prog, idx, specs, why, sizeof(why),
 				&poisoned, d, eb);
 		if (err) {
 			if (d) {
@@ -1875,21 +1944,25 @@ int core_relocate_prog_targets(const struct object *obj, struct obj_prog *prog,
 				memcpy(d->why, eb->msg, n);
 				d->why[n] = '\0';
 			}
+			describe(obj->btf, rec, &specs[1], desc, sizeof(desc));
 			err_prefix(eb, err, "CO-RE relocation #%u (%s) at insn #%zu",
-				   i, desc[0] ? desc : core_relo_kind_name(rec->kind),
-				   idx);
+				   i, desc, idx);
 			goto out;
 		}
 		if (!rep)
 			continue;
 		rep->applied++;
-		if (poisoned && (err = note_poisoned(rep, i, idx, desc, eb)))
-			goto out;
+		if (poisoned) {
+			size_t n;
+
+			describe(obj->btf, rec, &specs[1], desc, sizeof(desc));
+			n = strlen(desc);
+			snprintf(desc + n, sizeof(desc) - n, ": %s", why);
+			if ((err = note_poisoned(rep, i, idx, desc, eb)))
+				goto out;
+		}
 	}
 out:
-	for (size_t i = 0; i < ctx.ncache; i++)
-		free(ctx.cache[i].c);
-	free(ctx.cache);
 	free(specs);
 	return err;
 }
@@ -1900,14 +1973,45 @@ int core_relocate_prog_report(const struct object *obj, struct obj_prog *prog,
 {
 	struct core_target t = { .btf = target, .name = "vmlinux" };
 	struct core_targets ts = { .v = &t, .n = 1, .modules_read = 1 };
+	int err = core_relocate_prog_targets(obj, prog, &ts, 0, rep, eb);
 
-	return core_relocate_prog_targets(obj, prog, &ts, 0, rep, eb);
+	core_targets_drop_cands(&ts);
+	return err;
 }
 
 int core_relocate_prog(const struct object *obj, struct obj_prog *prog,
 		       const struct btf *target, struct errbuf *eb)
 {
 	return core_relocate_prog_report(obj, prog, target, NULL, eb);
+}
+
+size_t core_prog_order(const struct object *obj, const int *keep, size_t *order)
+{
+	const struct btf_ext_table *tab;
+	size_t n = 0;
+
+	if (!obj->ext)
+		return 0;
+	tab = &obj->ext->core_relo;
+	for (size_t s = 0; s < tab->nsecs; s++) {
+		size_t first = n;
+
+		for (size_t i = 0; i < obj->nprogs; i++) {
+			const struct obj_prog *p = &obj->progs[i];
+			size_t k;
+
+			if (!p->ncore || (keep && !keep[i] && !p->is_subprog) ||
+			    strcmp(p->sec_name, tab->secs[s].sec_name))
+				continue;
+			/* insertion by sec_off: functions come in symbol
+			 * order, which is nearly always offset order */
+			for (k = n++; k > first &&
+			     obj->progs[order[k - 1]].sec_off > p->sec_off; k--)
+				order[k] = order[k - 1];
+			order[k] = i;
+		}
+	}
+	return n;
 }
 
 void core_report_free(struct core_report *rep)
@@ -2022,6 +2126,7 @@ int core_targets_load_modules(struct core_targets *ts, struct errbuf *eb)
 
 void core_targets_close(struct core_targets *ts)
 {
+	core_targets_drop_cands(ts);
 	for (size_t i = 0; i < ts->n; i++)
 		if (ts->v[i].owned)
 			btf_free((struct btf *)ts->v[i].btf);

@@ -48,6 +48,8 @@ struct core_poisoned {
 /* Longest target name kept ("vmlinux", "nf_tables", a --btf path). */
 #define CORE_TARGET_NAME_MAX 64
 
+struct core_cands;	/* one local type's candidates (core.c) */
+
 /* One BTF that candidates are looked for in. */
 struct core_target {
 	const struct btf *btf;	/* vmlinux / --btf FILE, or a module's split BTF */
@@ -71,6 +73,14 @@ struct core_targets {
 	size_t n;
 	const char *module_dir;	/* NULL: no modules beyond those in @v */
 	int modules_read;	/* @module_dir was read (or failed: see below) */
+	/* The candidates found so far, per local type of the object being
+	 * relocated (libbpf's cand_cache): every program of that object
+	 * shares them, and each relocation that some of a type's candidates
+	 * satisfy sets the others aside for the type's later relocations,
+	 * so one object never mixes the layouts of two same-named types. */
+	const struct btf *cands_of;	/* the object .BTF they belong to */
+	struct core_cands *cands;	/* malloc'ed; core_targets_drop_cands() */
+	size_t ncands;
 };
 
 /* Start a set with @base (not owned: it must outlive the set) named
@@ -86,6 +96,9 @@ int core_targets_add(struct core_targets *ts, const struct btf *btf,
 /* Read @ts->module_dir now (core_relocate_* does it on first need); a
  * missing folder is no modules. -errno naming the module that failed. */
 int core_targets_load_modules(struct core_targets *ts, struct errbuf *eb);
+/* Forget the cached candidates (relocating another object with the same
+ * set starts afresh); core_targets_close() does it too. */
+void core_targets_drop_cands(struct core_targets *ts);
 void core_targets_close(struct core_targets *ts);
 
 /* One candidate a relocation considered (CORE_DETAIL), and its fate. */
@@ -164,6 +177,19 @@ int core_relocate_prog_targets(const struct object *obj, struct obj_prog *prog,
 			       struct core_targets *ts, unsigned flags,
 			       struct core_report *rep, struct errbuf *eb);
 void core_report_free(struct core_report *rep);
+
+/*
+ * The functions of @obj that have CO-RE records, in the order libbpf
+ * applies them (bpf_object__relocate_core: .BTF.ext's sections in turn,
+ * each section's records by instruction offset). Relocate them in this
+ * order with one target set: each relocation prunes its local type's
+ * candidates for the later ones, so the order decides which layout wins.
+ * @keep[i] (NULL: all) leaves out programs that will not be loaded, as
+ * libbpf skips programs with autoload off; subprograms are always in.
+ * Fills @order (room for obj->nprogs) with indexes into obj->progs and
+ * returns how many.
+ */
+size_t core_prog_order(const struct object *obj, const int *keep, size_t *order);
 
 /* libbpf's short name of a relocation kind: "byte_off", "field_exists",
  * "enumval_value", ...; "unknown" out of range. */

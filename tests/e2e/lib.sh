@@ -28,14 +28,16 @@ expect() {
 	fi
 }
 
-# load_both OBJ [rawload options]: load OBJ with the libbpf oracle and with
-# rawload, pin both under $PIN (set by the caller), dump what the kernel
-# holds for each (tests/oracle/kdump) and diff: status 0 identical, 1
-# different (the diff in $TMP/diff), 2 a loader refused.
+# load_both OBJ [rawload options]: load OBJ with the libbpf oracle (given
+# $ORACLE_ARGS, if set) and with rawload, pin both under $PIN (set by the
+# caller), dump what the kernel holds for each (tests/oracle/kdump) and
+# diff: status 0 identical, 1 different (the diff in $TMP/diff), 2 a
+# loader refused.
 load_both() {
 	local obj=$1; shift
 	rm -rf "$PIN"; mkdir -p "$PIN/lib" "$PIN/raw"
-	if ! build/oracle/oracle --pin-root "$PIN" "$obj" "$PIN/lib" >"$TMP/o.log" 2>&1; then
+	# shellcheck disable=SC2086 # ORACLE_ARGS: options for libbpf's side
+	if ! build/oracle/oracle ${ORACLE_ARGS:-} --pin-root "$PIN" "$obj" "$PIN/lib" >"$TMP/o.log" 2>&1; then
 		echo "libbpf refused: $(tail -3 "$TMP/o.log")" >"$TMP/diff"; return 2
 	fi
 	if ! $RAWLOAD "$obj" --no-attach --pin "$PIN/raw" "$@" >"$TMP/r.log" 2>&1; then

@@ -143,4 +143,37 @@ then
 else
 	bad "core --btf --json" "$(head -c 600 "$TMP/core2.json")"
 fi
+# Candidate pruning (tests/progs/core_prune.bpf.c): $K has three structs
+# named prune_demo up to "___"; only ___v2 has q, so after prune_first's
+# "does q exist" the other two are set aside for every later relocation of
+# the local type, and both programs read a at ___v2's 4 (the object says
+# 16; without pruning, the offset would be ambiguous and the load fail).
+# libbpf, given the same file (the oracle's --btf), must give the kernel
+# the same instructions.
+PO=$P/core_prune.bpf.o
+PIN=/sys/fs/bpf/rawload-e2e-core-$$
+if ORACLE_ARGS="--btf $K" load_both "$PO" --btf "$K"; then
+	ok "core pruning: rawload's programs equal libbpf's against the same --btf"
+else
+	bad "core pruning vs libbpf" "$(head -c 600 "$TMP/diff")"
+fi
+rm -rf "$PIN"
+if $RAWLOAD core "$PO" --btf "$K" --json >"$TMP/prune.json" &&
+   python3 - "$TMP/prune.json" <<'PY'
+import json, sys
+rows = json.load(open(sys.argv[1]))["relocations"]
+offs = [r for r in rows if r["kind"] == "byte_off"]
+assert [r["prog"] for r in offs] == ["prune_first", "prune_second"], offs
+for r in offs:
+    assert r["local"] == 16 and r["target"] == 4 and r["insn_after"]["imm"] == 4, r
+    assert r["target_type"]["id"] == 12, r
+    why = [c["reason"] for c in r["candidates"]]
+    assert why[:2] == ["set aside: other candidates satisfied relocation #0 of "
+                       "program 'prune_first', this one did not"] * 2 and why[2] is None, why
+PY
+then
+	ok "core pruning: a at byte 4 in both programs, the others set aside by relocation #0"
+else
+	bad "core pruning report" "$(head -c 600 "$TMP/prune.json")"
+fi
 finish

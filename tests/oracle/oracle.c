@@ -2,7 +2,7 @@
 /*
  * oracle.c - load an object with libbpf and pin what it made (test-only).
  *
- *   oracle [-v] [--pin-root DIR] [--prog NAME [--attach-to TYPE:TARGET]]...
+ *   oracle [-v] [--pin-root DIR] [--btf FILE] [--prog NAME [--attach-to TYPE:TARGET]]...
  *          [--attach] [--duration S] OBJ PINDIR
  *   oracle [options] --no-pin OBJ [PINDIR]
  *
@@ -25,6 +25,9 @@
  *                   bpf_program__set_autoload(false), as rawload's --prog
  *   --pin-root DIR  where LIBBPF_PIN_BY_NAME maps are pinned and reused
  *                   (bpf_object_open_opts.pin_root_path; default /sys/fs/bpf)
+ *   --btf FILE      CO-RE relocations against FILE instead of the running
+ *                   kernel's BTF (bpf_object_open_opts.btf_custom_path), as
+ *                   rawload's --btf
  *   --no-pin        pin nothing under PINDIR (which may then be left out);
  *                   LIBBPF_PIN_BY_NAME maps are still pinned by libbpf itself.
  *                   scripts/strace-compare uses it: rawload without --pin
@@ -74,6 +77,7 @@ struct options {
 	const char *obj_path;	/* OBJ */
 	const char *pin_dir;	/* PINDIR */
 	const char *pin_root;	/* --pin-root, or NULL for libbpf's default */
+	const char *btf;	/* --btf, or NULL: the running kernel's */
 	const char **progs;	/* --prog names, in order; NULL if none */
 	int nr_progs;		/* entries in progs */
 	bool verbose;		/* -v */
@@ -109,7 +113,7 @@ static int print_libbpf(enum libbpf_print_level level, const char *fmt,
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: oracle [-v] [--pin-root DIR] [--prog NAME [--attach-to TYPE:TARGET]]...\n"
+		"usage: oracle [-v] [--pin-root DIR] [--btf FILE] [--prog NAME [--attach-to TYPE:TARGET]]...\n"
 		"              [--attach] [--duration S] [--no-pin] OBJ PINDIR\n"
 		"  loads OBJ with libbpf, pins programs at PINDIR/progs/NAME and\n"
 		"  maps at PINDIR/maps/NAME (not with --no-pin; PINDIR may then be\n"
@@ -177,6 +181,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->verbose = true;
 		} else if (!strcmp(a, "--pin-root") && i + 1 < argc) {
 			o->pin_root = argv[++i];
+		} else if (!strcmp(a, "--btf") && i + 1 < argc) {
+			o->btf = argv[++i];
 		} else if (!strcmp(a, "--no-pin")) {
 			o->no_pin = true;
 		} else if (!strcmp(a, "--attach")) {
@@ -432,6 +438,7 @@ int main(int argc, char **argv)
 	libbpf_set_print(print_libbpf);
 
 	open_opts.pin_root_path = o.pin_root;
+	open_opts.btf_custom_path = o.btf;
 	obj = bpf_object__open_file(o.obj_path, &open_opts);
 	if (!obj) {
 		fprintf(stderr, "oracle: %s: bpf_object__open_file: %s\n",

@@ -50,7 +50,7 @@
 /* Local ids (the object's .BTF). */
 enum {
 	L_INT = 1, L_UINT, L_S, L_S_OLD, L_E, L_S2, L_ARR, L_S3, L_S_M,
-	L_PTR_S, L_S_V,
+	L_PTR_S, L_S_V, L_S_W,
 };
 /* Target ids. */
 enum {
@@ -85,6 +85,9 @@ static void *build_local(struct tbtf *b, size_t *size)
 	tb_type(b, NULL, BTF_KIND_PTR, 0, 0, L_S);		/* [10] */
 	tb_type(b, "s___v", BTF_KIND_STRUCT, 0, 1, 4);		/* [11] */
 	tb_member(b, "a", L_INT, 0);
+	tb_type(b, "s___w", BTF_KIND_STRUCT, 0, 2, 8);		/* [12] */
+	tb_member(b, "q", L_INT, 0);
+	tb_member(b, "a", L_INT, 32);
 	return tb_blob(b, size);
 }
 
@@ -454,7 +457,7 @@ START_TEST(test_detail_ambiguous)
 	struct errbuf eb = { "" };
 	struct core_report rep;
 	struct core_target t;
-	struct core_targets ts = { &t, 1, NULL, 1 };
+	struct core_targets ts = { .v = &t, .n = 1, .modules_read = 1 };
 	struct fake *f = calloc(1, sizeof(*f));
 	struct bpf_insn in = LDX(BPF_W, 0);
 	const struct core_relo_detail *d;
@@ -479,6 +482,7 @@ START_TEST(test_detail_ambiguous)
 	ck_assert(!d->cands[1].matched);
 	ck_assert_str_eq(d->cands[1].why,
 			 "ambiguous: different result than candidate [4] (field at bit 0, not 64)");
+	core_targets_drop_cands(&ts);
 	core_report_free(&rep);
 	fake_close(f);
 	free(f);
@@ -492,7 +496,7 @@ START_TEST(test_detail_hand)
 	struct errbuf eb = { "" };
 	struct core_report rep;
 	struct core_target t;
-	struct core_targets ts = { &t, 1, NULL, 1 };
+	struct core_targets ts = { .v = &t, .n = 1, .modules_read = 1 };
 	struct fake *f = calloc(1, sizeof(*f));
 	const struct core_relo_detail *d;
 	size_t at = 0;
@@ -547,7 +551,114 @@ START_TEST(test_detail_hand)
 	/* 21: local type id: no candidates at all */
 	ck_assert_uint_eq(rep.detail[21].ncands, 0);
 	ck_assert_uint_eq(rep.detail[21].local_val, L_S);
+	core_targets_drop_cands(&ts);
 	core_report_free(&rep);
+	fake_close(f);
+	free(f);
+}
+END_TEST
+
+/* ---- pruning: one local type, one layout ---- */
+
+/*
+ * Local s___w { int q; int a; } has three candidates in the ambiguous
+ * target: s (a at 8), s___v1 (a at 0) and s___v2 (q at 0, a at 4). Asked
+ * alone, "offset of a" is ambiguous. After "does q exist", which only
+ * s___v2 satisfies, the other two are set aside (libbpf drops them from
+ * its cand_cache), so the offset is s___v2's 4 -- also when the two
+ * records are in different programs sharing the target set.
+ */
+static void prune_fake(struct fake *f, int offset_first)
+{
+	struct bpf_insn ex = MOV64(1), off = LDX(BPF_W, 4);
+
+	fake_open(f, 1);
+	if (offset_first)
+		fake_add(f, BPF_CORE_FIELD_BYTE_OFFSET, L_S_W, "0:1", &off);
+	fake_add(f, BPF_CORE_FIELD_EXISTS, L_S_W, "0:0", &ex);
+	if (!offset_first)
+		fake_add(f, BPF_CORE_FIELD_BYTE_OFFSET, L_S_W, "0:1", &off);
+	fake_finish(f);
+}
+
+START_TEST(test_prune_same_prog)
+{
+	struct errbuf eb = { "" };
+	struct core_report rep;
+	struct core_target t;
+	struct core_targets ts = { .v = &t, .n = 1, .modules_read = 1 };
+	struct fake *f = calloc(1, sizeof(*f));
+	const struct core_relo_detail *d;
+
+	ck_assert(f);
+	prune_fake(f, 0);
+	t = (struct core_target){ .btf = f->target, .name = "k" };
+	ck_assert_msg(core_relocate_prog_targets(&f->obj, &f->prog, &ts, CORE_DETAIL,
+						 &rep, &eb) == 0, "%s", eb.msg);
+	ck_assert_int_eq(f->insns[0].imm, 1);	/* q exists (in s___v2) */
+	ck_assert_int_eq(f->insns[1].off, 4);	/* s___v2's a, not s's 8 */
+	d = &rep.detail[1];
+	ck_assert_uint_eq(d->target_type_id, 11);
+	ck_assert_uint_eq(d->ncands, 3);
+	ck_assert_uint_eq(d->cands[0].type_id, T_S);
+	ck_assert(!d->cands[0].matched);
+	ck_assert_str_eq(d->cands[0].why,
+			 "set aside: other candidates satisfied relocation #0 of program 'p', this one did not");
+	ck_assert_uint_eq(d->cands[1].type_id, 10);
+	ck_assert(!d->cands[1].matched);
+	ck_assert(d->cands[2].matched);
+	core_targets_drop_cands(&ts);
+	core_report_free(&rep);
+	fake_close(f);
+	free(f);
+}
+END_TEST
+
+/* The other order: the offset comes first, all three still compete, and
+ * they disagree (libbpf fails the same way). */
+START_TEST(test_prune_order)
+{
+	struct errbuf eb = { "" };
+	struct fake *f = calloc(1, sizeof(*f));
+
+	ck_assert(f);
+	prune_fake(f, 1);
+	ck_assert_int_eq(core_relocate_prog(&f->obj, &f->prog, f->target, &eb), -EINVAL);
+	ck_assert_msg(strstr(eb.msg, "CO-RE relocation #0 (byte_off struct s___w.a, access 0:1)") &&
+		      strstr(eb.msg, "field offset ambiguity"), "%s", eb.msg);
+	fake_close(f);
+	free(f);
+}
+END_TEST
+
+/* Two programs of one section, one record each: the set aside candidates
+ * stay aside for the second program; a fresh target set forgets them. */
+START_TEST(test_prune_across_progs)
+{
+	struct errbuf eb = { "" };
+	struct core_target t;
+	struct core_targets ts = { .v = &t, .n = 1, .modules_read = 1 };
+	struct fake *f = calloc(1, sizeof(*f));
+	struct obj_prog p2;
+
+	ck_assert(f);
+	prune_fake(f, 0);
+	t = (struct core_target){ .btf = f->target, .name = "k" };
+	p2 = f->prog;
+	p2.name = "p2";
+	p2.sec_off = 8;
+	p2.insns = &f->insns[1];
+	p2.insn_cnt = 1;
+	f->prog.insn_cnt = 1;
+	ck_assert_msg(core_relocate_prog_targets(&f->obj, &f->prog, &ts, 0, NULL,
+						 &eb) == 0, "%s", eb.msg);
+	ck_assert_msg(core_relocate_prog_targets(&f->obj, &p2, &ts, 0, NULL,
+						 &eb) == 0, "%s", eb.msg);
+	ck_assert_int_eq(f->insns[1].off, 4);
+	/* alone, the second program's record is ambiguous */
+	f->insns[1].off = 4;
+	ck_assert_int_eq(core_relocate_prog(&f->obj, &p2, f->target, &eb), -EINVAL);
+	core_targets_drop_cands(&ts);
 	fake_close(f);
 	free(f);
 }
@@ -919,7 +1030,7 @@ START_TEST(test_second_btf)
 	struct errbuf eb = { "" };
 	struct tbtf *b = calloc(1, sizeof(*b));
 	struct core_target t;
-	struct core_targets ts = { &t, 1, NULL, 1 };
+	struct core_targets ts = { .v = &t, .n = 1, .modules_read = 1 };
 	struct core_report rep;
 	const struct core_relo_detail *d;
 	struct object obj;
@@ -998,6 +1109,7 @@ START_TEST(test_second_btf)
 	/* poisoned: the flags read and task_struct___old.state, nothing else */
 	ck_assert_uint_eq(rep.npoisoned, 2);
 
+	core_targets_drop_cands(&ts);
 	core_report_free(&rep);
 	obj_close(&obj);
 	btf_free(k);
@@ -1025,6 +1137,9 @@ static Suite *core_suite(void)
 	tc = tcase_create("detail");
 	tcase_add_test(tc, test_detail_ambiguous);
 	tcase_add_test(tc, test_detail_hand);
+	tcase_add_test(tc, test_prune_same_prog);
+	tcase_add_test(tc, test_prune_order);
+	tcase_add_test(tc, test_prune_across_progs);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("modules");

@@ -19,6 +19,9 @@
  *   enum pid_type { PIDTYPE_PID = 0, PIDTYPE_TGID = 7 };
  *   typedef int bpf_ringbuf;           a same-named type of another kind:
  *                                      "struct bpf_ringbuf" does not exist
+ *   struct prune_demo { int a @8; };   three candidates for one local
+ *   struct prune_demo___v1 { int a @0; };  type (core_prune.bpf.c): only
+ *   struct prune_demo___v2 { int q @0; int a @4; };  ___v2 has q
  *
  * Used in memory by check_core.c (suite "core", tcase "second_btf") and
  * written to a file by tests/e2e/gen_core_btf.c for `rawload core --btf`
@@ -38,6 +41,11 @@
 #define CORE_BTF_IN_EXECVE_BIT 354 /* byte_off 44, lshift 61, rshift 63 */
 #define CORE_BTF_COMM_OFF 48
 #define CORE_BTF_PIDTYPE_TGID 7
+/* three same-named structs for tests/progs/core_prune.bpf.c */
+#define CORE_BTF_PRUNE_A_OFF 8
+#define CORE_BTF_PRUNE_V1_A_OFF 0
+#define CORE_BTF_PRUNE_V2_A_OFF 4
+#define CORE_BTF_PRUNE_V2_ID 12
 
 /* The blob (malloc'ed, *size bytes); @b is scratch space. */
 static inline void *core_btf_build(struct tbtf *b, size_t *size)
@@ -65,6 +73,13 @@ static inline void *core_btf_build(struct tbtf *b, size_t *size)
 	tb_word(b, tb_str(b, "PIDTYPE_TGID"));
 	tb_word(b, CORE_BTF_PIDTYPE_TGID);
 	tb_type(b, "bpf_ringbuf", BTF_KIND_TYPEDEF, 0, 0, 1);	/* [9] */
+	tb_type(b, "prune_demo", BTF_KIND_STRUCT, 0, 1, 12);	/* [10] */
+	tb_member(b, "a", 1, CORE_BTF_PRUNE_A_OFF * 8);
+	tb_type(b, "prune_demo___v1", BTF_KIND_STRUCT, 0, 1, 4); /* [11] */
+	tb_member(b, "a", 1, CORE_BTF_PRUNE_V1_A_OFF * 8);
+	tb_type(b, "prune_demo___v2", BTF_KIND_STRUCT, 0, 2, 8); /* [12] */
+	tb_member(b, "q", 1, 0);
+	tb_member(b, "a", 1, CORE_BTF_PRUNE_V2_A_OFF * 8);
 	return tb_blob(b, size);
 }
 
