@@ -33,7 +33,7 @@
 /* Refuse BTF larger than this (vmlinux BTF is about 6 MiB). */
 #define BTF_MAX_SIZE (128u << 20)
 
-struct btf_names; /* the lazily built name index (btf.c) */
+struct btf_names; /* the lazily built name index (btf_index.c) */
 
 struct btf {
 	const uint8_t *data;	    /* header + types + strings */
@@ -89,8 +89,12 @@ int btf_load_file(const char *path, const struct btf *base, struct btf **out,
 
 void btf_free(struct btf *btf);
 
-/* One past the last valid type id (base ids included). */
-uint32_t btf_type_cnt(const struct btf *btf);
+/* One past the last valid type id (base ids included). Inline: loops over
+ * every id test it each round. */
+static inline uint32_t btf_type_cnt(const struct btf *btf)
+{
+	return btf->start_id + btf->nr_types;
+}
 
 /* The record of type @id (from the base for base ids); NULL for id 0
  * (void) and for ids out of range. Inline: CO-RE and the parser's own
