@@ -21,20 +21,22 @@
  *      the one it must hold (from the target spec), then PATCH the
  *      instruction after checking it does hold the former.
  *
- * Candidates that match must all agree. When none matches, the value of an
- * existence check is 0, a type-based value is 0, and anything that reads
- * memory or an enum value is POISONED: replaced by a call of a helper that
- * does not exist. That is not an error here: the program may test
+ * Candidates that match must all agree, and the ones that did not match
+ * while others did are set aside for the local type's later relocations
+ * (match_cands), so an object gets one layout per local type. When none
+ * matches, the value of an existence check is 0, a type-based value is 0,
+ * and anything that reads memory or an enum value is POISONED: replaced
+ * by a call of a helper that does not exist. That is not an error here: the program may test
  * bpf_core_field_exists() first, and the verifier removes the dead branch;
  * only a reachable poisoned call fails to load.
  *
  * Targets: candidates come from vmlinux (or --btf FILE) and, for a local
  * type vmlinux has none of, from every module's split BTF, read from
- * /sys/kernel/btf on first need (core_targets_*, the end of this file).
+ * /sys/kernel/btf on first need (core_targets_*, in core_cands.c).
  *
  * The report: with CORE_DETAIL (`rawload core`) each record also gets a
  * row (struct core_relo_detail) with both values, the matched type and
- * every candidate with the rule that rejected it; spec_match() leaves
+ * every candidate with the rule that rejected it; core_spec_match() leaves
  * that rule in the candidate's spec (enum core_miss) whether or not
  * anyone asks, and the text is only written under CORE_DETAIL.
  */
