@@ -5,6 +5,25 @@
  * "unit: N passed, N failed", which tests/run.sh adds into the total.
  * Check's default fork mode is kept, so a parser crash fails one test
  * rather than the run. CK_RUN_SUITE / CK_RUN_CASE select tests.
+ *
+ * Leaks. The binary is built with ASan, whose LeakSanitizer checks the
+ * heap when a process exits. Check runs each test in a forked child and
+ * ends a passing one with exit(EXIT_SUCCESS) (check_run.c,
+ * tcase_run_tfun_fork), so that check does run there: a leak becomes exit
+ * status 1, which Check reports as "Early exit with return value 1". That
+ * alone leaves three holes:
+ *   - LeakSanitizer counts a block that a global still points to as in
+ *     use. A fixture that keeps its object in a file-scope struct (as
+ *     check_btf_ext.c's `g` does) and forgets to free it in its teardown
+ *     leaks invisibly;
+ *   - a failed assertion ends the child with _exit(1) (_ck_assert_failed),
+ *     so its leaks are never looked at (harmless: the test failed anyway);
+ *   - with CK_FORK=no there is one check, at the end, naming no test.
+ * So the unit binary runs LeakSanitizer with use_globals=0 (only stacks,
+ * registers and thread-local storage are roots), every TCase gets a
+ * teardown that runs the check after each test and fails that test by
+ * name (unit_tcase_create), and main() checks once more at the end, for
+ * the runner itself and for CK_FORK=no.
  */
 #include <dirent.h>
 #include <stdio.h>
@@ -12,6 +31,78 @@
 #include <string.h>
 
 #include "unit.h"
+
+#undef tcase_create	/* unit.h redirects it here; the real one below */
+
+#if defined(__SANITIZE_ADDRESS__)
+#define UNIT_LSAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNIT_LSAN 1
+#endif
+#endif
+
+#ifdef UNIT_LSAN
+#include <sanitizer/lsan_interface.h>
+
+/*
+ * Read by LeakSanitizer at startup; LSAN_OPTIONS still overrides it.
+ * leak_check_at_exit=0: each forked test has been checked by its teardown
+ * already, and a second scan at its exit cost a quarter of the run time;
+ * main() checks the runner itself before returning.
+ */
+const char *__lsan_default_options(void)
+{
+	return "use_globals=0:leak_check_at_exit=0:print_suppressions=0";
+}
+
+/*
+ * With globals no longer roots, blocks that libraries allocate once and
+ * keep in their own globals look leaked in every test: stdout's buffer,
+ * the FILE Check fdopen()s for its results and that FILE's buffer, and
+ * libstdc++'s emergency exception pool (libstdc++ comes with the
+ * sanitizer runtime). The default mode never saw them either, so
+ * suppressing them hides nothing it used to report. They are matched on
+ * the glibc function that allocated them because the stack stops there:
+ * glibc has no frame pointers for ASan's fast unwinder to follow.
+ */
+const char *__lsan_default_suppressions(void)
+{
+	return "leak:_IO_file_doallocate\n"
+	       "leak:_IO_new_fdopen\n"
+	       "leak:libstdc++.so\n";
+}
+#endif
+
+/*
+ * unit_leak_check - the teardown every TCase runs last: fail the test
+ * that just ran if LeakSanitizer finds a block nothing points to.
+ *
+ * Skipped with CK_FORK=no: every test then shares one heap, so a leak
+ * would fail each later test too; main()'s last check reports it.
+ */
+static void unit_leak_check(void)
+{
+#ifdef UNIT_LSAN
+	const char *fork_env = getenv("CK_FORK");
+
+	if (fork_env && strcmp(fork_env, "no") == 0)
+		return;
+	if (__lsan_do_recoverable_leak_check())
+		ck_abort_msg("LeakSanitizer: this test leaked memory "
+			     "(the allocation stacks are on stderr)");
+#endif
+}
+
+/* Check runs teardowns in the reverse order they were added, so the leak
+ * check, added first, runs after every teardown of the suite's own. */
+TCase *unit_tcase_create(const char *name)
+{
+	TCase *tc = tcase_create(name);
+
+	tcase_add_checked_fixture(tc, NULL, unit_leak_check);
+	return tc;
+}
 
 static unit_suite_fn suites[64];
 static size_t nsuites;
@@ -103,10 +194,26 @@ int main(void)
 	sr = srunner_create(suites[0]());
 	for (size_t i = 1; i < nsuites; i++)
 		srunner_add_suite(sr, suites[i]());
+#ifdef UNIT_LSAN
+	/* Nothing to find yet, but the symbolizer reads its debug info now,
+	 * once, and every forked child inherits it rather than rereading it
+	 * to match the suppressions (that doubled the run time). */
+	__lsan_do_recoverable_leak_check();
+#endif
 	srunner_run_all(sr, CK_NORMAL);
 	run = srunner_ntests_run(sr);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
+#ifdef UNIT_LSAN
+	/* The check at exit is off (see __lsan_default_options): this is the
+	 * runner's own, and with CK_FORK=no the only one the tests get. */
+	if (__lsan_do_recoverable_leak_check()) {
+		fprintf(stderr, "unit: LeakSanitizer found a leak in the runner"
+			" (with CK_FORK=no: in some test; run forked to see which)\n");
+		failed++;
+		run++;
+	}
+#endif
 	printf("unit: %d passed, %d failed\n", run - failed, failed);
 	return failed ? 1 : 0;
 }

@@ -23,6 +23,15 @@ void unit_register(unit_suite_fn fn);
 		unit_register(fn);                                       \
 	}
 
+/*
+ * Every TCase checks for leaks after each of its tests (tests/unit/main.c
+ * explains why the check at the child's exit is not enough). The check is
+ * a fixture, so it must be on every TCase; redirecting tcase_create here
+ * puts it there without each suite having to remember.
+ */
+TCase *unit_tcase_create(const char *name);
+#define tcase_create(name) unit_tcase_create(name)
+
 /* Read a whole file into malloc'ed memory (test helper; aborts the test
  * on failure). */
 void *unit_read_file(const char *path, size_t *size);
