@@ -19,7 +19,7 @@
  * already made when it built and verified that BTF at boot.
  *
  * Name lookups go through a hash index per kind, built on first need
- * (btf_name_index_kind, below) and kept with the btf.
+ * (btf_name_index_kind, below; btf_index.c) and kept with the btf.
  */
 #ifndef RAWLOAD_BTF_H
 #define RAWLOAD_BTF_H
@@ -49,6 +49,12 @@ struct btf {
 	uint32_t start_str_off;	    /* base's string length, or 0 */
 	uint32_t nr_types;	    /* records in this BTF */
 	uint32_t *type_offs;	    /* [i] = offset of id start_id+i in @types */
+	/* [i] = the kind of id start_id+i, one byte each, so that a lookup
+	 * by kind passes over the other kinds' records without reading
+	 * them (the walk has each kind in hand anyway). BTF_KINDS_SIZE()
+	 * bytes: after the nr_types real ones, BTF_KIND_PAD up to the next
+	 * multiple of 8, so the array can be read eight bytes at a time. */
+	uint8_t *kinds;
 	int trusted;		    /* parsed with BTF_PARSE_TRUSTED */
 	/* Name lookups' cache, filled on demand even through a const btf
 	 * (the pointer is const, the index is not): one hash table per kind,
@@ -56,6 +62,11 @@ struct btf {
 	 * far. Not thread-safe: rawload is single-threaded. */
 	struct btf_names *names;
 };
+
+/* The size of btf->kinds for @n types, and the byte that pads it (not a
+ * kind: kinds are 5 bits). */
+#define BTF_KINDS_SIZE(n) (((size_t)(n) + 8) & ~(size_t)7)
+#define BTF_KIND_PAD 0xff
 
 /* btf_parse_opts() flags. */
 enum btf_parse_flags {
@@ -203,10 +214,11 @@ size_t btf_name_key_len(const char *name);
 /*
  * Call @fn(id, @arg) for every named type of kind @kind (base first, then
  * this btf; ids ascending within each) whose name's key (btf_name_key_len)
- * may be the @key_len bytes at @key: a superset, as hash buckets are, so
- * @fn compares the names itself. Stops early when @fn returns non-zero,
- * and returns that value; 0 when all were visited; -ENOMEM if the index
- * could not be built. The kind's index is built on the first call.
+ * is the @key_len bytes at @key: "task_struct" visits task_struct and
+ * task_struct___old alike, and @fn decides between them. Stops early when
+ * @fn returns non-zero, and returns that value; 0 when all were visited;
+ * -ENOMEM if the index could not be built. The kind's index is built on
+ * the first call.
  */
 int btf_name_index_kind(const struct btf *btf, const char *key, size_t key_len,
 			unsigned kind, int (*fn)(uint32_t id, void *arg),

@@ -3,18 +3,44 @@
  * btf_name_index_kind() (the API is in btf.h).
  *
  * Lookups by name are what CO-RE (every candidate of a local type), attach
- * targets, kfuncs and an object's own programs need. A linear scan of
- * vmlinux is ~126,000 records; the index answers from one bucket. It is
- * built per kind, on demand, so a load that asks only for structs never
- * hashes the 56,000 FUNC names:
+ * targets, kfuncs and an object's own programs need, and most of them go
+ * to vmlinux: 126,000 records, 2.3 MB of strings. Parsing it costs one
+ * walk over the records (btf.c); the lookups of a typical load must not
+ * cost several more. Two tools, chosen per kind by what has been asked:
  *
- *   key "task_struct"  --hash & mask-->  bucket b
- *   start[b] .. start[b+1]  ->  ids[] = { 1843, 90211 }  (ascending)
+ * 1. A scan of one kind. The walk kept each record's kind in btf->kinds,
+ *    one byte per id, so the records of a kind are found eight ids at a
+ *    time without touching the others (kind_iter below): the 10,700
+ *    STRUCTs of vmlinux without reading the 115,000 other records. A
+ *    lookup that finds an early type (task_struct is a low id) stops
+ *    early. Used for btf_find_by_name_kind()'s first lookups of a kind.
  *
- * The key is the name up to its first "___" (btf_name_key_len), so all
- * CO-RE flavors of a name land in the name's bucket; callers compare the
- * names they get. start[] and ids[] are one counting sort of the kind's
- * named ids: no per-entry allocation, ids stay in id order per bucket.
+ * 2. A hash index of one kind, built on first need and kept with the btf:
+ *    for every btf_name_index_kind() (CO-RE asks it for each local type),
+ *    and for btf_find_by_name_kind() once its scans of a kind have cost
+ *    about two walks. Built per kind, so a load that asks only for
+ *    structs never hashes the 56,000 FUNC names:
+ *
+ *      name "task_struct___old" -> key "task_struct"   (btf_name_key_len)
+ *                               -> key word "task_str" (its first 8 bytes)
+ *                               -> key_hash() >> shift = bucket b
+ *      head[b] -> entry 12 -> entry 640 -> 0        (next[] links them)
+ *      ids[12] = 1843, ids[640] = 90211             (ascending)
+ *
+ *    The key is the name up to its first "___", so all CO-RE flavors of a
+ *    name land in the name's bucket. Only the key's first eight bytes are
+ *    hashed: finding them is a few word operations per name (key_word).
+ *    Hashing the whole key a byte at a time, looking for "___" at each
+ *    byte, cost ~180 instructions per name, and with every kind but FUNC
+ *    indexed at once, 2.5 times the parse itself; one kind hashed this
+ *    way costs about half a parse (STRUCT on vmlinux). The price is
+ *    shared buckets for names that agree in eight bytes (1,600
+ *    "trace_event_raw_*" structs in one), which only a lookup of such a
+ *    name pays: the visit compares each entry's key with the one asked
+ *    and calls back on equal keys only.
+ *
+ * Both tools look at eight bytes at a time with the "which bytes are
+ * zero" trick (Hacker's Delight 6-1; musl's strlen and memchr use it).
  *
  * Where it sits: a parsed btf (btf.c) carries a struct btf_names, empty
  * until the first lookup; everything in it is a cache of what the records
@@ -27,16 +53,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* One kind's index: the kind's named ids, grouped by bucket. */
+/*
+ * One kind's index: the kind's named ids in chains, one chain per bucket.
+ * Entries are numbered from 1 in id order, so 0 ends a chain and a
+ * calloc'ed head[] is all empty chains.
+ */
 struct btf_kind_index {
-	uint32_t mask;		/* buckets - 1 (a power of two less one) */
-	uint32_t *start;	/* [b] .. [b+1] is bucket b's range in @ids */
-	uint32_t *ids;		/* type ids, ascending within a bucket */
+	uint32_t shift;		/* a key's bucket: key_hash() >> shift */
+	uint32_t *head;		/* [b]: the first entry of bucket b, or 0 */
+	uint32_t *next;		/* [e]: the entry after e in its bucket, or 0 */
+	uint32_t *ids;		/* [e]: entry e's type id (ascending in e) */
 };
 
 struct btf_names {
-	/* Records visited so far by linear lookups of each kind: past two
-	 * full walks, btf_find_by_name_kind builds the kind's index. */
+	/* Records passed so far by scans of each kind: past two full walks,
+	 * btf_find_by_name_kind builds the kind's index. */
 	uint64_t scanned[NR_BTF_KINDS];
 	uint8_t built[NR_BTF_KINDS];	/* kinds[k] is valid */
 	struct btf_kind_index kinds[NR_BTF_KINDS];
@@ -52,20 +83,11 @@ void btf_names_free(struct btf_names *nm)
 	if (!nm)
 		return;
 	for (unsigned k = 0; k < NR_BTF_KINDS; k++) {
-		free(nm->kinds[k].start);
+		free(nm->kinds[k].head);
+		free(nm->kinds[k].next);
 		free(nm->kinds[k].ids);
 	}
 	free(nm);
-}
-
-/* FNV-1a: a few instructions per byte, good enough spread for names. */
-static inline uint32_t btf_hash_bytes(const char *s, size_t len)
-{
-	uint32_t h = 2166136261u;
-
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (uint8_t)s[i]) * 16777619u;
-	return h;
 }
 
 size_t btf_name_key_len(const char *name)
@@ -79,114 +101,275 @@ size_t btf_name_key_len(const char *name)
 	return i;
 }
 
-/* btf_hash_bytes(name, btf_name_key_len(name)), in one pass. */
-static inline uint32_t btf_key_hash(const char *s)
-{
-	uint32_t h = 2166136261u;
+/* ---- eight bytes at a time ----
+ *
+ * A u64 loaded with memcpy holds bytes 0..7 of the memory; which end is
+ * byte 0 depends on the machine, so the five helpers below are the only
+ * code that knows (little-endian: byte 0 is the low end).
+ */
 
-	for (; *s && !(s[0] == '_' && s[1] == '_' && s[2] == '_'); s++)
-		h = (h ^ (uint8_t)*s) * 16777619u;
-	return h;
+#define ONES 0x0101010101010101ull
+#define LOWS 0x7f7f7f7f7f7f7f7full
+
+/* 0x80 in each byte of @w that is zero, 0 in every other bit. Exact:
+ * (b & 0x7f) + 0x7f cannot carry out of its byte, so no byte's answer
+ * disturbs its neighbour's (the shorter (w - ONES) & ~w form can). */
+static inline uint64_t zero_bytes(uint64_t w)
+{
+	return ~(((w & LOWS) + LOWS) | w | LOWS);
 }
 
-/* Which kinds one build covers: FUNC alone (56,000 names in vmlinux, only
- * attach targets and kfuncs ask), or every other kind at once (CO-RE asks
- * for several: structs, enums, typedefs...; one walk serves them all). */
-static uint32_t btf_index_group(unsigned kind)
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+/* The index of the first flagged byte (@flags non-zero). */
+static inline unsigned first_byte(uint64_t flags)
 {
-	return kind == BTF_KIND_FUNC ? 1u << BTF_KIND_FUNC :
-				       ((1u << NR_BTF_KINDS) - 1) & ~(1u << BTF_KIND_FUNC);
+	return (unsigned)__builtin_clzll(flags) >> 3;
+}
+/* @flags without its first flag. */
+static inline uint64_t clear_first(uint64_t flags)
+{
+	return flags & ~(0x8000000000000000ull >> __builtin_clzll(flags));
+}
+/* The flag of byte @i. */
+static inline uint64_t byte_flag(unsigned i)
+{
+	return 0x80ull << (56 - 8 * i);
+}
+/* Byte i's flag moved to byte i - @j (byte i + @j's flag to byte i). */
+static inline uint64_t from_byte_ahead(uint64_t flags, unsigned j)
+{
+	return flags << (8 * j);
+}
+/* A mask of bytes 0 .. @k-1 (k <= 8). */
+static inline uint64_t first_bytes(unsigned k)
+{
+	return k ? ~0ull << (64 - 8 * k) : 0;
+}
+#else
+static inline unsigned first_byte(uint64_t flags)
+{
+	return (unsigned)__builtin_ctzll(flags) >> 3;
+}
+static inline uint64_t clear_first(uint64_t flags)
+{
+	return flags & (flags - 1);
+}
+static inline uint64_t byte_flag(unsigned i)
+{
+	return 0x80ull << (8 * i);
+}
+static inline uint64_t from_byte_ahead(uint64_t flags, unsigned j)
+{
+	return flags >> (8 * j);
+}
+static inline uint64_t first_bytes(unsigned k)
+{
+	return k < 8 ? (1ull << (8 * k)) - 1 : ~0ull;
+}
+#endif
+
+/*
+ * The records of one kind, in id order: btf->kinds eight bytes at a time.
+ * A word XOR eight copies of the kind is zero exactly in the bytes that
+ * hold the kind, so zero_bytes() flags them, and each flag is one id
+ * (about 11 instructions per eight records, 5 more per match). The array
+ * is padded to whole words with BTF_KIND_PAD, which matches no kind.
+ */
+struct kind_iter {
+	const uint8_t *kinds;	/* btf->kinds */
+	size_t end;		/* its size: BTF_KINDS_SIZE(nr_types) */
+	size_t next;		/* the index of the next word's first byte */
+	uint64_t pat;		/* the kind, in every byte */
+	uint64_t flags;		/* matches not yet returned in the last word */
+};
+
+/* @kind must be a kind (below NR_BTF_KINDS), so it never equals the pad. */
+static void kind_iter_init(struct kind_iter *it, const struct btf *btf,
+			   unsigned kind)
+{
+	it->kinds = btf->kinds;
+	it->end = BTF_KINDS_SIZE(btf->nr_types);
+	it->next = 0;
+	it->pat = ONES * kind;
+	it->flags = 0;
+}
+
+/* The next record of the kind: 1 with its index (id - start_id) in *@i,
+ * or 0 when there are no more. */
+static inline int kind_iter_next(struct kind_iter *it, uint32_t *i)
+{
+	while (!it->flags) {
+		uint64_t w;
+
+		if (it->next >= it->end)
+			return 0;
+		memcpy(&w, it->kinds + it->next, sizeof(w));
+		it->flags = zero_bytes(w ^ it->pat);
+		it->next += sizeof(w);
+	}
+	*i = (uint32_t)(it->next - sizeof(uint64_t) + first_byte(it->flags));
+	it->flags = clear_first(it->flags);
+	return 1;
+}
+
+/* ---- keys ---- */
+
+/* The string at @off (base included) and, in *@room, the bytes from it to
+ * the end of its string section; "" with room 1 for an offset outside
+ * them (trusted BTF's name offsets were not checked; btf_str() does the
+ * same). Inline: the index build calls it once per name. */
+static inline const char *name_at(const struct btf *btf, uint32_t off,
+				  size_t *room)
+{
+	while (btf->base && off < btf->start_str_off)
+		btf = btf->base;
+	off -= btf->start_str_off; /* wraps past str_len if below it */
+	if (off >= btf->str_len) {
+		*room = 1;
+		return "";
+	}
+	*room = btf->str_len - off;
+	return btf->strs + off;
+}
+
+/* The first min(@key_len, 8) bytes of a key in a word, the rest zero:
+ * what the index hashes. */
+static inline uint64_t pack_key(const char *key, size_t key_len)
+{
+	uint64_t w = 0;
+
+	memcpy(&w, key, key_len < sizeof(w) ? key_len : sizeof(w));
+	return w;
 }
 
 /*
- * Build @btf's own (not its base's) index of @kind and the kinds grouped
- * with it (btf_index_group): one walk collecting the named ids with their
- * key hashes (arrays grown geometrically), then per kind a counting sort
- * into start[] and ids[].
+ * pack_key(@s, btf_name_key_len(@s)) without reading the whole name: load
+ * eight bytes, flag the NULs and the starts of "___" in them, and cut the
+ * word at the first flag. A "___" that starts at byte 6 or 7 runs into
+ * bytes 8 and 9, which are looked at only then (they exist: no NUL came
+ * before). @s must have eight bytes to read (key_word_at() sees to it).
+ *
+ *   "task_struct___old"   no flag in "task_str"        -> "task_str"
+ *   "file"                NUL at byte 4                -> "file"
+ *   "ab___c"              "___" starts at byte 2       -> "ab"
+ */
+static inline uint64_t key_word(const char *s)
+{
+	uint64_t w, under, stop;
+	unsigned k;
+
+	memcpy(&w, s, sizeof(w));
+	under = zero_bytes(w ^ (ONES * '_'));
+	stop = zero_bytes(w) | (under & from_byte_ahead(under, 1) &
+				from_byte_ahead(under, 2));
+	if (stop)
+		k = first_byte(stop);
+	else if (!(under & byte_flag(7)) || s[8] != '_')
+		return w; /* no "___" can start at byte 6 or 7 */
+	else if (under & byte_flag(6))
+		k = 6; /* bytes 6, 7 and s[8] */
+	else
+		k = s[9] == '_' ? 7 : 8;
+	return w & first_bytes(k);
+}
+
+/* key_word() of the name at string offset @off wherever it lies: in the
+ * base's strings, within eight bytes of a section's end (then byte by
+ * byte), or nowhere (""). Not inlined: the index build's loop calls it
+ * rarely, and inlined it would crowd that loop's registers. */
+static __attribute__((noinline)) uint64_t key_word_at(const struct btf *btf,
+						      uint32_t off)
+{
+	size_t room;
+	const char *s = name_at(btf, off, &room);
+
+	return room >= sizeof(uint64_t) ? key_word(s) :
+					  pack_key(s, btf_name_key_len(s));
+}
+
+/* Fibonacci hashing (Knuth, TAOCP 6.4): multiply by 2^64 / phi and keep
+ * the top bits, the ones every bit of the word reaches. */
+static inline uint32_t key_hash(uint64_t w)
+{
+	return (uint32_t)((w * 0x9E3779B97F4A7C15ull) >> 32);
+}
+
+/* ---- the index ---- */
+
+/*
+ * Build @btf's own (not its base's) index of @kind: one pass over the
+ * kind's records collecting each named id and its key hash, then the
+ * chains, linked from the last entry back so that each chain runs in
+ * ascending id order (what btf_name_index_kind promises its callers).
+ *
+ * The first pass is the cost of the index (about 60 instructions a name on
+ * vmlinux), so it keeps to one fast case: a name in this btf's own strings
+ * with eight bytes to read, tested with one compare. What it needs of @btf
+ * is copied into locals first: the stores into the u32 arrays could alias
+ * its u32 fields, and the compiler would reload them for every name.
  */
 static int btf_index_build(const struct btf *btf, unsigned kind)
 {
-	struct btf_names *nm = btf->names;
-	uint32_t group = btf_index_group(kind), n = 0, cap = 0;
-	uint32_t cnt[NR_BTF_KINDS] = { 0 }, *hash = NULL, *tmp = NULL;
+	const uint8_t *types = btf->types;
+	const uint32_t *offs = btf->type_offs;
+	const char *strs = btf->strs;
+	uint32_t first = btf->start_id, str_lo = btf->start_str_off;
+	/* names at offsets (from str_lo) below this have eight bytes to read */
+	uint32_t fast_end = btf->str_len >= 8 ? btf->str_len - 7 : 0;
+	uint32_t n = 0, bits = 1, i;
+	/* at most every record is of the kind: that many entries (plus the
+	 * unused entry 0), allocated once, @ids shrunk afterwards */
+	size_t max = (size_t)btf->nr_types + 1;
+	uint32_t *hash = malloc(max * sizeof(*hash));
+	uint32_t *ids = malloc(max * sizeof(*ids));
+	uint32_t *head = NULL, *next = NULL, *p;
+	struct kind_iter it;
 	int err = -ENOMEM;
 
-	for (uint32_t i = 0; i < btf->nr_types; i++) {
-		const struct btf_type *t =
-			(const struct btf_type *)(btf->types + btf->type_offs[i]);
+	if (!hash || !ids)
+		goto out;
+	kind_iter_init(&it, btf, kind);
+	while (kind_iter_next(&it, &i)) {
+		const struct btf_type *t = (const void *)(types + offs[i]);
+		uint32_t off = t->name_off;
+		uint64_t w;
 
-		if (!(group >> btf_kind(t) & 1) || !t->name_off)
-			continue;
-		if (n == cap) {
-			uint32_t *h, *d;
-
-			cap = cap ? cap * 2 : 256;
-			h = realloc(hash, cap * sizeof(*h));
-			if (h)
-				hash = h;
-			d = realloc(tmp, cap * sizeof(*d));
-			if (d)
-				tmp = d;
-			if (!h || !d)
-				goto out;
-		}
-		hash[n] = btf_key_hash(btf_str(btf, t->name_off));
-		tmp[n++] = btf->start_id + i;
-		cnt[btf_kind(t)]++;
+		if (!off)
+			continue; /* anonymous: nothing to find it by */
+		if (off - str_lo < fast_end)
+			w = key_word(strs + (off - str_lo));
+		else
+			w = key_word_at(btf, off);
+		hash[++n] = key_hash(w);
+		ids[n] = first + i;
 	}
-	for (unsigned k = 0; k < NR_BTF_KINDS; k++) {
-		struct btf_kind_index *ix = &nm->kinds[k];
-		uint32_t nb = 1;
+	/* about one bucket per two names, at least two (the shift stays
+	 * below 32): a lookup follows a chain of one or two entries */
+	while (bits < 31 && (2u << bits) < n)
+		bits++;
+	head = calloc((size_t)1 << bits, sizeof(*head));
+	next = malloc((n + 1) * sizeof(*next));
+	if (!head || !next)
+		goto out;
+	for (uint32_t e = n; e > 0; e--) {
+		uint32_t b = hash[e] >> (32 - bits);
 
-		if (!(group >> k & 1))
-			continue;
-		while (nb < cnt[k])
-			nb <<= 1;
-		ix->mask = nb - 1;
-		ix->start = calloc((size_t)nb + 1, sizeof(*ix->start));
-		ix->ids = malloc((cnt[k] ? cnt[k] : 1) * sizeof(*ix->ids));
-		if (!ix->start || !ix->ids)
-			goto out;
+		next[e] = head[b];
+		head[b] = e;
 	}
-	/* count per bucket, prefix sums, then place: start[b] serves as
-	 * bucket b's cursor and is shifted back by one bucket afterwards;
-	 * ids stay ascending within a bucket */
-	for (uint32_t k = 0; k < n; k++) {
-		struct btf_kind_index *ix =
-			&nm->kinds[btf_kind(btf_type_by_id(btf, tmp[k]))];
-
-		ix->start[(hash[k] & ix->mask) + 1]++;
-	}
-	for (unsigned k = 0; k < NR_BTF_KINDS; k++)
-		for (uint32_t b = 0; (group >> k & 1) && b <= nm->kinds[k].mask; b++)
-			nm->kinds[k].start[b + 1] += nm->kinds[k].start[b];
-	for (uint32_t k = 0; k < n; k++) {
-		struct btf_kind_index *ix =
-			&nm->kinds[btf_kind(btf_type_by_id(btf, tmp[k]))];
-
-		ix->ids[ix->start[hash[k] & ix->mask]++] = tmp[k];
-	}
-	for (unsigned k = 0; k < NR_BTF_KINDS; k++) {
-		struct btf_kind_index *ix = &nm->kinds[k];
-
-		if (!(group >> k & 1))
-			continue;
-		for (uint32_t b = ix->mask + 1; b > 0; b--)
-			ix->start[b] = ix->start[b - 1];
-		ix->start[0] = 0;
-		nm->built[k] = 1;
-	}
+	p = realloc(ids, (n + 1) * sizeof(*ids));
+	if (p)
+		ids = p;
+	btf->names->kinds[kind] =
+		(struct btf_kind_index){ 32 - bits, head, next, ids };
+	btf->names->built[kind] = 1;
+	head = next = ids = NULL;
 	err = 0;
 out:
-	for (unsigned k = 0; err && k < NR_BTF_KINDS; k++) {
-		if (!(group >> k & 1))
-			continue;
-		free(nm->kinds[k].start);
-		free(nm->kinds[k].ids);
-		nm->kinds[k].start = nm->kinds[k].ids = NULL;
-	}
+	free(head);
+	free(next);
+	free(ids);
 	free(hash);
-	free(tmp);
 	return err;
 }
 
@@ -201,10 +384,18 @@ static int btf_index_visit(const struct btf *btf, const char *key,
 
 	if (!btf->names->built[kind] && (r = btf_index_build(btf, kind)))
 		return r;
-	b = btf_hash_bytes(key, key_len) & ix->mask;
-	for (uint32_t i = ix->start[b]; i < ix->start[b + 1]; i++)
-		if ((r = fn(ix->ids[i], arg)))
+	b = key_hash(pack_key(key, key_len)) >> ix->shift;
+	for (uint32_t e = ix->head[b]; e; e = ix->next[e]) {
+		const char *name = btf_type_name(btf, ix->ids[e]);
+
+		/* the bucket also holds names whose first eight bytes (or
+		 * whose hash) agree: the keys themselves must */
+		if (strncmp(name, key, key_len) != 0 ||
+		    btf_name_key_len(name) != key_len)
+			continue;
+		if ((r = fn(ix->ids[e], arg)))
 			return r;
+	}
 	return 0;
 }
 
@@ -222,6 +413,7 @@ int btf_name_index_kind(const struct btf *btf, const char *key, size_t key_len,
 	return btf_index_visit(btf, key, key_len, kind, fn, arg);
 }
 
+/* ---- btf_find_by_name_kind ---- */
 
 /* One name lookup through the index: the first id named exactly @name. */
 struct btf_name_query {
@@ -240,34 +432,41 @@ static int btf_name_equal(uint32_t id, void *arg)
 	return 1;
 }
 
-/* Search one btf (not its base) for a type of @kind named @name: by the
- * index once the kind has one (or once linear scans have cost two walks
- * of the types, when it is built), else by a scan that stops at the first
- * match. */
-static int btf_find_local(const struct btf *btf, const char *name, unsigned kind)
+/* Search one btf (not its base) for a type of @kind (a kind: below
+ * NR_BTF_KINDS) named @name: by the index once the kind has one (or once
+ * scans have passed two walks' worth of records, when it is built), else
+ * by a scan of the kind that stops at the first match. */
+static int btf_find_local(const struct btf *btf, const char *name,
+			  unsigned kind)
 {
 	struct btf_names *nm = btf->names;
 	struct btf_name_query q = { btf, name, -ENOENT };
+	struct kind_iter it;
 	uint32_t i;
 
-	if (kind < NR_BTF_KINDS && *name && !nm->built[kind] &&
+	if (*name && !nm->built[kind] &&
 	    nm->scanned[kind] >= 2 * (uint64_t)btf->nr_types + 64)
 		btf_index_build(btf, kind); /* on -ENOMEM, keep scanning */
-	if (kind < NR_BTF_KINDS && *name && nm->built[kind]) {
+	if (*name && nm->built[kind]) {
 		btf_index_visit(btf, name, btf_name_key_len(name), kind,
 				btf_name_equal, &q);
 		return q.id;
 	}
-	for (i = 0; i < btf->nr_types; i++) {
+	kind_iter_init(&it, btf, kind);
+	while (kind_iter_next(&it, &i)) {
 		const struct btf_type *t =
-			(const struct btf_type *)(btf->types + btf->type_offs[i]);
+			(const void *)(btf->types + btf->type_offs[i]);
+		size_t room;
+		const char *s = name_at(btf, t->name_off, &room);
 
-		if (btf_kind(t) == kind && strcmp(btf_str(btf, t->name_off), name) == 0)
-			break;
+		/* the first bytes differ for nearly all: skip the call */
+		if (s[0] == name[0] && strcmp(s, name) == 0) {
+			nm->scanned[kind] += i + 1;
+			return (int)(btf->start_id + i);
+		}
 	}
-	if (kind < NR_BTF_KINDS)
-		nm->scanned[kind] += i + 1;
-	return i < btf->nr_types ? (int)(btf->start_id + i) : -ENOENT;
+	nm->scanned[kind] += btf->nr_types + 1;
+	return -ENOENT;
 }
 
 int btf_find_by_name_kind(const struct btf *btf, const char *name,
@@ -277,6 +476,8 @@ int btf_find_by_name_kind(const struct btf *btf, const char *name,
 
 	if (kind == BTF_KIND_UNKN && strcmp(name, "void") == 0)
 		return 0;
+	if (kind >= NR_BTF_KINDS) /* no record has it: the walk refuses */
+		return -ENOENT;
 	/* Lowest ids first: the base before the split BTF on top of it. */
 	if (btf->base)
 		id = btf_find_by_name_kind(btf->base, name, kind);

@@ -49,27 +49,26 @@ int btf_type_err(const struct btf *btf, uint32_t id, struct errbuf *eb,
 		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /*
- * The length of a record, by kind: @fixed1 - 1 bytes follow the struct
- * btf_type, plus @item bytes per vlen entry (0 for kinds whose vlen means
- * nothing). Sized for all 32 values of the 5-bit kind field. A kind this
- * parser does not know is left 0, so its fixed part is 0 - 1 =
- * BTF_LAYOUT_UNKNOWN, more than any type section holds: the walk's one
- * "does it fit" test also stops at it (the layout after an unknown kind
- * is unknowable).
+ * The length of a record, by kind: @rec bytes (the struct btf_type and
+ * what always follows it, e.g. an ARRAY's struct btf_array), plus @item
+ * bytes per vlen entry (0 for kinds whose vlen means nothing). Sized for
+ * all 32 values of the 5-bit kind field; a kind this parser does not know
+ * has @rec BTF_LAYOUT_UNKNOWN, more than any type section holds, so the
+ * walk's one "does it fit" test also stops at it (the layout after an
+ * unknown kind is unknowable).
  */
 #define BTF_LAYOUT_UNKNOWN UINT32_MAX
 struct btf_kind_layout {
-	uint32_t fixed1, item;
+	uint32_t rec, item;
 };
 extern const struct btf_kind_layout btf_layout[32];
 
-/* Bytes after @t's struct btf_type (BTF_LAYOUT_UNKNOWN or more: unknown). */
-static inline uint64_t btf_extra_len(const struct btf_type *t)
+/* The bytes of record @t (BTF_LAYOUT_UNKNOWN or more: an unknown kind). */
+static inline uint64_t btf_rec_len(const struct btf_type *t)
 {
-	unsigned kind = btf_kind(t);
+	const struct btf_kind_layout *l = &btf_layout[btf_kind(t)];
 
-	return (uint32_t)(btf_layout[kind].fixed1 - 1) +
-	       (uint64_t)btf_vlen(t) * btf_layout[kind].item;
+	return l->rec + (uint64_t)btf_vlen(t) * l->item;
 }
 
 /* Why the record at @off in the type section (the next id, after
@@ -87,9 +86,11 @@ void btf_str_cat(char *buf, size_t len, const char *s);
 /* Step 3 for BTF from outside the kernel: the walk over the records
  * (btf.c has the trusted one) that also checks each record's name offsets
  * while it is in hand and notes its references in @w for steps 4 and 5.
- * Fills @offs (btf->type_offs) and btf->nr_types. 0, -EINVAL (with the
- * record named in @eb) or -ENOMEM. */
-int btf_walk_full(struct btf_walk *w, uint32_t *offs, struct errbuf *eb);
+ * Fills @offs and @kinds (btf->type_offs and btf->kinds, room for one
+ * entry per 12 bytes of the type section) and btf->nr_types. 0, -EINVAL
+ * (with the record named in @eb) or -ENOMEM. */
+int btf_walk_full(struct btf_walk *w, uint32_t *offs, uint8_t *kinds,
+		  struct errbuf *eb);
 /* Step 4: every referenced id exists; FUNC and DECL_TAG targets fit. */
 int btf_step_refs(struct btf_walk *w, struct errbuf *eb);
 /* Info bits the kernel refuses, and DATASEC entries that are not VARs. */
