@@ -185,3 +185,19 @@ out:
 			what, err_str(fd));
 	return fd;
 }
+
+int attach_iter_open(int link_fd, const char *what, struct errbuf *eb)
+{
+	union bpf_attr attr;
+	char why[256];
+	long fd;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.iter_create.link_fd = (uint32_t)link_fd;
+	snprintf(why, sizeof(why), "open a walk of %s", what);
+	fd = sys_bpf(BPF_ITER_CREATE, &attr, ATTR_SIZE(iter_create.flags), SYS_ATTACH, why);
+	if (fd < 0)
+		return err_set(eb, (int)fd, "%s: BPF_ITER_CREATE (link %d): %s", what,
+			       link_fd, err_str((int)fd));
+	return (int)fd;
+}

@@ -35,4 +35,11 @@ int attach_link_create(int prog_fd, uint32_t target, uint32_t attach_type,
 int attach_tracing(int prog_fd, uint32_t attach_type, const char *what,
 		   struct errbuf *eb);
 
+/* An iterator program (SEC("iter/task"), ...) runs only when read: its
+ * link (BPF_LINK_CREATE, BPF_TRACE_ITER) fixes what it walks, and each
+ * BPF_ITER_CREATE on the link opens a fresh walk, a file whose read()s
+ * run the program over the next objects and return what it printed with
+ * bpf_seq_printf. Returns that fd; @what names it in errors. */
+int attach_iter_open(int link_fd, const char *what, struct errbuf *eb);
+
 #endif

@@ -301,6 +301,47 @@ static int do_tracing(const struct obj_prog *pr, int prog_fd, const char *type,
 	return fd < 0 ? fd : keep(set, fd, eb);
 }
 
+/* iter:TARGET: link the iterator, then read one walk of it to stdout,
+ * as `cat` of a pinned iterator would; the link stays in @set so a
+ * second reader (--pin) could walk it again. */
+static int do_iter(const struct obj_prog *pr, int prog_fd, const char *target,
+		   struct attach_set *set, struct errbuf *eb)
+{
+	char what[128], buf[4096];
+	int link, fd, err;
+	ssize_t n;
+
+	snprintf(what, sizeof(what), "iter:%s", target);
+	if (!pr->def || pr->def->attach != ATTACH_ITER)
+		return err_set(eb, -EINVAL, "%s: only iterator programs attach there (this "
+			       "one is in section '%s')", what, pr->sec_name);
+	if (!pr->attach_target || strcmp(pr->attach_target, target))
+		return err_set(eb, -EINVAL, "%s: the program was loaded to walk '%s' (its "
+			       "BTF target bpf_iter_%s is fixed at load time by section "
+			       "'%s')", what, pr->attach_target ? pr->attach_target : "(none)",
+			       pr->attach_target ? pr->attach_target : "?", pr->sec_name);
+	link = attach_link_create(prog_fd, 0, BPF_TRACE_ITER, what, eb);
+	if (link < 0)
+		return link;
+	if ((err = keep(set, link, eb)))
+		return err;
+	fd = attach_iter_open(link, what, eb);
+	if (fd < 0)
+		return fd;
+	fflush(stdout);
+	/* EAGAIN never comes: the fd blocks; a read error mid-walk is the
+	 * program's (e.g. -E2BIG from a seq_file record over a page) */
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		if (fwrite(buf, 1, (size_t)n, stdout) != (size_t)n)
+			break;
+	err = n < 0 ? -errno : 0;
+	close(fd);
+	fflush(stdout);
+	if (err)
+		return err_set(eb, err, "%s: reading the walk: %s", what, err_str(err));
+	return 0;
+}
+
 /* tc:IFACE[:ingress|egress]: a tcx link (6.6+), else clsact + cls_bpf. */
 static int do_tc(const struct obj_prog *pr, int prog_fd, const char *target,
 		 struct attach_set *set, struct errbuf *eb)
@@ -408,6 +449,8 @@ int attach_program(const struct object *obj, size_t prog, int prog_fd,
 		err = attach_cgroup(prog_fd, target, pr->def ? pr->def->attach_type : 0, eb);
 	else if (!strcmp(type, "perf_event"))
 		err = do_perf_event(prog_fd, target, set, eb);
+	else if (!strcmp(type, "iter"))
+		err = do_iter(pr, prog_fd, target, set, eb);
 	else
 		err = err_set(eb, -ENOTSUP, "attaching '%s' programs is not implemented; "
 			      "use --no-attach", type);

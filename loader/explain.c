@@ -102,6 +102,9 @@ static void decode_bpf(FILE *o, int cmd, const union bpf_attr *a)
 			a->link_create.target_fd,
 			secdef_attach_type_name(a->link_create.attach_type));
 		break;
+	case BPF_ITER_CREATE:
+		fprintf(o, "{link_fd=%u}", a->iter_create.link_fd);
+		break;
 	case BPF_RAW_TRACEPOINT_OPEN:
 		fprintf(o, "{name=\"%s\", prog_fd=%u}",
 			a->raw_tracepoint.name ? (const char *)(uintptr_t)a->raw_tracepoint.name

@@ -936,9 +936,14 @@ static int attach_one(struct load *l, size_t i, const char *type, const char *ta
 {
 	int err = attach_program(&l->obj, i, l->prog_fds[i], type, target, &l->att, &l->eb);
 
-	if (!err)
-		say(l, "attached '%s' to %s:%s", l->obj.progs[i].name, type, target);
-	return err;
+	if (err)
+		return err;
+	say(l, "attached '%s' to %s:%s", l->obj.progs[i].name, type, target);
+	if (!strcmp(type, "iter"))
+		l->iters++;
+	else
+		l->others++;
+	return 0;
 }
 
 static int step_attach(struct load *l)
@@ -982,7 +987,8 @@ static int step_attach(struct load *l)
 /* ---- run ---------------------------------------------------------------- */
 
 /* Until Ctrl-C or --duration: print ring buffer records and bpf_printk
- * lines as they arrive. */
+ * lines as they arrive. An object of iterators only has printed its
+ * output already (loader/attach.c, do_iter) and stops at once. */
 static int step_run(struct load *l)
 {
 	struct timespec start, now;
@@ -990,6 +996,10 @@ static int step_run(struct load *l)
 	int err;
 
 	if (l->c->no_attach && !l->c->duration)
+		return 0;
+	/* iterators ran when they were attached: with nothing else
+	 * attached, there is nothing to wait for */
+	if (l->iters && !l->others && !l->c->duration)
 		return 0;
 	err = events_open(&ev, &l->obj, l->map_fds, l->c, stdout, &l->eb);
 	if (err) {

@@ -33,6 +33,8 @@ struct load {
 	int keep_before;	/* plan: keep each function's code before CO-RE */
 	struct bpf_insn **core_before; /* [prog] that code, or NULL */
 	struct attach_set att;	/* what holds the attachments */
+	size_t iters, others;	/* attached: iterators (read once, at
+				 * attach), and programs that run on events */
 };
 
 /* Run the steps before the first kernel call (read, options, relocations,

@@ -171,6 +171,32 @@ expect "xdp on a missing interface is named" 1 "xdp:nosuch0: no network interfac
 expect "tc with a bad direction" 1 "expected tc:IFACE:ingress or tc:IFACE:egress" \
 	$RAWLOAD $P/xdp_tc.bpf.o --prog tc_count --attach tc:lo:sideways --duration 1
 
+# ---- iterators -------------------------------------------------------------
+# iter/task runs when read: rawload attaches it, prints one walk and, with
+# nothing else attached, exits without waiting. only_tgid narrows it to
+# this shell: a header, one line per thread (a shell has one), the count.
+if out=$(timeout 20 $RAWLOAD $P/iter.bpf.o --set only_tgid=$$ 2>"$TMP/i.err"); then
+	want=$(printf '%7s %7s %s\n%7d %7d %s\n1 tasks' TGID PID COMM $$ $$ "$(cat /proc/$$/comm)")
+	[ "$out" = "$want" ] && ok "iter/task: this shell's line, read at attach, then exit" ||
+		bad "iter/task --set only_tgid" "got: $out | want: $want"
+else
+	bad "iter/task" "exit $?: $(cat "$TMP/i.err")"
+fi
+# every task: the count line agrees with the lines, and both this shell
+# and kthreadd (pid 2) are there
+out=$(timeout 20 $RAWLOAD $P/iter.bpf.o 2>/dev/null)
+n=$(tail -n 1 <<<"$out" | awk '{print $1}')
+if [ "$(grep -cE '^ +[0-9]+ +[0-9]+ ' <<<"$out")" = "$n" ] && [ "$n" -gt 2 ] &&
+   grep -qE "^ +$$ +$$ $(cat /proc/$$/comm)\$" <<<"$out" &&
+   grep -qE "^ +2 +2 kthreadd\$" <<<"$out"; then
+	ok "iter/task: every task ($n), this shell and kthreadd among them"
+else
+	bad "iter/task: every task" "n=$n: $(head -c 300 <<<"$out")"
+fi
+expect "iter at another target needs a reload" 1 \
+	"iter:bpf_map: the program was loaded to walk 'task'" \
+	$RAWLOAD $P/iter.bpf.o --attach iter:bpf_map
+
 # ---- cgroup --------------------------------------------------------------
 if [ -z "$CG" ]; then
 	bad "cgroup" "no cgroup2 mount"
