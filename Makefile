@@ -1,6 +1,6 @@
 # rawload - an eBPF loader on the raw bpf() syscall.
 #
-#   make            build ./rawload (links only libc)
+#   make            build ./rawload (statically linked, against libc only)
 #   make test       build and run every test; ends with "N passed, N failed"
 #   make deps       install the Debian packages (scripts/deps.sh, as root)
 #
@@ -39,7 +39,15 @@ PROG_OBJ := $(PROG_SRC:tests/progs/%.c=$(B)/progs/%.o)
 .PHONY: all test unit e2e deps clean progs asan install bench
 all: rawload
 
+# rawload is linked statically, against libc alone: a loader is a short
+# process, and at every start the dynamic linker's symbol lookups were half
+# the user-space instructions of a small load (bench/notes.md).
+# $(B)/rawload-dyn is the same objects linked dynamically, for valgrind,
+# which cannot see malloc and free inside a static binary.
+RAWLOAD_LDFLAGS ?= -static
 rawload: $(LIB_OBJ) $(CLI_OBJ)
+	$(CC) $(CFLAGS) $(RAWLOAD_LDFLAGS) -o $@ $^
+$(B)/rawload-dyn: $(LIB_OBJ) $(CLI_OBJ)
 	$(CC) $(CFLAGS) -o $@ $^
 
 $(B)/%.o: %.c $(HDRS)
@@ -100,7 +108,7 @@ $(B)/oracle/%.bpf.o: tests/oracle/%.bpf.c $(B)/progs/vmlinux.h $(B)/progs/.clang
 	$(CLANG) $(BPF_CFLAGS) -c -o $@ $<
 ORACLE_PROGS := $(patsubst tests/oracle/%.c,$(B)/oracle/%.o,$(wildcard tests/oracle/*.bpf.c))
 
-test: rawload $(B)/asan/rawload $(B)/unit $(PROG_OBJ) oracle $(ORACLE_PROGS) $(VM_HELPERS) vm-kernels
+test: rawload $(B)/rawload-dyn $(B)/asan/rawload $(B)/unit $(PROG_OBJ) oracle $(ORACLE_PROGS) $(VM_HELPERS) vm-kernels
 	@bash tests/run.sh
 
 deps:

@@ -179,3 +179,17 @@ int btf_load_kernel(const void *data, uint32_t size, const char *why,
 	return err_set(eb, (int)fd, "BPF_BTF_LOAD (%u bytes): %s", size,
 		       err_str((int)fd));
 }
+
+int prog_bind_map(int prog_fd, int map_fd, const char *why, struct errbuf *eb)
+{
+	union bpf_attr attr;
+	long r;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_bind_map.prog_fd = (uint32_t)prog_fd;
+	attr.prog_bind_map.map_fd = (uint32_t)map_fd;
+	r = sys_bpf(BPF_PROG_BIND_MAP, &attr, ATTR_SIZE(prog_bind_map.flags), SYS_LOAD, why);
+	if (r < 0)
+		return err_set(eb, (int)r, "BPF_PROG_BIND_MAP: %s", err_str((int)r));
+	return 0;
+}

@@ -40,4 +40,9 @@ int prog_load(const struct prog_params *p, char **log, struct errbuf *eb);
 int btf_load_kernel(const void *data, uint32_t size, const char *why,
 		    enum sys_tag tag, char **log, struct errbuf *eb);
 
+/* BPF_PROG_BIND_MAP (5.10+): make the kernel hold map @map_fd for program
+ * @prog_fd, and list it among the program's maps, although no
+ * instruction refers to it. 0 or -errno (-EINVAL before 5.10). */
+int prog_bind_map(int prog_fd, int map_fd, const char *why, struct errbuf *eb);
+
 #endif

@@ -329,6 +329,17 @@ int maps_collect_btf(struct object *obj, struct errbuf *eb)
 	return 0;
 }
 
+/* BPF_MAP_TYPE_CGRP_STORAGE (6.2) is newer than Debian 12's uapi headers. */
+#define RL_BPF_MAP_TYPE_CGRP_STORAGE 32
+
+int obj_map_unsized(uint32_t type)
+{
+	return type == BPF_MAP_TYPE_SK_STORAGE || type == BPF_MAP_TYPE_INODE_STORAGE ||
+	       type == BPF_MAP_TYPE_TASK_STORAGE || type == RL_BPF_MAP_TYPE_CGRP_STORAGE ||
+	       type == BPF_MAP_TYPE_CGROUP_STORAGE ||
+	       type == BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE;
+}
+
 int obj_map_check(const struct obj_map *m, struct errbuf *eb)
 {
 	int array = m->type == BPF_MAP_TYPE_ARRAY || m->type == BPF_MAP_TYPE_PERCPU_ARRAY ||

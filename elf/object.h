@@ -183,6 +183,10 @@ int obj_find_data_map(const struct object *obj, size_t shndx);
  * attempt to allocate it all) from BPF_MAP_CREATE. Run after --resize.
  */
 int obj_map_check(const struct obj_map *m, struct errbuf *eb);
+/* Map types the kernel creates with max_entries 0, because their size is
+ * not theirs to choose: local storage (a value per socket, inode, task or
+ * cgroup, living as long as that object) and the old cgroup storage. */
+int obj_map_unsized(uint32_t type);
 
 const char *obj_map_origin_name(enum map_origin o);
 const char *obj_map_type_name(uint32_t type);

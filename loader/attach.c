@@ -107,29 +107,41 @@ int attach_applies(const struct object *obj, const int *selected, size_t prog,
 		     : family_fits(&obj->progs[prog], type);
 }
 
-/* The next free entry of @set, or NULL (with @eb set) when full. */
-static struct attach_entry *new_entry(struct attach_set *set, struct errbuf *eb)
+/* The next free entry of @set, zeroed, in *@out (not counted until the
+ * caller's set->n++). The entries grow as needed -- most runs attach one
+ * or two programs -- up to ATTACH_MAX. 0, -E2BIG or -ENOMEM. */
+static int new_entry(struct attach_set *set, struct attach_entry **out,
+		     struct errbuf *eb)
 {
 	struct attach_entry *e;
 
-	if (set->n >= ATTACH_MAX) {
-		err_set(eb, -E2BIG, "more than %d attachments", ATTACH_MAX);
-		return NULL;
+	if (set->n >= ATTACH_MAX)
+		return err_set(eb, -E2BIG, "more than %d attachments", ATTACH_MAX);
+	if (set->n == set->cap) {
+		size_t cap = set->cap ? set->cap * 2 : 4;
+
+		e = realloc(set->ent, cap * sizeof(*e));
+		if (!e)
+			return err_set(eb, -ENOMEM, "out of memory");
+		set->ent = e;
+		set->cap = cap;
 	}
 	e = &set->ent[set->n];
 	memset(e, 0, sizeof(*e));
 	e->fd = -1;
 	e->undo = UNDO_NONE;
-	return e;
+	*out = e;
+	return 0;
 }
 
 static int keep(struct attach_set *set, int fd, struct errbuf *eb)
 {
-	struct attach_entry *e = new_entry(set, eb);
+	struct attach_entry *e;
+	int err = new_entry(set, &e, eb);
 
-	if (!e) {
+	if (err) {
 		close(fd);
-		return -E2BIG;
+		return err;
 	}
 	e->fd = fd;
 	set->n++;
@@ -194,11 +206,11 @@ static int keep_probe(int prog_fd, const struct probe_spec *ps, struct attach_se
 		      struct errbuf *eb)
 {
 	struct probe_opts o = probe_opts_env();
-	struct attach_entry *e = new_entry(set, eb);
-	int fd;
+	struct attach_entry *e;
+	int fd = new_entry(set, &e, eb);
 
-	if (!e)
-		return -E2BIG;
+	if (fd)
+		return fd;
 	fd = attach_probe(prog_fd, ps, &o, e->event, sizeof(e->event), eb);
 	if (fd < 0)
 		return fd;
@@ -372,8 +384,8 @@ static int do_tc(const struct obj_prog *pr, int prog_fd, const char *target,
 	/* EINVAL: a kernel before 6.6 does not know the tcx attach types */
 	if (fd != -EINVAL)
 		return fd;
-	if (!(e = new_entry(set, eb)))
-		return -E2BIG;
+	if ((fd = new_entry(set, &e, eb)))
+		return fd;
 	fd = attach_tc_netlink(prog_fd, ifindex, egress, pr->name, &e->tc, eb);
 	if (fd < 0)
 		return err_prefix(eb, fd, "%s (no tcx here)", what);
@@ -480,4 +492,7 @@ void attach_release(struct attach_set *set)
 		else if (e->undo == UNDO_TC_FILTER)
 			tc_netlink_detach(&e->tc, NULL);
 	}
+	free(set->ent);
+	set->ent = NULL;
+	set->cap = 0;
 }

@@ -32,8 +32,8 @@ struct attach_entry {
 /* What holds the attachments, undone newest first by attach_release. A
  * zeroed struct is an empty set. */
 struct attach_set {
-	struct attach_entry ent[ATTACH_MAX];
-	size_t n;
+	struct attach_entry *ent; /* malloc'ed, @cap entries, @n used */
+	size_t n, cap;
 };
 
 /* Is @type ("kprobe", "xdp", ...) program @p's own attach type (or, for
@@ -55,7 +55,7 @@ int attach_program(const struct object *obj, size_t prog, int prog_fd,
 		   const char *type, const char *target, struct attach_set *set,
 		   struct errbuf *eb);
 
-/* Detach everything in @set, newest first. */
+/* Detach everything in @set, newest first, and free it. */
 void attach_release(struct attach_set *set);
 
 #endif

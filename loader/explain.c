@@ -102,6 +102,10 @@ static void decode_bpf(FILE *o, int cmd, const union bpf_attr *a)
 			a->link_create.target_fd,
 			secdef_attach_type_name(a->link_create.attach_type));
 		break;
+	case BPF_PROG_BIND_MAP:
+		fprintf(o, "{prog_fd=%u, map_fd=%u}", a->prog_bind_map.prog_fd,
+			a->prog_bind_map.map_fd);
+		break;
 	case BPF_ITER_CREATE:
 		fprintf(o, "{link_fd=%u}", a->iter_create.link_fd);
 		break;

@@ -169,15 +169,18 @@ static int step_options(struct load *l)
 		o->maps[m].max_entries = (uint32_t)n;
 	}
 	/* A perf event array without max_entries gets one slot per CPU
-	 * (libbpf does the same): its slots are the CPUs' perf rings. Any
-	 * other map left at 0 is the user's to size (stack traces, hash maps
-	 * sized to the machine): a usage error, before any kernel call. */
+	 * (libbpf does the same): its slots are the CPUs' perf rings. Local
+	 * storage (one value per socket, inode, task or cgroup) and cgroup
+	 * storage have no size: the kernel wants 0 there. Any other map left
+	 * at 0 is the user's to size (stack traces, hash maps sized to the
+	 * machine): a usage error, before any kernel call. */
 	for (size_t i = 0; !err && i < o->nmaps; i++) {
 		struct obj_map *m = &o->maps[i];
 
 		if (m->type == BPF_MAP_TYPE_PERF_EVENT_ARRAY && !m->max_entries)
 			m->max_entries = (uint32_t)sysconf(_SC_NPROCESSORS_CONF);
-		else if (!m->max_entries && m->type != BPF_MAP_TYPE_RINGBUF)
+		else if (!m->max_entries && m->type != BPF_MAP_TYPE_RINGBUF &&
+			 !obj_map_unsized(m->type))
 			err = err_set(&l->eb, -EINVAL, "map '%s': max_entries is 0: the object "
 				      "leaves it to the loader; give it with --resize %s=N",
 				      m->name, m->name);
@@ -538,7 +541,7 @@ static int create_one(struct load *l, size_t i, int inner_fd)
 	load_map_params(l, i, &p, why, sizeof(why));
 	p.why = why;
 	p.inner_map_fd = inner_fd;
-	if (!p.max_entries)
+	if (!p.max_entries && !obj_map_unsized(m->type))
 		return err_set(&l->eb, -EINVAL,
 			       "map '%s': max_entries is 0: the object leaves it to the "
 			       "loader; give it with --resize %s=N", m->name, m->name);
@@ -790,6 +793,41 @@ static void explain_poison(struct load *l, size_t prog, const struct final_prog 
 		}
 }
 
+/*
+ * libbpf binds .rodata to every program it loads (BPF_PROG_BIND_MAP), so
+ * that bpftool finds a program's metadata -- the bpf_metadata_* constants
+ * in .rodata, shown by `bpftool prog show` -- even when no instruction
+ * reads them. rawload does the same, and only where it changes
+ * something: a program whose code loads from .rodata holds it already.
+ * A kernel without the command (before 5.10) loses only the metadata.
+ */
+static void bind_rodata(struct load *l, size_t i, const struct final_prog *fp)
+{
+	struct errbuf eb;
+	char why[160];
+	int m = -1, fd;
+
+	for (size_t k = 0; k < l->obj.nmaps && m < 0; k++)
+		if (l->obj.maps[k].origin == MAP_DATA &&
+		    !strcmp(l->obj.maps[k].name, ".rodata"))
+			m = (int)k;
+	if (m < 0 || (fd = l->map_fds[m]) < 0)
+		return;
+	/* an ld_imm64 of the map (its fd, or an address in it) */
+	for (size_t k = 0; k + 1 < fp->insn_cnt; k++)
+		if (fp->insns[k].code == (BPF_LD | BPF_IMM | BPF_DW) &&
+		    (fp->insns[k].src_reg == BPF_PSEUDO_MAP_FD ||
+		     fp->insns[k].src_reg == BPF_PSEUDO_MAP_VALUE) &&
+		    fp->insns[k].imm == fd)
+			return;
+	snprintf(why, sizeof(why), "keep .rodata (its bpf_metadata_*) listed with "
+		 "program '%s', which does not read it, as libbpf does",
+		 l->obj.progs[i].name);
+	if (prog_bind_map(l->prog_fds[i], fd, why, &eb))
+		say(l, "program '%s': %s; bpftool will not show its metadata",
+		    l->obj.progs[i].name, eb.msg);
+}
+
 static int load_one(struct load *l, size_t i)
 {
 	const struct obj_prog *pr = &l->obj.progs[i];
@@ -866,8 +904,9 @@ static int load_one(struct load *l, size_t i)
 		free(log);
 		return fd;
 	}
-	reloc_free_prog(&fp);
 	l->prog_fds[i] = fd;
+	bind_rodata(l, i, &fp);
+	reloc_free_prog(&fp);
 	return 0;
 }
 

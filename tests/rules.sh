@@ -27,7 +27,9 @@ check "only loader/ prints" \
   "grep -HnE '\\b(printf|puts|perror|fprintf\\s*\\(\\s*std(out|err))\\b|\\bexit\\s*\\(' elf/*.c relo/*.c bpf/*.c 2>/dev/null | grep -vE 'snprintf|format\\(printf'"
 check "no libbpf/libelf in rawload's code" \
   "grep -HnE '#include\\s*<(bpf/|libelf|gelf)' loader elf bpf relo -r 2>/dev/null"
-check "rawload links only libc" \
-  "ldd ./rawload 2>&1 | grep -vE 'linux-vdso|libc\\.so|ld-linux'"
+check "rawload links only libc (static: no NEEDED entries)" \
+  "readelf -d ./rawload | grep NEEDED"
+check "rawload-dyn, the same objects linked dynamically, needs only libc" \
+  "ldd build/rawload-dyn 2>&1 | grep -vE 'linux-vdso|libc\\.so|ld-linux'"
 echo "rules: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -126,6 +126,26 @@ check "tp_btf/sched_process_exec counts execs" \
 expect "tp_btf at another target needs a reload" 1 \
 	"tp_btf:sched_process_fork: the program was loaded for 'sched_process_exec'" \
 	$RAWLOAD $P/core.bpf.o --attach tp_btf:sched_process_fork --duration 1
+# features.bpf.o: spin lock and timer in a map value, task storage,
+# for_each with a callback, a global function; and its bpf_metadata_
+# constant, which no instruction reads, listed by bpftool all the same
+FPIN=/sys/fs/bpf/rawload-att-$$
+$RAWLOAD $P/features.bpf.o --duration 2 --pin "$FPIN" --dump-maps --json \
+	>"$TMP/f.json" 2>"$TMP/f.err" &
+pid=$!; sleep 0.8
+meta=$(bpftool prog show pinned "$FPIN/progs/on_exec" 2>&1)
+/bin/true; /bin/true; sh -c 'exec /bin/true'
+wait $pid || bad "features: rawload" "$(cat "$TMP/f.err")"
+rm -rf "$FPIN"
+grep -q 'loader = "rawload features test"' <<<"$meta" &&
+	ok "bpftool shows the program's metadata (.rodata bound to it)" ||
+	bad "bpf_metadata via PROG_BIND_MAP" "$meta"
+f() { val "$TMP/f.json" ".maps[]|select(.name==\"$1\")|.entries[]|select(.key==$2)|.value$3"; }
+n=$(f locked 0 .count)
+check "spin lock: count of execs under bpf_spin_lock" "$n" "v >= 3"
+check "for_each_map_elem visited 4 elements, global function doubled 3" "$(f stats 1 '')" "v == 10"
+check "task storage: the exec'ing task's own count" "$(f stats 2 '')" "v >= 1"
+check "bpf_timer callback ran (at most once per exec)" "$(f stats 3 '')" "v >= 1 && v <= $n"
 $RAWLOAD $P/attach_perf.bpf.o --prog on_sample --attach perf_event:cpu-clock:200 \
 	--duration 1 --dump-maps --json >"$TMP/p.json" 2>"$TMP/p.err" ||
 	bad "perf_event: rawload" "$(cat "$TMP/p.err")"

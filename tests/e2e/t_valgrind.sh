@@ -6,6 +6,9 @@
 # that talk to the kernel, including the bpf() attrs valgrind checks for
 # uninitialised bytes.)
 cd "$(dirname "$0")/../.." && . tests/e2e/lib.sh
+# ./rawload is static, and memcheck cannot replace malloc in a static
+# binary: the same objects, linked dynamically (make build/rawload-dyn)
+RAWLOAD=${VG_RAWLOAD:-./build/rawload-dyn}
 
 if [ "$(id -u)" -ne 0 ]; then
 	bad "root" "the valgrind tests load programs; run as root"

@@ -45,7 +45,10 @@
  *     "<kind> <name>" in the map's BTF. attach_btf_id is a vmlinux (or
  *     module) BTF id, stable within a boot; it is printed with its name;
  *   - prog ids and map ids stored in PROG_ARRAY and map-in-map maps print
- *     as pin names (by id, as above).
+ *     as pin names (by id, as above);
+ *   - an ld_imm64 of a kernel address that is no symbol is memory the
+ *     verifier allocated for this program (prog->aux, loaded before
+ *     bpf_timer_set_callback): printed as {"ld_kernel_address": "rN"}.
  *
  * Not normalized, because they are the same for every load on one boot:
  *   - helper and kfunc calls: imm is the target's offset from
@@ -632,6 +635,13 @@ static void print_insn(const struct dump *d, const struct bpf_insn *insns,
 			printf("{\"ld_sym\": ");
 			json_str(sym);
 			printf(", \"insn\": \"%s\"}", raw);
+			return;
+		}
+		/* a kernel address that is no symbol: memory the verifier
+		 * patched in for this one program (prog->aux before
+		 * bpf_timer_set_callback, ...), different in every load */
+		if (in->src_reg == 0 && val >= KERNEL_ADDR_MIN) {
+			printf("{\"ld_kernel_address\": \"r%u\"}", in->dst_reg);
 			return;
 		}
 	}
