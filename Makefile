@@ -54,8 +54,8 @@ $(B)/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c -o $@ $<
 
-# The sanitizer build: the unit tests link against it, and tests/e2e runs
-# the hostile-input cases with build/asan/rawload.
+# The sanitizer build: the unit tests link against it, and the e2e-asan
+# stage (tests/e2e/run.sh --asan) runs every e2e script with build/asan/rawload.
 $(B)/asan/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -O1 -g $(ASAN) $(WARN) -c -o $@ $<

@@ -3,7 +3,8 @@
 # exit status 2, a message naming the file and what is wrong, no crash,
 # no out-of-bounds read, no leak (LeakSanitizer fails the run on a leak).
 cd "$(dirname "$0")/../.." && . tests/e2e/lib.sh
-export ASAN_OPTIONS=detect_leaks=1:exitcode=99
+# Appended, so what tests/e2e/run.sh --asan set (log_path) still holds.
+export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=1:exitcode=99
 src=$P/hello.bpf.o
 size=$(stat -c %s $src)
 
