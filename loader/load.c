@@ -728,10 +728,11 @@ static int step_maps(struct load *l)
 
 /* ---- programs ----------------------------------------------------------- */
 
-/* The last @lines lines of the verifier log: the refusal is at the end. */
+/* The last 25 lines of the verifier log (the refusal is at the end), or
+ * all of it for -v. */
 static void print_log_tail(const char *log, int all)
 {
-	const char *p = log + strlen(log);
+	const char *p = all ? log : log + strlen(log);
 	int lines = 0;
 
 	while (!all && p > log && lines < 25)

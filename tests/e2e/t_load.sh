@@ -112,6 +112,14 @@ for pat in "program 'unchecked_lookup' \(section 'tracepoint/syscalls/sys_enter_
 	   "EACCES" "map_value_or_null" '\*v \+= 1'; do
 	if grep -qE -- "$pat" <<<"$out"; then ok "refusal names: $pat"; else bad "refusal names: $pat" "$out"; fi
 done
+# -v prints the whole log: every line from the first instruction on
+out=$($RAWLOAD $P/bad_verifier.bpf.o --no-attach -v 2>&1)
+n=$(sed -n '/^-- BEGIN VERIFIER LOG --$/,/^-- END VERIFIER LOG --$/p' <<<"$out" | grep -c '^[0-9]*: ')
+if [ "$n" -ge 5 ] && grep -q '^processed [0-9]* insns' <<<"$out"; then
+	ok "-v prints the whole verifier log ($n instruction lines)"
+else
+	bad "-v verifier log" "$n instruction lines: $(head -c 600 <<<"$out")"
+fi
 sleep 1	# maps are freed by the kernel asynchronously after the last fd closes
 if [ "$(count prog unchecked_looku)" -eq 0 ] && [ "$(count map 'seen|bad_ver.*')" -eq 0 ]; then
 	ok "nothing of the refused load left in the kernel"
