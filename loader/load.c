@@ -795,38 +795,46 @@ static void explain_poison(struct load *l, size_t prog, const struct final_prog 
 }
 
 /*
- * libbpf binds .rodata to every program it loads (BPF_PROG_BIND_MAP), so
- * that bpftool finds a program's metadata -- the bpf_metadata_* constants
- * in .rodata, shown by `bpftool prog show` -- even when no instruction
- * reads them. rawload does the same, and only where it changes
- * something: a program whose code loads from .rodata holds it already.
+ * libbpf binds each read-only data map -- .rodata and every custom
+ * .rodata.* section (its LIBBPF_MAP_RODATA maps) -- to every program it
+ * loads (BPF_PROG_BIND_MAP), so that bpftool finds a program's metadata
+ * -- the bpf_metadata_* constants, shown by `bpftool prog show` -- even
+ * when no instruction reads them. rawload does the same, and only where
+ * it changes something: a program whose code loads from the map holds it
+ * already (the kernel would answer 0 and change nothing).
  * A kernel without the command (before 5.10) loses only the metadata.
  */
-static void bind_rodata(struct load *l, size_t i, const struct final_prog *fp)
+static int prog_reads_map(const struct final_prog *fp, int fd)
 {
-	struct errbuf eb;
-	char why[160];
-	int m = -1, fd;
-
-	for (size_t k = 0; k < l->obj.nmaps && m < 0; k++)
-		if (l->obj.maps[k].origin == MAP_DATA &&
-		    !strcmp(l->obj.maps[k].name, ".rodata"))
-			m = (int)k;
-	if (m < 0 || (fd = l->map_fds[m]) < 0)
-		return;
 	/* an ld_imm64 of the map (its fd, or an address in it) */
 	for (size_t k = 0; k + 1 < fp->insn_cnt; k++)
 		if (fp->insns[k].code == (BPF_LD | BPF_IMM | BPF_DW) &&
 		    (fp->insns[k].src_reg == BPF_PSEUDO_MAP_FD ||
 		     fp->insns[k].src_reg == BPF_PSEUDO_MAP_VALUE) &&
 		    fp->insns[k].imm == fd)
-			return;
-	snprintf(why, sizeof(why), "keep .rodata (its bpf_metadata_*) listed with "
-		 "program '%s', which does not read it, as libbpf does",
-		 l->obj.progs[i].name);
-	if (prog_bind_map(l->prog_fds[i], fd, why, &eb))
-		say(l, "program '%s': %s; bpftool will not show its metadata",
-		    l->obj.progs[i].name, eb.msg);
+			return 1;
+	return 0;
+}
+
+static void bind_rodata(struct load *l, size_t i, const struct final_prog *fp)
+{
+	struct errbuf eb;
+	char why[160];
+
+	for (size_t m = 0; m < l->obj.nmaps; m++) {
+		const struct obj_map *map = &l->obj.maps[m];
+		int fd = l->map_fds[m];
+
+		if (map->origin != MAP_DATA || map->data_kind != DATA_RODATA ||
+		    fd < 0 || prog_reads_map(fp, fd))
+			continue;
+		snprintf(why, sizeof(why), "keep %s (its bpf_metadata_*) listed with "
+			 "program '%s', which does not read it, as libbpf does",
+			 map->name, l->obj.progs[i].name);
+		if (prog_bind_map(l->prog_fds[i], fd, why, &eb))
+			say(l, "program '%s': %s: %s; bpftool will not show its metadata",
+			    l->obj.progs[i].name, map->name, eb.msg);
+	}
 }
 
 static int load_one(struct load *l, size_t i)
