@@ -134,7 +134,10 @@ static int add_prog(struct object *obj, size_t shndx, size_t sym,
 	p->sec_off = s->st_value;
 	p->insn_cnt = s->st_size / sizeof(struct bpf_insn);
 	p->is_subprog = shndx == obj->text_shndx;
-	p->is_global = ELF64_ST_BIND(s->st_info) == STB_GLOBAL;
+	p->is_hidden = ELF64_ST_BIND(s->st_info) != STB_LOCAL &&
+		       (ELF64_ST_VISIBILITY(s->st_other) == STV_HIDDEN ||
+			ELF64_ST_VISIBILITY(s->st_other) == STV_INTERNAL);
+	p->is_global = ELF64_ST_BIND(s->st_info) != STB_LOCAL && !p->is_hidden;
 	/* A private, aligned copy: the file mapping is read-only and its
 	 * section need not be 8-byte aligned in memory. */
 	p->insns = malloc(s->st_size);

@@ -45,8 +45,13 @@ struct obj_prog {
 	size_t insn_cnt;	     /* instructions (8 bytes each) */
 	struct bpf_insn *insns;	     /* a copy of them, as clang left them */
 	int is_subprog;		     /* 1 for functions in .text */
-	int is_global;		     /* STB_GLOBAL (a global subprogram is
-					verified on its own by the kernel) */
+	int is_global;		     /* STB_GLOBAL or STB_WEAK and not hidden:
+					the kernel verifies such a subprogram
+					on its own, from its BTF signature */
+	int is_hidden;		     /* a global or weak symbol with hidden or
+					internal visibility (__hidden, as in
+					usdt.bpf.h): relo/btf_fixup.c makes its
+					BTF FUNC static, as libbpf does */
 	const struct secdef *def;    /* NULL for subprograms */
 	const char *attach_target;   /* what follows "kprobe/" etc., or NULL */
 	uint32_t btf_func_id;	     /* its FUNC type in .BTF, 0 if none */

@@ -16,6 +16,14 @@
  *             global and its DATASEC entry points to a "dummy_ksym" int
  *             variable appended to the BTF (a DATASEC may only list VARs),
  *             which is how libbpf makes such objects acceptable too.
+ *
+ * And one thing is a choice of verification mode: a subprogram whose
+ * symbol is global or weak but hidden (`__weak __hidden`, as the helpers
+ * of libbpf's usdt.bpf.h are declared) cannot be called from outside the
+ * object, so libbpf marks its BTF FUNC static (bpf_object_fixup_btf). The
+ * verifier then checks it in each caller's context, where it knows what
+ * its pointer arguments point to; as a global FUNC it would be checked on
+ * its own, and `long *res` would be a pointer that may be NULL.
  */
 #include "btf_fixup.h"
 
@@ -100,6 +108,20 @@ static void fix_ksyms(const struct fix *f, struct btf_type *t, struct btf_var_se
 		vi[i].size = sizeof(int);
 	}
 	t->size = off;
+}
+
+static void fix_hidden_funcs(const struct fix *f)
+{
+	for (size_t i = 0; i < f->obj->nprogs; i++) {
+		const struct obj_prog *p = &f->obj->progs[i];
+		struct btf_type *t;
+
+		if (!p->is_subprog || !p->is_hidden || !p->btf_func_id)
+			continue;
+		t = copy_of(f, p->btf_func_id);
+		if (btf_vlen(t) == BTF_FUNC_GLOBAL)
+			t->info = ((uint32_t)BTF_KIND_FUNC << 24) | BTF_FUNC_STATIC;
+	}
 }
 
 static int vsi_cmp(const void *a, const void *b)
@@ -201,6 +223,7 @@ int btf_fixup(const struct object *obj, uint8_t **out, size_t *len, struct errbu
 		if (btf_kind(orig) == BTF_KIND_DATASEC)
 			fix_datasec(&f, copy_of(&f, id), btf_str(btf, orig->name_off));
 	}
+	fix_hidden_funcs(&f);
 	*out = copy;
 	*len = hdr + h->str_off + h->str_len;
 	return 0;

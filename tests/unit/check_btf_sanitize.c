@@ -76,6 +76,41 @@ START_TEST(test_probe_blobs)
 }
 END_TEST
 
+/* The loader's fixup, not the rewrite: a `__weak __hidden` subprogram
+ * (tools.bpf.c's fill_common) reaches the kernel as a static FUNC, so it
+ * is verified in its callers' context, as libbpf does; programs and plain
+ * global subprograms keep their global linkage. */
+static uint32_t linkage_of(const struct btf *b, const char *name)
+{
+	int id = btf_find_by_name_kind(b, name, BTF_KIND_FUNC);
+
+	ck_assert_msg(id > 0, "no FUNC '%s'", name);
+	return btf_vlen(btf_type_by_id(b, (uint32_t)id));
+}
+
+START_TEST(test_hidden_func_static)
+{
+	struct errbuf eb = { "" };
+	struct object obj;
+	struct btf *in;
+	uint8_t *fixed;
+	size_t flen, sub = 0;
+
+	ck_assert_msg(obj_open(PROGS_DIR "/tools.bpf.o", &obj, &eb) == 0, "%s", eb.msg);
+	while (sub < obj.nprogs && strcmp(obj.progs[sub].name, "fill_common"))
+		sub++;
+	ck_assert_uint_lt(sub, obj.nprogs);
+	ck_assert(obj.progs[sub].is_hidden && !obj.progs[sub].is_global);
+	ck_assert_uint_eq(linkage_of(obj.btf, "fill_common"), BTF_FUNC_GLOBAL);
+	ck_assert_int_eq(btf_fixup(&obj, &fixed, &flen, &eb), 0);
+	ck_assert_int_eq(btf_parse(fixed, flen, NULL, &in, &eb), 0);
+	ck_assert_uint_eq(linkage_of(in, "fill_common"), BTF_FUNC_STATIC);
+	ck_assert_uint_eq(linkage_of(in, "handle_exec"), BTF_FUNC_GLOBAL);
+	btf_free(in);
+	free(fixed);
+	obj_close(&obj);
+}
+END_TEST
 
 static Suite *btf_sanitize_suite(void)
 {
@@ -84,6 +119,7 @@ static Suite *btf_sanitize_suite(void)
 
 	tcase_add_loop_test(tc, test_sanitize_all, 0, unit_count_objects());
 	tcase_add_test(tc, test_probe_blobs);
+	tcase_add_test(tc, test_hidden_func_static);
 	suite_add_tcase(s, tc);
 	return s;
 }
