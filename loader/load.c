@@ -125,6 +125,28 @@ static int check_pin_dir(struct load *l)
 	return 0;
 }
 
+/*
+ * A ring buffer's max_entries is its size in bytes, and the kernel takes
+ * only a power of 2 that is a whole number of pages (ringbuf_map_alloc(),
+ * kernel/bpf/ringbuf.c: EINVAL otherwise). Programs write sizes such as
+ * 10000 or 3 * 4096 all the same, because libbpf rounds them up to the
+ * next size the kernel takes (adjust_ringbuf_sz(), on the object's value
+ * and on a resize); so does rawload: 10000 becomes 16384 with 4 KiB pages.
+ * 0 stays 0, for the kernel to refuse; a size with no such value above it
+ * in 32 bits is passed as it is, likewise.
+ */
+static uint32_t ringbuf_size(uint32_t size)
+{
+	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+
+	if (!size || (size % page == 0 && !((size / page) & (size / page - 1))))
+		return size;
+	for (uint64_t n = page; n <= UINT32_MAX; n <<= 1)
+		if (n > size)
+			return (uint32_t)n;
+	return size;
+}
+
 /* Global data: a private, writable copy of each section's initial bytes,
  * which --set edits and BPF_MAP_UPDATE_ELEM writes. */
 static int step_options(struct load *l)
@@ -179,6 +201,9 @@ static int step_options(struct load *l)
 
 		if (m->type == BPF_MAP_TYPE_PERF_EVENT_ARRAY && !m->max_entries)
 			m->max_entries = (uint32_t)sysconf(_SC_NPROCESSORS_CONF);
+		else if (m->type == BPF_MAP_TYPE_RINGBUF ||
+			 m->type == BPF_MAP_TYPE_USER_RINGBUF)
+			m->max_entries = ringbuf_size(m->max_entries);
 		else if (!m->max_entries && m->type != BPF_MAP_TYPE_RINGBUF &&
 			 !obj_map_unsized(m->type))
 			err = err_set(&l->eb, -EINVAL, "map '%s': max_entries is 0: the object "

@@ -58,6 +58,37 @@ if [ "$n" -ge 15 ]; then
 else
 	bad "perf buffer" "$n; $(head -c 400 "$TMP/pb.out") $(cat "$TMP/pb.err")"
 fi
+# tools.bpf.o, a libbpf-bootstrap style tracer: exec and exit records in a
+# ring buffer sized in events (rounded up to pages, as libbpf does), filled
+# by a __weak __hidden helper; exec records only for targ_comm, a filter
+# in the custom section .rodata.filters set with --set.
+(sleep 0.8; exec sh -c '/bin/true; sh -c "exit 7"') &
+trig=$!
+$RAWLOAD $P/tools.bpf.o --duration 2 --json --dump-maps --format "rb=struct event" \
+	--set targ_comm=true >"$TMP/t.out" 2>"$TMP/t.err"
+wait $trig
+ev() { grep -c "\"ringbuf\":\"rb\",\"size\":104,\"data\":{$1" "$TMP/t.out"; }
+n=$(ev "\"pid\":[0-9]*,\"ppid\":$trig,\"exit_code\":0,\"exit_event\":0,\"duration_ns\":0,\"comm\":\"true\",\"filename\":\"/bin/true\"}")
+[ "$n" -eq 1 ] && ok "tools: exec record of /bin/true, its parent read with BPF_CORE_READ" ||
+	bad "tools exec record" "$n; $(grep -m3 ringbuf "$TMP/t.out") $(cat "$TMP/t.err")"
+n=$(ev "\"pid\":[0-9]*,\"ppid\":$trig,\"exit_code\":7,\"exit_event\":1,\"duration_ns\":[1-9][0-9]*,\"comm\":\"sh\"")
+[ "$n" -eq 1 ] && ok "tools: exit record of sh -c 'exit 7' with its exit code and lifetime" ||
+	bad "tools exit record" "$n; $(grep -m3 '"exit_event":1' "$TMP/t.out")"
+n=$(grep '"exit_event":0' "$TMP/t.out" | grep -vc '"comm":"true"')
+[ "$n" -eq 0 ] && ok "tools: --set targ_comm=true in .rodata.filters leaves only true's execs" ||
+	bad "tools targ_comm filter" "$n other exec records: $(grep -m2 '"exit_event":0' "$TMP/t.out")"
+check_bss() {
+	python3 - "$TMP/t.out" <<'PY'
+import json, sys
+d = json.loads(open(sys.argv[1]).read().splitlines()[-1])
+b = [m for m in d["maps"] if m["name"] == ".bss"][0]["entries"][0]["value"]
+print("ok" if b["execs"] >= 1 and b["exits"] >= 2 and b["forks"] >= 1 else b)
+PY
+}
+r=$(check_bss 2>&1)
+[ "$r" = ok ] && ok "tools: .bss counts execs, exits and forks (raw_tp/ short form)" ||
+	bad "tools .bss counts" "$r"
+
 expect "--format with an unknown type is refused" 2 "no type 'struct nope'" \
 	$RAWLOAD $P/perfbuf.bpf.o --no-attach --format "samples=struct nope"
 expect "--format on a map that is no buffer is refused" 2 "is not a ring buffer or perf event array" \
