@@ -201,3 +201,35 @@ int attach_iter_open(int link_fd, const char *what, struct errbuf *eb)
 			       link_fd, err_str((int)fd));
 	return (int)fd;
 }
+
+int attach_kprobe_multi(int prog_fd, char *const *syms, size_t n, int retprobe,
+			const char *what, struct errbuf *eb)
+{
+	union bpf_attr attr;
+	char why[300];
+	long fd;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.link_create.prog_fd = (uint32_t)prog_fd;
+	attr.link_create.attach_type = BPF_TRACE_KPROBE_MULTI;
+	/* BPF_F_KPROBE_MULTI_RETURN: the fprobe's exit handler instead */
+	attr.link_create.kprobe_multi.flags = retprobe ? 1u : 0;
+	attr.link_create.kprobe_multi.cnt = (uint32_t)n;
+	attr.link_create.kprobe_multi.syms = (uint64_t)(uintptr_t)syms;
+	snprintf(why, sizeof(why), "link the program to %zu function%s (%s)", n,
+		 n == 1 ? "" : "s", what);
+	fd = sys_bpf(BPF_LINK_CREATE, &attr, ATTR_SIZE(link_create.kprobe_multi.cookies),
+		     SYS_ATTACH, why);
+	if (fd >= 0)
+		return (int)fd;
+	if (fd == -EOPNOTSUPP || fd == -KERNEL_ENOTSUPP)
+		return err_set(eb, (int)fd, "%s: BPF_LINK_CREATE: %s; this kernel has no "
+			       "kprobe.multi (5.18+ with CONFIG_FPROBE); attach each function "
+			       "with kprobe:FN instead", what, err_str((int)fd));
+	if (fd == -ESRCH || fd == -ENOENT)
+		return err_set(eb, (int)fd, "%s: BPF_LINK_CREATE: %s; one of the %zu "
+			       "functions cannot be hooked (not traceable, or gone since the "
+			       "list was read); narrow the pattern", what, err_str((int)fd), n);
+	return err_set(eb, (int)fd, "%s: BPF_LINK_CREATE (%zu functions): %s", what, n,
+		       err_str((int)fd));
+}

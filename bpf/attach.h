@@ -6,6 +6,7 @@
 #ifndef RAWLOAD_BPF_ATTACH_H
 #define RAWLOAD_BPF_ATTACH_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "elf/err.h"
@@ -34,6 +35,12 @@ int attach_link_create(int prog_fd, uint32_t target, uint32_t attach_type,
  * links. @what is "fentry:FN" etc. */
 int attach_tracing(int prog_fd, uint32_t attach_type, const char *what,
 		   struct errbuf *eb);
+
+/* A kprobe.multi link (5.18+, CONFIG_FPROBE): @prog_fd at the entry (or,
+ * with @retprobe, the return) of all @n functions @syms in one
+ * BPF_LINK_CREATE; the kernel resolves the names. @what names it. */
+int attach_kprobe_multi(int prog_fd, char *const *syms, size_t n, int retprobe,
+			const char *what, struct errbuf *eb);
 
 /* An iterator program (SEC("iter/task"), ...) runs only when read: its
  * link (BPF_LINK_CREATE, BPF_TRACE_ITER) fixes what it walks, and each

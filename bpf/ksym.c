@@ -19,6 +19,7 @@
 #include "ksym.h"
 
 #include <errno.h>
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -198,4 +199,85 @@ int ksym_suggest(const char *kallsyms, const char *name, size_t max,
 		used += (size_t)w;
 	}
 	return (int)nbest;
+}
+
+void ksym_names_free(char **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* One function name per call from available_filter_functions ("name" or
+ * "name [module]"), NULL at the end. */
+static const char *next_listed(FILE *f, char **line, size_t *cap)
+{
+	while (getline(line, cap, f) > 0) {
+		char *end = *line + strcspn(*line, " \t\n");
+
+		*end = '\0';
+		if (**line)
+			return *line;
+	}
+	return NULL;
+}
+
+int ksym_glob(const char *list, const char *kallsyms, const char *pattern,
+	      char ***out, size_t *n, const char **source, struct errbuf *eb)
+{
+	FILE *f = list ? fopen(list, "r") : NULL;
+	int listed = f != NULL;
+	char *line = NULL, **v = NULL;
+	size_t cap = 0, nv = 0, vcap = 0, k = 0;
+	const char *name;
+	int err = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (!f && !(f = fopen(kallsyms, "r"))) {
+		int e = errno;
+
+		return err_set(eb, -e, "cannot read %s%s%s: %s", list ? list : "",
+			       list ? " or " : "", kallsyms, err_str(-e));
+	}
+	*source = listed ? list : kallsyms;
+	while ((name = listed ? next_listed(f, &line, &cap) : next_func(f, &line, &cap))) {
+		if (fnmatch(pattern, name, 0) || !strncmp(name, "__pfx_", 6))
+			continue;
+		if (nv == vcap) {
+			char **p = realloc(v, (vcap = vcap ? vcap * 2 : 16) * sizeof(*v));
+
+			if (!p) {
+				err = -ENOMEM;
+				break;
+			}
+			v = p;
+		}
+		if (!(v[nv] = strdup(name))) {
+			err = -ENOMEM;
+			break;
+		}
+		nv++;
+	}
+	free(line);
+	fclose(f);
+	if (err) {
+		ksym_names_free(v, nv);
+		return err_set(eb, err, "out of memory");
+	}
+	qsort(v, nv, sizeof(*v), cmp_name);
+	for (size_t i = 0; i < nv; i++) { /* drop repeats */
+		if (k && !strcmp(v[k - 1], v[i]))
+			free(v[i]);
+		else
+			v[k++] = v[i];
+	}
+	*out = v;
+	*n = k;
+	return 0;
 }

@@ -38,6 +38,22 @@ int ksym_syscall_prefix(const char *kallsyms, char *out, size_t size,
 int ksym_suggest(const char *kallsyms, const char *name, size_t max,
 		 char *out, size_t size);
 
+/*
+ * The kernel functions whose names match the shell glob @pattern
+ * (fnmatch: "vfs_*", "__x64_sys_getp?id"), sorted and without duplicates
+ * (a static function may have its name in several files), in *@out: one
+ * malloc'ed array of malloc'ed names, *@n of them; ksym_names_free().
+ * Read from @list, one function a line ("name" or "name [module]"):
+ * tracefs's available_filter_functions, the functions ftrace can hook,
+ * which are the only ones a kprobe.multi (an fprobe, built on ftrace)
+ * attaches to. When @list cannot be read (tracefs not mounted, or a
+ * kernel in lockdown refuses it), from @kallsyms's text symbols; *@source
+ * says which was read. 0 (also with no match) or -errno with @eb set.
+ */
+int ksym_glob(const char *list, const char *kallsyms, const char *pattern,
+	      char ***out, size_t *n, const char **source, struct errbuf *eb);
+void ksym_names_free(char **names, size_t n);
+
 /* @name without the prefixes that wrap a kernel function's real work:
  * "__", "do_", "sys_" and the syscall entry prefix ("do_execve" and
  * "__x64_sys_execve" both give "execve"). Points into @name. */

@@ -29,8 +29,8 @@ static const struct secdef defs[] = {
 	DEF("kretprobe", KPROBE, 0, SD_TARGET | SD_RETPROBE, KPROBE),
 	DEF("uretprobe", KPROBE, 0, SD_TARGET | SD_RETPROBE, UPROBE),
 	DEF("uretprobe.s", KPROBE, 0, SD_TARGET | SD_RETPROBE | SD_SLEEPABLE, UPROBE),
-	DEF("kprobe.multi", KPROBE, BPF_TRACE_KPROBE_MULTI, SD_TARGET, NONE),
-	DEF("kretprobe.multi", KPROBE, BPF_TRACE_KPROBE_MULTI, SD_TARGET | SD_RETPROBE, NONE),
+	DEF("kprobe.multi", KPROBE, BPF_TRACE_KPROBE_MULTI, SD_TARGET, KPROBE_MULTI),
+	DEF("kretprobe.multi", KPROBE, BPF_TRACE_KPROBE_MULTI, SD_TARGET | SD_RETPROBE, KPROBE_MULTI),
 	DEF("ksyscall", KPROBE, 0, SD_TARGET, KSYSCALL),
 	DEF("kretsyscall", KPROBE, 0, SD_TARGET | SD_RETPROBE, KSYSCALL),
 	DEF("usdt", KPROBE, 0, SD_TARGET, NONE),
@@ -188,6 +188,7 @@ const char *secdef_attach_kind_name(enum attach_kind kind)
 		[ATTACH_XDP] = "xdp",	       [ATTACH_TC] = "tc",
 		[ATTACH_CGROUP] = "cgroup",    [ATTACH_SOCKET] = "socket",
 		[ATTACH_PERF_EVENT] = "perf_event", [ATTACH_ITER] = "iter",
+		[ATTACH_KPROBE_MULTI] = "kprobe.multi",
 	};
 	return (unsigned)kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "?";
 }

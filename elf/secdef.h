@@ -40,6 +40,7 @@ enum attach_kind {
 	ATTACH_SOCKET,
 	ATTACH_PERF_EVENT,
 	ATTACH_ITER,
+	ATTACH_KPROBE_MULTI, /* kprobe.multi/GLOB, kretprobe.multi/GLOB */
 };
 
 struct secdef {

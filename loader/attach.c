@@ -26,6 +26,8 @@ const char *attach_type_of(const struct obj_prog *p)
 		return p->def->flags & SD_RETPROBE ? "kretsyscall" : "ksyscall";
 	case ATTACH_UPROBE:
 		return p->def->flags & SD_RETPROBE ? "uretprobe" : "uprobe";
+	case ATTACH_KPROBE_MULTI:
+		return p->def->flags & SD_RETPROBE ? "kretprobe.multi" : "kprobe.multi";
 	case ATTACH_TRACEPOINT: return "tracepoint";
 	case ATTACH_RAW_TP: return "raw_tp";
 	case ATTACH_TRACING:
@@ -163,6 +165,7 @@ static int attach_tp(int prog_fd, const char *target, struct errbuf *eb)
 
 /* Test hooks and forced fallbacks, from the environment:
  *   RAWLOAD_KALLSYMS=FILE            check kprobe targets against FILE
+ *   RAWLOAD_FILTER_FUNCTIONS=FILE    kprobe.multi globs match FILE's names
  *   RAWLOAD_FORCE_LEGACY_KPROBE=1    tracefs kprobe_events even with a PMU
  *   RAWLOAD_FORCE_NETLINK_TC=1       clsact + cls_bpf even with tcx */
 static int env_flag(const char *name)
@@ -310,6 +313,45 @@ static int do_tracing(const struct obj_prog *pr, int prog_fd, const char *type,
 			       pr->attach_target ? pr->attach_target : "(none)", pr->sec_name,
 			       type, target);
 	fd = attach_tracing(prog_fd, pr->def->attach_type, what, eb);
+	return fd < 0 ? fd : keep(set, fd, eb);
+}
+
+/* kprobe.multi:GLOB, kretprobe.multi:GLOB: every traceable function the
+ * glob matches, in one link (libbpf's attach_kprobe_multi does the same
+ * with available_filter_functions). */
+static int do_kprobe_multi(const struct obj_prog *pr, int prog_fd, const char *type,
+			   const char *target, struct attach_set *set, struct errbuf *eb)
+{
+	static const char *const lists[] = {
+		"/sys/kernel/tracing/available_filter_functions",
+		"/sys/kernel/debug/tracing/available_filter_functions",
+	};
+	const char *kallsyms = getenv("RAWLOAD_KALLSYMS");
+	const char *list = getenv("RAWLOAD_FILTER_FUNCTIONS");
+	char what[300], **names = NULL;
+	const char *source = NULL;
+	size_t n = 0;
+	int fd;
+
+	snprintf(what, sizeof(what), "%s:%s", type, target);
+	if (!pr->def || pr->def->prog_type != BPF_PROG_TYPE_KPROBE ||
+	    pr->def->attach_type != BPF_TRACE_KPROBE_MULTI)
+		return err_set(eb, -EINVAL, "%s: only kprobe.multi programs attach there (the "
+			       "kernel checks the expected attach type given at load; this one "
+			       "is in section '%s')", what, pr->sec_name);
+	/* kallsyms (or its test stand-in) alone when the test says so */
+	for (size_t i = 0; !list && !kallsyms && i < sizeof(lists) / sizeof(lists[0]); i++)
+		if (access(lists[i], R_OK) == 0)
+			list = lists[i];
+	fd = ksym_glob(list, kallsyms ? kallsyms : KSYM_DEFAULT, target, &names, &n,
+		       &source, eb);
+	if (fd)
+		return err_prefix(eb, fd, "%s", what);
+	if (n == 0)
+		return err_set(eb, -ENOENT, "%s: no kernel function matches '%s' in %s",
+			       what, target, source);
+	fd = attach_kprobe_multi(prog_fd, names, n, !strcmp(type, "kretprobe.multi"), what, eb);
+	ksym_names_free(names, n);
 	return fd < 0 ? fd : keep(set, fd, eb);
 }
 
@@ -463,6 +505,8 @@ int attach_program(const struct object *obj, size_t prog, int prog_fd,
 		err = do_perf_event(prog_fd, target, set, eb);
 	else if (!strcmp(type, "iter"))
 		err = do_iter(pr, prog_fd, target, set, eb);
+	else if (!strcmp(type, "kprobe.multi") || !strcmp(type, "kretprobe.multi"))
+		err = do_kprobe_multi(pr, prog_fd, type, target, set, eb);
 	else
 		err = err_set(eb, -ENOTSUP, "attaching '%s' programs is not implemented; "
 			      "use --no-attach", type);

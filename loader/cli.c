@@ -11,7 +11,8 @@
 const char *const cli_attach_types[] = {
 	"kprobe", "kretprobe", "ksyscall", "kretsyscall", "uprobe", "uretprobe",
 	"tracepoint", "raw_tp", "tp_btf", "fentry", "fexit", "fmod_ret", "lsm",
-	"xdp", "tc", "cgroup", "socket", "perf_event", "iter", NULL,
+	"xdp", "tc", "cgroup", "socket", "perf_event", "iter", "kprobe.multi",
+	"kretprobe.multi", NULL,
 };
 
 void cli_usage(FILE *out)
@@ -30,6 +31,7 @@ void cli_usage(FILE *out)
 "                        fentry:FN fexit:FN lsm:HOOK xdp:IFACE\n"
 "                        tc:IFACE:ingress|egress cgroup:PATH socket:IFACE\n"
 "                        perf_event:cpu-clock:FREQ iter:TARGET\n"
+"                        kprobe.multi:GLOB kretprobe.multi:GLOB\n"
 "  --prog NAME           load and attach only the named programs (repeatable);\n"
 "                        an --attach right after a --prog applies to it\n"
 "  --no-attach           load only\n"

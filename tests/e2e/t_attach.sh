@@ -50,6 +50,21 @@ else
 		$RAWLOAD $P/hello.bpf.o --attach kprobe:do_execve --duration 1
 fi
 
+# kprobe.multi: the glob is expanded here (against a list of our own:
+# RAWLOAD_FILTER_FUNCTIONS), repeats and other names left out, then one
+# BPF_LINK_CREATE for all; this kernel refuses it and says what to use.
+printf 'rl_foo_a\nrl_bar\nrl_foo_b [rl_mod]\nrl_foo_a\n__pfx_rl_foo_c\n' >"$TMP/filter_functions"
+out=$(RAWLOAD_FILTER_FUNCTIONS=$TMP/filter_functions $RAWLOAD $P/kmulti.bpf.o \
+	--prog on_entry --attach 'kprobe.multi:*rl_foo_*' --explain --duration 1 2>&1)
+grep -q "link the program to 2 functions (kprobe.multi:\*rl_foo_\*)" <<<"$out" &&
+	ok "kprobe.multi:GLOB expands to 2 functions (repeat and __pfx_ left out)" ||
+	bad "kprobe.multi glob" "$out"
+if grep -q "no kprobe support" <<<"$($RAWLOAD $P/hello.bpf.o --attach kprobe:bprm_execve --duration 1 2>&1)"; then
+	expect "kprobe.multi on a kernel without it says so" 1 \
+		"this kernel has no kprobe.multi \(5.18\+ with CONFIG_FPROBE\)" \
+		$RAWLOAD $P/kmulti.bpf.o --duration 1
+fi
+
 # The suggestion logic against a kallsyms of our own (RAWLOAD_KALLSYMS).
 cat >"$TMP/kallsyms" <<'EOF'
 ffffffff81000000 T __x64_sys_bpf

@@ -306,6 +306,30 @@ if rl_wait "vm_tracing.bpf.o (fentry, fexit, fmod_ret)"; then
 	else bad "fmod_ret detach" "$out"; fi
 fi
 
+# 10b. kprobe.multi and kretprobe.multi (tests/progs/kmulti.bpf.c): one
+#      link each, over every function "*_nanosleep" matches; vmhelper's 20
+#      nanosleeps pass through hrtimer_nanosleep and do_nanosleep, told
+#      apart by bpf_get_func_ip(): 20 each, in and out. Debian's 6.1 is
+#      built without CONFIG_FPROBE: there the refusal must say so.
+if [ "$(cfg CONFIG_FPROBE)" = y ]; then
+	bg_rawload 2 $RAWLOAD $P/kmulti.bpf.o --duration 1.5
+	build/vm/vmhelper nanosleep 20 >"$TMP/h1.out" 2>&1
+	if rl_wait "kmulti.bpf.o (kprobe.multi)"; then
+		J=$TMP/rl.out
+		v="$(jnum $J do_entries) $(jnum $J hr_entries) $(jnum $J do_returns) $(jnum $J hr_returns)"
+		if [ "$v" = "20 20 20 20" ]; then
+			ok "kprobe.multi/kretprobe.multi:*_nanosleep: do_ and hrtimer_nanosleep 20 times each, in and out ($(jnum $J other_entries) other)"
+		else bad "kprobe.multi" "do/hr entries, do/hr returns: $v: $(head -c 400 "$J")"; fi
+	fi
+else
+	expect "kprobe.multi without CONFIG_FPROBE is refused, saying so" 1 \
+		"this kernel has no kprobe.multi \(5.18\+ with CONFIG_FPROBE\); attach each function with kprobe:FN" \
+		$RAWLOAD $P/kmulti.bpf.o --duration 1
+fi
+expect "kprobe.multi: a glob that matches nothing is named" 1 \
+	"no kernel function matches 'rawload_nosuch_\*' in /sys/kernel/tracing/available_filter_functions" \
+	$RAWLOAD $P/kmulti.bpf.o --prog on_entry --attach 'kprobe.multi:rawload_nosuch_*' --duration 1
+
 # 11. BPF LSM (tests/progs/vm_lsm.bpf.c on lsm/path_mkdir): mkdir of
 #     rawload-deny* is EPERM while attached, other names are not, and after
 #     rawload exits the same mkdir succeeds.
