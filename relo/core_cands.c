@@ -94,8 +94,9 @@ static int find_cands_in(struct cand_query *q, const struct core_targets *ts,
  * only if it has none, in every module (libbpf's bpf_core_find_cands).
  * Not a scan of the target: the target's name index (btf_name_index_kind,
  * built once per target and kind, shared by every program of the load)
- * hands over the few types whose name starts the same way; the essential
- * names are compared here.
+ * hands over the types whose essential name is the one asked; cand_visit
+ * checks their kinds (and the name once more: the index's contract is
+ * the key, the rule here is libbpf's).
  */
 static int find_cands(const struct btf *local, uint32_t local_id,
 		      struct core_targets *ts, struct core_cands *c,

@@ -13,7 +13,7 @@
 
 #include "core_internal.h"
 
-/* The rule that rejected candidate @targ (spec_match said 0), as the
+/* The rule that rejected candidate @targ (core_spec_match said 0), as the
  * report shows it: "field 'pid' missing", "field 'x': incompatible types
  * 'int' (local) vs 'struct s' (target)", ... */
 void core_miss_str(const struct core_spec *local, const struct core_spec *targ,
