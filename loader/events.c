@@ -64,6 +64,15 @@ int events_format(const struct object *obj, const struct cli_kv *f, int *map,
 		return err_set(eb, -EINVAL, "--format %s=%s: '%s' is not a ring buffer or "
 			       "perf event array map of the object", f->key, f->value, f->key);
 	*type_id = obj->btf ? find_type(obj->btf, f->value) : 0;
+	/* clang puts a type in .BTF only if a global, a map or a function
+	 * signature uses it: an event struct met only through the pointer
+	 * bpf_ringbuf_reserve() returns is not there, however it is spelled */
+	if (!*type_id && strchr(f->value, ' '))
+		return err_set(eb, -ENOENT, "--format %s=%s: no type '%s' in the object's BTF; "
+			       "clang records only types that globals, maps or function "
+			       "signatures use: declare one, e.g. '%s *unused_event "
+			       "__attribute__((unused));' in the program", f->key, f->value,
+			       f->value, f->value);
 	if (!*type_id)
 		return err_set(eb, -ENOENT, "--format %s=%s: no type '%s' in the object's BTF "
 			       "(spell structs 'struct NAME')", f->key, f->value, f->value);

@@ -89,8 +89,12 @@ r=$(check_bss 2>&1)
 [ "$r" = ok ] && ok "tools: .bss counts execs, exits and forks (raw_tp/ short form)" ||
 	bad "tools .bss counts" "$r"
 
-expect "--format with an unknown type is refused" 2 "no type 'struct nope'" \
+expect "--format with an unknown struct says why clang may have left it out" 2 \
+	"no type 'struct nope' in the object's BTF; clang records only types that globals, maps or function signatures use" \
 	$RAWLOAD $P/perfbuf.bpf.o --no-attach --format "samples=struct nope"
+expect "--format with an unknown bare name asks for 'struct NAME'" 2 \
+	"no type 'nope' in the object's BTF \(spell structs 'struct NAME'\)" \
+	$RAWLOAD $P/perfbuf.bpf.o --no-attach --format "samples=nope"
 expect "--format on a map that is no buffer is refused" 2 "is not a ring buffer or perf event array" \
 	$RAWLOAD $P/globals.bpf.o --no-attach --format ".bss=int"
 expect "text lines carry a timestamp and their source" 0 '^\[ *[0-9]+\.[0-9]{6}\] printk: .*rawload-printk' \
