@@ -7,6 +7,9 @@
 #ifndef RAWLOAD_LOAD_INTERNAL_H
 #define RAWLOAD_LOAD_INTERNAL_H
 
+#include <signal.h>
+#include <stdint.h>
+
 #include "attach.h"
 #include "bpf/map.h"
 #include "cli.h"
@@ -36,6 +39,38 @@ struct load {
 	size_t iters, others;	/* attached: iterators (read once, at
 				 * attach), and programs that run on events */
 };
+
+/* ---- between load.c, load_kernel.c and load_run.c ---- */
+
+/* Set by SIGINT/SIGTERM: the load stops between steps (a verifier run in
+ * progress stops its retries), the run loop ends; cleanup follows. */
+extern volatile sig_atomic_t load_stop;
+
+/* "rawload: ..." on stderr, unless --json owns the output. */
+void load_say(const struct load *l, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* The BTF id BTF-targeted program @pr is verified against, in the target
+ * kernel's BTF (load.c, which reads that BTF). 0 or -errno. */
+int load_attach_btf_id(struct load *l, const struct obj_prog *pr, uint32_t *id);
+
+/* The steps, in the order load.c's table runs them: before the first
+ * kernel call (load.c), creating kernel objects (load_kernel.c), after
+ * the commit point (load_run.c). Each returns 0 or -errno with @l->eb. */
+int step_open(struct load *l);
+int step_options(struct load *l);
+int step_relocs(struct load *l);
+int step_core(struct load *l);
+int step_externs(struct load *l);
+int step_link_check(struct load *l);
+int step_btf(struct load *l);
+int step_maps(struct load *l);
+int step_progs(struct load *l);
+int step_slots(struct load *l);
+int step_pin(struct load *l);
+int step_attach(struct load *l);
+int step_run(struct load *l);
+int step_dump(struct load *l);
 
 /* Run the steps before the first kernel call (read, options, relocations,
  * CO-RE, externs, link check). 0, or -errno with @l->eb set; *step names

@@ -1,0 +1,155 @@
+/*
+ * loader/load_run.c - the steps after the commit point, once every map
+ * and program exists: pin (--pin), attach (each program at its section's
+ * target or an --attach), run (print events until Ctrl-C or --duration)
+ * and dump the maps (--dump-maps). See load.c for the order.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "dump.h"
+#include "events.h"
+#include "load_internal.h"
+#include "mounts.h"
+
+/* ---- pinning ------------------------------------------------------------ */
+
+static int pin_one(struct load *l, const char *kind, const char *name, int fd)
+{
+	char path[4096], why[4200];
+
+	snprintf(path, sizeof(path), "%s/%s", l->c->pin, kind);
+	if (mkdir(path, 0700) && errno != EEXIST)
+		return err_set(&l->eb, -errno, "--pin: cannot create '%s': %s", path,
+			       err_str(errno));
+	/* bpffs refuses names with a '.', so "hello.rodata" pins as
+	 * "hello_rodata" (as the test oracle pins libbpf's maps). */
+	snprintf(path, sizeof(path), "%s/%s/", l->c->pin, kind);
+	for (const char *c = name; *c && strlen(path) + 1 < sizeof(path); c++)
+		path[strlen(path) + 1] = '\0', path[strlen(path)] = *c == '.' ? '_' : *c;
+	snprintf(why, sizeof(why), "pin %s so it outlives rawload", path);
+	return obj_pin(fd, path, why, &l->eb);
+}
+
+int step_pin(struct load *l)
+{
+	const struct object *o = &l->obj;
+	int err = 0;
+
+	if (!l->c->pin)
+		return 0;
+	if (!strncmp(l->c->pin, "/sys/fs/bpf", 11) && (err = mounts_bpffs(l->c->json, &l->eb)))
+		return err;
+	if (mkdir(l->c->pin, 0700) && errno != EEXIST)
+		return err_set(&l->eb, -errno, "--pin: cannot create '%s': %s", l->c->pin,
+			       err_str(errno));
+
+	for (size_t i = 0; !err && i < o->nmaps; i++)
+		if (l->map_fds[i] >= 0)
+			err = pin_one(l, "maps", o->maps[i].origin == MAP_DATA ?
+				      o->maps[i].kernel_name : o->maps[i].name, l->map_fds[i]);
+	for (size_t i = 0; !err && i < o->nprogs; i++)
+		if (l->prog_fds[i] >= 0)
+			err = pin_one(l, "progs", o->progs[i].name, l->prog_fds[i]);
+	return err;
+}
+
+/* ---- attach ------------------------------------------------------------- */
+
+static int attach_one(struct load *l, size_t i, const char *type, const char *target)
+{
+	int err = attach_program(&l->obj, i, l->prog_fds[i], type, target, &l->att, &l->eb);
+
+	if (err)
+		return err;
+	load_say(l, "attached '%s' to %s:%s", l->obj.progs[i].name, type, target);
+	if (!strcmp(type, "iter"))
+		l->iters++;
+	else
+		l->others++;
+	return 0;
+}
+
+int step_attach(struct load *l)
+{
+	const struct object *o = &l->obj;
+
+	if (l->c->no_attach)
+		return 0;
+	for (size_t i = 0; i < o->nprogs; i++) {
+		const struct obj_prog *pr = &o->progs[i];
+		int given = 0, err;
+
+		if (l->prog_fds[i] < 0)
+			continue;
+		for (size_t k = 0; k < l->c->nattaches; k++) {
+			const struct cli_attach *a = &l->c->attaches[k];
+			int mine = a->prog >= 0 ? obj_find_prog(o, l->c->progs[a->prog]) == (int)i
+						: attach_applies(o, l->selected, i, a->type);
+
+			if (!mine)
+				continue;
+			given = 1;
+			err = attach_one(l, i, a->type, a->target);
+			if (err)
+				return err;
+		}
+		if (given)
+			continue;
+		if (!pr->attach_target) {
+			load_say(l, "program '%s' (%s) is loaded but not attached: its section "
+			    "names no target; give one with --attach", pr->name, pr->sec_name);
+			continue;
+		}
+		err = attach_one(l, i, attach_type_of(pr), pr->attach_target);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* ---- run ---------------------------------------------------------------- */
+
+/* Until Ctrl-C or --duration: print ring buffer records and bpf_printk
+ * lines as they arrive. An object of iterators only has printed its
+ * output already (loader/attach.c, do_iter) and stops at once. */
+int step_run(struct load *l)
+{
+	struct timespec start, now;
+	struct events ev;
+	int err;
+
+	if (l->c->no_attach && !l->c->duration)
+		return 0;
+	/* iterators ran when they were attached: with nothing else
+	 * attached, there is nothing to wait for */
+	if (l->iters && !l->others && !l->c->duration)
+		return 0;
+	err = events_open(&ev, &l->obj, l->map_fds, l->c, stdout, &l->eb);
+	if (err) {
+		events_close(&ev);
+		return err;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	load_say(l, "running; %s", l->c->duration ? "stopping after --duration" : "Ctrl-C to stop");
+	while (!load_stop) {
+		events_poll(&ev, 100);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (l->c->duration && (now.tv_sec - start.tv_sec) +
+		    (now.tv_nsec - start.tv_nsec) / 1e9 >= l->c->duration)
+			break;
+	}
+	events_poll(&ev, 0);
+	events_close(&ev);
+	return 0;
+}
+
+int step_dump(struct load *l)
+{
+	if (l->c->dump_maps)
+		dump_maps(&l->obj, l->map_fds, l->c->json, stdout);
+	return 0;
+}
