@@ -108,13 +108,6 @@ const char *btf_str_checked(const struct btf *btf, uint32_t off)
 	return btf->strs + (off - btf->start_str_off);
 }
 
-const char *btf_str(const struct btf *btf, uint32_t off)
-{
-	const char *s = btf_str_checked(btf, off);
-
-	return s ? s : "";
-}
-
 const char *btf_type_name(const struct btf *btf, uint32_t id)
 {
 	const struct btf_type *t = btf_type_by_id(btf, id);

@@ -121,11 +121,21 @@ static inline const struct btf_type *btf_type_by_id(const struct btf *btf,
 					 btf->type_offs[id - btf->start_id]);
 }
 
-/* The string at @off ("" if out of range: parse checked every name). */
-const char *btf_str(const struct btf *btf, uint32_t off);
 /* The string at @off, or NULL if @off is not inside the strings (base
  * included): for checking offsets that come from elsewhere (.BTF.ext). */
 const char *btf_str_checked(const struct btf *btf, uint32_t off);
+/* The string at @off ("" if out of range: parse checked every name).
+ * Inline: CO-RE compares member names by the thousand, and most BTF is
+ * not split, so the common case is one bounds check. */
+static inline const char *btf_str(const struct btf *btf, uint32_t off)
+{
+	const char *s;
+
+	if (!btf->base && off < btf->str_len)
+		return btf->strs + off;
+	s = btf_str_checked(btf, off);
+	return s ? s : "";
+}
 /* The name of type @id, "" for anonymous types and void. */
 const char *btf_type_name(const struct btf *btf, uint32_t id);
 

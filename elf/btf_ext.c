@@ -218,12 +218,16 @@ static int btf_ext_copy_sec(const uint8_t *p, uint32_t rec_size,
 		return err_set(eb, -ENOMEM, "section '%s': out of memory for %u "
 			       "records", sec->sec_name, sec->count);
 	sec->recs = recs;
+	sec->sorted = 1;
 	for (uint32_t i = 0; i < sec->count; i++) {
 		memcpy(w, p + (size_t)i * rec_size, k->rec_size);
 		err = k->check(btf, w, eb);
 		if (err)
 			return err_prefix(eb, err, "section '%s': record %u",
 					  sec->sec_name, i);
+		/* w[0] is insn_off in all three record kinds */
+		if (i && w[0] < ((const uint32_t *)(recs + (size_t)(i - 1) * k->rec_size))[0])
+			sec->sorted = 0;
 		memcpy(recs + (size_t)i * k->rec_size, w, k->rec_size);
 	}
 	return 0;

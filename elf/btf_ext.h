@@ -32,6 +32,8 @@ struct btf_ext_sec {
 	const char *sec_name;	/* code section, e.g. "kprobe/do_execve" */
 	uint32_t count;		/* number of records */
 	void *recs;		/* count records of the table's struct, malloc'ed */
+	int sorted;		/* by insn_off, every record's first field (clang
+				 * writes them so): a reader may binary-search */
 };
 
 struct btf_ext_table {

@@ -223,6 +223,28 @@ static int apply_one(struct core_ctx *ctx, const struct bpf_core_relo *rec,
 	return 0;
 }
 
+/* The first record a program starting at @sec_off can own: found by
+ * binary search when the section's records are in insn_off order (a
+ * section of 100 programs would otherwise scan all its records 100
+ * times), else 0, and the caller's range check does the work. */
+static uint32_t first_record(const struct btf_ext_sec *sec, uint64_t sec_off)
+{
+	const struct bpf_core_relo *recs = sec->recs;
+	uint32_t lo = 0, hi = sec->count;
+
+	if (!sec->sorted)
+		return 0;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (recs[mid].insn_off < sec_off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 int core_relocate_prog_targets(const struct object *obj, struct obj_prog *prog,
 			       struct core_targets *ts, unsigned flags,
 			       struct core_report *rep, struct errbuf *eb)
@@ -251,13 +273,15 @@ int core_relocate_prog_targets(const struct object *obj, struct obj_prog *prog,
 
 	end = prog->sec_off + (uint64_t)prog->insn_cnt * sizeof(struct bpf_insn);
 	recs = sec->recs;
-	for (uint32_t i = 0; i < sec->count; i++) {
+	for (uint32_t i = first_record(sec, prog->sec_off); i < sec->count; i++) {
 		const struct bpf_core_relo *rec = &recs[i];
 		struct core_relo_detail *d = NULL;
 		char desc[200], why[176] = "";
 		bool poisoned = false;
 		size_t idx;
 
+		if (sec->sorted && rec->insn_off >= end)
+			break; /* the next program's */
 		if (rec->insn_off < prog->sec_off || rec->insn_off >= end)
 			continue; /* another program of the same section */
 		if (rec->insn_off % sizeof(struct bpf_insn)) {

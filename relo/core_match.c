@@ -301,14 +301,23 @@ static int match_member(const struct btf *lb, const struct core_acc *lacc,
 	if (!is_composite(tt))
 		return 0;
 	m = btf_members(tt);
+	/* libbpf's check comes first in its loop: a full spec and a struct
+	 * with members is -E2BIG whether or not a name matches */
+	if (spec->raw_len == CORE_SPEC_MAX_LEN && btf_vlen(tt))
+		return -E2BIG;
 	for (unsigned i = 0; i < btf_vlen(tt); i++, m++) {
-		uint32_t bit_off = btf_member_bit_offset(tt, i);
 		const char *tname = btf_str(tb, m->name_off);
+		uint32_t bit_off;
 		int found;
 
+		/* only an anonymous member (looked into) or the one named
+		 * can be on the path: skip the rest with one byte compared */
+		if (*tname && (*tname != *lname || strcmp(lname, tname)))
+			continue;
 		if (spec->raw_len == CORE_SPEC_MAX_LEN)
 			return -E2BIG;
 		/* speculate that this member is the one */
+		bit_off = btf_member_bit_offset(tt, i);
 		spec->bit_offset += bit_off;
 		spec->raw_spec[spec->raw_len++] = i;
 
@@ -316,7 +325,7 @@ static int match_member(const struct btf *lb, const struct core_acc *lacc,
 			found = match_member(lb, lacc, tb, m->type, spec, next_tid);
 			if (found)
 				return found;
-		} else if (strcmp(lname, tname) == 0) {
+		} else {
 			struct core_acc *tacc = &spec->spec[spec->len++];
 
 			tacc->type_id = tid;
