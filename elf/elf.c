@@ -273,12 +273,26 @@ static int check_symtab(struct elf_file *ef, struct errbuf *eb)
 	return 0;
 }
 
-/* Every REL section: its target, its symbol table, and each entry. */
+static int rel_section(const struct elf_file *ef, size_t idx,
+		       struct elf_rel_section *rs, int entries, struct errbuf *eb);
+
+/*
+ * Every REL section: its table, its target, its symbol table, and each
+ * entry -- except the entries of the relocations for DWARF
+ * (.rel.debug_*). Nothing in rawload reads DWARF or applies them, and in
+ * an object built with a full vmlinux.h they are most of the file's
+ * relocations (.rel.debug_str_offsets: 12,000 entries, a tenth of a CO-RE
+ * load's instructions to check); their table is still checked to lie
+ * inside the file.
+ */
 static int check_rel(const struct elf_file *ef, size_t idx, struct errbuf *eb)
 {
 	struct elf_rel_section rs;
+	uint32_t target = ef->shdrs[idx].sh_info;
+	int dwarf = target && target < ef->shnum &&
+		    !strncmp(elf_section_name(ef, target), ".debug_", 7);
 
-	return elf_rel_section(ef, idx, &rs, eb);
+	return rel_section(ef, idx, &rs, !dwarf, eb);
 }
 
 static int validate(struct elf_file *ef, struct errbuf *eb)
@@ -466,10 +480,17 @@ int elf_section_table(const struct elf_file *ef, size_t idx, size_t entsize,
  * stages index without checking.
  */
 static int check_rel_entries(const struct elf_file *ef, size_t idx,
-			     struct elf_rel_section *rs, struct errbuf *eb);
+			     struct elf_rel_section *rs, int entries,
+			     struct errbuf *eb);
 
 int elf_rel_section(const struct elf_file *ef, size_t idx,
 		    struct elf_rel_section *rs, struct errbuf *eb)
+{
+	return rel_section(ef, idx, rs, 1, eb);
+}
+
+static int rel_section(const struct elf_file *ef, size_t idx,
+		       struct elf_rel_section *rs, int entries, struct errbuf *eb)
 {
 	int err;
 
@@ -481,14 +502,15 @@ int elf_rel_section(const struct elf_file *ef, size_t idx,
 	err = ELF_TABLE(ef, idx, Elf64_Rel, &rs->rels, &rs->count, eb);
 	if (err)
 		return err;
-	err = check_rel_entries(ef, idx, rs, eb);
+	err = check_rel_entries(ef, idx, rs, entries, eb);
 	if (err)
 		return err_prefix(eb, err, "section %zu '%s'", idx, elf_section_name(ef, idx));
 	return 0;
 }
 
 static int check_rel_entries(const struct elf_file *ef, size_t idx,
-			     struct elf_rel_section *rs, struct errbuf *eb)
+			     struct elf_rel_section *rs, int entries,
+			     struct errbuf *eb)
 {
 	const Elf64_Shdr *sh = &ef->shdrs[idx];
 	uint64_t tsize;
@@ -503,7 +525,7 @@ static int check_rel_entries(const struct elf_file *ef, size_t idx,
 			       sh->sh_info, ef->shnum - 1);
 	rs->target = sh->sh_info;
 	tsize = ef->shdrs[rs->target].sh_size;
-	for (size_t i = 0; i < rs->count; i++) {
+	for (size_t i = 0; entries && i < rs->count; i++) {
 		uint64_t off = rs->rels[i].r_offset;
 		uint64_t sym = ELF64_R_SYM(rs->rels[i].r_info);
 		uint64_t type = ELF64_R_TYPE(rs->rels[i].r_info);
