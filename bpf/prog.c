@@ -68,7 +68,9 @@ static void prog_attr(const struct prog_params *p, struct attr_ext *x)
 	a->license = (uint64_t)(uintptr_t)p->license;
 	a->kern_version = p->kern_version;
 	a->prog_flags = p->prog_flags;
-	snprintf(a->prog_name, sizeof(a->prog_name), "%.15s", p->name);
+	/* the kernel keeps 15 characters and a NUL (BPF_OBJ_NAME_LEN); @x
+	 * is zeroed, so copying at most 15 leaves the NUL */
+	memcpy(a->prog_name, p->name, strnlen(p->name, sizeof(a->prog_name) - 1));
 	if (p->btf_fd >= 0) {
 		a->prog_btf_fd = (uint32_t)p->btf_fd;
 		if (p->func_info_cnt) {

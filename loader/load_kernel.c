@@ -515,10 +515,13 @@ static int load_one(struct load *l, size_t i)
 	p.line_info = fp.line_info;
 	p.line_info_cnt = (uint32_t)fp.line_info_cnt;
 	p.attach_btf_obj_fd = -1;
-	snprintf(why, sizeof(why), "load program '%s' (%s) with %zu instructions%s",
-		 pr->name, secdef_prog_type_name(p.prog_type), fp.insn_cnt,
-		 fp.nsubprogs ? ", its subprograms appended" : "");
-	p.why = why;
+	/* the reason is text for --explain only (sys_trace set): not
+	 * formatted otherwise, which was a tenth of a 1000-program load */
+	if (sys_trace)
+		snprintf(why, sizeof(why), "load program '%s' (%s) with %zu instructions%s",
+			 pr->name, secdef_prog_type_name(p.prog_type), fp.insn_cnt,
+			 fp.nsubprogs ? ", its subprograms appended" : "");
+	p.why = sys_trace ? why : NULL;
 	if ((pr->def->flags & SD_ATTACH_BTF) &&
 	    (fd = load_attach_btf_id(l, pr, &p.attach_btf_id))) {
 		reloc_free_prog(&fp);
