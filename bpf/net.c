@@ -31,6 +31,7 @@
 #include <linux/pkt_sched.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -359,6 +360,149 @@ int attach_cgroup(int prog_fd, const char *path, uint32_t attach_type,
 	fd = attach_link_create(prog_fd, (uint32_t)cg, attach_type, what, eb);
 	close(cg);	/* the link holds the cgroup */
 	return fd;
+}
+
+/* ---- sockmaps (BPF_PROG_ATTACH) and network namespaces ------------------ */
+
+/*
+ * BPF_PROG_ATTACH, the attach command from before links (4.10+); today
+ * only the sockmap hooks still need it (no BPF_LINK_CREATE for them
+ * before 6.10's sockmap links). Fills:
+ *   target_fd      what the program attaches to: here a SOCKMAP/SOCKHASH
+ *                  map fd (sock_map_get_from_fd); a cgroup fd for the old
+ *                  cgroup attach
+ *   attach_bpf_fd  the program
+ *   attach_type    the hook on that map: BPF_SK_MSG_VERDICT,
+ *                  BPF_SK_SKB_STREAM_PARSER, BPF_SK_SKB_STREAM_VERDICT,
+ *                  BPF_SK_SKB_VERDICT; the kernel also checks it equals the
+ *                  program's expected_attach_type for sk_msg
+ * Left zero: attach_flags (a map holds one program per hook: a second
+ * attach replaces the first, no BPF_F_ALLOW_MULTI here), replace_bpf_fd.
+ * The attachment is not a link: it lives in the map, so closing our fds
+ * does not undo it while anything (a pin, a program) holds the map.
+ */
+int attach_prog_attach(int target_fd, int prog_fd, uint32_t attach_type,
+		       const char *what, struct errbuf *eb)
+{
+	union bpf_attr attr;
+	char why[256];
+	long r;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.target_fd = (uint32_t)target_fd;
+	attr.attach_bpf_fd = (uint32_t)prog_fd;
+	attr.attach_type = attach_type;
+	snprintf(why, sizeof(why), "attach the program to %s", what);
+	r = sys_bpf(BPF_PROG_ATTACH, &attr, ATTR_SIZE(replace_bpf_fd), SYS_ATTACH, why);
+	if (r < 0)
+		return err_set(eb, (int)r, "%s: BPF_PROG_ATTACH (target_fd %d, attach_type "
+			       "%u): %s", what, target_fd, attach_type, err_str((int)r));
+	return 0;
+}
+
+/*
+ * BPF_PROG_DETACH undoes BPF_PROG_ATTACH: the same target_fd and
+ * attach_type, and attach_bpf_fd naming the program, which the sockmap
+ * compares with the one attached (sock_map_prog_detach: ENOENT when
+ * another program took the hook meanwhile, and it is left in place).
+ */
+int attach_prog_detach(int target_fd, int prog_fd, uint32_t attach_type,
+		       const char *what, struct errbuf *eb)
+{
+	union bpf_attr attr;
+	char why[256];
+	long r;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.target_fd = (uint32_t)target_fd;
+	attr.attach_bpf_fd = (uint32_t)prog_fd;
+	attr.attach_type = attach_type;
+	snprintf(why, sizeof(why), "detach the program from %s", what);
+	r = sys_bpf(BPF_PROG_DETACH, &attr, ATTR_SIZE(attach_type), SYS_ATTACH, why);
+	if (r < 0)
+		return err_set(eb, (int)r, "%s: BPF_PROG_DETACH (attach_type %u): %s", what,
+			       attach_type, err_str((int)r));
+	return 0;
+}
+
+/* include/uapi/linux/magic.h */
+#define NSFS_MAGIC 0x6e736673
+
+/*
+ * A network namespace is named by a file of nsfs: /proc/PID/ns/net or a
+ * bind mount of it (/run/netns/NAME, what 'ip netns add' makes). The
+ * link's target_fd is that file's fd (netns_bpf_link_create does
+ * get_net_ns_by_fd); the link holds the namespace, so the fd is closed.
+ */
+int attach_netns(int prog_fd, const char *path, uint32_t attach_type,
+		 struct errbuf *eb)
+{
+	char what[300];
+	struct statfs sfs;
+	int ns = open(path, O_RDONLY | O_CLOEXEC), fd;
+
+	if (ns < 0)
+		return err_set(eb, -errno, "netns %s: open: %s; give /proc/PID/ns/net or "
+			       "/run/netns/NAME", path, err_str(-errno));
+	snprintf(what, sizeof(what), "netns %s", path);
+	/* LINK_CREATE would answer EINVAL for any other file: say why */
+	if (fstatfs(ns, &sfs) || sfs.f_type != NSFS_MAGIC) {
+		close(ns);
+		return err_set(eb, -EINVAL, "%s is not a namespace file (nsfs); give "
+			       "/proc/PID/ns/net or /run/netns/NAME", path);
+	}
+	fd = attach_link_create(prog_fd, (uint32_t)ns, attach_type, what, eb);
+	close(ns);
+	return fd;
+}
+
+/* link_create.netfilter (6.4), which Debian 12's header lacks: the four
+ * fields sit at the start of link_create's per-type union, where
+ * target_btf_id (the union's first member) starts. */
+struct rl_link_netfilter {
+	uint32_t pf;		/* NFPROTO_IPV4, NFPROTO_IPV6 */
+	uint32_t hooknum;	/* NF_INET_PRE_ROUTING .. NF_INET_POST_ROUTING */
+	int32_t priority;	/* not INT_MIN/INT_MAX: those are netfilter's own */
+	uint32_t flags;		/* 0; BPF_F_NETFILTER_IP_DEFRAG (6.6) asks for
+				   reassembled packets */
+};
+
+/*
+ * BPF_LINK_CREATE with attach_type BPF_NETFILTER and target_fd 0: the hook
+ * is in the namespace of the calling process (bpf_nf_link_attach uses
+ * current->nsproxy->net_ns), so a hook in another namespace is made by
+ * running rawload there (ip netns exec). The size covers the 16 bytes of
+ * the netfilter member (up to kprobe_multi.syms, which ends where it ends).
+ */
+int attach_netfilter(int prog_fd, uint32_t pf, uint32_t hooknum, int32_t priority,
+		     const char *what, struct errbuf *eb)
+{
+	struct rl_link_netfilter nf = { pf, hooknum, priority, 0 };
+	union bpf_attr attr;
+	char why[256];
+	long fd;
+
+	_Static_assert(sizeof(nf) == offsetof(union bpf_attr, link_create.kprobe_multi.syms) +
+			       sizeof(attr.link_create.kprobe_multi.syms) -
+			       offsetof(union bpf_attr, link_create.target_btf_id),
+		       "link_create.netfilter is 16 bytes at the per-type union");
+	memset(&attr, 0, sizeof(attr));
+	attr.link_create.prog_fd = (uint32_t)prog_fd;
+	attr.link_create.attach_type = RL_BPF_NETFILTER;
+	memcpy(&attr.link_create.target_btf_id, &nf, sizeof(nf));
+	snprintf(why, sizeof(why), "link the program to %s", what);
+	fd = sys_bpf(BPF_LINK_CREATE, &attr, ATTR_SIZE(link_create.kprobe_multi.syms),
+		     SYS_ATTACH, why);
+	if (fd >= 0)
+		return (int)fd;
+	/* EINVAL also comes from a kernel before 6.4 (no such attach type) */
+	if (fd == -EINVAL)
+		return err_set(eb, (int)fd, "%s: BPF_LINK_CREATE (pf %u, hooknum %u, priority "
+			       "%d): %s; the kernel needs 6.4+ with CONFIG_NETFILTER_BPF_LINK, "
+			       "and refuses the priorities INT_MIN and INT_MAX", what, pf,
+			       hooknum, priority, err_str((int)fd));
+	return err_set(eb, (int)fd, "%s: BPF_LINK_CREATE (pf %u, hooknum %u, priority %d): "
+		       "%s", what, pf, hooknum, priority, err_str((int)fd));
 }
 
 /* The online CPUs, "0-3,6" in /sys/devices/system/cpu/online, as a

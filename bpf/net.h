@@ -1,7 +1,9 @@
 /*
  * bpf/net.h - attaching to network interfaces, sockets, cgroups and CPUs:
  * xdp, tc (tcx links or clsact + cls_bpf over netlink), socket filters,
- * cgroup programs and perf_event (cpu-clock) programs.
+ * sockmap programs (sk_msg, sk_skb), network-namespace programs
+ * (flow_dissector, sk_lookup), cgroup programs and perf_event (cpu-clock)
+ * programs.
  */
 #ifndef RAWLOAD_BPF_NET_H
 #define RAWLOAD_BPF_NET_H
@@ -15,6 +17,8 @@
  * (Debian 12's has no tcx): kernel 6.6 added them. */
 #define RL_BPF_TCX_INGRESS 46
 #define RL_BPF_TCX_EGRESS 47
+/* and 6.4 the netfilter hook (BPF_PROG_TYPE_NETFILTER is 32) */
+#define RL_BPF_NETFILTER 45
 
 /* The ifindex of interface @ifname (from /sys/class/net/NAME/ifindex in
  * the caller's network namespace), or -ENODEV naming it. */
@@ -52,6 +56,29 @@ int attach_socket_filter(int prog_fd, int ifindex, const char *what,
 /* BPF_LINK_CREATE on cgroup directory @path with @attach_type. */
 int attach_cgroup(int prog_fd, const char *path, uint32_t attach_type,
 		  struct errbuf *eb);
+
+/* BPF_PROG_ATTACH / BPF_PROG_DETACH of @prog_fd at @target_fd (a
+ * SOCKMAP/SOCKHASH map fd) with @attach_type. Not a link: nothing holds
+ * the attachment but the target, so the caller must detach. 0 or -errno;
+ * @what names the target in errors. */
+int attach_prog_attach(int target_fd, int prog_fd, uint32_t attach_type,
+		       const char *what, struct errbuf *eb);
+int attach_prog_detach(int target_fd, int prog_fd, uint32_t attach_type,
+		       const char *what, struct errbuf *eb);
+
+/* BPF_LINK_CREATE on the network namespace file @path (/proc/self/ns/net,
+ * /run/netns/NAME) with @attach_type (BPF_FLOW_DISSECTOR, BPF_SK_LOOKUP).
+ * Returns the link fd. */
+int attach_netns(int prog_fd, const char *path, uint32_t attach_type,
+		 struct errbuf *eb);
+
+/* A netfilter link (6.4+, CONFIG_NETFILTER_BPF_LINK) in the caller's
+ * network namespace: protocol family @pf (NFPROTO_IPV4 2, NFPROTO_IPV6
+ * 10), hook @hooknum (NF_INET_PRE_ROUTING 0 .. NF_INET_POST_ROUTING 4),
+ * @priority among that hook's functions (lower runs first). Returns the
+ * link fd; @what names it in errors. */
+int attach_netfilter(int prog_fd, uint32_t pf, uint32_t hooknum, int32_t priority,
+		     const char *what, struct errbuf *eb);
 
 /* A software cpu-clock perf event sampling at @freq Hz on every online CPU,
  * each carrying the program. Up to @max fds into @fds; returns how many,

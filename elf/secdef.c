@@ -15,6 +15,8 @@
  * (include/uapi/linux/bpf.h of 6.4 and 6.6). */
 #define RL_BPF_TCX_INGRESS 46
 #define RL_BPF_TCX_EGRESS 47
+#define RL_BPF_NETFILTER 45
+#define RL_BPF_PROG_TYPE_NETFILTER 32
 
 #define P(t) BPF_PROG_TYPE_##t
 #define DEF(n, t, a, f, k) { n, P(t), a, f, ATTACH_##k }
@@ -73,12 +75,13 @@ static const struct secdef defs[] = {
 	DEF("lwt_xmit", LWT_XMIT, 0, 0, NONE),
 	DEF("lwt_seg6local", LWT_SEG6LOCAL, 0, 0, NONE),
 	DEF("sockops", SOCK_OPS, BPF_CGROUP_SOCK_OPS, 0, CGROUP),
-	DEF("sk_skb/stream_parser", SK_SKB, BPF_SK_SKB_STREAM_PARSER, 0, NONE),
-	DEF("sk_skb/stream_verdict", SK_SKB, BPF_SK_SKB_STREAM_VERDICT, 0, NONE),
-	DEF("sk_skb", SK_SKB, 0, 0, NONE),
-	DEF("sk_msg", SK_MSG, BPF_SK_MSG_VERDICT, 0, NONE),
+	DEF("sk_skb/stream_parser", SK_SKB, BPF_SK_SKB_STREAM_PARSER, 0, SOCKMAP),
+	DEF("sk_skb/stream_verdict", SK_SKB, BPF_SK_SKB_STREAM_VERDICT, 0, SOCKMAP),
+	DEF("sk_skb/verdict", SK_SKB, BPF_SK_SKB_VERDICT, 0, SOCKMAP),
+	DEF("sk_skb", SK_SKB, 0, 0, SOCKMAP),
+	DEF("sk_msg", SK_MSG, BPF_SK_MSG_VERDICT, 0, SOCKMAP),
 	DEF("lirc_mode2", LIRC_MODE2, BPF_LIRC_MODE2, 0, NONE),
-	DEF("flow_dissector", FLOW_DISSECTOR, BPF_FLOW_DISSECTOR, 0, NONE),
+	DEF("flow_dissector", FLOW_DISSECTOR, BPF_FLOW_DISSECTOR, 0, NETNS),
 	DEF("cgroup_skb/ingress", CGROUP_SKB, BPF_CGROUP_INET_INGRESS, 0, CGROUP),
 	DEF("cgroup_skb/egress", CGROUP_SKB, BPF_CGROUP_INET_EGRESS, 0, CGROUP),
 	DEF("cgroup/skb", CGROUP_SKB, 0, 0, CGROUP),
@@ -104,7 +107,9 @@ static const struct secdef defs[] = {
 	DEF("cgroup/setsockopt", CGROUP_SOCKOPT, BPF_CGROUP_SETSOCKOPT, 0, CGROUP),
 	DEF("cgroup/dev", CGROUP_DEVICE, BPF_CGROUP_DEVICE, 0, CGROUP),
 	DEF("struct_ops", STRUCT_OPS, 0, SD_TARGET, NONE),
-	DEF("sk_lookup", SK_LOOKUP, BPF_SK_LOOKUP, 0, NONE),
+	DEF("sk_lookup", SK_LOOKUP, BPF_SK_LOOKUP, 0, NETNS),
+	/* spelled out: Debian 12's header has no BPF_PROG_TYPE_NETFILTER */
+	{ "netfilter", RL_BPF_PROG_TYPE_NETFILTER, RL_BPF_NETFILTER, 0, ATTACH_NETFILTER },
 };
 
 const struct secdef *secdef_find(const char *sec, const char **target)
@@ -189,6 +194,8 @@ const char *secdef_attach_kind_name(enum attach_kind kind)
 		[ATTACH_CGROUP] = "cgroup",    [ATTACH_SOCKET] = "socket",
 		[ATTACH_PERF_EVENT] = "perf_event", [ATTACH_ITER] = "iter",
 		[ATTACH_KPROBE_MULTI] = "kprobe.multi",
+		[ATTACH_SOCKMAP] = "sockmap",  [ATTACH_NETNS] = "netns",
+		[ATTACH_NETFILTER] = "netfilter",
 	};
 	return (unsigned)kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "?";
 }

@@ -6,6 +6,7 @@
 #define RAWLOAD_LOADER_ATTACH_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "bpf/net.h"
 #include "elf/object.h"
@@ -18,15 +19,22 @@ enum attach_undo {
 	UNDO_KPROBE_EVENT,	/* write "-:kprobes/EVENT" to tracefs kprobe_events */
 	UNDO_UPROBE_EVENT,	/* write "-:uprobes/EVENT" to uprobe_events */
 	UNDO_TC_FILTER,		/* delete the cls_bpf filter (and our clsact) */
+	UNDO_PROG_DETACH,	/* BPF_PROG_DETACH @detach from map @fd */
 };
 
 /* One attachment: the fd that holds it (-1 when the kernel object itself
- * holds the program, as a tc filter does) and its undo step. */
+ * holds the program, as a tc filter does; for UNDO_PROG_DETACH a copy of
+ * the sockmap's fd, the target the detach names) and its undo step. */
 struct attach_entry {
 	int fd;
 	enum attach_undo undo;
 	char event[64];		/* UNDO_*_EVENT: the tracefs event name */
 	struct tc_filter tc;	/* UNDO_TC_FILTER */
+	struct {
+		int prog_fd;	/* a copy of the program's fd, ours to close */
+		uint32_t attach_type; /* the hook it was attached with */
+		char what[128];	/* "sockmap:NAME", for --explain */
+	} detach;		/* UNDO_PROG_DETACH */
 };
 
 /* What holds the attachments, undone newest first by attach_release. A
@@ -50,10 +58,25 @@ int attach_applies(const struct object *obj, const int *selected, size_t prog,
 const char *attach_type_of(const struct obj_prog *p);
 
 /* Attach loaded program @prog (fd @prog_fd) at @type:@target, recording
- * what holds it in @set. 0 or -errno with @eb naming the program. */
-int attach_program(const struct object *obj, size_t prog, int prog_fd,
-		   const char *type, const char *target, struct attach_set *set,
-		   struct errbuf *eb);
+ * what holds it in @set; @map_fds ([map] fd) give sockmap:MAP its map.
+ * 0 or -errno with @eb naming the program. */
+int attach_program(const struct object *obj, const int *map_fds, size_t prog,
+		   int prog_fd, const char *type, const char *target,
+		   struct attach_set *set, struct errbuf *eb);
+
+/* The checks of @type:@target that need no kernel (plan runs them too):
+ * a sockmap:MAP names a SOCKMAP/SOCKHASH map of the object, the program
+ * type fits a sockmap, netns or cgroup target. 0 or -errno with @eb. */
+int attach_check(const struct object *obj, size_t prog, const char *type,
+		 const char *target, struct errbuf *eb);
+
+/* For a program whose section names no target: " sockmap:MAP ...", the
+ * --attach it wants, or "" when there is no particular one. */
+const char *attach_hint(const struct obj_prog *pr);
+
+/* The target an --attach TYPE given without one means ("netns" alone is
+ * the current network namespace), or NULL when TYPE needs a target. */
+const char *attach_default_target(const char *type);
 
 /* Detach everything in @set, newest first, and free it. */
 void attach_release(struct attach_set *set);

@@ -8,11 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "attach.h"
+
 const char *const cli_attach_types[] = {
 	"kprobe", "kretprobe", "ksyscall", "kretsyscall", "uprobe", "uretprobe",
 	"tracepoint", "raw_tp", "tp_btf", "fentry", "fexit", "fmod_ret", "lsm",
 	"xdp", "tc", "cgroup", "socket", "perf_event", "iter", "kprobe.multi",
-	"kretprobe.multi", NULL,
+	"kretprobe.multi", "sockmap", "netns", "netfilter", NULL,
 };
 
 void cli_usage(FILE *out)
@@ -32,6 +34,8 @@ void cli_usage(FILE *out)
 "                        tc:IFACE:ingress|egress cgroup:PATH socket:IFACE\n"
 "                        perf_event:cpu-clock:FREQ iter:TARGET\n"
 "                        kprobe.multi:GLOB kretprobe.multi:GLOB\n"
+"                        sockmap:MAP netns[:PATH]\n"
+"                        netfilter:FAMILY:HOOK[:PRIO]\n"
 "  --prog NAME           load and attach only the named programs (repeatable);\n"
 "                        an --attach right after a --prog applies to it\n"
 "  --no-attach           load only\n"
@@ -77,14 +81,15 @@ static int parse_attach(const char *arg, int prog, struct cli_attach *a,
 		return err_set(eb, -EINVAL,
 			       "--attach '%s': unknown type '%.*s' (kprobe, kretprobe, ksyscall, "
 			       "uprobe, uretprobe, tracepoint, raw_tp, tp_btf, fentry, fexit, "
-			       "fmod_ret, lsm, xdp, tc, cgroup, socket, perf_event)",
+			       "fmod_ret, lsm, xdp, tc, cgroup, socket, perf_event, iter, "
+			       "kprobe.multi, kretprobe.multi, sockmap, netns, netfilter)",
 			       arg, (int)n, arg);
-	if (!colon || !colon[1])
-		return err_set(eb, -EINVAL, "--attach '%s': expected TYPE:TARGET, e.g. "
-			       "kprobe:bprm_execve", arg);
 	a->spec = arg;
 	snprintf(a->type, sizeof(a->type), "%.*s", (int)n, arg);
-	a->target = colon + 1;
+	a->target = colon && colon[1] ? colon + 1 : attach_default_target(a->type);
+	if (!a->target)
+		return err_set(eb, -EINVAL, "--attach '%s': expected TYPE:TARGET, e.g. "
+			       "kprobe:bprm_execve", arg);
 	a->prog = prog;
 	return 0;
 }

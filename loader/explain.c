@@ -98,9 +98,27 @@ static void decode_bpf(FILE *o, int cmd, const union bpf_attr *a)
 			a->bpf_fd);
 		break;
 	case BPF_LINK_CREATE:
-		fprintf(o, "{prog_fd=%u, target_fd=%u, attach_type=%s}", a->link_create.prog_fd,
+		fprintf(o, "{prog_fd=%u, target_fd=%u, attach_type=%s", a->link_create.prog_fd,
 			a->link_create.target_fd,
 			secdef_attach_type_name(a->link_create.attach_type));
+		/* BPF_NETFILTER (45): link_create.netfilter, pf/hooknum/priority,
+		 * the first words of the per-type union (bpf/net.c) */
+		if (a->link_create.attach_type == 45) {
+			uint32_t nf[3];
+
+			memcpy(nf, &a->link_create.target_btf_id, sizeof(nf));
+			fprintf(o, ", netfilter={pf=%u, hooknum=%u, priority=%d}", nf[0], nf[1],
+				(int32_t)nf[2]);
+		}
+		fputc('}', o);
+		break;
+	case BPF_PROG_ATTACH:
+	case BPF_PROG_DETACH:
+		fprintf(o, "{target_fd=%u, attach_bpf_fd=%u, attach_type=%s", a->target_fd,
+			a->attach_bpf_fd, secdef_attach_type_name(a->attach_type));
+		if (cmd == BPF_PROG_ATTACH)
+			fprintf(o, ", attach_flags=0x%x", a->attach_flags);
+		fputc('}', o);
 		break;
 	case BPF_PROG_BIND_MAP:
 		fprintf(o, "{prog_fd=%u, map_fd=%u}", a->prog_bind_map.prog_fd,

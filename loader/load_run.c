@@ -61,7 +61,8 @@ int step_pin(struct load *l)
 
 static int attach_one(struct load *l, size_t i, const char *type, const char *target)
 {
-	int err = attach_program(&l->obj, i, l->prog_fds[i], type, target, &l->att, &l->eb);
+	int err = attach_program(&l->obj, l->map_fds, i, l->prog_fds[i], type, target,
+				 &l->att, &l->eb);
 
 	if (err)
 		return err;
@@ -101,7 +102,8 @@ int step_attach(struct load *l)
 			continue;
 		if (!pr->attach_target) {
 			load_say(l, "program '%s' (%s) is loaded but not attached: its section "
-			    "names no target; give one with --attach", pr->name, pr->sec_name);
+			    "names no target; give one with --attach%s", pr->name, pr->sec_name,
+			    attach_hint(pr));
 			continue;
 		}
 		err = attach_one(l, i, attach_type_of(pr), pr->attach_target);

@@ -705,8 +705,17 @@ static void plan_attach(const struct plan *pl)
 						: attach_type_fits(p, a->type);
 
 			if (mine) {
+				struct errbuf eb = { { 0 } };
+				char why[sizeof(eb.msg) + 32];
+
 				given = 1;
-				attach_out(pl, p, a->type, a->target, "--attach");
+				/* a target the load would refuse before asking the
+				 * kernel (sockmap:MAP that is no sockmap) says so */
+				if (attach_check(o, i, a->type, a->target, &eb))
+					snprintf(why, sizeof(why), "--attach; will fail: %s", eb.msg);
+				else
+					snprintf(why, sizeof(why), "--attach");
+				attach_out(pl, p, a->type, a->target, why);
 			}
 		}
 		if (given)
@@ -714,9 +723,13 @@ static void plan_attach(const struct plan *pl)
 		if (p->attach_target)
 			attach_out(pl, p, attach_type_of(p), p->attach_target,
 				   "the section's target");
-		else
-			attach_out(pl, p, NULL, NULL, "its section names no target; "
-				   "give one with --attach");
+		else {
+			char why[160];
+
+			snprintf(why, sizeof(why), "its section names no target; give one "
+				 "with --attach%s", attach_hint(p));
+			attach_out(pl, p, NULL, NULL, why);
+		}
 	}
 	if (pl->j)
 		json_arr_end(pl->j);

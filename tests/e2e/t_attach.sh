@@ -11,12 +11,15 @@ if [ "$(id -u)" -ne 0 ]; then
 	finish; exit 1
 fi
 mountpoint -q /sys/kernel/tracing || mount -t tracefs nodev /sys/kernel/tracing
-NS1=rl-att1-$$ NS2=rl-att2-$$
+NS1=rl-att1-$$ NS2=rl-att2-$$ NS3=rl-att3-$$
+SPIN=/sys/fs/bpf/rawload-sockmap-$$
 CGROOT=$(findmnt -t cgroup2 -n -o TARGET | head -n 1)
 CG=${CGROOT:+$CGROOT/rawload-att-$$}
 cleanup() {
 	ip netns del "$NS1" 2>/dev/null
 	ip netns del "$NS2" 2>/dev/null
+	ip netns del "$NS3" 2>/dev/null
+	rm -rf "$SPIN"
 	if [ -n "$CG" ] && [ -d "$CG" ]; then
 		while read -r p; do echo "$p" >"$CGROOT/cgroup.procs"; done <"$CG/cgroup.procs" 2>/dev/null
 		rmdir "$CG"
@@ -246,6 +249,123 @@ else
 		"$(val "$TMP/g.json" '.maps[]|select(.name=="egress_stats")|.entries[]|select(.key==0)|.value')" "v >= 3"
 	expect "cgroup v1 / plain directory is refused clearly" 1 "is not a cgroup v2 directory" \
 		$RAWLOAD $P/cgroup.bpf.o --attach "cgroup:$TMP" --duration 1
+	expect "cgroup: on a program of another type is refused naming it" 1 \
+		"cgroup:$CG: a TRACEPOINT program does not attach to a cgroup" \
+		$RAWLOAD $P/hello.bpf.o --prog hello_tp --attach "cgroup:$CG" --duration 1
+
+	# every other kind of cgroup hook, from a process moved into $CG:
+	# a sysctl read, a socket, its connect and getsockopt, a device open
+	cat >"$TMP/hooks.py" <<'PY'
+import socket
+open('/proc/sys/kernel/ostype').read()
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.connect(('127.0.0.1', 9))
+s.getsockopt(socket.SOL_SOCKET, socket.SO_TYPE)
+open('/dev/null', 'w').write('x')
+PY
+	$RAWLOAD $P/cgroup_hooks.bpf.o --attach "cgroup:$CG" --duration 1.5 --dump-maps --json \
+		>"$TMP/h.json" 2>"$TMP/h.err" &
+	pid=$!; sleep 0.7
+	bash -c "echo \$\$ >$CG/cgroup.procs; exec python3 $TMP/hooks.py"
+	wait $pid || bad "cgroup hooks: rawload" "$(cat "$TMP/h.err")"
+	h() { val "$TMP/h.json" ".maps[]|select(.name==\"hook_calls\")|.entries[]|select(.key==$1)|.value"; }
+	check "cgroup/sysctl counts a /proc/sys read" "$(h 0)" "v >= 1"
+	check "cgroup/getsockopt counts getsockopt(SO_TYPE)" "$(h 1)" "v >= 1"
+	check "cgroup/connect4 counts a UDP connect" "$(h 2)" "v >= 1"
+	check "cgroup/sock_create counts socket()" "$(h 3)" "v >= 1"
+	check "cgroup/dev counts a device open" "$(h 4)" "v >= 1"
+
+	# ---- sockmap + sockops ----------------------------------------------
+	# sockops (cgroup:) puts both ends of a loopback TCP connection made in
+	# $CG into the SOCKMAP 'socks'; sk_msg then sees the 3 sends of 100
+	# bytes, the stream parser and verdict the bytes received. Maps and
+	# programs are pinned, so only BPF_PROG_DETACH at exit frees the sk
+	# programs: once their program pins are removed, none may be left.
+	cat >"$TMP/tcp.py" <<'PY'
+import socket
+l = socket.socket(); l.bind(('127.0.0.1', 0)); l.listen(1)
+c = socket.create_connection(l.getsockname()); s, _ = l.accept()
+s.settimeout(3)
+got = 0
+for i in range(3):
+    c.sendall(b'x' * 100)
+    while got < 100 * (i + 1):
+        got += len(s.recv(1000))
+print(got)
+PY
+	$RAWLOAD $P/sockmap.bpf.o --attach "cgroup:$CG" --attach sockmap:socks --pin "$SPIN" \
+		--duration 1.5 --dump-maps --json >"$TMP/s.json" 2>"$TMP/s.err" &
+	pid=$!; sleep 0.7
+	got=$(bash -c "echo \$\$ >$CG/cgroup.procs; exec python3 $TMP/tcp.py" 2>&1)
+	wait $pid || bad "sockmap: rawload" "$(cat "$TMP/s.err")"
+	check "sockmap: the receiver got all 300 bytes through the verdict" "$got" "v == 300"
+	s() { val "$TMP/s.json" ".maps[]|select(.name==\"$1\")|.entries[]|select(.key==$2)|.value"; }
+	[ "$(s ops 4) $(s ops 5)" = "1 1" ] &&
+		ok "sockops (cgroup:PATH): active and passive established once each" ||
+		bad "sockops events" "active $(s ops 4), passive $(s ops 5)"
+	check "sockops put both ends in the sockmap" "$(s stats 4)" "v == 2"
+	check "sockmap:socks sk_msg counts 300 bytes sent" "$(s stats 0)" "v == 300"
+	check "sockmap:socks sk_msg runs once per send" "$(s stats 1)" "v == 3"
+	check "sockmap:socks sk_skb/stream_verdict counts 300 bytes received" "$(s stats 2)" "v == 300"
+	check "sockmap:socks sk_skb/stream_parser ran" "$(s stats 3)" "v >= 1"
+	[ -n "$SPIN" ] && rm -rf "$SPIN/progs"
+	left=$(for n in msg_count skb_parse skb_verdict; do bpftool prog show name $n; done 2>&1)
+	[ -z "$left" ] && ok "sockmap programs detached at exit (map still pinned)" ||
+		bad "sockmap programs detached at exit" "$left"
+	[ -n "$SPIN" ] && rm -rf "$SPIN"
+	left=$(bpftool cgroup tree "$CG" 2>&1 | awk 'NR > 2')
+	[ -z "$left" ] && ok "cgroup programs detached at exit" || bad "cgroup detached at exit" "$left"
+	expect "sockmap: a map that is not a sockmap is named" 1 \
+		"program 'msg_count': sockmap:stats: map 'stats' has type ARRAY; sk_msg and sk_skb programs attach to a SOCKMAP or SOCKHASH map \(this object's: socks\)" \
+		$RAWLOAD $P/sockmap.bpf.o --prog msg_count --attach sockmap:stats --duration 1
+	expect "sockmap: a missing map is named" 1 "sockmap:nosuch: the object has no map 'nosuch'" \
+		$RAWLOAD $P/sockmap.bpf.o --prog msg_count --attach sockmap:nosuch --duration 1
+	expect "sockmap: on a program of another type" 1 \
+		"sockmap:socks: only sk_msg and sk_skb programs attach to a sockmap" \
+		$RAWLOAD $P/netns.bpf.o --prog dissect --attach sockmap:socks --duration 1
 fi
+
+# ---- network namespace: flow_dissector, sk_lookup ---------------------------
+# A private netns with RPS on lo: RPS hashes each received packet that
+# carries no socket hash (the RSTs answering connects to a closed port),
+# and the flow dissector computes that hash. sk_lookup runs for each SYN.
+ip netns add "$NS3" && ip -n "$NS3" link set lo up &&
+	ip netns exec "$NS3" sh -c 'echo 1 >/sys/class/net/lo/queues/rx-0/rps_cpus' ||
+	bad "netns setup" "ip netns / rps_cpus failed"
+ip netns exec "$NS3" $RAWLOAD $P/netns.bpf.o --prog dissect --attach "netns:/run/netns/$NS3" \
+	--prog lookup --attach netns --duration 1.5 --dump-maps --json >"$TMP/ns.json" 2>"$TMP/ns.err" &
+pid=$!; sleep 0.7
+ip netns exec "$NS3" bash -c 'for i in 1 2 3; do (echo hi >/dev/tcp/127.0.0.1/9) 2>/dev/null; done'
+wait $pid || bad "netns: rawload" "$(cat "$TMP/ns.err")"
+nv() { val "$TMP/ns.json" ".maps[]|select(.name==\"netns_stats\")|.entries[]|select(.key==$1)|.value"; }
+check "netns:PATH flow_dissector dissects the RPS-hashed packets" "$(nv 0)" "v >= 3"
+check "netns (the current one) sk_lookup runs for each of 3 SYNs" "$(nv 1)" "v >= 3"
+left=$(ip netns exec "$NS3" bpftool net | sed -n '/flow_dissector/,$p' | sed 1d | grep .
+	bpftool prog show name lookup; bpftool prog show name dissect)
+[ -z "$left" ] && ok "netns links gone at exit" || bad "netns links gone at exit" "$left"
+expect "netns: a file that is no namespace" 1 "/etc/passwd is not a namespace file" \
+	$RAWLOAD $P/netns.bpf.o --attach netns:/etc/passwd --duration 1
+expect "netns: a program not for a namespace" 1 \
+	"netns:/proc/self/ns/net: only flow_dissector and sk_lookup programs attach" \
+	$RAWLOAD $P/hello.bpf.o --prog hello_tp --attach netns --duration 1
+
+# ---- netfilter (6.4+): local_in of the private netns ------------------------
+# 3 connects to a closed port on lo: 3 SYNs and 3 RSTs delivered locally.
+ip netns exec "$NS3" $RAWLOAD $P/netfilter.bpf.o --attach netfilter:ipv4:local_in:-100 \
+	--duration 1.5 --dump-maps --json --explain >"$TMP/nf.json" 2>"$TMP/nf.err" &
+pid=$!; sleep 0.7
+ip netns exec "$NS3" bash -c 'for i in 1 2 3; do (echo hi >/dev/tcp/127.0.0.1/9) 2>/dev/null; done'
+wait $pid || bad "netfilter: rawload" "$(cat "$TMP/nf.err")"
+check "netfilter:ipv4:local_in counts the 6 packets delivered" \
+	"$(jq -r '.maps[]|select(.name=="nf_stats")|.entries[]|select(.key==0)|.value' "$TMP/nf.json" 2>/dev/null)" "v == 6"
+grep -q "attach_type=NETFILTER, netfilter={pf=2, hooknum=1, priority=-100}" "$TMP/nf.err" &&
+	ok "--explain decodes the netfilter link" || bad "--explain netfilter" "$(grep LINK_CREATE "$TMP/nf.err")"
+left=$(bpftool prog show name nf_count 2>&1; bpftool link show 2>&1 | grep -i netfilter)
+[ -z "$left" ] && ok "netfilter link gone at exit" || bad "netfilter link gone at exit" "$left"
+expect "netfilter: a bad hook name lists the good ones" 1 \
+	"netfilter:ipv4:input: expected netfilter:FAMILY:HOOK\[:PRIO\] with FAMILY ipv4 or ipv6 and HOOK prerouting, local_in" \
+	$RAWLOAD $P/netfilter.bpf.o --attach netfilter:ipv4:input --duration 1
+expect "netfilter: netfilter's own priority INT_MIN is refused" 1 "PRIO '-2147483648' is not a number between" \
+	$RAWLOAD $P/netfilter.bpf.o --attach netfilter:ipv4:local_in:-2147483648 --duration 1
 
 finish

@@ -133,6 +133,19 @@ expect "plan: --attach overrides it" 0 \
 expect "plan: --no-attach" 0 "count_getpid +-> not attached: --no-attach" \
 	$RAWLOAD plan $P/globals.bpf.o --no-attach
 expect "plan: --prog selects" 0 "^attach plan" $RAWLOAD plan $P/subprogs.bpf.o --prog tp_getpid
+expect "plan: sockmap:MAP and cgroup:PATH for a sockops + sk_msg object" 0 \
+	"sockops_add +-> cgroup:/sys/fs/cgroup/x \(--attach\).*msg_count +-> sockmap:socks \(--attach\)" \
+	bash -c "$RAWLOAD plan $P/sockmap.bpf.o --attach cgroup:/sys/fs/cgroup/x --attach sockmap:socks | tr '\n' ' '"
+expect "plan: a sockmap:MAP that is no sockmap will fail, and says why" 0 \
+	"msg_count +-> sockmap:stats \(--attach; will fail: sockmap:stats: map 'stats' has type ARRAY" \
+	$RAWLOAD plan $P/sockmap.bpf.o --prog msg_count --attach sockmap:stats
+expect "plan: netns alone is this namespace" 0 "lookup +-> netns:/proc/self/ns/net \(--attach\)" \
+	$RAWLOAD plan $P/netns.bpf.o --attach netns
+expect "plan: sk_lookup without --attach says which to give" 0 \
+	"lookup +-> not attached: .*give one with --attach netns" $RAWLOAD plan $P/netns.bpf.o
+expect "plan: a bad netfilter hook will fail" 0 \
+	"nf_count +-> netfilter:ipv4:input \(--attach; will fail: .*HOOK prerouting, local_in" \
+	$RAWLOAD plan $P/netfilter.bpf.o --attach netfilter:ipv4:input
 if $RAWLOAD plan $P/subprogs.bpf.o --prog tp_getpid 2>&1 | grep -q "raw_sys_enter"; then
 	bad "plan: --prog" "raw_sys_enter listed although not selected"
 else
