@@ -701,8 +701,10 @@ static void plan_attach(const struct plan *pl)
 		}
 		for (size_t k = 0; k < pl->l.c->nattaches; k++) {
 			const struct cli_attach *a = &pl->l.c->attaches[k];
+			/* the load's own rule (load_run.c), family fallback
+			 * included: kretprobe: on a kprobe program, ... */
 			int mine = a->prog >= 0 ? obj_find_prog(o, pl->l.c->progs[a->prog]) == (int)i
-						: attach_type_fits(p, a->type);
+						: attach_applies(o, pl->l.selected, i, a->type);
 
 			if (mine) {
 				struct errbuf eb = { { 0 } };

@@ -79,6 +79,11 @@ fi
 expect "plan: __kconfig extern annotated" 0 \
 	"; extern 'LINUX_KERNEL_VERSION' \(__kconfig\): map '\.kconfig' \+ [0-9]+" \
 	$RAWLOAD plan $P/externs.bpf.o
+# an --attach of the program's family (kretprobe: on a kprobe program)
+# applies as in the load, which attaches it there
+expect "plan: --attach kretprobe: takes the kprobe program, as a load does" 0 \
+	"hello +-> kretprobe:bprm_execve \(--attach\)" \
+	$RAWLOAD plan $P/hello.bpf.o --attach kretprobe:bprm_execve
 expect "plan: ksym annotated" 0 "; ksym '__x64_sys_getpid'" $RAWLOAD plan $P/externs.bpf.o
 expect "plan: .kconfig's initial value shows the resolved config" 0 \
 	"\+[0-9]+ +CONFIG_BPF_SYSCALL += true" $RAWLOAD plan $P/externs.bpf.o
