@@ -1,11 +1,13 @@
 /*
- * loader/attach.c - attach dispatch (see attach.h).
+ * loader/attach.c - attach dispatch (see attach.h): which --attach fits
+ * which program, the set of attachments and their undoing, and the
+ * tracing family (tracepoints, k/uprobes, BTF-targeted programs,
+ * kprobe.multi, iterators, perf events). The network and cgroup hooks
+ * are in attach_net.c.
  */
-#include "attach.h"
+#include "attach_internal.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +16,6 @@
 
 #include "bpf/attach.h"
 #include "bpf/ksym.h"
-#include "bpf/net.h"
 #include "bpf/probe.h"
 #include "bpf/usym.h"
 
@@ -118,7 +119,7 @@ int attach_applies(const struct object *obj, const int *selected, size_t prog,
 /* The next free entry of @set, zeroed, in *@out (not counted until the
  * caller's set->n++). The entries grow as needed -- most runs attach one
  * or two programs -- up to ATTACH_MAX. 0, -E2BIG or -ENOMEM. */
-static int new_entry(struct attach_set *set, struct attach_entry **out,
+int attach_new_entry(struct attach_set *set, struct attach_entry **out,
 		     struct errbuf *eb)
 {
 	struct attach_entry *e;
@@ -143,10 +144,10 @@ static int new_entry(struct attach_set *set, struct attach_entry **out,
 	return 0;
 }
 
-static int keep(struct attach_set *set, int fd, struct errbuf *eb)
+int attach_keep(struct attach_set *set, int fd, struct errbuf *eb)
 {
 	struct attach_entry *e;
-	int err = new_entry(set, &e, eb);
+	int err = attach_new_entry(set, &e, eb);
 
 	if (err) {
 		close(fd);
@@ -175,7 +176,7 @@ static int attach_tp(int prog_fd, const char *target, struct errbuf *eb)
  *   RAWLOAD_FILTER_FUNCTIONS=FILE    kprobe.multi globs match FILE's names
  *   RAWLOAD_FORCE_LEGACY_KPROBE=1    tracefs kprobe_events even with a PMU
  *   RAWLOAD_FORCE_NETLINK_TC=1       clsact + cls_bpf even with tcx */
-static int env_flag(const char *name)
+int attach_env_flag(const char *name)
 {
 	const char *v = getenv(name);
 
@@ -187,7 +188,7 @@ static struct probe_opts probe_opts_env(void)
 	struct probe_opts o = { 0 };
 
 	o.kallsyms = getenv("RAWLOAD_KALLSYMS");
-	o.force_legacy = env_flag("RAWLOAD_FORCE_LEGACY_KPROBE");
+	o.force_legacy = attach_env_flag("RAWLOAD_FORCE_LEGACY_KPROBE");
 	return o;
 }
 
@@ -217,7 +218,7 @@ static int keep_probe(int prog_fd, const struct probe_spec *ps, struct attach_se
 {
 	struct probe_opts o = probe_opts_env();
 	struct attach_entry *e;
-	int fd = new_entry(set, &e, eb);
+	int fd = attach_new_entry(set, &e, eb);
 
 	if (fd)
 		return fd;
@@ -320,7 +321,7 @@ static int do_tracing(const struct obj_prog *pr, int prog_fd, const char *type,
 			       pr->attach_target ? pr->attach_target : "(none)", pr->sec_name,
 			       type, target);
 	fd = attach_tracing(prog_fd, pr->def->attach_type, what, eb);
-	return fd < 0 ? fd : keep(set, fd, eb);
+	return fd < 0 ? fd : attach_keep(set, fd, eb);
 }
 
 /* kprobe.multi:GLOB, kretprobe.multi:GLOB: every traceable function the
@@ -359,7 +360,7 @@ static int do_kprobe_multi(const struct obj_prog *pr, int prog_fd, const char *t
 			       what, target, source);
 	fd = attach_kprobe_multi(prog_fd, names, n, !strcmp(type, "kretprobe.multi"), what, eb);
 	ksym_names_free(names, n);
-	return fd < 0 ? fd : keep(set, fd, eb);
+	return fd < 0 ? fd : attach_keep(set, fd, eb);
 }
 
 /* iter:TARGET: link the iterator, then read one walk of it to stdout,
@@ -384,7 +385,7 @@ static int do_iter(const struct obj_prog *pr, int prog_fd, const char *target,
 	link = attach_link_create(prog_fd, 0, BPF_TRACE_ITER, what, eb);
 	if (link < 0)
 		return link;
-	if ((err = keep(set, link, eb)))
+	if ((err = attach_keep(set, link, eb)))
 		return err;
 	fd = attach_iter_open(link, what, eb);
 	if (fd < 0)
@@ -400,46 +401,6 @@ static int do_iter(const struct obj_prog *pr, int prog_fd, const char *target,
 	fflush(stdout);
 	if (err)
 		return err_set(eb, err, "%s: reading the walk: %s", what, err_str(err));
-	return 0;
-}
-
-/* tc:IFACE[:ingress|egress]: a tcx link (6.6+), else clsact + cls_bpf. */
-static int do_tc(const struct obj_prog *pr, int prog_fd, const char *target,
-		 struct attach_set *set, struct errbuf *eb)
-{
-	const char *colon = strchr(target, ':');
-	char ifname[64], what[128];
-	int egress = pr->def && pr->def->attach_type == RL_BPF_TCX_EGRESS;
-	int ifindex, fd = -EINVAL;
-	struct attach_entry *e;
-
-	snprintf(ifname, sizeof(ifname), "%.*s", (int)(colon ? colon - target : 63), target);
-	if (colon && !strcmp(colon + 1, "egress"))
-		egress = 1;
-	else if (colon && !strcmp(colon + 1, "ingress"))
-		egress = 0;
-	else if (colon)
-		return err_set(eb, -EINVAL, "tc:%s: expected tc:IFACE:ingress or "
-			       "tc:IFACE:egress", target);
-	snprintf(what, sizeof(what), "tc:%s:%s", ifname, egress ? "egress" : "ingress");
-	ifindex = net_ifindex(ifname, eb);
-	if (ifindex < 0)
-		return err_prefix(eb, ifindex, "%s", what);
-	if (!env_flag("RAWLOAD_FORCE_NETLINK_TC")) {
-		fd = attach_tcx(prog_fd, ifindex, egress, what, eb);
-		if (fd >= 0)
-			return keep(set, fd, eb);
-	}
-	/* EINVAL: a kernel before 6.6 does not know the tcx attach types */
-	if (fd != -EINVAL)
-		return fd;
-	if ((fd = new_entry(set, &e, eb)))
-		return fd;
-	fd = attach_tc_netlink(prog_fd, ifindex, egress, pr->name, &e->tc, eb);
-	if (fd < 0)
-		return err_prefix(eb, fd, "%s (no tcx here)", what);
-	e->undo = UNDO_TC_FILTER;
-	set->n++;
 	return 0;
 }
 
@@ -463,233 +424,8 @@ static int do_perf_event(int prog_fd, const char *target, struct attach_set *set
 	}
 	n = attach_cpu_clock(prog_fd, freq, fds, ATTACH_MAX - set->n, eb);
 	for (int i = 0; i < n; i++)
-		keep(set, fds[i], eb);
+		attach_keep(set, fds[i], eb);
 	return n < 0 ? n : 0;
-}
-
-/* xdp:IFACE, socket:IFACE */
-static int do_iface(int prog_fd, const char *type, const char *target,
-		    struct attach_set *set, struct errbuf *eb)
-{
-	char what[128];
-	int ifindex, fd;
-
-	snprintf(what, sizeof(what), "%s:%s", type, target);
-	ifindex = net_ifindex(target, eb);
-	if (ifindex < 0)
-		return err_prefix(eb, ifindex, "%s", what);
-	fd = !strcmp(type, "xdp") ? attach_xdp(prog_fd, ifindex, what, eb)
-				  : attach_socket_filter(prog_fd, ifindex, what, eb);
-	return fd < 0 ? fd : keep(set, fd, eb);
-}
-
-/* cgroup:PATH. The hook is the program's expected_attach_type, fixed at
- * load (the verifier checks the context against it), so only cgroup
- * program types fit; another type would reach the kernel as attach type
- * 0 (CGROUP_INET_INGRESS) and be refused with a bare EINVAL. */
-static int do_cgroup(const struct obj_prog *pr, int prog_fd, const char *target,
-		     struct errbuf *eb)
-{
-	if (!attach_type_fits(pr, "cgroup"))
-		return err_set(eb, -EINVAL, "cgroup:%s: a %s program does not attach to a "
-			       "cgroup (section '%s'); cgroup programs are in sections "
-			       "cgroup_skb/, cgroup/, sockops", target,
-			       pr->def ? secdef_prog_type_name(pr->def->prog_type) : "?",
-			       pr->sec_name);
-	return attach_cgroup(prog_fd, target, pr->def->attach_type, eb);
-}
-
-/* The object's SOCKMAP and SOCKHASH maps, "a, b", for error messages. */
-static void sockmaps_of(const struct object *obj, char *buf, size_t size)
-{
-	size_t n = 0;
-
-	buf[0] = 0;
-	for (size_t i = 0; i < obj->nmaps && n < size; i++)
-		if (obj->maps[i].type == BPF_MAP_TYPE_SOCKMAP ||
-		    obj->maps[i].type == BPF_MAP_TYPE_SOCKHASH)
-			n += (size_t)snprintf(buf + n, size - n, "%s%s", n ? ", " : "",
-					      obj->maps[i].name);
-	if (!buf[0])
-		snprintf(buf, size, "none");
-}
-
-/*
- * sockmap:MAP for sk_msg and sk_skb programs. The program does not run
- * on a hook of its own: it runs for the sockets in MAP (a SOCKMAP or
- * SOCKHASH), on each sendmsg (sk_msg) or each received skb (sk_skb
- * stream parser / verdict). BPF_PROG_ATTACH with target_fd = the map and
- * attach_type = the expected attach type the section gave at load. The
- * map, not an fd of ours, holds the attachment, so @set records a
- * BPF_PROG_DETACH for attach_release (a pinned map would keep the program
- * running after rawload exits otherwise).
- */
-/* What can be checked before the kernel is asked: the program is a
- * sk_msg/sk_skb one with a hook, and MAP is a SOCKMAP or SOCKHASH of the
- * object. Returns the map's index, or -errno with @eb naming the fault. */
-static int sockmap_check(const struct object *obj, const struct obj_prog *pr,
-			 const char *what, const char *target, struct errbuf *eb)
-{
-	char have[256];
-	int m;
-
-	if (!pr->def || (pr->def->prog_type != BPF_PROG_TYPE_SK_MSG &&
-			 pr->def->prog_type != BPF_PROG_TYPE_SK_SKB))
-		return err_set(eb, -EINVAL, "%s: only sk_msg and sk_skb programs attach to "
-			       "a sockmap (this one is in section '%s')", what, pr->sec_name);
-	/* plain SEC("sk_skb") loads with expected_attach_type 0: which of the
-	 * three sk_skb hooks is meant is not known */
-	if (pr->def->prog_type == BPF_PROG_TYPE_SK_SKB && !pr->def->attach_type)
-		return err_set(eb, -EINVAL, "%s: section '%s' names no sk_skb hook; use "
-			       "SEC(\"sk_skb/stream_parser\"), SEC(\"sk_skb/stream_verdict\") "
-			       "or SEC(\"sk_skb/verdict\")", what, pr->sec_name);
-	sockmaps_of(obj, have, sizeof(have));
-	m = obj_find_map(obj, target);
-	if (m < 0)
-		return err_set(eb, -ENOENT, "%s: the object has no map '%s' (its sockmaps: "
-			       "%s)", what, target, have);
-	if (obj->maps[m].type != BPF_MAP_TYPE_SOCKMAP &&
-	    obj->maps[m].type != BPF_MAP_TYPE_SOCKHASH)
-		return err_set(eb, -EINVAL, "%s: map '%s' has type %s; sk_msg and sk_skb "
-			       "programs attach to a SOCKMAP or SOCKHASH map (this object's: "
-			       "%s)", what, target, obj_map_type_name(obj->maps[m].type), have);
-	return m;
-}
-
-static int do_sockmap(const struct object *obj, const int *map_fds,
-		      const struct obj_prog *pr, int prog_fd, const char *target,
-		      struct attach_set *set, struct errbuf *eb)
-{
-	struct attach_entry *e;
-	char what[128];
-	int m, err;
-
-	snprintf(what, sizeof(what), "sockmap:%s", target);
-	m = sockmap_check(obj, pr, what, target, eb);
-	if (m < 0)
-		return m;
-	if (map_fds[m] < 0)
-		return err_set(eb, -ENOENT, "%s: map '%s' was not created", what, target);
-	if ((err = new_entry(set, &e, eb)))
-		return err;
-	/* our own copies: the undo must outlive the load's fds */
-	e->fd = fcntl(map_fds[m], F_DUPFD_CLOEXEC, 3);
-	e->detach.prog_fd = fcntl(prog_fd, F_DUPFD_CLOEXEC, 3);
-	if (e->fd < 0 || e->detach.prog_fd < 0) {
-		err = err_set(eb, -errno, "%s: dup: %s", what, err_str(-errno));
-		goto fail;
-	}
-	e->detach.attach_type = pr->def->attach_type;
-	snprintf(e->detach.what, sizeof(e->detach.what), "%s", what);
-	err = attach_prog_attach(e->fd, prog_fd, pr->def->attach_type, what, eb);
-	if (err)
-		goto fail;
-	e->undo = UNDO_PROG_DETACH;
-	set->n++;
-	return 0;
-fail:
-	if (e->fd >= 0)
-		close(e->fd);
-	if (e->detach.prog_fd >= 0)
-		close(e->detach.prog_fd);
-	return err;
-}
-
-/* netns[:PATH] for flow_dissector and sk_lookup: one program per netns
- * hook, run for every packet (flow_dissector: when the stack dissects
- * one; sk_lookup: when a TCP SYN or UDP datagram looks for a socket). */
-static int do_netns(const struct obj_prog *pr, int prog_fd, const char *target,
-		    struct attach_set *set, struct errbuf *eb)
-{
-	int fd;
-
-	if (!attach_type_fits(pr, "netns"))
-		return err_set(eb, -EINVAL, "netns:%s: only flow_dissector and sk_lookup "
-			       "programs attach to a network namespace (this one is in "
-			       "section '%s')", target, pr->sec_name);
-	fd = attach_netns(prog_fd, target, pr->def->attach_type, eb);
-	/* EEXIST: netns_bpf_link_create allows one flow dissector link per
-	 * namespace (sk_lookup takes many) */
-	if (fd == -EEXIST)
-		return err_set(eb, fd, "netns:%s: this namespace already has a flow "
-			       "dissector (one per namespace; see 'bpftool net'): %s",
-			       target, err_str(fd));
-	return fd < 0 ? fd : keep(set, fd, eb);
-}
-
-/* "ipv4"/"ipv6" and the hook names as nft spells them
- * (include/uapi/linux/netfilter.h: NFPROTO_*, enum nf_inet_hooks) */
-static const struct { const char *name; uint32_t value; } nf_families[] = {
-	{ "ipv4", 2 }, { "ipv6", 10 },
-}, nf_hooks[] = {
-	{ "prerouting", 0 }, { "local_in", 1 }, { "forward", 2 },
-	{ "local_out", 3 }, { "postrouting", 4 },
-};
-
-/* netfilter:FAMILY:HOOK[:PRIO] into *@pf, *@hooknum, *@prio (default 0). */
-static int parse_netfilter(const char *target, uint32_t *pf, uint32_t *hooknum,
-			   int32_t *prio, struct errbuf *eb)
-{
-	char fam[16] = "", hook[32] = "", *end;
-	const char *c1 = strchr(target, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
-	size_t i;
-	long long p = 0;
-
-	if (!c1 || (size_t)(c1 - target) >= sizeof(fam))
-		goto usage;
-	snprintf(fam, sizeof(fam), "%.*s", (int)(c1 - target), target);
-	snprintf(hook, sizeof(hook), "%.*s", (int)(c2 ? c2 - c1 - 1 : (long)strlen(c1 + 1)),
-		 c1 + 1);
-	for (i = 0; i < sizeof(nf_families) / sizeof(nf_families[0]); i++)
-		if (!strcmp(fam, nf_families[i].name))
-			break;
-	if (i == sizeof(nf_families) / sizeof(nf_families[0]))
-		goto usage;
-	*pf = nf_families[i].value;
-	for (i = 0; i < sizeof(nf_hooks) / sizeof(nf_hooks[0]); i++)
-		if (!strcmp(hook, nf_hooks[i].name))
-			break;
-	if (i == sizeof(nf_hooks) / sizeof(nf_hooks[0]))
-		goto usage;
-	*hooknum = nf_hooks[i].value;
-	if (c2) {
-		errno = 0;
-		p = strtoll(c2 + 1, &end, 10);
-		/* INT_MIN and INT_MAX are NF_IP_PRI_FIRST/LAST, netfilter's own */
-		if (errno || end == c2 + 1 || *end || p <= INT32_MIN || p >= INT32_MAX)
-			return err_set(eb, -EINVAL, "netfilter:%s: PRIO '%s' is not a number "
-				       "between %d and %d", target, c2 + 1, INT32_MIN + 1,
-				       INT32_MAX - 1);
-	}
-	*prio = (int32_t)p;
-	return 0;
-usage:
-	return err_set(eb, -EINVAL, "netfilter:%s: expected netfilter:FAMILY:HOOK[:PRIO] with "
-		       "FAMILY ipv4 or ipv6 and HOOK prerouting, local_in, forward, "
-		       "local_out or postrouting, e.g. netfilter:ipv4:local_in:-100", target);
-}
-
-/* netfilter:FAMILY:HOOK[:PRIO]: a hook function in rawload's own network
- * namespace, run for every packet there like an nftables chain of that
- * priority; the program's return value is the verdict (NF_DROP 0,
- * NF_ACCEPT 1). */
-static int do_netfilter(const struct obj_prog *pr, int prog_fd, const char *target,
-			struct attach_set *set, struct errbuf *eb)
-{
-	uint32_t pf, hooknum;
-	int32_t prio;
-	char what[128];
-	int fd;
-
-	snprintf(what, sizeof(what), "netfilter:%s", target);
-	if (!pr->def || pr->def->attach != ATTACH_NETFILTER)
-		return err_set(eb, -EINVAL, "%s: only netfilter programs attach there (this "
-			       "one is in section '%s')", what, pr->sec_name);
-	fd = parse_netfilter(target, &pf, &hooknum, &prio, eb);
-	if (fd)
-		return fd;
-	fd = attach_netfilter(prog_fd, pf, hooknum, prio, what, eb);
-	return fd < 0 ? fd : keep(set, fd, eb);
 }
 
 int attach_check(const struct object *obj, size_t prog, const char *type,
@@ -701,14 +437,14 @@ int attach_check(const struct object *obj, size_t prog, const char *type,
 
 	snprintf(what, sizeof(what), "%s:%s", type, target);
 	if (!strcmp(type, "sockmap")) {
-		m = sockmap_check(obj, pr, what, target, eb);
+		m = attach_net_sockmap_check(obj, pr, what, target, eb);
 		return m < 0 ? m : 0;
 	}
 	if (!strcmp(type, "netfilter")) {
 		uint32_t pf, hooknum;
 		int32_t prio;
 
-		return parse_netfilter(target, &pf, &hooknum, &prio, eb);
+		return attach_net_parse_netfilter(target, &pf, &hooknum, &prio, eb);
 	}
 	if ((!strcmp(type, "netns") || !strcmp(type, "cgroup")) && !attach_type_fits(pr, type))
 		return err_set(eb, -EINVAL, "%s: a %s program (section '%s') does not attach "
@@ -755,17 +491,17 @@ int attach_program(const struct object *obj, const int *map_fds, size_t prog,
 		 !strcmp(type, "fmod_ret") || !strcmp(type, "lsm"))
 		err = do_tracing(pr, prog_fd, type, target, set, eb);
 	else if (!strcmp(type, "xdp") || !strcmp(type, "socket"))
-		err = do_iface(prog_fd, type, target, set, eb);
+		err = attach_net_iface(prog_fd, type, target, set, eb);
 	else if (!strcmp(type, "tc"))
-		err = do_tc(pr, prog_fd, target, set, eb);
+		err = attach_net_tc(pr, prog_fd, target, set, eb);
 	else if (!strcmp(type, "cgroup"))
-		err = do_cgroup(pr, prog_fd, target, eb);
+		err = attach_net_cgroup(pr, prog_fd, target, eb);
 	else if (!strcmp(type, "sockmap"))
-		err = do_sockmap(obj, map_fds, pr, prog_fd, target, set, eb);
+		err = attach_net_sockmap(obj, map_fds, pr, prog_fd, target, set, eb);
 	else if (!strcmp(type, "netns"))
-		err = do_netns(pr, prog_fd, target, set, eb);
+		err = attach_net_netns(pr, prog_fd, target, set, eb);
 	else if (!strcmp(type, "netfilter"))
-		err = do_netfilter(pr, prog_fd, target, set, eb);
+		err = attach_net_netfilter(pr, prog_fd, target, set, eb);
 	else if (!strcmp(type, "perf_event"))
 		err = do_perf_event(prog_fd, target, set, eb);
 	else if (!strcmp(type, "iter"))
@@ -778,7 +514,7 @@ int attach_program(const struct object *obj, const int *map_fds, size_t prog,
 	/* the tracepoint, raw_tp and cgroup calls return the fd to keep */
 	if (err > 0 && (!strcmp(type, "tracepoint") || !strcmp(type, "raw_tp") ||
 			!strcmp(type, "cgroup")))
-		err = keep(set, err, eb);
+		err = attach_keep(set, err, eb);
 	if (err < 0)
 		return err_prefix(eb, err, "program '%s'", pr->name);
 	return 0;

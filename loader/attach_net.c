@@ -1,0 +1,284 @@
+/*
+ * loader/attach_net.c - the network and cgroup hooks of --attach: tc
+ * (tcx links, else a clsact qdisc and a cls_bpf filter over netlink), xdp
+ * and socket filters on an interface, cgroups, sockmaps (sk_msg/sk_skb,
+ * held by the map until detached), network namespaces (flow_dissector,
+ * sk_lookup) and netfilter hooks. The dispatch is in attach.c.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "attach_internal.h"
+#include "bpf/attach.h"
+#include "bpf/net.h"
+
+/* tc:IFACE[:ingress|egress]: a tcx link (6.6+), else clsact + cls_bpf. */
+int attach_net_tc(const struct obj_prog *pr, int prog_fd, const char *target,
+		 struct attach_set *set, struct errbuf *eb)
+{
+	const char *colon = strchr(target, ':');
+	char ifname[64], what[128];
+	int egress = pr->def && pr->def->attach_type == RL_BPF_TCX_EGRESS;
+	int ifindex, fd = -EINVAL;
+	struct attach_entry *e;
+
+	snprintf(ifname, sizeof(ifname), "%.*s", (int)(colon ? colon - target : 63), target);
+	if (colon && !strcmp(colon + 1, "egress"))
+		egress = 1;
+	else if (colon && !strcmp(colon + 1, "ingress"))
+		egress = 0;
+	else if (colon)
+		return err_set(eb, -EINVAL, "tc:%s: expected tc:IFACE:ingress or "
+			       "tc:IFACE:egress", target);
+	snprintf(what, sizeof(what), "tc:%s:%s", ifname, egress ? "egress" : "ingress");
+	ifindex = net_ifindex(ifname, eb);
+	if (ifindex < 0)
+		return err_prefix(eb, ifindex, "%s", what);
+	if (!attach_env_flag("RAWLOAD_FORCE_NETLINK_TC")) {
+		fd = attach_tcx(prog_fd, ifindex, egress, what, eb);
+		if (fd >= 0)
+			return attach_keep(set, fd, eb);
+	}
+	/* EINVAL: a kernel before 6.6 does not know the tcx attach types */
+	if (fd != -EINVAL)
+		return fd;
+	if ((fd = attach_new_entry(set, &e, eb)))
+		return fd;
+	fd = attach_tc_netlink(prog_fd, ifindex, egress, pr->name, &e->tc, eb);
+	if (fd < 0)
+		return err_prefix(eb, fd, "%s (no tcx here)", what);
+	e->undo = UNDO_TC_FILTER;
+	set->n++;
+	return 0;
+}
+
+/* xdp:IFACE, socket:IFACE */
+int attach_net_iface(int prog_fd, const char *type, const char *target,
+		    struct attach_set *set, struct errbuf *eb)
+{
+	char what[128];
+	int ifindex, fd;
+
+	snprintf(what, sizeof(what), "%s:%s", type, target);
+	ifindex = net_ifindex(target, eb);
+	if (ifindex < 0)
+		return err_prefix(eb, ifindex, "%s", what);
+	fd = !strcmp(type, "xdp") ? attach_xdp(prog_fd, ifindex, what, eb)
+				  : attach_socket_filter(prog_fd, ifindex, what, eb);
+	return fd < 0 ? fd : attach_keep(set, fd, eb);
+}
+
+/* cgroup:PATH. The hook is the program's expected_attach_type, fixed at
+ * load (the verifier checks the context against it), so only cgroup
+ * program types fit; another type would reach the kernel as attach type
+ * 0 (CGROUP_INET_INGRESS) and be refused with a bare EINVAL. */
+int attach_net_cgroup(const struct obj_prog *pr, int prog_fd, const char *target,
+		     struct errbuf *eb)
+{
+	if (!attach_type_fits(pr, "cgroup"))
+		return err_set(eb, -EINVAL, "cgroup:%s: a %s program does not attach to a "
+			       "cgroup (section '%s'); cgroup programs are in sections "
+			       "cgroup_skb/, cgroup/, sockops", target,
+			       pr->def ? secdef_prog_type_name(pr->def->prog_type) : "?",
+			       pr->sec_name);
+	return attach_cgroup(prog_fd, target, pr->def->attach_type, eb);
+}
+
+/* The object's SOCKMAP and SOCKHASH maps, "a, b", for error messages. */
+static void sockmaps_of(const struct object *obj, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	buf[0] = 0;
+	for (size_t i = 0; i < obj->nmaps && n < size; i++)
+		if (obj->maps[i].type == BPF_MAP_TYPE_SOCKMAP ||
+		    obj->maps[i].type == BPF_MAP_TYPE_SOCKHASH)
+			n += (size_t)snprintf(buf + n, size - n, "%s%s", n ? ", " : "",
+					      obj->maps[i].name);
+	if (!buf[0])
+		snprintf(buf, size, "none");
+}
+
+/*
+ * sockmap:MAP for sk_msg and sk_skb programs. The program does not run
+ * on a hook of its own: it runs for the sockets in MAP (a SOCKMAP or
+ * SOCKHASH), on each sendmsg (sk_msg) or each received skb (sk_skb
+ * stream parser / verdict). BPF_PROG_ATTACH with target_fd = the map and
+ * attach_type = the expected attach type the section gave at load. The
+ * map, not an fd of ours, holds the attachment, so @set records a
+ * BPF_PROG_DETACH for attach_release (a pinned map would keep the program
+ * running after rawload exits otherwise).
+ */
+/* What can be checked before the kernel is asked: the program is a
+ * sk_msg/sk_skb one with a hook, and MAP is a SOCKMAP or SOCKHASH of the
+ * object. Returns the map's index, or -errno with @eb naming the fault. */
+int attach_net_sockmap_check(const struct object *obj, const struct obj_prog *pr,
+			 const char *what, const char *target, struct errbuf *eb)
+{
+	char have[256];
+	int m;
+
+	if (!pr->def || (pr->def->prog_type != BPF_PROG_TYPE_SK_MSG &&
+			 pr->def->prog_type != BPF_PROG_TYPE_SK_SKB))
+		return err_set(eb, -EINVAL, "%s: only sk_msg and sk_skb programs attach to "
+			       "a sockmap (this one is in section '%s')", what, pr->sec_name);
+	/* plain SEC("sk_skb") loads with expected_attach_type 0: which of the
+	 * three sk_skb hooks is meant is not known */
+	if (pr->def->prog_type == BPF_PROG_TYPE_SK_SKB && !pr->def->attach_type)
+		return err_set(eb, -EINVAL, "%s: section '%s' names no sk_skb hook; use "
+			       "SEC(\"sk_skb/stream_parser\"), SEC(\"sk_skb/stream_verdict\") "
+			       "or SEC(\"sk_skb/verdict\")", what, pr->sec_name);
+	sockmaps_of(obj, have, sizeof(have));
+	m = obj_find_map(obj, target);
+	if (m < 0)
+		return err_set(eb, -ENOENT, "%s: the object has no map '%s' (its sockmaps: "
+			       "%s)", what, target, have);
+	if (obj->maps[m].type != BPF_MAP_TYPE_SOCKMAP &&
+	    obj->maps[m].type != BPF_MAP_TYPE_SOCKHASH)
+		return err_set(eb, -EINVAL, "%s: map '%s' has type %s; sk_msg and sk_skb "
+			       "programs attach to a SOCKMAP or SOCKHASH map (this object's: "
+			       "%s)", what, target, obj_map_type_name(obj->maps[m].type), have);
+	return m;
+}
+
+int attach_net_sockmap(const struct object *obj, const int *map_fds,
+		      const struct obj_prog *pr, int prog_fd, const char *target,
+		      struct attach_set *set, struct errbuf *eb)
+{
+	struct attach_entry *e;
+	char what[128];
+	int m, err;
+
+	snprintf(what, sizeof(what), "sockmap:%s", target);
+	m = attach_net_sockmap_check(obj, pr, what, target, eb);
+	if (m < 0)
+		return m;
+	if (map_fds[m] < 0)
+		return err_set(eb, -ENOENT, "%s: map '%s' was not created", what, target);
+	if ((err = attach_new_entry(set, &e, eb)))
+		return err;
+	/* our own copies: the undo must outlive the load's fds */
+	e->fd = fcntl(map_fds[m], F_DUPFD_CLOEXEC, 3);
+	e->detach.prog_fd = fcntl(prog_fd, F_DUPFD_CLOEXEC, 3);
+	if (e->fd < 0 || e->detach.prog_fd < 0) {
+		err = err_set(eb, -errno, "%s: dup: %s", what, err_str(-errno));
+		goto fail;
+	}
+	e->detach.attach_type = pr->def->attach_type;
+	snprintf(e->detach.what, sizeof(e->detach.what), "%s", what);
+	err = attach_prog_attach(e->fd, prog_fd, pr->def->attach_type, what, eb);
+	if (err)
+		goto fail;
+	e->undo = UNDO_PROG_DETACH;
+	set->n++;
+	return 0;
+fail:
+	if (e->fd >= 0)
+		close(e->fd);
+	if (e->detach.prog_fd >= 0)
+		close(e->detach.prog_fd);
+	return err;
+}
+
+/* netns[:PATH] for flow_dissector and sk_lookup: one program per netns
+ * hook, run for every packet (flow_dissector: when the stack dissects
+ * one; sk_lookup: when a TCP SYN or UDP datagram looks for a socket). */
+int attach_net_netns(const struct obj_prog *pr, int prog_fd, const char *target,
+		    struct attach_set *set, struct errbuf *eb)
+{
+	int fd;
+
+	if (!attach_type_fits(pr, "netns"))
+		return err_set(eb, -EINVAL, "netns:%s: only flow_dissector and sk_lookup "
+			       "programs attach to a network namespace (this one is in "
+			       "section '%s')", target, pr->sec_name);
+	fd = attach_netns(prog_fd, target, pr->def->attach_type, eb);
+	/* EEXIST: netns_bpf_link_create allows one flow dissector link per
+	 * namespace (sk_lookup takes many) */
+	if (fd == -EEXIST)
+		return err_set(eb, fd, "netns:%s: this namespace already has a flow "
+			       "dissector (one per namespace; see 'bpftool net'): %s",
+			       target, err_str(fd));
+	return fd < 0 ? fd : attach_keep(set, fd, eb);
+}
+
+/* "ipv4"/"ipv6" and the hook names as nft spells them
+ * (include/uapi/linux/netfilter.h: NFPROTO_*, enum nf_inet_hooks) */
+static const struct { const char *name; uint32_t value; } nf_families[] = {
+	{ "ipv4", 2 }, { "ipv6", 10 },
+}, nf_hooks[] = {
+	{ "prerouting", 0 }, { "local_in", 1 }, { "forward", 2 },
+	{ "local_out", 3 }, { "postrouting", 4 },
+};
+
+/* netfilter:FAMILY:HOOK[:PRIO] into *@pf, *@hooknum, *@prio (default 0). */
+int attach_net_parse_netfilter(const char *target, uint32_t *pf, uint32_t *hooknum,
+			   int32_t *prio, struct errbuf *eb)
+{
+	char fam[16] = "", hook[32] = "", *end;
+	const char *c1 = strchr(target, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+	size_t i;
+	long long p = 0;
+
+	if (!c1 || (size_t)(c1 - target) >= sizeof(fam))
+		goto usage;
+	snprintf(fam, sizeof(fam), "%.*s", (int)(c1 - target), target);
+	snprintf(hook, sizeof(hook), "%.*s", (int)(c2 ? c2 - c1 - 1 : (long)strlen(c1 + 1)),
+		 c1 + 1);
+	for (i = 0; i < sizeof(nf_families) / sizeof(nf_families[0]); i++)
+		if (!strcmp(fam, nf_families[i].name))
+			break;
+	if (i == sizeof(nf_families) / sizeof(nf_families[0]))
+		goto usage;
+	*pf = nf_families[i].value;
+	for (i = 0; i < sizeof(nf_hooks) / sizeof(nf_hooks[0]); i++)
+		if (!strcmp(hook, nf_hooks[i].name))
+			break;
+	if (i == sizeof(nf_hooks) / sizeof(nf_hooks[0]))
+		goto usage;
+	*hooknum = nf_hooks[i].value;
+	if (c2) {
+		errno = 0;
+		p = strtoll(c2 + 1, &end, 10);
+		/* INT_MIN and INT_MAX are NF_IP_PRI_FIRST/LAST, netfilter's own */
+		if (errno || end == c2 + 1 || *end || p <= INT32_MIN || p >= INT32_MAX)
+			return err_set(eb, -EINVAL, "netfilter:%s: PRIO '%s' is not a number "
+				       "between %d and %d", target, c2 + 1, INT32_MIN + 1,
+				       INT32_MAX - 1);
+	}
+	*prio = (int32_t)p;
+	return 0;
+usage:
+	return err_set(eb, -EINVAL, "netfilter:%s: expected netfilter:FAMILY:HOOK[:PRIO] with "
+		       "FAMILY ipv4 or ipv6 and HOOK prerouting, local_in, forward, "
+		       "local_out or postrouting, e.g. netfilter:ipv4:local_in:-100", target);
+}
+
+/* netfilter:FAMILY:HOOK[:PRIO]: a hook function in rawload's own network
+ * namespace, run for every packet there like an nftables chain of that
+ * priority; the program's return value is the verdict (NF_DROP 0,
+ * NF_ACCEPT 1). */
+int attach_net_netfilter(const struct obj_prog *pr, int prog_fd, const char *target,
+			struct attach_set *set, struct errbuf *eb)
+{
+	uint32_t pf, hooknum;
+	int32_t prio;
+	char what[128];
+	int fd;
+
+	snprintf(what, sizeof(what), "netfilter:%s", target);
+	if (!pr->def || pr->def->attach != ATTACH_NETFILTER)
+		return err_set(eb, -EINVAL, "%s: only netfilter programs attach there (this "
+			       "one is in section '%s')", what, pr->sec_name);
+	fd = attach_net_parse_netfilter(target, &pf, &hooknum, &prio, eb);
+	if (fd)
+		return fd;
+	fd = attach_netfilter(prog_fd, pf, hooknum, prio, what, eb);
+	return fd < 0 ? fd : attach_keep(set, fd, eb);
+}
