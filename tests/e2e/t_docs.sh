@@ -151,4 +151,19 @@ else
 	bad "paths in the documents" "missing:$miss"
 fi
 
+# The README's first command ends with scripts/hello.sh, rawload's main
+# job: it must exit 0 and show what the BPF program printed and counted.
+if [ "$(id -u)" -eq 0 ]; then
+	out=$(bash scripts/hello.sh 2>&1); rc=$?
+	n=$(sed -n '/^map counts/{n;s/^ *0 = //p;q}' <<<"$out")
+	if [ $rc -eq 0 ] && grep -q 'bpf_trace_printk: hello from pid [0-9]' <<<"$out" &&
+	   [[ "$n" =~ ^[0-9]+$ ]] && [ "$n" -ge 1 ]; then
+		ok "scripts/hello.sh (the README's first command): printk line shown, counts = $n"
+	else
+		bad "scripts/hello.sh" "exit $rc: $(tail -c 600 <<<"$out")"
+	fi
+else
+	bad "scripts/hello.sh" "needs root (it loads and attaches hello.bpf.o)"
+fi
+
 finish
