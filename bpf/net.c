@@ -364,6 +364,31 @@ int attach_cgroup(int prog_fd, const char *path, uint32_t attach_type,
 
 /* ---- sockmaps (BPF_PROG_ATTACH) and network namespaces ------------------ */
 
+/* BPF_PROG_ATTACH or BPF_PROG_DETACH (@cmd) of @prog_fd at @target_fd's
+ * hook @attach_type: the two take the same three fields; DETACH's attr
+ * ends at attach_type, ATTACH's at replace_bpf_fd. */
+static int prog_attach_cmd(int cmd, int target_fd, int prog_fd, uint32_t attach_type,
+			   const char *what, struct errbuf *eb)
+{
+	int attach = cmd == BPF_PROG_ATTACH;
+	union bpf_attr attr;
+	char why[256];
+	long r;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.target_fd = (uint32_t)target_fd;
+	attr.attach_bpf_fd = (uint32_t)prog_fd;
+	attr.attach_type = attach_type;
+	snprintf(why, sizeof(why), "%s the program %s %s", attach ? "attach" : "detach",
+		 attach ? "to" : "from", what);
+	r = sys_bpf(cmd, &attr, attach ? ATTR_SIZE(replace_bpf_fd) : ATTR_SIZE(attach_type),
+		    SYS_ATTACH, why);
+	if (r < 0)
+		return err_set(eb, (int)r, "%s: %s (target_fd %d, attach_type %u): %s", what,
+			       sys_bpf_cmd_name(cmd), target_fd, attach_type, err_str((int)r));
+	return 0;
+}
+
 /*
  * BPF_PROG_ATTACH, the attach command from before links (4.10+); today
  * only the sockmap hooks still need it (no BPF_LINK_CREATE for them
@@ -384,20 +409,7 @@ int attach_cgroup(int prog_fd, const char *path, uint32_t attach_type,
 int attach_prog_attach(int target_fd, int prog_fd, uint32_t attach_type,
 		       const char *what, struct errbuf *eb)
 {
-	union bpf_attr attr;
-	char why[256];
-	long r;
-
-	memset(&attr, 0, sizeof(attr));
-	attr.target_fd = (uint32_t)target_fd;
-	attr.attach_bpf_fd = (uint32_t)prog_fd;
-	attr.attach_type = attach_type;
-	snprintf(why, sizeof(why), "attach the program to %s", what);
-	r = sys_bpf(BPF_PROG_ATTACH, &attr, ATTR_SIZE(replace_bpf_fd), SYS_ATTACH, why);
-	if (r < 0)
-		return err_set(eb, (int)r, "%s: BPF_PROG_ATTACH (target_fd %d, attach_type "
-			       "%u): %s", what, target_fd, attach_type, err_str((int)r));
-	return 0;
+	return prog_attach_cmd(BPF_PROG_ATTACH, target_fd, prog_fd, attach_type, what, eb);
 }
 
 /*
@@ -409,20 +421,7 @@ int attach_prog_attach(int target_fd, int prog_fd, uint32_t attach_type,
 int attach_prog_detach(int target_fd, int prog_fd, uint32_t attach_type,
 		       const char *what, struct errbuf *eb)
 {
-	union bpf_attr attr;
-	char why[256];
-	long r;
-
-	memset(&attr, 0, sizeof(attr));
-	attr.target_fd = (uint32_t)target_fd;
-	attr.attach_bpf_fd = (uint32_t)prog_fd;
-	attr.attach_type = attach_type;
-	snprintf(why, sizeof(why), "detach the program from %s", what);
-	r = sys_bpf(BPF_PROG_DETACH, &attr, ATTR_SIZE(attach_type), SYS_ATTACH, why);
-	if (r < 0)
-		return err_set(eb, (int)r, "%s: BPF_PROG_DETACH (attach_type %u): %s", what,
-			       attach_type, err_str((int)r));
-	return 0;
+	return prog_attach_cmd(BPF_PROG_DETACH, target_fd, prog_fd, attach_type, what, eb);
 }
 
 /* include/uapi/linux/magic.h */
