@@ -133,13 +133,18 @@ run_fail() {
 # DELAY seconds; it must be gone within 5 s and leave nothing. Prints the
 # step it was interrupted before (for the log). A non-interactive shell
 # starts background jobs with SIGINT ignored; env --default-signal gives
-# rawload the disposition it has under a terminal's Ctrl-C.
+# rawload the disposition it has under a terminal's Ctrl-C. The delay
+# counts from rawload's exec: a signal sent while the child is still the
+# forked shell or env (SIGINT ignored) would be lost, not "early".
 signal_at() {
 	local name=$1 sig=$2 delay=$3 obj=$4 base pid i rc where
 	shift 4
 	base=$(max_ids)
 	env --default-signal=INT $RAWLOAD "$obj" "$@" >"$TMP/out" 2>&1 &
 	pid=$!
+	until [ "$(cat /proc/$pid/comm 2>/dev/null)" = rawload ] || ! kill -0 $pid 2>/dev/null; do
+		:
+	done
 	{
 		sleep "$delay"
 		kill -"$sig" $pid
