@@ -1,10 +1,14 @@
 /*
- * elf/object_internal.h - shared between object.c and maps.c only.
+ * elf/object_internal.h - shared between object.c, object_externs.c and
+ * maps.c only.
  */
 #ifndef RAWLOAD_OBJECT_INTERNAL_H
 #define RAWLOAD_OBJECT_INTERNAL_H
 
 #include "object.h"
+
+/* Append one zeroed element of @elem bytes to the array *@arr of *@n. */
+int obj_grow(void **arr, size_t *n, size_t elem, struct errbuf *eb);
 
 /* Append a zeroed map (inner = -1); NULL with @eb set when out of memory.
  * The pointer is valid until the next obj_add_map. */
@@ -13,6 +17,10 @@ struct obj_map *obj_add_map(struct object *obj, struct errbuf *eb);
 /* The libbpf kernel name of a global data map for section @sec_name. */
 void obj_internal_map_name(const char *obj_name, const char *sec_name,
 			   char out[16]);
+
+/* Undefined global symbols: .kconfig and .ksyms externs, and the
+ * .kconfig map (elf/object_externs.c). */
+int obj_collect_externs(struct object *obj, struct errbuf *eb);
 
 int maps_collect_btf(struct object *obj, struct errbuf *eb);
 int maps_collect_legacy(struct object *obj, struct errbuf *eb);
