@@ -65,6 +65,21 @@ san_reports() {
 	done < <(grep -rla 'runtime error:' "$TMP" 2>/dev/null)
 }
 
+# wait_running PID: wait (at most 20 s) until rawload PID has attached
+# everything and waits in its run loop, which is when its current system
+# call (/proc/PID/syscall) is epoll_wait/epoll_pwait or, with nothing to
+# read, a sleep (nanosleep/clock_nanosleep). A test that triggers events
+# after a fixed sleep instead races the load on a slow (sanitizer) run.
+wait_running() {
+	local i s
+	for i in $(seq 1 400); do
+		s=$(cut -d' ' -f1 "/proc/$1/syscall" 2>/dev/null) || return 1
+		case $s in 232|281|35|230) return 0 ;; esac
+		sleep 0.05
+	done
+	return 1
+}
+
 finish() {
 	san_reports
 	echo "${STAGE:-e2e}: $pass passed, $fail failed"

@@ -114,7 +114,7 @@ uprobe_run() {
 		--attach "uretprobe:$bin:add" --duration 1.5 --dump-maps --json \
 		>"$TMP/u.json" 2>"$TMP/u.err" &
 	local pid=$!
-	sleep 0.7
+	wait_running $pid
 	"$bin" 5 >/dev/null
 	wait $pid || bad "$name: rawload" "$(cat "$TMP/u.err")"
 	local b='.maps[]|select(.name==".bss")|.entries[0].value'
@@ -138,7 +138,7 @@ expect "uprobe on a non-ELF file" 1 "is not a 64-bit little-endian ELF" \
 
 # ---- tp_btf (section target), perf_event ------------------------------------
 $RAWLOAD $P/core.bpf.o --duration 1.5 --dump-maps --json >"$TMP/c.json" 2>"$TMP/c.err" &
-pid=$!; sleep 0.7; /bin/true; /bin/true; wait $pid || bad "tp_btf: rawload" "$(cat "$TMP/c.err")"
+pid=$!; wait_running $pid; /bin/true; /bin/true; wait $pid || bad "tp_btf: rawload" "$(cat "$TMP/c.err")"
 check "tp_btf/sched_process_exec counts execs" \
 	"$(val "$TMP/c.json" '.maps[]|select(.name==".bss")|.entries[0].value.execs')" "v >= 2"
 expect "tp_btf at another target needs a reload" 1 \
@@ -150,7 +150,7 @@ expect "tp_btf at another target needs a reload" 1 \
 FPIN=/sys/fs/bpf/rawload-att-$$
 $RAWLOAD $P/features.bpf.o --duration 2 --pin "$FPIN" --dump-maps --json \
 	>"$TMP/f.json" 2>"$TMP/f.err" &
-pid=$!; sleep 0.8
+pid=$!; wait_running $pid
 meta=$(bpftool prog show pinned "$FPIN/progs/on_exec" 2>&1)
 /bin/true; /bin/true; sh -c 'exec /bin/true'
 wait $pid || bad "features: rawload" "$(cat "$TMP/f.err")"
@@ -186,7 +186,7 @@ net_run() {	# net_run OUT [env...] -- rawload args
 	env "${envs[@]}" ip netns exec "$NS1" $RAWLOAD $P/xdp_tc.bpf.o "$@" --duration 1.5 \
 		--dump-maps --json >"$out" 2>"$out.err" &
 	local pid=$!
-	sleep 0.7; send5
+	wait_running $pid; send5
 	wait $pid || bad "net: rawload $*" "$(cat "$out.err")"
 }
 net_run "$TMP/n.json" -- --prog xdp_count --attach xdp:rlatt0 \
@@ -242,7 +242,7 @@ else
 	mkdir "$CG"
 	$RAWLOAD $P/cgroup.bpf.o --attach "cgroup:$CG" --duration 1.5 --dump-maps --json \
 		>"$TMP/g.json" 2>"$TMP/g.err" &
-	pid=$!; sleep 0.7
+	pid=$!; wait_running $pid
 	bash -c "echo \$\$ >$CG/cgroup.procs; for i in 1 2 3; do echo hi >/dev/udp/127.0.0.1/9; done"
 	wait $pid || bad "cgroup: rawload" "$(cat "$TMP/g.err")"
 	check "cgroup:PATH cgroup_skb/egress counts packets" \
@@ -265,7 +265,7 @@ open('/dev/null', 'w').write('x')
 PY
 	$RAWLOAD $P/cgroup_hooks.bpf.o --attach "cgroup:$CG" --duration 1.5 --dump-maps --json \
 		>"$TMP/h.json" 2>"$TMP/h.err" &
-	pid=$!; sleep 0.7
+	pid=$!; wait_running $pid
 	bash -c "echo \$\$ >$CG/cgroup.procs; exec python3 $TMP/hooks.py"
 	wait $pid || bad "cgroup hooks: rawload" "$(cat "$TMP/h.err")"
 	h() { val "$TMP/h.json" ".maps[]|select(.name==\"hook_calls\")|.entries[]|select(.key==$1)|.value"; }
@@ -295,7 +295,7 @@ print(got)
 PY
 	$RAWLOAD $P/sockmap.bpf.o --attach "cgroup:$CG" --attach sockmap:socks --pin "$SPIN" \
 		--duration 1.5 --dump-maps --json >"$TMP/s.json" 2>"$TMP/s.err" &
-	pid=$!; sleep 0.7
+	pid=$!; wait_running $pid
 	got=$(bash -c "echo \$\$ >$CG/cgroup.procs; exec python3 $TMP/tcp.py" 2>&1)
 	wait $pid || bad "sockmap: rawload" "$(cat "$TMP/s.err")"
 	check "sockmap: the receiver got all 300 bytes through the verdict" "$got" "v == 300"
@@ -334,7 +334,7 @@ ip netns add "$NS3" && ip -n "$NS3" link set lo up &&
 	bad "netns setup" "ip netns / rps_cpus failed"
 ip netns exec "$NS3" $RAWLOAD $P/netns.bpf.o --prog dissect --attach "netns:/run/netns/$NS3" \
 	--prog lookup --attach netns --duration 1.5 --dump-maps --json >"$TMP/ns.json" 2>"$TMP/ns.err" &
-pid=$!; sleep 0.7
+pid=$!; wait_running $pid
 ip netns exec "$NS3" bash -c 'for i in 1 2 3; do (echo hi >/dev/tcp/127.0.0.1/9) 2>/dev/null; done'
 wait $pid || bad "netns: rawload" "$(cat "$TMP/ns.err")"
 nv() { val "$TMP/ns.json" ".maps[]|select(.name==\"netns_stats\")|.entries[]|select(.key==$1)|.value"; }
@@ -353,7 +353,7 @@ expect "netns: a program not for a namespace" 1 \
 # 3 connects to a closed port on lo: 3 SYNs and 3 RSTs delivered locally.
 ip netns exec "$NS3" $RAWLOAD $P/netfilter.bpf.o --attach netfilter:ipv4:local_in:-100 \
 	--duration 1.5 --dump-maps --json --explain >"$TMP/nf.json" 2>"$TMP/nf.err" &
-pid=$!; sleep 0.7
+pid=$!; wait_running $pid
 ip netns exec "$NS3" bash -c 'for i in 1 2 3; do (echo hi >/dev/tcp/127.0.0.1/9) 2>/dev/null; done'
 wait $pid || bad "netfilter: rawload" "$(cat "$TMP/nf.err")"
 check "netfilter:ipv4:local_in counts the 6 packets delivered" \

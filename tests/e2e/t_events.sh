@@ -6,7 +6,7 @@ cd "$(dirname "$0")/../.." && . tests/e2e/lib.sh
 
 $RAWLOAD $P/printk.bpf.o --duration 3 >"$TMP/p.out" 2>"$TMP/p.err" &
 pid=$!
-sleep 1
+wait_running $pid
 for _ in 1 2 3; do /bin/true; done
 wait $pid
 if grep -q 'rawload-printk exec by pid [0-9]' "$TMP/p.out"; then
@@ -18,7 +18,7 @@ fi
 # maps.bpf.o submits a 32-byte record (pid, tgid, ts, comm) per getpid.
 $RAWLOAD $P/maps.bpf.o --duration 3 --json >"$TMP/r.out" 2>"$TMP/r.err" &
 pid=$!
-sleep 1
+wait_running $pid
 python3 -c 'import os; [os.getpid() for _ in range(20)]'
 wait $pid
 rm -f /sys/fs/bpf/pinned_totals
@@ -33,7 +33,7 @@ fi
 # The same ring buffer records formatted as the struct they are.
 $RAWLOAD $P/maps.bpf.o --duration 3 --json --format "events=struct event" >"$TMP/rf.out" 2>"$TMP/rf.err" &
 pid=$!
-sleep 1
+wait_running $pid
 python3 -c 'import os; [os.getpid() for _ in range(10)]'
 wait $pid
 rm -f /sys/fs/bpf/pinned_totals
@@ -49,7 +49,7 @@ fi
 $RAWLOAD $P/perfbuf.bpf.o --duration 3 --json --format "samples=struct pb_sample" \
 	>"$TMP/pb.out" 2>"$TMP/pb.err" &
 pid=$!
-sleep 1
+wait_running $pid
 python3 -c 'import os; [os.getpid() for _ in range(15)]'
 wait $pid
 n=$(grep -c '"perfbuf":"samples","cpu":[0-9]*,"size":[0-9]*,"data":{"pid":[0-9]*,"seq":[0-9]*,"comm":"python3"}' "$TMP/pb.out")
@@ -62,11 +62,14 @@ fi
 # ring buffer sized in events (rounded up to pages, as libbpf does), filled
 # by a __weak __hidden helper; exec records only for targ_comm, a filter
 # in the custom section .rodata.filters set with --set.
-(sleep 0.8; exec sh -c '/bin/true; sh -c "exit 7"') &
+$RAWLOAD $P/tools.bpf.o --duration 1.5 --json --dump-maps --format "rb=struct event" \
+	--set targ_comm=true >"$TMP/t.out" 2>"$TMP/t.err" &
+pid=$!
+wait_running $pid
+(exec sh -c '/bin/true; sh -c "exit 7"') &
 trig=$!
-$RAWLOAD $P/tools.bpf.o --duration 2 --json --dump-maps --format "rb=struct event" \
-	--set targ_comm=true >"$TMP/t.out" 2>"$TMP/t.err"
 wait $trig
+wait $pid
 ev() { grep -c "\"ringbuf\":\"rb\",\"size\":104,\"data\":{$1" "$TMP/t.out"; }
 n=$(ev "\"pid\":[0-9]*,\"ppid\":$trig,\"exit_code\":0,\"exit_event\":0,\"duration_ns\":0,\"comm\":\"true\",\"filename\":\"/bin/true\"}")
 [ "$n" -eq 1 ] && ok "tools: exec record of /bin/true, its parent read with BPF_CORE_READ" ||

@@ -19,7 +19,7 @@ OBJ=$P/externs.bpf.o
 # 1. Run it on sys_enter_getpid and read back what it saw.
 $RAWLOAD $OBJ --duration 2 --dump-maps --json >"$TMP/dump.json" 2>"$TMP/err" &
 pid=$!
-sleep 1
+wait_running $pid
 python3 -c 'import os; [os.getpid() for _ in range(50)]'
 wait $pid
 rc=$?

@@ -11,7 +11,7 @@ expect "--explain: legacy maps created with their declared shape" 0 \
 	$RAWLOAD $P/legacy_maps.bpf.o --no-attach --explain
 $RAWLOAD $P/legacy_maps.bpf.o --duration 2 --dump-maps --json >"$TMP/d" 2>"$TMP/e" &
 pid=$!
-sleep 1
+wait_running $pid
 python3 -c 'import os; [os.getpid() for _ in range(20)]'
 wait $pid
 n=$(python3 - "$TMP/d" <<'PY'

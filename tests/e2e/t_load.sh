@@ -39,7 +39,7 @@ fi
 run_globals() { # extra options...
 	$RAWLOAD $P/globals.bpf.o --duration 2 --dump-maps --json "$@" >"$TMP/dump.json" 2>"$TMP/err" &
 	local pid=$!
-	sleep 1
+	wait_running $pid
 	python3 -c 'import os
 for _ in range(50): os.getpid()'
 	wait $pid
