@@ -233,3 +233,33 @@ int attach_kprobe_multi(int prog_fd, char *const *syms, size_t n, int retprobe,
 	return err_set(eb, (int)fd, "%s: BPF_LINK_CREATE (%zu functions): %s", what, n,
 		       err_str((int)fd));
 }
+
+/*
+ * BPF_LINK_CREATE for a struct_ops map (kernel 6.4+, bpf_struct_ops_link_create):
+ *   map_fd       the map, in the slot prog_fd has for other links (uapi
+ *                6.4 names it link_create.map_fd; the 6.1 header only
+ *                prog_fd)
+ *   attach_type  BPF_STRUCT_OPS
+ *   target_fd, flags  0
+ * The map must have BPF_F_LINK and its value written (state READY); the
+ * link registers it with its subsystem (for tcp_congestion_ops,
+ * tcp_register_congestion_control), closing the link unregisters it.
+ */
+int attach_struct_ops_link(int map_fd, const char *what, struct errbuf *eb)
+{
+	union bpf_attr attr;
+	char why[256];
+	long fd;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.link_create.prog_fd = (uint32_t)map_fd;
+	attr.link_create.attach_type = RL_BPF_STRUCT_OPS;
+	snprintf(why, sizeof(why), "register %s through a link", what);
+	fd = sys_bpf(BPF_LINK_CREATE, &attr, ATTR_SIZE(link_create.flags), SYS_ATTACH, why);
+	if (fd < 0)
+		return err_set(eb, (int)fd, "%s: BPF_LINK_CREATE (map fd %d, BPF_STRUCT_OPS): %s%s",
+			       what, map_fd, err_str((int)fd),
+			       fd == -EEXIST ? "; the kernel already has one of that name "
+					       "(is it registered by another load?)" : "");
+	return (int)fd;
+}

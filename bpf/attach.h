@@ -42,6 +42,16 @@ int attach_tracing(int prog_fd, uint32_t attach_type, const char *what,
 int attach_kprobe_multi(int prog_fd, char *const *syms, size_t n, int retprobe,
 			const char *what, struct errbuf *eb);
 
+/* BPF_LINK_CREATE's attach type for struct_ops maps (uapi BPF_STRUCT_OPS,
+ * kernel 6.4; newer than Debian 12's 6.1 header). */
+#define RL_BPF_STRUCT_OPS 44
+
+/* Register struct_ops map @map_fd (created with BPF_F_LINK, its value
+ * written) through a link: BPF_LINK_CREATE with the map in place of a
+ * program. Closing the link unregisters it. Returns the link fd; @what
+ * names the map in errors. */
+int attach_struct_ops_link(int map_fd, const char *what, struct errbuf *eb);
+
 /* An iterator program (SEC("iter/task"), ...) runs only when read: its
  * link (BPF_LINK_CREATE, BPF_TRACE_ITER) fixes what it walks, and each
  * BPF_ITER_CREATE on the link opens a fresh walk, a file whose read()s

@@ -23,7 +23,13 @@
  *       special fields (spin locks, timers) and let tools print entries by
  *       type; zero when the object has no BTF for the map.
  *   map_extra: bloom filter hash count; 0 elsewhere.
- * Left zero: map_ifindex (offload), btf_vmlinux_value_type_id (struct_ops).
+ *   btf_vmlinux_value_type_id: struct_ops only: the id of the kernel's
+ *       struct bpf_struct_ops_X in vmlinux BTF, which tells the kernel
+ *       which interface the map implements and the value's layout. The
+ *       kernel still wants a valid btf_fd with it (the object's), and
+ *       btf_key_type_id / btf_value_type_id zero (else EINVAL).
+ * Left zero: map_ifindex (offload), value_type_btf_obj_fd (struct_ops
+ * types of kernel modules, 6.9+: not searched).
  */
 int map_create(const struct map_params *p, struct errbuf *eb)
 {
@@ -46,6 +52,7 @@ int map_create(const struct map_params *p, struct errbuf *eb)
 		attr.btf_key_type_id = p->btf_key_type_id;
 		attr.btf_value_type_id = p->btf_value_type_id;
 	}
+	attr.btf_vmlinux_value_type_id = p->btf_vmlinux_value_type_id;
 	attr.map_extra = p->map_extra;
 
 	fd = sys_bpf(BPF_MAP_CREATE, &attr, ATTR_SIZE(map_extra), SYS_LOAD, p->why);
@@ -75,6 +82,22 @@ int map_update(int fd, const void *key, const void *value, uint64_t flags,
 		return err_set(eb, (int)r, "BPF_MAP_UPDATE_ELEM (map fd %d): %s", fd,
 			       err_str((int)r));
 	return 0;
+}
+
+int map_delete(int fd, const void *key, enum sys_tag tag, const char *why,
+	       struct errbuf *eb)
+{
+	union bpf_attr attr;
+	long r;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.map_fd = (uint32_t)fd;
+	attr.key = (uint64_t)(uintptr_t)key;
+	r = sys_bpf(BPF_MAP_DELETE_ELEM, &attr, ATTR_SIZE(key), tag, why);
+	if (r < 0 && eb)
+		return err_set(eb, (int)r, "BPF_MAP_DELETE_ELEM (map fd %d): %s", fd,
+			       err_str((int)r));
+	return r < 0 ? (int)r : 0;
 }
 
 int map_lookup(int fd, const void *key, void *value, enum sys_tag tag,

@@ -19,6 +19,8 @@ struct map_params {
 	int inner_map_fd;	/* map-in-map template, or -1 */
 	int btf_fd;		/* object BTF, or -1 */
 	uint32_t btf_key_type_id, btf_value_type_id;
+	uint32_t btf_vmlinux_value_type_id; /* struct_ops: the kernel's
+				   bpf_struct_ops_X in vmlinux BTF, else 0 */
 	const char *why;	/* for --explain */
 };
 
@@ -26,6 +28,9 @@ struct map_params {
 int map_create(const struct map_params *p, struct errbuf *eb);
 int map_update(int fd, const void *key, const void *value, uint64_t flags,
 	       enum sys_tag tag, const char *why, struct errbuf *eb);
+/* BPF_MAP_DELETE_ELEM of @key. 0 or -errno with @eb set (when non-NULL). */
+int map_delete(int fd, const void *key, enum sys_tag tag, const char *why,
+	       struct errbuf *eb);
 int map_lookup(int fd, const void *key, void *value, enum sys_tag tag,
 	       const char *why);
 /* 0 and *next set, -ENOENT at the end, or -errno. @key NULL = first. */

@@ -575,6 +575,7 @@ static const struct {
 	{ "maps", collect_maps },
 	{ "global data", collect_data },
 	{ "externs", obj_collect_externs },
+	{ "struct_ops", struct_ops_collect },
 	{ "relocations", collect_relocs },
 	{ "CO-RE records", count_core },
 };
@@ -638,6 +639,7 @@ void obj_close(struct object *obj)
 	for (size_t i = 0; i < obj->nmaps; i++) {
 		free(obj->maps[i].vars);
 		free(obj->maps[i].inits);
+		free(obj->maps[i].st_funcs);
 		free(obj->maps[i].name_owned);
 	}
 	free(obj->progs);
@@ -678,8 +680,8 @@ int obj_find_data_map(const struct object *obj, size_t shndx)
 const char *obj_map_origin_name(enum map_origin o)
 {
 	static const char *const n[] = { ".maps", "maps (legacy)", "global data",
-					 "inner map" };
-	return (unsigned)o < 4 ? n[o] : "?";
+					 "inner map", "struct_ops" };
+	return (unsigned)o < 5 ? n[o] : "?";
 }
 
 const char *obj_data_kind_name(enum data_kind k)

@@ -7,7 +7,8 @@
  *   prog.bpf.o
  *      |  elf/     read: ELF sections, symbols, relocations; .BTF, .BTF.ext
  *      v
- *   struct object   programs, maps (.maps, legacy "maps", global data),
+ *   struct object   programs, maps (.maps, legacy "maps", global data,
+ *      |            struct_ops variables),
  *      |            externs, license, BTF, BTF.ext        <- this file
  *      |  relo/    transform, no syscalls: link subprograms, point ld_imm64
  *      v           at maps and data, resolve externs, apply CO-RE
@@ -75,9 +76,24 @@ enum map_origin {
 	MAP_DATA,   /* a global data section (.data, .rodata, .bss, .kconfig):
 		       one-entry ARRAY holding the section's bytes */
 	MAP_INNER,  /* the template of a map-in-map's inner map */
+	MAP_STRUCT_OPS, /* a variable in SEC(".struct_ops") or
+			   SEC(".struct_ops.link"): a table of function
+			   pointers (elf/struct_ops.c) */
 };
 
 enum data_kind { DATA_DATA, DATA_RODATA, DATA_BSS, DATA_KCONFIG };
+
+/* map_flags of a .struct_ops.link map: registered by BPF_LINK_CREATE, not
+ * by writing its value (uapi BPF_F_LINK, kernel 6.4; newer than the 6.1
+ * header Debian 12 ships). */
+#define RL_BPF_F_LINK (1U << 13)
+
+/* A function pointer of a struct_ops variable set to a program: the
+ * ELF relocation in .rel.struct_ops* at that member's bytes. */
+struct obj_st_func {
+	uint32_t member;	/* index of the member in the local struct */
+	size_t prog;		/* the program it points to (index in progs) */
+};
 
 /* A .values initializer: slot @slot holds program or map @target. */
 struct obj_map_init {
@@ -93,7 +109,9 @@ struct obj_map {
 	enum map_origin origin;
 	uint32_t type;		/* enum bpf_map_type */
 	uint32_t key_size;	/* bytes */
-	uint32_t value_size;	/* bytes */
+	uint32_t value_size;	/* bytes; MAP_STRUCT_OPS: the local struct's
+				   size, until loader/ sets the kernel's
+				   (relo/struct_ops.c works it out) */
 	uint32_t max_entries;	/* 0 = must be set at load (--resize) */
 	uint32_t map_flags;	/* BPF_F_* as declared */
 	uint32_t numa_node;
@@ -105,10 +123,17 @@ struct obj_map {
 	size_t shndx;		/* section of the definition / the data */
 	uint64_t sec_off;	/* byte offset of the definition in it */
 	int inner;		/* index of the inner-map template, or -1 */
+	/* MAP_DATA and MAP_STRUCT_OPS: */
+	const uint8_t *data;	/* initial bytes in the file; NULL for .bss;
+				   MAP_STRUCT_OPS: the variable's bytes */
+	uint32_t data_size;	/* the section's size; the variable's */
+	/* MAP_STRUCT_OPS only: */
+	uint32_t st_type_id;	/* the variable's struct in .BTF */
+	const char *st_type_name; /* its name, flavor ("___x") included */
+	struct obj_st_func *st_funcs; /* its members set to programs */
+	size_t nst_funcs;
 	/* MAP_DATA only: */
 	enum data_kind data_kind;
-	const uint8_t *data;	/* initial bytes in the file; NULL for .bss */
-	uint32_t data_size;	/* the section's size */
 	uint32_t datasec_id;	/* its DATASEC in .BTF, 0 if none */
 	struct obj_var *vars;	/* its variables, by offset */
 	size_t nvars;

@@ -1,6 +1,6 @@
 /*
- * elf/object_internal.h - shared between object.c, object_externs.c and
- * maps.c only.
+ * elf/object_internal.h - shared between object.c, object_externs.c,
+ * maps.c and struct_ops.c only.
  */
 #ifndef RAWLOAD_OBJECT_INTERNAL_H
 #define RAWLOAD_OBJECT_INTERNAL_H
@@ -27,6 +27,10 @@ int maps_collect_legacy(struct object *obj, struct errbuf *eb);
 int maps_parse_btf_def(const struct btf *btf, uint32_t struct_id,
 		       struct obj_map *m, uint32_t *inner_struct,
 		       struct errbuf *eb);
+
+/* SEC(".struct_ops") and SEC(".struct_ops.link") variables -> maps, with
+ * their function pointers -> programs (struct_ops.c). After the programs. */
+int struct_ops_collect(struct object *obj, struct errbuf *eb);
 
 /* The symbol named @name defined in section @shndx, or 0. */
 size_t obj_find_symbol(const struct object *obj, size_t shndx, const char *name);

@@ -106,7 +106,10 @@ static const struct secdef defs[] = {
 	DEF("cgroup/getsockopt", CGROUP_SOCKOPT, BPF_CGROUP_GETSOCKOPT, 0, CGROUP),
 	DEF("cgroup/setsockopt", CGROUP_SOCKOPT, BPF_CGROUP_SETSOCKOPT, 0, CGROUP),
 	DEF("cgroup/dev", CGROUP_DEVICE, BPF_CGROUP_DEVICE, 0, CGROUP),
+	/* expected_attach_type and attach_btf_id come from the struct_ops
+	 * member the program fills (relo/struct_ops.c), not from here */
 	DEF("struct_ops", STRUCT_OPS, 0, SD_TARGET, NONE),
+	DEF("struct_ops.s", STRUCT_OPS, 0, SD_TARGET | SD_SLEEPABLE, NONE),
 	DEF("sk_lookup", SK_LOOKUP, BPF_SK_LOOKUP, 0, NETNS),
 	/* spelled out: Debian 12's header has no BPF_PROG_TYPE_NETFILTER */
 	{ "netfilter", RL_BPF_PROG_TYPE_NETFILTER, RL_BPF_NETFILTER, 0, ATTACH_NETFILTER },

@@ -16,6 +16,7 @@
 
 #include "bpf/attach.h"
 #include "bpf/ksym.h"
+#include "bpf/map.h"
 #include "bpf/probe.h"
 #include "bpf/usym.h"
 
@@ -535,6 +536,11 @@ void attach_release(struct attach_set *set)
 			attach_prog_detach(e->fd, e->detach.prog_fd, e->detach.attach_type,
 					   e->detach.what, NULL);
 			close(e->detach.prog_fd);
+		}
+		if (e->undo == UNDO_MAP_DELETE) {
+			uint32_t zero = 0;
+
+			map_delete(e->fd, &zero, SYS_ATTACH, e->detach.what, NULL);
 		}
 		if (e->fd >= 0)
 			close(e->fd);

@@ -20,6 +20,8 @@ enum attach_undo {
 	UNDO_UPROBE_EVENT,	/* write "-:uprobes/EVENT" to uprobe_events */
 	UNDO_TC_FILTER,		/* delete the cls_bpf filter (and our clsact) */
 	UNDO_PROG_DETACH,	/* BPF_PROG_DETACH @detach from map @fd */
+	UNDO_MAP_DELETE,	/* BPF_MAP_DELETE_ELEM key 0 of map @fd (a
+				   copy): unregisters a .struct_ops map */
 };
 
 /* One attachment: the fd that holds it (-1 when the kernel object itself
@@ -34,7 +36,8 @@ struct attach_entry {
 		int prog_fd;	/* a copy of the program's fd, ours to close */
 		uint32_t attach_type; /* the hook it was attached with */
 		char what[128];	/* "sockmap:NAME", for --explain */
-	} detach;		/* UNDO_PROG_DETACH */
+	} detach;		/* UNDO_PROG_DETACH; UNDO_MAP_DELETE uses
+				   its @what */
 };
 
 /* What holds the attachments, undone newest first by attach_release. A

@@ -3,7 +3,8 @@
  * rules, the set of attachments, the dispatch, and the tracing family:
  * tracepoints, probes, BTF-targeted programs, iterators, perf events) and
  * attach_net.c (the network and cgroup hooks: tc, xdp, socket filters,
- * cgroups, sockmaps, network namespaces, netfilter).
+ * cgroups, sockmaps, network namespaces, netfilter); load_struct_ops.c
+ * keeps its registrations in the same set.
  */
 #ifndef RAWLOAD_LOADER_ATTACH_INTERNAL_H
 #define RAWLOAD_LOADER_ATTACH_INTERNAL_H

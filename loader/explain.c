@@ -31,6 +31,7 @@ static void map_flags(FILE *o, unsigned f)
 		{ BPF_F_RDONLY, "RDONLY" }, { BPF_F_WRONLY, "WRONLY" },
 		{ BPF_F_RDONLY_PROG, "RDONLY_PROG" }, { BPF_F_WRONLY_PROG, "WRONLY_PROG" },
 		{ BPF_F_MMAPABLE, "MMAPABLE" }, { BPF_F_INNER_MAP, "INNER_MAP" },
+		{ RL_BPF_F_LINK, "LINK" },
 	};
 	const char *sep = "";
 
@@ -58,6 +59,8 @@ static void decode_bpf(FILE *o, int cmd, const union bpf_attr *a)
 		if (a->btf_fd)
 			fprintf(o, ", btf_fd=%u, btf_key_type_id=%u, btf_value_type_id=%u",
 				a->btf_fd, a->btf_key_type_id, a->btf_value_type_id);
+		if (a->btf_vmlinux_value_type_id)
+			fprintf(o, ", btf_vmlinux_value_type_id=%u", a->btf_vmlinux_value_type_id);
 		fputc('}', o);
 		break;
 	case BPF_MAP_UPDATE_ELEM:
@@ -65,6 +68,9 @@ static void decode_bpf(FILE *o, int cmd, const union bpf_attr *a)
 		fprintf(o, "{map_fd=%u, key=0x%llx, value=0x%llx, flags=%llu}", a->map_fd,
 			(unsigned long long)a->key, (unsigned long long)a->value,
 			(unsigned long long)a->flags);
+		break;
+	case BPF_MAP_DELETE_ELEM:
+		fprintf(o, "{map_fd=%u, key=0x%llx}", a->map_fd, (unsigned long long)a->key);
 		break;
 	case BPF_MAP_GET_NEXT_KEY:
 	case BPF_MAP_FREEZE:
@@ -78,7 +84,11 @@ static void decode_bpf(FILE *o, int cmd, const union bpf_attr *a)
 		fprintf(o, "{prog_type=%s, insn_cnt=%u, license=\"%s\", prog_name=\"%.16s\"",
 			secdef_prog_type_name(a->prog_type), a->insn_cnt,
 			(const char *)(uintptr_t)a->license, a->prog_name);
-		if (a->expected_attach_type)
+		/* struct_ops: the index of the member the program fills */
+		if (a->prog_type == BPF_PROG_TYPE_STRUCT_OPS)
+			fprintf(o, ", expected_attach_type=%u (member index)",
+				a->expected_attach_type);
+		else if (a->expected_attach_type)
 			fprintf(o, ", expected_attach_type=%s",
 				secdef_attach_type_name(a->expected_attach_type));
 		if (a->prog_flags)
@@ -98,7 +108,10 @@ static void decode_bpf(FILE *o, int cmd, const union bpf_attr *a)
 			a->bpf_fd);
 		break;
 	case BPF_LINK_CREATE:
-		fprintf(o, "{prog_fd=%u, target_fd=%u, attach_type=%s", a->link_create.prog_fd,
+		/* BPF_STRUCT_OPS (44) links a map: the same slot, named map_fd */
+		fprintf(o, "{%s=%u, target_fd=%u, attach_type=%s",
+			a->link_create.attach_type == 44 ? "map_fd" : "prog_fd",
+			a->link_create.prog_fd,
 			a->link_create.target_fd,
 			secdef_attach_type_name(a->link_create.attach_type));
 		/* BPF_NETFILTER (45): link_create.netfilter, pf/hooknum/priority,

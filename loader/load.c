@@ -213,8 +213,7 @@ int step_relocs(struct load *l)
 
 /* ---- CO-RE ---------------------------------------------------------------- */
 
-/* The kernel's BTF (or --btf FILE), read once, on first need. */
-static int target_btf(struct load *l, struct btf **out)
+int load_target_btf(struct load *l, struct btf **out)
 {
 	const char *path = l->c->btf ? l->c->btf : "/sys/kernel/btf/vmlinux";
 	int err;
@@ -255,7 +254,7 @@ int load_attach_btf_id(struct load *l, const struct obj_prog *pr, uint32_t *id)
 	else if (pr->def->attach_type == BPF_TRACE_ITER)
 		pfx = "bpf_iter_";
 	snprintf(name, sizeof(name), "%s%s", pfx, t);
-	err = target_btf(l, &vm);
+	err = load_target_btf(l, &vm);
 	if (err)
 		return err;
 	r = btf_find_by_name_kind(vm, name, kind);
@@ -316,7 +315,7 @@ int step_core(struct load *l)
 		ncore += l->obj.progs[i].ncore;
 	if (!ncore)
 		return 0;
-	err = target_btf(l, &target);
+	err = load_target_btf(l, &target);
 	if (err)
 		return err;
 	/* vmlinux, then its modules' BTF for types vmlinux lacks (read only
@@ -357,7 +356,7 @@ int step_externs(struct load *l)
 		env.release = u.release;
 	for (size_t i = 0; i < l->obj.nexterns; i++)
 		if (l->obj.externs[i].kind == EXTERN_KSYM &&
-		    (err = target_btf(l, (struct btf **)&env.vmlinux)))
+		    (err = load_target_btf(l, (struct btf **)&env.vmlinux)))
 			return err;
 	if (l->obj.has_kconfig_map)
 		kconfig = l->map_data[l->obj.kconfig_map];
@@ -398,6 +397,7 @@ static const struct {
 } steps[] = {
 	{ "read the object", step_open, LOAD_BAD_INPUT },
 	{ "apply options", step_options, LOAD_BAD_INPUT },
+	{ "place struct_ops", step_struct_ops, LOAD_BAD_INPUT },
 	{ "collect relocations", step_relocs, LOAD_BAD_INPUT },
 	{ "apply CO-RE relocations", step_core, LOAD_BAD_INPUT },
 	{ "resolve externs", step_externs, LOAD_BAD_INPUT },
@@ -423,7 +423,10 @@ static void cleanup(struct load *l)
 			close(l->map_fds[i]);
 		if (l->map_data)
 			free(l->map_data[i]);
+		if (l->st_ops)
+			st_ops_free(&l->st_ops[i]);
 	}
+	free(l->st_ops);
 	if (l->btf_fd >= 0)
 		close(l->btf_fd);
 	free(l->map_fds);

@@ -16,6 +16,7 @@
 #include "elf/object.h"
 #include "relo/core.h"
 #include "relo/reloc.h"
+#include "relo/struct_ops.h"
 
 struct load {
 	const struct cli *c;
@@ -35,6 +36,8 @@ struct load {
 	struct core_report *core; /* [prog] what CO-RE did to each function */
 	int keep_before;	/* plan: keep each function's code before CO-RE */
 	struct bpf_insn **core_before; /* [prog] that code, or NULL */
+	struct st_ops_kern *st_ops; /* [map] struct_ops maps in the target
+				   kernel's layout; NULL without such maps */
 	struct attach_set att;	/* what holds the attachments */
 	size_t iters, others;	/* attached: iterators (read once, at
 				 * attach), and programs that run on events */
@@ -54,6 +57,10 @@ void load_say(const struct load *l, const char *fmt, ...)
  * kernel's BTF (load.c, which reads that BTF). 0 or -errno. */
 int load_attach_btf_id(struct load *l, const struct obj_prog *pr, uint32_t *id);
 
+/* The target BTF: --btf FILE or the running kernel's, read once, on first
+ * need (CO-RE, ksyms, BTF-targeted programs, struct_ops). 0 or -errno. */
+int load_target_btf(struct load *l, struct btf **out);
+
 /* The steps, in the order load.c's table runs them: before the first
  * kernel call (load.c), creating kernel objects (load_kernel.c), after
  * the commit point (load_run.c). Each returns 0 or -errno with @l->eb. */
@@ -62,6 +69,7 @@ int step_options(struct load *l);
 int step_relocs(struct load *l);
 int step_core(struct load *l);
 int step_externs(struct load *l);
+int step_struct_ops(struct load *l);
 int step_link_check(struct load *l);
 int step_btf(struct load *l);
 int step_maps(struct load *l);
@@ -84,5 +92,31 @@ void load_release(struct load *l);
  * them). @why gets the one-line reason for --explain. */
 void load_map_params(const struct load *l, size_t i, struct map_params *p, char *why,
 		     size_t whylen);
+
+/* ---- struct_ops (load_struct_ops.c) ---- */
+
+/* The attach_btf_id and expected_attach_type of struct_ops program @i
+ * (its member's), into @btf_id and @attach_type. 0 or -errno. */
+int load_struct_ops_prog(struct load *l, size_t i, uint32_t *btf_id,
+			 uint32_t *attach_type);
+/* Write the value of each .struct_ops.link map (its programs' fds in
+ * place): the map is then ready, not yet registered. 0 or -errno. */
+int load_struct_ops_fill(struct load *l);
+/* Register every struct_ops map: a link for .struct_ops.link maps, the
+ * value write for .struct_ops ones (undone by BPF_MAP_DELETE_ELEM at
+ * exit). 0 or -errno. */
+int load_struct_ops_attach(struct load *l);
+/* `rawload plan`'s lines for struct_ops map @i: what the value holds, or
+ * why it cannot be built ("" when @i is no struct_ops map). */
+void load_struct_ops_describe(const struct load *l, size_t i, char *buf, size_t len);
+/* The same as keys of the map's object in `rawload plan --json`:
+ * struct_ops_type, btf_vmlinux_value_type_id, members {member: program}. */
+struct json;
+void load_struct_ops_json(const struct load *l, size_t i, struct json *j);
+/* `rawload plan`'s attach line for struct_ops program @prog: @target gets
+ * "MAP.MEMBER", @why the member and how the map registers. 1, or 0 when
+ * the program fills no member. */
+int load_struct_ops_member(const struct load *l, size_t prog, char *target, size_t tlen,
+			   char *why, size_t wlen);
 
 #endif

@@ -147,6 +147,14 @@ void load_map_params(const struct load *l, size_t i, struct map_params *p, char 
 		p->btf_value_type_id = m->datasec_id;
 		snprintf(why, whylen, "global data section '%s' (%u bytes) as a one-entry array",
 			 m->name, m->value_size);
+	} else if (m->origin == MAP_STRUCT_OPS) {
+		/* libbpf's attrs: the object's BTF goes along (the kernel
+		 * wants a valid btf_fd), the value is described by the
+		 * kernel's own wrapper type instead of a type of the object */
+		p->btf_key_type_id = p->btf_value_type_id = 0;
+		p->btf_vmlinux_value_type_id = l->st_ops ? l->st_ops[i].kern_vtype_id : 0;
+		snprintf(why, whylen, "struct_ops map '%s': a struct %s of programs for the "
+			 "kernel to call", m->name, l->st_ops ? l->st_ops[i].kern_type_name : "?");
 	} else if (m->origin == MAP_INNER) {
 		snprintf(why, whylen, "a template for the inner maps of '%.*s', needed "
 			 "only while the outer map is created",
@@ -265,7 +273,9 @@ static int fill_slots(struct load *l, int prog_arrays)
 
 int step_slots(struct load *l)
 {
-	return fill_slots(l, 1);
+	int err = fill_slots(l, 1);
+
+	return err ? err : load_struct_ops_fill(l);
 }
 
 /*
@@ -524,6 +534,12 @@ static int load_one(struct load *l, size_t i)
 	p.why = sys_trace ? why : NULL;
 	if ((pr->def->flags & SD_ATTACH_BTF) &&
 	    (fd = load_attach_btf_id(l, pr, &p.attach_btf_id))) {
+		reloc_free_prog(&fp);
+		return fd;
+	}
+	/* a struct_ops program is verified as the callback its member is */
+	if (p.prog_type == BPF_PROG_TYPE_STRUCT_OPS &&
+	    (fd = load_struct_ops_prog(l, i, &p.attach_btf_id, &p.expected_attach_type))) {
 		reloc_free_prog(&fp);
 		return fd;
 	}

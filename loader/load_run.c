@@ -79,7 +79,7 @@ int step_attach(struct load *l)
 	const struct object *o = &l->obj;
 
 	if (l->c->no_attach)
-		return 0;
+		return load_struct_ops_attach(l);	/* says what stays unregistered */
 	for (size_t i = 0; i < o->nprogs; i++) {
 		const struct obj_prog *pr = &o->progs[i];
 		int given = 0, err;
@@ -98,7 +98,8 @@ int step_attach(struct load *l)
 			if (err)
 				return err;
 		}
-		if (given)
+		/* registered with its struct_ops map, below */
+		if (given || pr->def->prog_type == BPF_PROG_TYPE_STRUCT_OPS)
 			continue;
 		if (!pr->attach_target) {
 			load_say(l, "program '%s' (%s) is loaded but not attached: its section "
@@ -110,7 +111,7 @@ int step_attach(struct load *l)
 		if (err)
 			return err;
 	}
-	return 0;
+	return load_struct_ops_attach(l);
 }
 
 /* ---- run ---------------------------------------------------------------- */

@@ -69,7 +69,7 @@ static void flags_str(uint32_t f, char *buf, size_t len)
 		{ BPF_F_ZERO_SEED, "ZERO_SEED" }, { BPF_F_RDONLY_PROG, "RDONLY_PROG" },
 		{ BPF_F_WRONLY_PROG, "WRONLY_PROG" }, { BPF_F_CLONE, "CLONE" },
 		{ BPF_F_MMAPABLE, "MMAPABLE" }, { BPF_F_PRESERVE_ELEMS, "PRESERVE_ELEMS" },
-		{ BPF_F_INNER_MAP, "INNER_MAP" },
+		{ BPF_F_INNER_MAP, "INNER_MAP" }, { RL_BPF_F_LINK, "LINK" },
 	};
 	size_t n = 0;
 
@@ -138,7 +138,7 @@ static void map_text(const struct plan *pl, size_t i)
 {
 	const struct object *o = &pl->l.obj;
 	const struct obj_map *m = &o->maps[i];
-	char flags[160], decl[160], kt[128], vt[128];
+	char flags[160], decl[160], kt[128], vt[128], st[1024];
 	int other = name_collides(o, i);
 	struct map_params mp;
 	char why[200];
@@ -173,6 +173,9 @@ static void map_text(const struct plan *pl, size_t i)
 		printf("      warning: kernel name '%s' collides with map '%s' (the kernel "
 		       "keeps 15 bytes): bpftool and /proc show them alike\n", m->kernel_name,
 		       o->maps[other].name);
+	load_struct_ops_describe(&pl->l, i, st, sizeof(st));
+	if (*st)
+		puts(st);
 	json_init(&vj, stdout);
 	for (size_t k = 0; k < m->ninits; k++)
 		printf("      slot %u = '%s' (.values: written once both exist)\n",
@@ -238,6 +241,7 @@ static void map_json(const struct plan *pl, size_t i)
 		}
 		json_obj_end(j);
 	}
+	load_struct_ops_json(&pl->l, i, j);
 	if (m->ninits) {
 		json_key(j, "slots");
 		json_obj_begin(j);
@@ -691,6 +695,7 @@ static void plan_attach(const struct plan *pl)
 	}
 	for (size_t i = 0; i < o->nprogs; i++) {
 		const struct obj_prog *p = &o->progs[i];
+		char st[96], why[sizeof(((struct errbuf *)0)->msg) + 32];
 		int given = 0;
 
 		if (!pl->l.selected[i])
@@ -708,7 +713,6 @@ static void plan_attach(const struct plan *pl)
 
 			if (mine) {
 				struct errbuf eb = { { 0 } };
-				char why[sizeof(eb.msg) + 32];
 
 				given = 1;
 				/* a target the load would refuse before asking the
@@ -722,12 +726,12 @@ static void plan_attach(const struct plan *pl)
 		}
 		if (given)
 			continue;
-		if (p->attach_target)
+		if (load_struct_ops_member(&pl->l, i, st, sizeof(st), why, sizeof(why)))
+			attach_out(pl, p, "struct_ops", st, why);
+		else if (p->attach_target)
 			attach_out(pl, p, attach_type_of(p), p->attach_target,
 				   "the section's target");
 		else {
-			char why[160];
-
 			snprintf(why, sizeof(why), "its section names no target; give one "
 				 "with --attach%s", attach_hint(p));
 			attach_out(pl, p, NULL, NULL, why);

@@ -65,6 +65,104 @@ san_reports() {
 	done < <(grep -rla 'runtime error:' "$TMP" 2>/dev/null)
 }
 
+# ---- what the kernel holds of a run (t_failure.sh, t_struct_ops.sh) ----
+# Other processes load BPF programs on the same machine at the same time:
+# an object is "ours" when its name is one of the object file's program or
+# map names, its id is newer than the run's start, and no live process
+# holds an fd to it (bpftool's "pids"). Needs root and bpftool.
+BPFTOOL=${BPFTOOL:-$(command -v bpftool || echo /usr/sbin/bpftool)}
+
+# The names OBJ's programs and maps get in the kernel (15 characters).
+# Maps pinned by name (LIBBPF_PIN_BY_NAME) are meant to stay: left out.
+# NAMES_FROM=FILE takes the names from another object (for a broken one).
+names() {
+	$RAWLOAD inspect "${NAMES_FROM:-$1}" --json | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+for p in d["programs"]:
+    if not p["subprogram"]:
+        print("prog", p["name"][:15])
+for m in d["maps"]:
+    if not m.get("pinning"):
+        print("map", (m.get("kernel_name") or m["name"])[:15])
+'
+}
+
+# Highest prog/map/link id now: "P M L".
+max_ids() {
+	local k
+	for k in prog map link; do
+		"$BPFTOOL" -j $k show 2>/dev/null |
+			python3 -c 'import json,sys; d=json.load(sys.stdin) or []; print(max([e["id"] for e in d] or [0]))'
+	done | tr '\n' ' '
+}
+
+# leftovers BASE OBJ [EXCEPT_MAP...]: the programs, maps and links newer
+# than BASE ("P M L" from max_ids) named like OBJ's, held by no process.
+leftovers() {
+	local base=$1 obj=$2
+	shift 2
+	names "$obj" >"$TMP/names"
+	"$BPFTOOL" -j prog show >"$TMP/progs.json" 2>/dev/null || echo '[]' >"$TMP/progs.json"
+	"$BPFTOOL" -j map show >"$TMP/maps.json" 2>/dev/null || echo '[]' >"$TMP/maps.json"
+	"$BPFTOOL" -j link show >"$TMP/links.json" 2>/dev/null || echo '[]' >"$TMP/links.json"
+	python3 - "$TMP" "$base" "$@" <<'PY'
+import json, sys
+tmp, base, skip = sys.argv[1], [int(x) for x in sys.argv[2].split()], set(sys.argv[3:])
+want = {"prog": set(), "map": set()}
+for line in open(tmp + "/names"):
+    k, n = line.split(None, 1)
+    want[k].add(n.strip())
+want["map"] -= skip
+def load(k):
+    try:
+        return json.load(open("%s/%ss.json" % (tmp, k))) or []
+    except ValueError:
+        return []
+progs, maps, links = load("prog"), load("map"), load("link")
+out, ours, our_maps = [], set(), set()
+for p in progs:
+    if p["id"] > base[0] and p.get("name") in want["prog"]:
+        ours.add(p["id"])
+        if not p.get("pids"):
+            out.append("prog %d %s" % (p["id"], p["name"]))
+for m in maps:
+    if m["id"] > base[1] and m.get("name") in want["map"]:
+        our_maps.add(m["id"])
+        if not m.get("pids"):
+            out.append("map %d %s" % (m["id"], m["name"]))
+# a link holds a program, or (struct_ops) a map
+for l in links:
+    if l["id"] > base[2] and not l.get("pids") and \
+       (l.get("prog_id") in ours or l.get("map_id") in our_maps):
+        out.append("link %d (%s, %s %d)" % (l["id"], l.get("type"),
+                   "prog" if "prog_id" in l else "map", l.get("prog_id", l.get("map_id", 0))))
+print("; ".join(out))
+PY
+}
+
+TRACEFS=${TRACEFS:-/sys/kernel/tracing}
+# tracefs probes of process PID: rawload_PID_N in kprobe_events/uprobe_events.
+tracefs_left() {
+	cat "$TRACEFS/kprobe_events" "$TRACEFS/uprobe_events" 2>/dev/null |
+		grep -oE "rawload_$1_[0-9]+" | sort -u | tr '\n' ' '
+}
+
+# clean NAME BASE OBJ [PID [EXCEPT_MAP...]]: poll ~2 s for OBJ's objects
+# newer than BASE and PID's tracefs probes (if PID is given) to be gone.
+clean() {
+	local name=$1 base=$2 obj=$3 pid=${4:-} left tl i
+	shift $(($# < 4 ? $# : 4))
+	for i in $(seq 1 25); do
+		left=$(leftovers "$base" "$obj" "$@")
+		tl=${pid:+$(tracefs_left "$pid")}
+		[ -z "$left$tl" ] && { ok "$name"; return 0; }
+		sleep 0.1
+	done
+	bad "$name" "left behind: ${left:+$left }${tl:+tracefs: $tl}"
+	return 1
+}
+
 # wait_running PID: wait (at most 20 s) until rawload PID has attached
 # everything and waits in its run loop, which is when its current system
 # call (/proc/PID/syscall) is epoll_wait/epoll_pwait or, with nothing to
