@@ -36,7 +36,7 @@ BPF_CFLAGS := -target bpf -g -O2 -Wall -Wno-unused-function -I$(B)/progs -Itests
 PROG_SRC := $(sort $(wildcard tests/progs/*.bpf.c))
 PROG_OBJ := $(PROG_SRC:tests/progs/%.c=$(B)/progs/%.o)
 
-.PHONY: all test unit e2e deps clean progs asan install bench
+.PHONY: all test unit e2e deps clean progs asan install bench usdt-targets
 all: rawload
 
 # rawload is linked statically, against libc alone: a loader is a short
@@ -89,6 +89,26 @@ $(B)/progs/%.bpf.o: tests/progs/%.bpf.c $(B)/progs/vmlinux.h $(B)/progs/.clang-o
 
 progs: $(PROG_OBJ)
 
+# USDT targets for tests/e2e/t_usdt.sh: the same probes in a PIE (ET_DYN),
+# a -no-pie executable (ET_EXEC), and with the semaphore-guarded probe in
+# a shared library. -O2, so the argument operands are what optimized code
+# has (registers, stack slots), not -O0's frame-pointer loads.
+USDT_TARGETS := $(B)/e2e/usdt_target $(B)/e2e/usdt_target_exec $(B)/e2e/usdt_target_lib
+USDT_SRC := tests/e2e/usdt_target.c tests/e2e/usdt_target_sema.c
+$(B)/e2e/usdt_target: $(USDT_SRC)
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -g $(WARN) -o $@ $(USDT_SRC)
+$(B)/e2e/usdt_target_exec: $(USDT_SRC)
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -g $(WARN) -no-pie -o $@ $(USDT_SRC)
+$(B)/e2e/libusdt_sema.so: tests/e2e/usdt_target_sema.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -g $(WARN) -fPIC -shared -o $@ $<
+$(B)/e2e/usdt_target_lib: tests/e2e/usdt_target.c $(B)/e2e/libusdt_sema.so
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -g $(WARN) -o $@ $< -L$(B)/e2e -lusdt_sema -Wl,-rpath,'$$ORIGIN'
+usdt-targets: $(USDT_TARGETS)
+
 # VM tests on Debian's 6.1, 6.1-rt and 6.12 kernels (tests/vm, scripts/vm).
 include tests/vm/Makefile.inc
 
@@ -108,7 +128,7 @@ $(B)/oracle/%.bpf.o: tests/oracle/%.bpf.c $(B)/progs/vmlinux.h $(B)/progs/.clang
 	$(CLANG) $(BPF_CFLAGS) -c -o $@ $<
 ORACLE_PROGS := $(patsubst tests/oracle/%.c,$(B)/oracle/%.o,$(wildcard tests/oracle/*.bpf.c))
 
-test: rawload $(B)/rawload-dyn $(B)/asan/rawload $(B)/unit $(PROG_OBJ) oracle $(ORACLE_PROGS) $(VM_HELPERS) vm-kernels
+test: rawload $(B)/rawload-dyn $(B)/asan/rawload $(B)/unit $(PROG_OBJ) $(USDT_TARGETS) oracle $(ORACLE_PROGS) $(VM_HELPERS) vm-kernels
 	@bash tests/run.sh
 
 deps:

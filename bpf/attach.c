@@ -111,6 +111,40 @@ int attach_perf_event(int prog_fd, int pfd, const char *what, struct errbuf *eb)
 }
 
 /*
+ * A perf event link that carries a BPF cookie (kernel 5.15+, 82e6b1eee6a8):
+ * BPF_LINK_CREATE as in attach_perf_event, plus
+ *   perf_event.bpf_cookie  a u64 the program reads with
+ *                          bpf_get_attach_cookie(); one program attached
+ *                          at many places tells them apart by it (USDT:
+ *                          the index of the site's argument spec)
+ * No ioctl fallback: PERF_EVENT_IOC_SET_BPF has no cookie, and the program
+ * would read 0 everywhere. Takes over @pfd as attach_perf_event does.
+ */
+int attach_perf_event_cookie(int prog_fd, int pfd, uint64_t cookie, const char *what,
+			     struct errbuf *eb)
+{
+	union bpf_attr attr;
+	char why[128];
+	long link;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.link_create.prog_fd = (uint32_t)prog_fd;
+	attr.link_create.target_fd = (uint32_t)pfd;
+	attr.link_create.attach_type = BPF_PERF_EVENT;
+	attr.link_create.perf_event.bpf_cookie = cookie;
+	snprintf(why, sizeof(why), "link the program to the perf event, with BPF cookie %llu",
+		 (unsigned long long)cookie);
+	link = sys_bpf(BPF_LINK_CREATE, &attr, ATTR_SIZE(link_create.perf_event.bpf_cookie),
+		       SYS_ATTACH, why);
+	close(pfd);	/* the link holds the perf event, or it failed */
+	if (link < 0)
+		return err_set(eb, (int)link, "%s: BPF_LINK_CREATE (BPF_PERF_EVENT, bpf_cookie "
+			       "%llu): %s; BPF cookies need perf event links (kernel 5.15+)",
+			       what, (unsigned long long)cookie, err_str((int)link));
+	return (int)link;
+}
+
+/*
  * BPF_LINK_CREATE, the one attach command for links (kernel 5.7+):
  *   prog_fd      the program
  *   target_fd    what it attaches to: a cgroup directory fd, a perf event,

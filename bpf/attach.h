@@ -23,6 +23,11 @@ int attach_raw_tp(int prog_fd, const char *name, struct errbuf *eb);
  * kernels without perf links. @what names the event in errors. */
 int attach_perf_event(int prog_fd, int pfd, const char *what, struct errbuf *eb);
 
+/* Like attach_perf_event, with BPF cookie @cookie on the link (5.15+; no
+ * fallback to the ioctl, which cannot carry one). Returns the link fd. */
+int attach_perf_event_cookie(int prog_fd, int pfd, uint64_t cookie, const char *what,
+			     struct errbuf *eb);
+
 /* BPF_LINK_CREATE of @prog_fd at @target (an fd, an ifindex, or 0) with
  * @attach_type. Returns the link fd; @what names the target in errors. */
 int attach_link_create(int prog_fd, uint32_t target, uint32_t attach_type,

@@ -11,6 +11,9 @@
  *      config1  = pointer to the function name (kprobe_func) or to the
  *                 binary's path (uprobe_path)
  *      config2  = offset into the function, or file offset (probe_offset)
+ *      config  |= ref_ctr_offset << N for a uprobe with a USDT semaphore
+ *                 (4.20+, a1461a1c; N from .../uprobe/format/ref_ctr_offset,
+ *                 "config:32-63")
  *    pid -1 and cpu 0: every process; a probe's BPF program runs on every
  *    CPU whatever the cpu argument (perf requires pid >= 0 or cpu >= 0).
  *    The event disappears with the fd: nothing to clean up.
@@ -18,12 +21,14 @@
  * 2. tracefs (any kernel with CONFIG_{K,U}PROBE_EVENTS): write
  *      p:kprobes/NAME FN+OFF      r:kprobes/NAME FN
  *      p:uprobes/NAME PATH:0xOFF  r:uprobes/NAME PATH:0xOFF
+ *      p:uprobes/NAME PATH:0xOFF(0xREF_CTR_OFFSET)  with a semaphore
  *    to kprobe_events/uprobe_events, read events/{k,u}probes/NAME/id and
  *    open it as a PERF_TYPE_TRACEPOINT event. The event outlives rawload
  *    unless "-:NAME" is written back, so the caller records it for undo.
  *
  * Either way the program is then attached to the perf event by
- * attach_perf_event() (a BPF_PERF_EVENT link where the kernel has one).
+ * attach_perf_event() (a BPF_PERF_EVENT link where the kernel has one), or
+ * by attach_perf_event_cookie() when the probe carries a BPF cookie.
  */
 #include "probe.h"
 
@@ -179,21 +184,69 @@ static int kprobe_precheck(const struct probe_spec *ps, const struct probe_opts 
 		       *closest ? closest : "none", entry, alt);
 }
 
+/* Why a probe PMU refused, with the usual fixes. */
+static int pmu_error(const struct probe_spec *ps, int err, struct errbuf *eb)
+{
+	const char *hint = "";
+
+	if (!ps->uprobe && err == -EILSEQ)
+		hint = "; the offset is not on an instruction boundary of the function "
+		       "(x86 instructions vary in length: disassemble it to pick one)";
+	else if (!ps->uprobe && (err == -ENOENT || err == -EINVAL))
+		hint = "; the function is in kallsyms but cannot be probed there (notrace, "
+		       "in the kprobe blacklist, or the offset is not an instruction boundary)";
+	else if (ps->uprobe && err == -EINVAL)
+		hint = "; the offset must be inside an executable segment of the file";
+	else if (err == -EACCES || err == -EPERM)
+		hint = "; needs root (CAP_PERFMON/CAP_SYS_ADMIN)";
+	return err_set(eb, err, "%s: perf_event_open (%s PMU): %s%s", ps->spec,
+		       ps->uprobe ? "uprobe" : "kprobe", err_str(err), hint);
+}
+
+/* The first config bit of the uprobe PMU's ref_ctr_offset field
+ * ("config:32-63" -> 32), or -EOPNOTSUPP on kernels before 4.20. */
+static int ref_ctr_shift(const struct probe_opts *o)
+{
+	const char *root = o && o->pmu_root ? o->pmu_root : PMU_ROOT;
+	char path[512];
+	int bit;
+
+	snprintf(path, sizeof(path), "%s/uprobe/format/ref_ctr_offset", root);
+	bit = read_num(path, "config:");
+	return bit < 0 || bit > 63 ? -EOPNOTSUPP : bit;
+}
+
 /* A probe through the kprobe/uprobe PMU (see the file comment). */
-static int open_pmu(const struct probe_spec *ps, int type, int retbit)
+static int open_pmu(const struct probe_spec *ps, const struct probe_opts *o, int type,
+		    int retbit, struct errbuf *eb)
 {
 	struct perf_event_attr pa;
 	char why[256];
+	int shift, pfd;
 
 	memset(&pa, 0, sizeof(pa));
 	pa.size = sizeof(pa);
 	pa.type = (uint32_t)type;
 	pa.config = ps->retprobe ? 1ULL << retbit : 0;
+	if (ps->ref_ctr_offset) {
+		shift = ref_ctr_shift(o);
+		if (shift < 0)
+			return err_set(eb, shift, "%s: the semaphore needs the uprobe PMU's "
+				       "ref_ctr_offset (kernel 4.20+), which this kernel lacks "
+				       "(no %s/uprobe/format/ref_ctr_offset)", ps->spec,
+				       o && o->pmu_root ? o->pmu_root : PMU_ROOT);
+		if (shift && ps->ref_ctr_offset >> (64 - shift))
+			return err_set(eb, -E2BIG, "%s: semaphore offset 0x%llx does not fit "
+				       "in the %d bits of ref_ctr_offset", ps->spec,
+				       (unsigned long long)ps->ref_ctr_offset, 64 - shift);
+		pa.config |= ps->ref_ctr_offset << shift;
+	}
 	pa.config1 = (uint64_t)(uintptr_t)(ps->uprobe ? ps->path : ps->func);
 	pa.config2 = ps->offset;
-	snprintf(why, sizeof(why), "a %s perf event for %s", ps->uprobe ? "uprobe" : "kprobe",
-		 ps->spec);
-	return sys_perf_event_open(&pa, -1, 0, -1, PERF_FLAG_FD_CLOEXEC, SYS_ATTACH, why);
+	snprintf(why, sizeof(why), "a %s perf event for %s%s", ps->uprobe ? "uprobe" : "kprobe",
+		 ps->spec, ps->ref_ctr_offset ? " (its semaphore in config bits 32-63)" : "");
+	pfd = sys_perf_event_open(&pa, -1, 0, -1, PERF_FLAG_FD_CLOEXEC, SYS_ATTACH, why);
+	return pfd < 0 ? pmu_error(ps, pfd, eb) : pfd;
 }
 
 /* Write @line to tracefs file @file ("kprobe_events"). */
@@ -269,7 +322,11 @@ static int open_legacy(const struct probe_spec *ps, const struct probe_opts *o,
 
 	remove_stale(o, ps->uprobe);
 	snprintf(name, size, "rawload_%d_%u", (int)getpid(), seq++);
-	if (ps->uprobe)
+	if (ps->uprobe && ps->ref_ctr_offset)
+		snprintf(line, sizeof(line), "%c:%s/%s %s:0x%llx(0x%llx)\n", ps->retprobe ? 'r' : 'p',
+			 grp, name, ps->path, (unsigned long long)ps->offset,
+			 (unsigned long long)ps->ref_ctr_offset);
+	else if (ps->uprobe)
 		snprintf(line, sizeof(line), "%c:%s/%s %s:0x%llx\n", ps->retprobe ? 'r' : 'p',
 			 grp, name, ps->path, (unsigned long long)ps->offset);
 	else if (ps->offset)
@@ -308,25 +365,6 @@ undo:
 	return err;
 }
 
-/* Why a probe PMU refused, with the usual fixes. */
-static int pmu_error(const struct probe_spec *ps, int err, struct errbuf *eb)
-{
-	const char *hint = "";
-
-	if (!ps->uprobe && err == -EILSEQ)
-		hint = "; the offset is not on an instruction boundary of the function "
-		       "(x86 instructions vary in length: disassemble it to pick one)";
-	else if (!ps->uprobe && (err == -ENOENT || err == -EINVAL))
-		hint = "; the function is in kallsyms but cannot be probed there (notrace, "
-		       "in the kprobe blacklist, or the offset is not an instruction boundary)";
-	else if (ps->uprobe && err == -EINVAL)
-		hint = "; the offset must be inside an executable segment of the file";
-	else if (err == -EACCES || err == -EPERM)
-		hint = "; needs root (CAP_PERFMON/CAP_SYS_ADMIN)";
-	return err_set(eb, err, "%s: perf_event_open (%s PMU): %s%s", ps->spec,
-		       ps->uprobe ? "uprobe" : "kprobe", err_str(err), hint);
-}
-
 int attach_probe(int prog_fd, const struct probe_spec *ps,
 		 const struct probe_opts *o, char *legacy, size_t legacy_size,
 		 struct errbuf *eb)
@@ -339,15 +377,16 @@ int attach_probe(int prog_fd, const struct probe_spec *ps,
 	if (!(o && o->force_legacy))
 		type = pmu_lookup(o, ps->uprobe ? "uprobe" : "kprobe", &retbit);
 	if (type >= 0) {
-		pfd = open_pmu(ps, type, retbit);
+		pfd = open_pmu(ps, o, type, retbit, eb);
 		if (pfd < 0)
-			return pmu_error(ps, pfd, eb);
+			return pfd;
 	} else {
 		pfd = open_legacy(ps, o, legacy, legacy_size, eb);
 		if (pfd < 0)
 			return pfd;
 	}
-	fd = attach_perf_event(prog_fd, pfd, ps->spec, eb);
+	fd = ps->has_cookie ? attach_perf_event_cookie(prog_fd, pfd, ps->bpf_cookie, ps->spec, eb)
+			    : attach_perf_event(prog_fd, pfd, ps->spec, eb);
 	if (fd < 0 && legacy[0]) {
 		probe_legacy_remove(o, ps->uprobe, legacy, NULL);
 		legacy[0] = '\0';

@@ -25,6 +25,11 @@ struct probe_spec {
 	const char *func;	/* kprobe: kernel function name */
 	const char *path;	/* uprobe: absolute path of the binary */
 	uint64_t offset;	/* kprobe: bytes into @func; uprobe: file offset */
+	uint64_t ref_ctr_offset;/* uprobe: file offset of a USDT semaphore the
+				   kernel increments while the probe is in, or 0 */
+	uint64_t bpf_cookie;	/* with @has_cookie: what bpf_get_attach_cookie()
+				   returns in the program (USDT: the spec id) */
+	int has_cookie;		/* attach through a BPF link carrying @bpf_cookie */
 	const char *spec;	/* "kprobe:FN+OFF" as the user wrote it, for errors */
 };
 

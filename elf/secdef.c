@@ -35,7 +35,7 @@ static const struct secdef defs[] = {
 	DEF("kretprobe.multi", KPROBE, BPF_TRACE_KPROBE_MULTI, SD_TARGET | SD_RETPROBE, KPROBE_MULTI),
 	DEF("ksyscall", KPROBE, 0, SD_TARGET, KSYSCALL),
 	DEF("kretsyscall", KPROBE, 0, SD_TARGET | SD_RETPROBE, KSYSCALL),
-	DEF("usdt", KPROBE, 0, SD_TARGET, NONE),
+	DEF("usdt", KPROBE, 0, SD_TARGET, USDT),
 	DEF("tc/ingress", SCHED_CLS, RL_BPF_TCX_INGRESS, 0, TC),
 	DEF("tc/egress", SCHED_CLS, RL_BPF_TCX_EGRESS, 0, TC),
 	DEF("tcx/ingress", SCHED_CLS, RL_BPF_TCX_INGRESS, 0, TC),
@@ -198,7 +198,7 @@ const char *secdef_attach_kind_name(enum attach_kind kind)
 		[ATTACH_PERF_EVENT] = "perf_event", [ATTACH_ITER] = "iter",
 		[ATTACH_KPROBE_MULTI] = "kprobe.multi",
 		[ATTACH_SOCKMAP] = "sockmap",  [ATTACH_NETNS] = "netns",
-		[ATTACH_NETFILTER] = "netfilter",
+		[ATTACH_NETFILTER] = "netfilter", [ATTACH_USDT] = "usdt",
 	};
 	return (unsigned)kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "?";
 }

@@ -44,6 +44,7 @@ enum attach_kind {
 	ATTACH_SOCKMAP,	  /* sk_msg, sk_skb/...: BPF_PROG_ATTACH to a sockmap */
 	ATTACH_NETNS,	  /* flow_dissector, sk_lookup: a network namespace */
 	ATTACH_NETFILTER, /* netfilter: a netfilter hook of this namespace (6.4+) */
+	ATTACH_USDT,	  /* usdt/PATH:PROVIDER:NAME: uprobes at a USDT probe's sites */
 };
 
 struct secdef {

@@ -3,7 +3,7 @@
  * which program, the set of attachments and their undoing, and the
  * tracing family (tracepoints, k/uprobes, BTF-targeted programs,
  * kprobe.multi, iterators, perf events). The network and cgroup hooks
- * are in attach_net.c.
+ * are in attach_net.c, USDT probes in attach_usdt.c.
  */
 #include "attach_internal.h"
 
@@ -214,7 +214,7 @@ static int split_offset(const char *spec, const char *s, char *name, size_t size
 }
 
 /* Attach through bpf/probe.c and record the legacy event for undo. */
-static int keep_probe(int prog_fd, const struct probe_spec *ps, struct attach_set *set,
+int attach_keep_probe(int prog_fd, const struct probe_spec *ps, struct attach_set *set,
 		      struct errbuf *eb)
 {
 	struct probe_opts o = probe_opts_env();
@@ -260,7 +260,7 @@ static int do_kprobe(int prog_fd, const char *type, const char *target,
 		snprintf(full, sizeof(full), "%s%s", prefix, fn);
 		ps.func = full;
 	}
-	return keep_probe(prog_fd, &ps, set, eb);
+	return attach_keep_probe(prog_fd, &ps, set, eb);
 }
 
 /* uprobe:PATH:SYMBOL[+OFF] or uprobe:PATH:0xFILEOFFSET */
@@ -298,7 +298,7 @@ static int do_uprobe(int prog_fd, const char *type, const char *target,
 		return err_set(eb, -EINVAL, "%s: a return probe takes no +OFFSET", spec);
 	ps.path = abspath;
 	ps.offset = off + extra;
-	return keep_probe(prog_fd, &ps, set, eb);
+	return attach_keep_probe(prog_fd, &ps, set, eb);
 }
 
 /* tp_btf, fentry, fexit, fmod_ret, lsm: the target was fixed at load. */
@@ -447,6 +447,8 @@ int attach_check(const struct object *obj, size_t prog, const char *type,
 
 		return attach_net_parse_netfilter(target, &pf, &hooknum, &prio, eb);
 	}
+	if (!strcmp(type, "usdt"))
+		return attach_usdt_check(obj, target, NULL, 0, eb);
 	if ((!strcmp(type, "netns") || !strcmp(type, "cgroup")) && !attach_type_fits(pr, type))
 		return err_set(eb, -EINVAL, "%s: a %s program (section '%s') does not attach "
 			       "there", what, pr->def ? secdef_prog_type_name(pr->def->prog_type)
@@ -464,6 +466,8 @@ const char *attach_hint(const struct obj_prog *pr)
 		return " cgroup:PATH";
 	if (attach_type_fits(pr, "netfilter"))
 		return " netfilter:FAMILY:HOOK[:PRIO]";
+	if (attach_type_fits(pr, "usdt"))
+		return " usdt:PATH:PROVIDER:NAME";
 	return "";
 }
 
@@ -488,6 +492,8 @@ int attach_program(const struct object *obj, const int *map_fds, size_t prog,
 		err = do_kprobe(prog_fd, type, target, set, eb);
 	else if (!strcmp(type, "uprobe") || !strcmp(type, "uretprobe"))
 		err = do_uprobe(prog_fd, type, target, set, eb);
+	else if (!strcmp(type, "usdt"))
+		err = attach_usdt(obj, map_fds, pr, prog_fd, target, set, eb);
 	else if (!strcmp(type, "tp_btf") || !strcmp(type, "fentry") || !strcmp(type, "fexit") ||
 		 !strcmp(type, "fmod_ret") || !strcmp(type, "lsm"))
 		err = do_tracing(pr, prog_fd, type, target, set, eb);

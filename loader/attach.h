@@ -45,6 +45,7 @@ struct attach_entry {
 struct attach_set {
 	struct attach_entry *ent; /* malloc'ed, @cap entries, @n used */
 	size_t n, cap;
+	uint32_t usdt_next_spec;  /* the next free index of __bpf_usdt_specs */
 };
 
 /* Is @type ("kprobe", "xdp", ...) program @p's own attach type (or, for
@@ -72,6 +73,13 @@ int attach_program(const struct object *obj, const int *map_fds, size_t prog,
  * type fits a sockmap, netns or cgroup target. 0 or -errno with @eb. */
 int attach_check(const struct object *obj, size_t prog, const char *type,
 		 const char *target, struct errbuf *eb);
+
+/* usdt:@target's checks without the kernel: the file, its probe, every
+ * site's argument spec, the object's __bpf_usdt_specs map. With @info,
+ * the sites found ("0x110d '-4@$1', ... (2 sites: ...)") for `rawload
+ * plan`. 0 or -errno with @eb. */
+int attach_usdt_check(const struct object *obj, const char *target, char *info,
+		      size_t size, struct errbuf *eb);
 
 /* For a program whose section names no target: " sockmap:MAP ...", the
  * --attach it wants, or "" when there is no particular one. */

@@ -19,6 +19,11 @@ int attach_new_entry(struct attach_set *set, struct attach_entry **out,
 		     struct errbuf *eb);
 /* Record @fd (a link or perf event) in @set; closes it on failure. */
 int attach_keep(struct attach_set *set, int fd, struct errbuf *eb);
+/* Attach a kprobe or uprobe through bpf/probe.c and record it (and the
+ * legacy tracefs event to remove, if one was made) in @set. */
+struct probe_spec;
+int attach_keep_probe(int prog_fd, const struct probe_spec *ps, struct attach_set *set,
+		      struct errbuf *eb);
 /* A test hook or forced fallback from the environment is set (and not
  * "0"): RAWLOAD_FORCE_NETLINK_TC and the like. */
 int attach_env_flag(const char *name);
@@ -38,6 +43,12 @@ int attach_net_netns(const struct obj_prog *pr, int prog_fd, const char *target,
 		     struct attach_set *set, struct errbuf *eb);
 int attach_net_netfilter(const struct obj_prog *pr, int prog_fd, const char *target,
 			 struct attach_set *set, struct errbuf *eb);
+
+/* usdt:PATH:PROVIDER:NAME (attach_usdt.c): one uprobe per site of the
+ * probe, each with its argument spec written to __bpf_usdt_specs (map fd
+ * from @map_fds) and its index as the BPF cookie. */
+int attach_usdt(const struct object *obj, const int *map_fds, const struct obj_prog *pr,
+		int prog_fd, const char *target, struct attach_set *set, struct errbuf *eb);
 
 /* Checks `rawload plan` makes without the kernel: the sockmap named
  * exists and fits (its index, or -errno), the netfilter target parses. */

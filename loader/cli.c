@@ -14,7 +14,7 @@ const char *const cli_attach_types[] = {
 	"kprobe", "kretprobe", "ksyscall", "kretsyscall", "uprobe", "uretprobe",
 	"tracepoint", "raw_tp", "tp_btf", "fentry", "fexit", "fmod_ret", "lsm",
 	"xdp", "tc", "cgroup", "socket", "perf_event", "iter", "kprobe.multi",
-	"kretprobe.multi", "sockmap", "netns", "netfilter", NULL,
+	"kretprobe.multi", "sockmap", "netns", "netfilter", "usdt", NULL,
 };
 
 void cli_usage(FILE *out)
@@ -36,6 +36,7 @@ void cli_usage(FILE *out)
 "                        kprobe.multi:GLOB kretprobe.multi:GLOB\n"
 "                        sockmap:MAP netns[:PATH]\n"
 "                        netfilter:FAMILY:HOOK[:PRIO]\n"
+"                        usdt:PATH:PROVIDER:NAME\n"
 "  --prog NAME           load and attach only the named programs (repeatable);\n"
 "                        an --attach right after a --prog applies to it\n"
 "  --no-attach           load only\n"
@@ -82,7 +83,7 @@ static int parse_attach(const char *arg, int prog, struct cli_attach *a,
 			       "--attach '%s': unknown type '%.*s' (kprobe, kretprobe, ksyscall, "
 			       "uprobe, uretprobe, tracepoint, raw_tp, tp_btf, fentry, fexit, "
 			       "fmod_ret, lsm, xdp, tc, cgroup, socket, perf_event, iter, "
-			       "kprobe.multi, kretprobe.multi, sockmap, netns, netfilter)",
+			       "kprobe.multi, kretprobe.multi, sockmap, netns, netfilter, usdt)",
 			       arg, (int)n, arg);
 	a->spec = arg;
 	snprintf(a->type, sizeof(a->type), "%.*s", (int)n, arg);

@@ -123,6 +123,9 @@ static void decode_bpf(FILE *o, int cmd, const union bpf_attr *a)
 			fprintf(o, ", netfilter={pf=%u, hooknum=%u, priority=%d}", nf[0], nf[1],
 				(int32_t)nf[2]);
 		}
+		if (a->link_create.attach_type == BPF_PERF_EVENT && a->link_create.perf_event.bpf_cookie)
+			fprintf(o, ", perf_event={bpf_cookie=%llu}",
+				(unsigned long long)a->link_create.perf_event.bpf_cookie);
 		fputc('}', o);
 		break;
 	case BPF_PROG_ATTACH:

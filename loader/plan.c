@@ -681,6 +681,17 @@ static void attach_out(const struct plan *pl, const struct obj_prog *p, const ch
 	json_obj_end(pl->j);
 }
 
+/* @what ("--attach"), and for a usdt target the sites it will probe. */
+static void plan_attach_info(const struct object *o, const char *type, const char *target,
+			     const char *what, char *why, size_t size)
+{
+	char info[400];
+
+	if (strcmp(type, "usdt") || attach_usdt_check(o, target, info, sizeof(info), NULL))
+		info[0] = '\0';
+	snprintf(why, size, "%s%s%s", what, info[0] ? "; " : "", info);
+}
+
 /* What load.c's step_attach would do, program by program, without
  * doing it: the --attach options that apply, else the section's target. */
 static void plan_attach(const struct plan *pl)
@@ -695,7 +706,7 @@ static void plan_attach(const struct plan *pl)
 	}
 	for (size_t i = 0; i < o->nprogs; i++) {
 		const struct obj_prog *p = &o->progs[i];
-		char st[96], why[sizeof(((struct errbuf *)0)->msg) + 32];
+		char st[96], why[sizeof(((struct errbuf *)0)->msg) + 48];
 		int given = 0;
 
 		if (!pl->l.selected[i])
@@ -720,18 +731,26 @@ static void plan_attach(const struct plan *pl)
 				if (attach_check(o, i, a->type, a->target, &eb))
 					snprintf(why, sizeof(why), "--attach; will fail: %s", eb.msg);
 				else
-					snprintf(why, sizeof(why), "--attach");
+					plan_attach_info(o, a->type, a->target, "--attach", why,
+							 sizeof(why));
 				attach_out(pl, p, a->type, a->target, why);
 			}
 		}
 		if (given)
 			continue;
-		if (load_struct_ops_member(&pl->l, i, st, sizeof(st), why, sizeof(why)))
+		if (load_struct_ops_member(&pl->l, i, st, sizeof(st), why, sizeof(why))) {
 			attach_out(pl, p, "struct_ops", st, why);
-		else if (p->attach_target)
-			attach_out(pl, p, attach_type_of(p), p->attach_target,
-				   "the section's target");
-		else {
+		} else if (p->attach_target) {
+			struct errbuf eb = { { 0 } };
+
+			if (attach_check(o, i, attach_type_of(p), p->attach_target, &eb))
+				snprintf(why, sizeof(why), "the section's target; will fail: %s",
+					 eb.msg);
+			else
+				plan_attach_info(o, attach_type_of(p), p->attach_target,
+						 "the section's target", why, sizeof(why));
+			attach_out(pl, p, attach_type_of(p), p->attach_target, why);
+		} else {
 			snprintf(why, sizeof(why), "its section names no target; give one "
 				 "with --attach%s", attach_hint(p));
 			attach_out(pl, p, NULL, NULL, why);

@@ -23,6 +23,7 @@ pkgs=(
 	strace iproute2 valgrind          # syscall comparison, tc/xdp set-up, leak checks
 	qemu-system-x86 busybox-static cpio kmod xz-utils   # VM tests on other kernels
 	python3 jq                        # JSON checks in the e2e tests
+	systemtap-sdt-dev                 # <sys/sdt.h>: USDT probes in the e2e targets
 	man-db groff-base                 # the man page check
 )
 

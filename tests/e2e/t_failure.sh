@@ -94,6 +94,12 @@ run_fail "attach failure after a successful tc attach" 1 $P/xdp_tc.bpf.o \
 	--prog tc_count --attach tc:lo:ingress --prog xdp_count --attach xdp:rlnosuch0
 run_fail "attach failure after a successful uprobe" 1 $P/uprobe.bpf.o \
 	--prog probe_fn --attach "uprobe:$LIBC:getpid" --prog probe_fn_ret --attach "uretprobe:$LIBC:rl_no_such_symbol"
+# usdt: two sites attached (links with cookies, the spec map written),
+# then an argument rawload cannot read (%rip-relative) refuses the next
+USDT=build/e2e/usdt_target
+run_fail "attach failure after successful usdt sites" 1 $P/usdt.bpf.o \
+	--prog on_args --attach "usdt:$USDT:rawload_test:args" --prog on_same \
+	--attach "usdt:$USDT:rawload_test:same" --prog on_twice --attach "usdt:$USDT:rawload_test:global"
 
 # ---- 4. SIGINT in each phase of a load (core.bpf.o: BTF, CO-RE, maps,
 #         programs) and while running ---------------------------------------
@@ -118,6 +124,9 @@ signal_at "SIGKILL while attached (maps.bpf.o, tracepoint perf events)" KILL 1 $
 rm -f /sys/fs/bpf/pinned_totals
 signal_at "SIGKILL while attached (uprobe PMU)" KILL 1 $P/uprobe.bpf.o \
 	--prog probe_fn --attach "uprobe:$LIBC:getpid" --duration 5
+signal_at "SIGKILL while attached (usdt: 4 uprobe links, a semaphore)" KILL 1 $P/usdt.bpf.o \
+	--prog on_args --attach "usdt:$USDT:rawload_test:args" --prog on_sema \
+	--attach "usdt:$USDT:rawload_test:sema" --prog on_twice --duration 5
 signal_at "SIGKILL while attached (xdp link + tcx link on lo)" KILL 1 $P/xdp_tc.bpf.o \
 	--prog xdp_count --attach xdp:lo --prog tc_count --attach tc:lo:ingress --duration 5
 CG2=$(findmnt -t cgroup2 -n -o TARGET | head -n 1)

@@ -1,5 +1,7 @@
 /*
- * tests/fuzz/fuzz_elf.c - the ELF reader (elf/elf.c) on arbitrary bytes.
+ * tests/fuzz/fuzz_elf.c - the ELF readers on arbitrary bytes: elf/elf.c
+ * (BPF objects) and elf/usdt_note.c (the USDT notes of a traced program),
+ * whose argument strings then go through elf/usdt_arg.c.
  *
  * elf_open_mem promises that a file which opened can be walked without
  * further checks: every accessor is called on every section, symbol and
@@ -8,6 +10,8 @@
  */
 #include <string.h>
 #include "elf/elf.h"
+#include "elf/usdt_arg.h"
+#include "elf/usdt_note.h"
 #include "tests/fuzz/fuzz.h"
 
 static volatile uint8_t sink;
@@ -68,6 +72,25 @@ static void walk(const struct elf_file *ef)
 	(void)elf_find_section(ef, "");
 }
 
+/* The same bytes as a traced program: every note, every argument spec. */
+static void walk_usdt(const uint8_t *buf, size_t size)
+{
+	struct usdt_notes n;
+	struct usdt_spec spec;
+	struct errbuf eb;
+
+	if (usdt_notes_parse(buf, size, &n, &eb) == 0) {
+		for (size_t i = 0; i < n.n; i++) {
+			touch(n.v[i].provider, strlen(n.v[i].provider) + 1);
+			touch(n.v[i].name, strlen(n.v[i].name) + 1);
+			sink ^= (uint8_t)(n.v[i].file_off + n.v[i].sema_off);
+			if (usdt_spec_parse(n.v[i].args, 0, &spec, &eb) == 0)
+				sink ^= (uint8_t)spec.arg_cnt;
+		}
+	}
+	usdt_notes_free(&n);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct elf_file ef;
@@ -86,6 +109,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else {
 		touch(eb.msg, strnlen(eb.msg, sizeof(eb.msg)));
 	}
+	walk_usdt(buf, size);
 	free(buf);
 	return 0;
 }

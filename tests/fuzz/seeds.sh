@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # tests/fuzz/seeds.sh OUTDIR OBJ... - cut the fuzzers' seeds from built BPF
 # objects (make fuzz-seeds runs it; the results are never committed):
-#   fuzz_elf, fuzz_object, fuzz_core   the objects themselves
+#   fuzz_elf, fuzz_object, fuzz_core   the objects themselves; fuzz_elf also
+#                                      build/e2e/usdt_target, a program with
+#                                      USDT notes (elf/usdt_note.c's input)
 #   fuzz_btf                           each object's .BTF section
 #   fuzz_btf_ext                       u32 len(.BTF) | .BTF | .BTF.ext
 set -eu
@@ -11,6 +13,7 @@ rm -rf "$out"
 mkdir -p "$out"/{fuzz_elf,fuzz_object,fuzz_core,fuzz_btf,fuzz_btf_ext}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+[ -f build/e2e/usdt_target ] && cp build/e2e/usdt_target "$out/fuzz_elf/usdt_target"
 for o in "$@"; do
 	n=$(basename "$o" .bpf.o)
 	cp "$o" "$out/fuzz_elf/$n"

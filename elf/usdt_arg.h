@@ -1,0 +1,89 @@
+/*
+ * elf/usdt_arg.h - a USDT probe's argument string, as the BPF side of
+ * libbpf's <bpf/usdt.bpf.h> wants to read it.
+ *
+ * A SystemTap SDT note (elf/usdt_note.h) describes each argument of a
+ * probe the way the compiler left it at the probe site, one operand of
+ * GNU assembler syntax with a size in front, separated by spaces:
+ *
+ *   "-4@$42 -4@%r14d 1@%r13b 8@%r12 -4@28(%rsp)"
+ *    |  |    |  |
+ *    |  |    |  +-- where: $CONST, %REG, OFF(%REG) or (%REG)
+ *    |  |    +----- size in bytes: 1, 2, 4 or 8
+ *    |  +---------- '@' separates size and operand
+ *    +------------- '-': the value is signed
+ *
+ * The BPF program cannot parse strings, so the loader turns each into a
+ * fixed record: what kind of operand (a constant, a register, memory at a
+ * register plus an offset), the register's offset in the kernel's struct
+ * pt_regs (the uprobe's context), the constant or offset, and how many high
+ * bits to clear (and, if signed, sign-extend) so a 1-, 2- or 4-byte value
+ * comes out right from the 8 bytes read. bpf_usdt_arg() in usdt.bpf.h does
+ * exactly that with the record; the records live in the BPF map
+ * __bpf_usdt_specs, and the uprobe's BPF cookie says which one to use.
+ *
+ * Source of truth: the layout is struct __bpf_usdt_spec of libbpf 1.x's
+ * usdt.bpf.h (the BPF side reads it, so it must match byte for byte); the
+ * operand forms are what gcc and clang emit for the "nor" asm constraint
+ * of <sys/sdt.h>; the register offsets are struct pt_regs in the kernel's
+ * arch/x86/include/asm/ptrace.h. x86-64 only.
+ *
+ * Pure: a string in, a record out, the same on any machine.
+ */
+#ifndef RAWLOAD_USDT_ARG_H
+#define RAWLOAD_USDT_ARG_H
+
+#include <stdint.h>
+
+#include "err.h"
+
+/* BPF_USDT_MAX_ARG_CNT of usdt.bpf.h */
+#define USDT_MAX_ARGS 12
+
+/* enum __bpf_usdt_arg_type */
+enum usdt_arg_type {
+	USDT_ARG_CONST,		/* "$42": the value is val_off itself */
+	USDT_ARG_REG,		/* "%rax": the register's value */
+	USDT_ARG_REG_DEREF,	/* "-8(%rbp)": 8 bytes of user memory at reg + val_off */
+};
+
+/* struct __bpf_usdt_arg_spec: 16 bytes, no padding of ours. */
+struct usdt_arg_spec {
+	uint64_t val_off;	/* CONST: the value; REG_DEREF: the offset (two's
+				   complement); REG: 0 */
+	uint32_t arg_type;	/* enum usdt_arg_type (a C enum: 4 bytes) */
+	int16_t reg_off;	/* offsetof(struct pt_regs, reg); 0 for CONST */
+	uint8_t arg_signed;	/* 1 when the size had a '-' */
+	int8_t arg_bitshift;	/* 64 - 8 * size: the high bits to clear */
+};
+
+/* struct __bpf_usdt_spec: one probe site's arguments, the value type of
+ * the map __bpf_usdt_specs (208 bytes; the tail padding stays zero so two
+ * equal specs are equal bytes). */
+struct usdt_spec {
+	struct usdt_arg_spec args[USDT_MAX_ARGS];
+	uint64_t usdt_cookie;	/* what bpf_usdt_cookie() returns */
+	int16_t arg_cnt;	/* what bpf_usdt_arg_cnt() returns */
+	uint8_t pad[6];
+};
+
+_Static_assert(sizeof(struct usdt_arg_spec) == 16, "__bpf_usdt_arg_spec is 16 bytes");
+_Static_assert(sizeof(struct usdt_spec) == 208, "__bpf_usdt_spec is 208 bytes");
+
+/*
+ * Parse @args (a note's argument string; trusted to be a C string, nothing
+ * else) into *@spec, zeroed first, with usdt_cookie = @cookie.
+ * Returns 0, or -EINVAL with @eb naming the argument ("argument 2
+ * '8@counter(%rip)': ...") and why: an unknown register, a size other than
+ * 1/2/4/8, more than 12 arguments, or an operand form the BPF side cannot
+ * read (%rip-relative, base+index*scale, a segment prefix).
+ */
+int usdt_spec_parse(const char *args, uint64_t cookie, struct usdt_spec *spec,
+		    struct errbuf *eb);
+
+/* offsetof(struct pt_regs, REG) on x86-64 for a register name without
+ * its '%' ("rax", "r13b", "esi"), or -1 if the BPF side cannot read it
+ * from pt_regs. */
+int usdt_reg_off(const char *name);
+
+#endif

@@ -1,0 +1,324 @@
+/*
+ * loader/attach_usdt.c - usdt:PATH:PROVIDER:NAME, a USDT probe, attached
+ * the way libbpf's bpf_program__attach_usdt does it.
+ *
+ * A USDT probe is a nop in a user program plus a note saying where it is
+ * and where the compiler left each argument (elf/usdt_note.h). Attaching
+ * one is attaching uprobes, one per note, with two additions:
+ *
+ *   1. the arguments. The BPF side (<bpf/usdt.bpf.h>) reads them through
+ *      records in its ARRAY map __bpf_usdt_specs (elf/usdt_arg.h); the
+ *      loader writes one record per distinct argument string and gives
+ *      each uprobe the record's index as its BPF cookie, which
+ *      bpf_usdt_arg() reads back with bpf_get_attach_cookie(). (Kernels
+ *      without cookies, before 5.15, would need the second map,
+ *      __bpf_usdt_ip_to_spec_id, keyed by address; rawload's kernels all
+ *      have cookies, and LINUX_HAS_BPF_COOKIE tells the BPF side so.)
+ *   2. the semaphore. A probe built with one is skipped by the program
+ *      unless its counter is non-zero; the uprobe's ref_ctr_offset asks
+ *      the kernel to increment the counter in every process that maps the
+ *      file while the uprobe exists (bpf/probe.c).
+ *
+ * The steps, as for any attach (commit point last): everything that can
+ * be checked without the kernel is checked first for all sites (the file,
+ * the probe, every argument, the map), so a bad argument at the last site
+ * attaches nothing; then the spec records are written; then one uprobe
+ * per site. A failure there leaves the uprobes already made in the attach
+ * set, which the caller releases as for every other attach.
+ *
+ * Like libbpf, specs are shared only within one attach (two sites with the
+ * same argument string, "-4@$5", get one record) and ids are handed out
+ * from 0 in attach order across the run.
+ */
+#include "attach_internal.h"
+
+#include <elf.h>
+#include <errno.h>
+#include <limits.h>
+#include <linux/bpf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bpf/map.h"
+#include "bpf/probe.h"
+#include "elf/usdt_arg.h"
+#include "elf/usdt_note.h"
+
+#define SPECS_MAP "__bpf_usdt_specs"
+
+/* One probe site to attach: its note, its argument record, the record's
+ * index in __bpf_usdt_specs (the uprobe's cookie). */
+struct usdt_site {
+	const struct usdt_note *note;
+	struct usdt_spec spec;
+	uint32_t spec_id;
+	int new_spec;		/* first site with this argument string */
+};
+
+/* What a usdt target resolves to before the kernel is asked anything. */
+struct usdt_plan {
+	char path[PATH_MAX];	/* absolute: the kernel resolves it to an inode */
+	char provider[128], name[128];
+	struct usdt_notes notes;
+	struct usdt_site *sites;
+	size_t nsites;
+};
+
+static void plan_free(struct usdt_plan *up)
+{
+	usdt_notes_free(&up->notes);
+	free(up->sites);
+	up->sites = NULL;
+	up->nsites = 0;
+}
+
+/* "PATH:PROVIDER:NAME", split at the last two colons (a path may hold
+ * one; a provider or name, C identifiers, never do). */
+static int split_target(const char *target, struct usdt_plan *up, struct errbuf *eb)
+{
+	const char *c2 = strrchr(target, ':'), *c1 = NULL;
+	char file[PATH_MAX];
+
+	for (const char *p = target; c2 && p < c2; p++)
+		if (*p == ':')
+			c1 = p;
+	if (!c1 || c1 == target || c2 == c1 + 1 || !c2[1] ||
+	    (size_t)(c1 - target) >= sizeof(file) ||
+	    (size_t)(c2 - c1 - 1) >= sizeof(up->provider) || strlen(c2 + 1) >= sizeof(up->name))
+		return err_set(eb, -EINVAL, "expected PATH:PROVIDER:NAME, e.g. "
+			       "usdt:./server:myapp:request_start");
+	snprintf(file, sizeof(file), "%.*s", (int)(c1 - target), target);
+	snprintf(up->provider, sizeof(up->provider), "%.*s", (int)(c2 - c1 - 1), c1 + 1);
+	snprintf(up->name, sizeof(up->name), "%s", c2 + 1);
+	if (!realpath(file, up->path))
+		return err_set(eb, -errno, "%s: %s", file, err_str(-errno));
+	return 0;
+}
+
+/* No note matched: say which probes the file has (the first few). */
+static int no_such_probe(const struct usdt_plan *up, struct errbuf *eb)
+{
+	char have[256] = "";
+	size_t len = 0, shown = 0, distinct = 0;
+
+	for (size_t i = 0; i < up->notes.n; i++) {
+		const struct usdt_note *n = &up->notes.v[i];
+		int seen = 0;
+
+		for (size_t k = 0; k < i && !seen; k++)
+			seen = !strcmp(up->notes.v[k].provider, n->provider) &&
+			       !strcmp(up->notes.v[k].name, n->name);
+		if (seen)
+			continue;
+		distinct++;
+		if (shown < 6 && len + strlen(n->provider) + strlen(n->name) + 4 < sizeof(have)) {
+			len += (size_t)snprintf(have + len, sizeof(have) - len, "%s%s:%s",
+						shown ? ", " : "", n->provider, n->name);
+			shown++;
+		}
+	}
+	return err_set(eb, -ENOENT, "%s has no USDT probe '%s:%s'; it has %zu: %s%s "
+		       "(list them with 'readelf -n %s')", up->path, up->provider, up->name,
+		       distinct, have, distinct > shown ? ", ..." : "", up->path);
+}
+
+/* One matching note: its uprobe offset, semaphore and argument record. */
+static int site_check(const struct usdt_note *n, size_t k, size_t total,
+		      struct usdt_site *s, struct errbuf *eb)
+{
+	int err;
+
+	s->note = n;
+	if (n->pc_loc != USDT_LOC_OK)
+		return err_set(eb, -ENOEXEC, "site %zu of %zu: address 0x%llx is %s", k + 1,
+			       total, (unsigned long long)n->addr, usdt_loc_str(n->pc_loc));
+	if (n->semaphore && n->sema_loc != USDT_LOC_OK)
+		return err_set(eb, -ENOEXEC, "site %zu of %zu: semaphore at 0x%llx is %s",
+			       k + 1, total, (unsigned long long)n->semaphore,
+			       usdt_loc_str(n->sema_loc));
+	err = usdt_spec_parse(n->args, 0, &s->spec, eb);
+	if (err)
+		return err_prefix(eb, err, "site %zu of %zu (file offset 0x%llx)", k + 1, total,
+				  (unsigned long long)n->file_off);
+	return 0;
+}
+
+/* Steps without the kernel: the file, its notes, the matching sites and
+ * their argument records. @up is freed by the caller, also on failure. */
+static int usdt_resolve(const char *target, struct usdt_plan *up, struct errbuf *eb)
+{
+	size_t total = 0;
+	int err;
+
+	if ((err = split_target(target, up, eb)) || (err = usdt_notes_read(up->path, &up->notes, eb)))
+		return err;
+	for (size_t i = 0; i < up->notes.n; i++)
+		total += !strcmp(up->notes.v[i].provider, up->provider) &&
+			 !strcmp(up->notes.v[i].name, up->name);
+	if (!total)
+		return no_such_probe(up, eb);
+	if (up->notes.e_machine != EM_X86_64)
+		return err_set(eb, -ENOEXEC, "%s is for ELF machine %u; rawload reads the "
+			       "argument specs of x86-64 (%u) programs only", up->path,
+			       up->notes.e_machine, EM_X86_64);
+	up->sites = calloc(total, sizeof(*up->sites));
+	if (!up->sites)
+		return err_set(eb, -ENOMEM, "out of memory");
+	for (size_t i = 0; i < up->notes.n; i++) {
+		const struct usdt_note *n = &up->notes.v[i];
+
+		if (strcmp(n->provider, up->provider) || strcmp(n->name, up->name))
+			continue;
+		err = site_check(n, up->nsites, total, &up->sites[up->nsites], eb);
+		if (err)
+			return err_prefix(eb, err, "%s: probe %s:%s", up->path, up->provider,
+					  up->name);
+		up->nsites++;
+	}
+	return 0;
+}
+
+/* The object's __bpf_usdt_specs, checked against the record rawload
+ * writes (a usdt.bpf.h of another layout would read garbage). */
+static int specs_map(const struct object *obj, struct errbuf *eb)
+{
+	int m = obj_find_map(obj, SPECS_MAP);
+	const struct obj_map *mp;
+
+	if (m < 0)
+		return err_set(eb, -EINVAL, "the object has no map " SPECS_MAP ": a usdt "
+			       "program reads its arguments through <bpf/usdt.bpf.h>, which "
+			       "declares it");
+	mp = &obj->maps[m];
+	if (mp->type != BPF_MAP_TYPE_ARRAY || mp->key_size != 4 ||
+	    mp->value_size != sizeof(struct usdt_spec))
+		return err_set(eb, -EINVAL, "map " SPECS_MAP " is type %u, key %u, value %u "
+			       "bytes; rawload writes libbpf 1.x's struct __bpf_usdt_spec "
+			       "(ARRAY, key 4, value %zu): a usdt.bpf.h of another version?",
+			       mp->type, mp->key_size, mp->value_size, sizeof(struct usdt_spec));
+	return m;
+}
+
+/* Spec ids: one per distinct argument string, new ones from the run's
+ * counter in @set, which the map's max_entries bounds. */
+static int assign_ids(struct usdt_plan *up, const struct obj_map *mp, struct attach_set *set,
+		      struct errbuf *eb)
+{
+	for (size_t i = 0; i < up->nsites; i++) {
+		struct usdt_site *s = &up->sites[i];
+		size_t k;
+
+		for (k = 0; k < i; k++)
+			if (!strcmp(up->sites[k].note->args, s->note->args))
+				break;
+		if (k < i) {
+			s->spec_id = up->sites[k].spec_id;
+			continue;
+		}
+		if (set->usdt_next_spec >= mp->max_entries)
+			return err_set(eb, -E2BIG, "all %u entries of " SPECS_MAP " are in use; "
+				       "give more with --resize " SPECS_MAP "=N (or define "
+				       "BPF_USDT_MAX_SPEC_CNT before including usdt.bpf.h)",
+				       mp->max_entries);
+		s->spec_id = set->usdt_next_spec++;
+		s->new_spec = 1;
+	}
+	return 0;
+}
+
+/* Write the new records, then one uprobe per site with its cookie. */
+static int attach_sites(const struct usdt_plan *up, int map_fd, int prog_fd,
+			const char *what, struct attach_set *set, struct errbuf *eb)
+{
+	char why[160], spec[PATH_MAX + 400];
+	int err;
+
+	for (size_t i = 0; i < up->nsites; i++) {
+		const struct usdt_site *s = &up->sites[i];
+
+		if (!s->new_spec)
+			continue;
+		snprintf(why, sizeof(why), "argument spec %u for '%s' (%d argument%s), "
+			 "read by bpf_usdt_arg()", s->spec_id, s->note->args, s->spec.arg_cnt,
+			 s->spec.arg_cnt == 1 ? "" : "s");
+		err = map_update(map_fd, &s->spec_id, &s->spec, BPF_ANY, SYS_ATTACH, why, eb);
+		if (err)
+			return err_prefix(eb, err, "%s: map " SPECS_MAP, what);
+	}
+	for (size_t i = 0; i < up->nsites; i++) {
+		const struct usdt_site *s = &up->sites[i];
+		struct probe_spec ps = { 0 };
+
+		snprintf(spec, sizeof(spec), "%s (site %zu of %zu, file offset 0x%llx)", what,
+			 i + 1, up->nsites, (unsigned long long)s->note->file_off);
+		ps.uprobe = 1;
+		ps.path = up->path;
+		ps.offset = s->note->file_off;
+		ps.ref_ctr_offset = s->note->semaphore ? s->note->sema_off : 0;
+		ps.bpf_cookie = s->spec_id;
+		ps.has_cookie = 1;
+		ps.spec = spec;
+		if ((err = attach_keep_probe(prog_fd, &ps, set, eb)))
+			return err;
+	}
+	return 0;
+}
+
+int attach_usdt(const struct object *obj, const int *map_fds, const struct obj_prog *pr,
+		int prog_fd, const char *target, struct attach_set *set, struct errbuf *eb)
+{
+	struct usdt_plan up = { 0 };
+	char what[PATH_MAX + 300];
+	int m, err;
+
+	snprintf(what, sizeof(what), "usdt:%s", target);
+	if (!pr->def || pr->def->prog_type != BPF_PROG_TYPE_KPROBE) {
+		err = err_set(eb, -EINVAL, "only uprobe-type programs (SEC(\"usdt\")) attach "
+			      "there; this one is in section '%s'", pr->sec_name);
+		goto out;
+	}
+	if ((m = specs_map(obj, eb)) < 0) {
+		err = m;
+		goto out;
+	}
+	if ((err = usdt_resolve(target, &up, eb)) ||
+	    (err = assign_ids(&up, &obj->maps[m], set, eb)))
+		goto out;
+	err = attach_sites(&up, map_fds[m], prog_fd, what, set, eb);
+	plan_free(&up);
+	return err;
+out:
+	plan_free(&up);
+	return err_prefix(eb, err, "%s", what);
+}
+
+int attach_usdt_check(const struct object *obj, const char *target, char *info,
+		      size_t size, struct errbuf *eb)
+{
+	struct usdt_plan up = { 0 };
+	size_t len = 0;
+	int err;
+
+	if (info && size)
+		info[0] = '\0';
+	err = specs_map(obj, eb);
+	if (err >= 0)
+		err = usdt_resolve(target, &up, eb);
+	for (size_t i = 0; !err && info && i < up.nsites && len < size; i++) {
+		const struct usdt_note *n = up.sites[i].note;
+		int w;
+
+		w = snprintf(info + len, size - len, "%s0x%llx args '%s'",
+			     i ? ", " : up.nsites == 1 ? "1 site at file offset " :
+			     "sites at file offsets ", (unsigned long long)n->file_off, n->args);
+		len += w < 0 ? 0 : (size_t)w;
+		if (n->semaphore && len < size) {
+			w = snprintf(info + len, size - len, " semaphore 0x%llx",
+				     (unsigned long long)n->sema_off);
+			len += w < 0 ? 0 : (size_t)w;
+		}
+	}
+	plan_free(&up);
+	return err < 0 ? err_prefix(eb, err, "usdt:%s", target) : 0;
+}

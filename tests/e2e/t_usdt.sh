@@ -1,0 +1,223 @@
+#!/usr/bin/env bash
+# USDT attach (usdt:PATH:PROVIDER:NAME) on the host kernel, against the
+# targets the Makefile builds from tests/e2e/usdt_target.c: a PIE
+# (ET_DYN), the same linked -no-pie (ET_EXEC), and a program whose
+# semaphore-guarded probe is in a shared library. The target prints every
+# value it passes to a probe; tests/progs/usdt.bpf.o stores what
+# bpf_usdt_arg() read; the two must agree exactly. Also: both notes of a
+# probe with two sites fire, identical argument specs share one record,
+# the semaphore is 1 only while attached, the errors name the file, the
+# probe and the argument, and nothing is left behind.
+cd "$(dirname "$0")/../.." && . tests/e2e/lib.sh
+
+if [ "$(id -u)" -ne 0 ]; then
+	bad "root" "the usdt tests attach uprobes; run as root"
+	finish; exit 1
+fi
+for f in build/e2e/usdt_target build/e2e/usdt_target_exec build/e2e/usdt_target_lib \
+	 $P/usdt.bpf.o $P/uprobe.bpf.o; do
+	[ -e "$f" ] || { bad "build" "$f missing: make progs usdt-targets"; finish; exit 1; }
+done
+mountpoint -q /sys/kernel/tracing || mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null
+O=$P/usdt.bpf.o
+PIE=build/e2e/usdt_target EXE=build/e2e/usdt_target_exec LIBT=build/e2e/usdt_target_lib
+LIB=build/e2e/libusdt_sema.so
+
+# The notes really hold the operand kinds the test is about; if a compiler
+# change ever made them all constants, the value checks would prove less.
+notes=$(readelf -n "$PIE")
+for form in '-4@\$42' '@%r[a-z0-9]+' '@-?[0-9]+\(%r[a-z0-9]+\)' '@global_counter\(%rip\)'; do
+	grep -qE -- "Arguments: .*$form" <<<"$notes" && ok "target notes have a '$form' argument" ||
+		bad "target notes have a '$form' argument" "$(grep Arguments <<<"$notes")"
+done
+[ "$(grep -c 'Name: twice' <<<"$notes")" = 2 ] && ok "rawload_test:twice has two notes" ||
+	bad "rawload_test:twice has two notes" "$notes"
+
+# run_usdt NAME TARGET ROUNDS RAWLOAD-ARGS...: rawload in the background
+# with --dump-maps --json, TARGET run for ROUNDS rounds while attached
+# (its output in $TMP/NAME.out), the dump in $TMP/NAME.json.
+run_usdt() {
+	local name=$1 target=$2 rounds=$3 pid
+	shift 3
+	$RAWLOAD $O "$@" --duration 2 --dump-maps --json >"$TMP/$name.json" 2>"$TMP/$name.err" &
+	pid=$!
+	sleep 0.8
+	"$target" "$rounds" >"$TMP/$name.out"
+	wait $pid || bad "$name: rawload" "$(cat "$TMP/$name.err")"
+}
+
+# check_py NAME PYTHON-EXPR: evaluate EXPR with b = .bss's value, specs =
+# the used __bpf_usdt_specs records, out = the target's output lines
+# (python: 64-bit integers stay exact, as jq's doubles would not).
+check_py() {
+	local name=$1 expr=$2 json=$3 outf=$4 res
+	res=$(python3 - "$json" "$outf" "$expr" <<'PY' 2>&1
+import json, sys
+d = json.load(open(sys.argv[1]))
+maps = {m["name"]: m for m in d["maps"]}
+b = maps[".bss"]["entries"][0]["value"]
+specs = [e["value"] for e in maps["__bpf_usdt_specs"]["entries"] if e["value"]["arg_cnt"]]
+out = open(sys.argv[2]).read().splitlines()
+args = [l.split()[1:] for l in out if l.startswith("args:")]
+sema = [int(l.split()[1]) for l in out if l.startswith("semaphore:")]
+def s64(u): u = int(u); return u - (1 << 64) if u >= 1 << 63 else u
+ok = eval(sys.argv[3])
+print("ok" if ok is True else "got: .bss=%s args=%s sema=%s specs=%d" % (b, args, sema, len(specs)))
+PY
+)
+	[ "$res" = ok ] && ok "$name" || bad "$name" "$res"
+}
+
+# ---- the PIE: every probe kind, three rounds --------------------------------
+run_usdt pie "$PIE" 3 --prog on_args --attach "usdt:$PIE:rawload_test:args" \
+	--prog on_same --attach "usdt:$PIE:rawload_test:same" \
+	--prog on_sema --attach "usdt:$PIE:rawload_test:sema" --prog on_twice
+J=$TMP/pie.json OUT=$TMP/pie.out
+check_py "pie: args fired once per round" 'b["args_hits"] == 3 == len(args)' "$J" "$OUT"
+check_py "pie: bpf_usdt_arg_cnt is 6" 'b["args_cnt"] == 6' "$J" "$OUT"
+check_py "pie: bpf_usdt_arg returns 0 for 0..5, -ENOENT for 6" \
+	'b["args_ret"] == [0] * 6 + [-2]' "$J" "$OUT"
+check_py "pie: constant 42 (-4@\$42)" 'b["args"][0] == 42 == int(args[-1][0])' "$J" "$OUT"
+check_py "pie: negative int -7 (-4@%reg, sign-extended)" \
+	'b["args"][1] == -7 == int(args[-1][1])' "$J" "$OUT"
+check_py "pie: u8 200 (1@%reg, upper bits cleared)" \
+	'b["args"][2] == 200 == int(args[-1][2])' "$J" "$OUT"
+check_py "pie: u64 0xfedcba9876543210 (8@%reg)" \
+	'b["args"][3] == s64(args[-1][3]) == s64(0xfedcba9876543210)' "$J" "$OUT"
+check_py "pie: pointer = the address the target printed" \
+	'b["args"][4] == int(args[-1][4]) != 0' "$J" "$OUT"
+check_py "pie: memory operand (-4@N(%rsp)) = the last round's 1002" \
+	'b["args"][5] == int(args[-1][5]) == 1002' "$J" "$OUT"
+check_py "pie: bpf_usdt_cookie is 0" 'b["args_cookie"] == 0' "$J" "$OUT"
+check_py "pie: both sites of rawload_test:twice fired (auto-attach from the section)" \
+	'b["twice_by_arg"] == [0, 3, 3, 0]' "$J" "$OUT"
+check_py "pie: both sites of rawload_test:same fired" \
+	'b["same_hits"] == 6 and b["same_sum"] == 30' "$J" "$OUT"
+check_py "pie: semaphore-guarded probe fired with round + 100" \
+	'b["sema_hits"] == 3 and b["sema_last"] == 102' "$J" "$OUT"
+check_py "pie: the semaphore was 1 while attached" 'sema == [1, 1, 1]' "$J" "$OUT"
+# args 1, twice 2 ($1, $2), same 1 (two sites, one "-4@$5"), sema 1
+check_py "pie: 5 spec records (same's two sites share one)" 'len(specs) == 5' "$J" "$OUT"
+check_py "pie: the args record: const, then registers, then a deref of %rsp (152)" \
+	'[a["arg_type"] for a in specs[0]["args"][:6]] == [0, 1, 1, 1, 1, 2] and specs[0]["args"][5]["reg_off"] == 152 and specs[0]["args"][0]["val_off"] == 42' \
+	"$J" "$OUT"
+"$PIE" 1 >"$TMP/after.out"
+grep -q '^semaphore: 0$' "$TMP/after.out" && ok "pie: the semaphore is 0 again after rawload exits" ||
+	bad "pie: semaphore after exit" "$(cat "$TMP/after.out")"
+
+# The cookies: one per distinct spec, in attach order; same's two sites
+# one spec, so two links with one cookie (0: --explain shows a cookie
+# only when it is not 0).
+out=$($RAWLOAD $O --prog on_same --attach "usdt:$PIE:rawload_test:same" --prog on_twice \
+	--explain --duration 0.1 2>&1)
+[ "$(grep -c "argument spec [0-9]* for '-4@\$5'" <<<"$out")" = 1 ] &&
+[ "$(grep -c 'BPF_LINK_CREATE.*attach_type=PERF_EVENT' <<<"$out")" = 4 ] &&
+[ "$(grep -c 'perf_event={bpf_cookie=' <<<"$out")" = 2 ] &&
+grep -q "argument spec 0 for '-4@\$5'" <<<"$out" &&
+grep -qE 'bpf_cookie=1}' <<<"$out" && grep -qE 'bpf_cookie=2}' <<<"$out" &&
+	ok "explain: one spec for same's two sites; twice's sites get cookies 1 and 2" ||
+	bad "explain: specs and cookies" "$(grep -E 'argument spec|LINK_CREATE' <<<"$out")"
+
+# ---- ET_EXEC (-no-pie): addresses 0x40xxxx, file offsets through PT_LOAD --
+run_usdt exec "$EXE" 2 --prog on_args --attach "usdt:$EXE:rawload_test:args" \
+	--prog on_sema --attach "usdt:$EXE:rawload_test:sema"
+J=$TMP/exec.json OUT=$TMP/exec.out
+check_py "exec: all six arguments as printed" \
+	'b["args_hits"] == 2 and b["args"][:3] == [42, -7, 200] and b["args"][3] == s64(args[-1][3]) and b["args"][4] == int(args[-1][4]) and b["args"][5] == int(args[-1][5]) == 1001' \
+	"$J" "$OUT"
+check_py "exec: semaphore 1 while attached, probe fired" \
+	'sema == [1, 1] and b["sema_hits"] == 2 and b["sema_last"] == 101' "$J" "$OUT"
+
+# ---- a shared library: the semaphore lives in the .so ----------------------
+run_usdt lib "$LIBT" 2 --prog on_sema --attach "usdt:$LIB:rawload_test:sema"
+check_py "shared library: semaphore 1 while attached, probe fired twice" \
+	'sema == [1, 1] and b["sema_hits"] == 2 and b["sema_last"] == 101' "$TMP/lib.json" "$TMP/lib.out"
+
+# ---- the legacy tracefs path: "PATH:0xOFF(0xSEMAPHORE)" ---------------------
+RAWLOAD_FORCE_LEGACY_KPROBE=1 run_usdt legacy "$PIE" 2 \
+	--prog on_sema --attach "usdt:$PIE:rawload_test:sema"
+check_py "legacy uprobe_events: semaphore and probe" \
+	'sema == [1, 1] and b["sema_hits"] == 2' "$TMP/legacy.json" "$TMP/legacy.out"
+if grep -q rawload_ /sys/kernel/tracing/uprobe_events 2>/dev/null; then
+	bad "legacy usdt events removed at exit" "$(cat /sys/kernel/tracing/uprobe_events)"
+else
+	ok "legacy usdt events removed at exit"
+fi
+
+# ---- plan: the sites, without the kernel -----------------------------------
+expect "plan: twice's two sites from the section" 0 \
+	"on_twice +-> usdt:\./build/e2e/usdt_target:rawload_test:twice \(the section's target; sites at file offsets 0x[0-9a-f]+ args '-4@\\\$1', 0x[0-9a-f]+ args '-4@\\\$2'\)" \
+	$RAWLOAD plan $O --prog on_twice
+expect "plan: the semaphore's file offset" 0 \
+	"on_sema +-> usdt:$PIE:rawload_test:sema \(--attach; 1 site at file offset 0x[0-9a-f]+ args '-8@%rdi' semaphore 0x[0-9a-f]+\)" \
+	$RAWLOAD plan $O --prog on_sema --attach "usdt:$PIE:rawload_test:sema"
+
+# ---- errors ----------------------------------------------------------------
+printf 'int main(void) { return 0; }\n' >"$TMP/plain.c" && cc -o "$TMP/plain" "$TMP/plain.c"
+expect "missing binary" 1 "program 'on_args': usdt:/nonexistent/rl:p:n: /nonexistent/rl: ENOENT" \
+	$RAWLOAD $O --prog on_args --attach usdt:/nonexistent/rl:p:n --duration 1
+expect "no .note.stapsdt" 1 "usdt:$TMP/plain:p:n: $TMP/plain: no \.note\.stapsdt section" \
+	$RAWLOAD $O --prog on_args --attach "usdt:$TMP/plain:p:n" --duration 1
+expect "not an ELF file" 1 "plain\.c: not an ELF file" \
+	$RAWLOAD $O --prog on_args --attach "usdt:$TMP/plain.c:p:n" --duration 1
+expect "no such probe: the ones that exist are listed" 1 \
+	"has no USDT probe 'rawload_test:nope'; it has 5: rawload_test:args, rawload_test:twice, rawload_test:same, rawload_test:global, rawload_test:sema" \
+	$RAWLOAD $O --prog on_args --attach "usdt:$PIE:rawload_test:nope" --duration 1
+expect "%rip-relative argument: probe, site, argument and reason" 1 \
+	"probe rawload_test:global: site 1 of 1 \(file offset 0x[0-9a-f]+\): argument 1 '8@global_counter\(%rip\)': %rip-relative operands are not supported" \
+	$RAWLOAD $O --prog on_args --attach "usdt:$PIE:rawload_test:global" --duration 1
+expect "bad target syntax" 1 "usdt:nocolons: expected PATH:PROVIDER:NAME" \
+	$RAWLOAD $O --prog on_args --attach usdt:nocolons --duration 1
+expect "a program without usdt.bpf.h's maps" 1 "the object has no map __bpf_usdt_specs" \
+	$RAWLOAD $P/uprobe.bpf.o --prog probe_fn --attach "usdt:$PIE:rawload_test:args" --duration 1
+expect "spec map full: --resize named as the fix" 1 \
+	"program 'on_twice': .*all 2 entries of __bpf_usdt_specs are in use; give more with --resize __bpf_usdt_specs=N" \
+	$RAWLOAD $O --prog on_args --attach "usdt:$PIE:rawload_test:args" --prog on_same \
+	--attach "usdt:$PIE:rawload_test:same" --prog on_twice --resize __bpf_usdt_specs=2 --duration 1
+expect "plan says an unsupported argument will fail" 0 \
+	"on_args +-> usdt:.*rawload_test:global \(--attach; will fail: .*%rip-relative" \
+	$RAWLOAD plan $O --prog on_args --attach "usdt:$PIE:rawload_test:global"
+
+# ---- failure hygiene: a failure after two usdt attaches leaves no link,
+# no perf event holding the program, no semaphore raised. bpftool here
+# shows no "pids", so the links are found through /proc/PID/fdinfo.
+link_ids() { grep -h '^link_id:' /proc/"$1"/fdinfo/* 2>/dev/null | awk '{print $2}' | sort -n | tr '\n' ' '; }
+# programs attach in object order: on_args, on_sema, then on_twice fails
+$RAWLOAD $O --prog on_args --attach "usdt:$PIE:rawload_test:args" --prog on_sema \
+	--attach "usdt:$PIE:rawload_test:sema" --prog on_twice --attach "usdt:$PIE:rawload_test:global" \
+	--duration 1 >"$TMP/fail.out" 2>&1
+rc=$?
+[ $rc = 1 ] && grep -q "attached 'on_args'" "$TMP/fail.out" && grep -q "attached 'on_sema'" "$TMP/fail.out" &&
+	grep -q "program 'on_twice'.*%rip-relative" "$TMP/fail.out" &&
+	ok "failure after two successful usdt attaches: exit 1" ||
+	bad "failure after two usdt attaches" "exit $rc: $(cat "$TMP/fail.out")"
+"$PIE" 1 >"$TMP/after2.out"
+grep -q '^semaphore: 0$' "$TMP/after2.out" && ok "after the failure the semaphore is 0 (uprobe gone)" ||
+	bad "semaphore after the failure" "$(cat "$TMP/after2.out")"
+# while running: one link per site (args 1, sema 1, twice 2); SIGKILL;
+# then none of those links exists and the semaphore is 0
+$RAWLOAD $O --prog on_args --attach "usdt:$PIE:rawload_test:args" --prog on_sema \
+	--attach "usdt:$PIE:rawload_test:sema" --prog on_twice --duration 5 >/dev/null 2>&1 &
+pid=$!
+sleep 1
+ids=$(link_ids $pid)
+[ "$(wc -w <<<"$ids")" = 4 ] && ok "four links held while attached (one per site)" ||
+	bad "links while attached" "'$ids'"
+"$PIE" 1 | grep -q '^semaphore: 1$' && ok "semaphore 1 while attached" || bad "semaphore while attached" "not 1"
+kill -KILL $pid; wait $pid 2>/dev/null
+left=
+for i in $(seq 1 20); do
+	left=$(bpftool -j link show 2>/dev/null | python3 -c '
+import json, sys
+want = set(int(x) for x in sys.argv[1].split())
+print(" ".join(str(l["id"]) for l in (json.load(sys.stdin) or []) if l["id"] in want))' "$ids")
+	[ -z "$left" ] && break
+	sleep 0.1
+done
+[ -n "$ids" ] && [ -z "$left" ] && ok "SIGKILL while attached: links $ids gone" ||
+	bad "links after SIGKILL" "still there: '$left' (of '$ids')"
+"$PIE" 1 >"$TMP/after3.out"
+grep -q '^semaphore: 0$' "$TMP/after3.out" && ok "SIGKILL while attached: semaphore back to 0" ||
+	bad "semaphore after SIGKILL" "$(cat "$TMP/after3.out")"
+
+finish
