@@ -21,12 +21,12 @@
  *      values after --set;
  *   2. each selected program's final instructions, disassembled by
  *      loader/disasm.c, every relocated instruction annotated;
- *   3. where each program would be attached.
+ *   3. where each program would be attached (loader/plan_attach.c).
  *
  * Map fds do not exist yet: programs are linked with placeholder fds
  * (PLAN_FD_BASE + map index) that the listing turns back into names.
  */
-#include "plan.h"
+#include "plan_internal.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -36,7 +36,6 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "attach.h"
 #include "load_internal.h"
 #include "disasm.h"
 #include "elf/object.h"
@@ -51,10 +50,6 @@
 #define EXIT_OK 0
 #define EXIT_BAD_INPUT 2
 
-struct plan {
-	struct load l;		  /* the load's own state after its pre-kernel steps */
-	struct json *j;		  /* --json writer, or NULL for text */
-};
 
 /* ---- 1. maps ------------------------------------------------------------ */
 
@@ -657,107 +652,6 @@ static int plan_progs(struct plan *pl)
 	if (pl->j)
 		json_arr_end(pl->j);
 	return err;
-}
-
-/* ---- 3. attach ---------------------------------------------------------- */
-
-static void attach_out(const struct plan *pl, const struct obj_prog *p, const char *type,
-		       const char *target, const char *why)
-{
-	if (!pl->j) {
-		if (type)
-			printf("  %-16s -> %s:%s (%s)\n", p->name, type, target, why);
-		else
-			printf("  %-16s -> not attached: %s\n", p->name, why);
-		return;
-	}
-	json_obj_begin(pl->j);
-	json_kstr(pl->j, "prog", p->name);
-	if (type) {
-		json_kstr(pl->j, "type", type);
-		json_kstr(pl->j, "target", target);
-	}
-	json_kstr(pl->j, "why", why);
-	json_obj_end(pl->j);
-}
-
-/* @what ("--attach"), and for a usdt target the sites it will probe. */
-static void plan_attach_info(const struct object *o, const char *type, const char *target,
-			     const char *what, char *why, size_t size)
-{
-	char info[400];
-
-	if (strcmp(type, "usdt") || attach_usdt_check(o, target, info, sizeof(info), NULL))
-		info[0] = '\0';
-	snprintf(why, size, "%s%s%s", what, info[0] ? "; " : "", info);
-}
-
-/* What load.c's step_attach would do, program by program, without
- * doing it: the --attach options that apply, else the section's target. */
-static void plan_attach(const struct plan *pl)
-{
-	const struct object *o = &pl->l.obj;
-
-	if (pl->j) {
-		json_key(pl->j, "attach");
-		json_arr_begin(pl->j);
-	} else {
-		printf("\nattach plan (after every program is loaded):\n");
-	}
-	for (size_t i = 0; i < o->nprogs; i++) {
-		const struct obj_prog *p = &o->progs[i];
-		char st[96], why[sizeof(((struct errbuf *)0)->msg) + 48];
-		int given = 0;
-
-		if (!pl->l.selected[i])
-			continue;
-		if (pl->l.c->no_attach) {
-			attach_out(pl, p, NULL, NULL, "--no-attach");
-			continue;
-		}
-		for (size_t k = 0; k < pl->l.c->nattaches; k++) {
-			const struct cli_attach *a = &pl->l.c->attaches[k];
-			/* the load's own rule (load_run.c), family fallback
-			 * included: kretprobe: on a kprobe program, ... */
-			int mine = a->prog >= 0 ? obj_find_prog(o, pl->l.c->progs[a->prog]) == (int)i
-						: attach_applies(o, pl->l.selected, i, a->type);
-
-			if (mine) {
-				struct errbuf eb = { { 0 } };
-
-				given = 1;
-				/* a target the load would refuse before asking the
-				 * kernel (sockmap:MAP that is no sockmap) says so */
-				if (attach_check(o, i, a->type, a->target, &eb))
-					snprintf(why, sizeof(why), "--attach; will fail: %s", eb.msg);
-				else
-					plan_attach_info(o, a->type, a->target, "--attach", why,
-							 sizeof(why));
-				attach_out(pl, p, a->type, a->target, why);
-			}
-		}
-		if (given)
-			continue;
-		if (load_struct_ops_member(&pl->l, i, st, sizeof(st), why, sizeof(why))) {
-			attach_out(pl, p, "struct_ops", st, why);
-		} else if (p->attach_target) {
-			struct errbuf eb = { { 0 } };
-
-			if (attach_check(o, i, attach_type_of(p), p->attach_target, &eb))
-				snprintf(why, sizeof(why), "the section's target; will fail: %s",
-					 eb.msg);
-			else
-				plan_attach_info(o, attach_type_of(p), p->attach_target,
-						 "the section's target", why, sizeof(why));
-			attach_out(pl, p, attach_type_of(p), p->attach_target, why);
-		} else {
-			snprintf(why, sizeof(why), "its section names no target; give one "
-				 "with --attach%s", attach_hint(p));
-			attach_out(pl, p, NULL, NULL, why);
-		}
-	}
-	if (pl->j)
-		json_arr_end(pl->j);
 }
 
 /* ---- driver ------------------------------------------------------------- */
