@@ -18,6 +18,17 @@
 #define RL_BPF_NETFILTER 45
 #define RL_BPF_PROG_TYPE_NETFILTER 32
 
+/* The AF_UNIX hooks of CGROUP_SOCK_ADDR programs (Linux 6.7): connect(),
+ * sendmsg() with an address, recvmsg() asking for one, getpeername() and
+ * getsockname() of a socket that has an address. The 6.7+
+ * include/uapi/linux/bpf.h numbers them 49 to 53, right after
+ * BPF_TRACE_UPROBE_MULTI (48). */
+#define RL_BPF_CGROUP_UNIX_CONNECT 49
+#define RL_BPF_CGROUP_UNIX_SENDMSG 50
+#define RL_BPF_CGROUP_UNIX_RECVMSG 51
+#define RL_BPF_CGROUP_UNIX_GETPEERNAME 52
+#define RL_BPF_CGROUP_UNIX_GETSOCKNAME 53
+
 #define P(t) BPF_PROG_TYPE_##t
 #define DEF(n, t, a, f, k) { n, P(t), a, f, ATTACH_##k }
 
@@ -94,14 +105,19 @@ static const struct secdef defs[] = {
 	DEF("cgroup/bind6", CGROUP_SOCK_ADDR, BPF_CGROUP_INET6_BIND, 0, CGROUP),
 	DEF("cgroup/connect4", CGROUP_SOCK_ADDR, BPF_CGROUP_INET4_CONNECT, 0, CGROUP),
 	DEF("cgroup/connect6", CGROUP_SOCK_ADDR, BPF_CGROUP_INET6_CONNECT, 0, CGROUP),
+	DEF("cgroup/connect_unix", CGROUP_SOCK_ADDR, RL_BPF_CGROUP_UNIX_CONNECT, 0, CGROUP),
 	DEF("cgroup/sendmsg4", CGROUP_SOCK_ADDR, BPF_CGROUP_UDP4_SENDMSG, 0, CGROUP),
 	DEF("cgroup/sendmsg6", CGROUP_SOCK_ADDR, BPF_CGROUP_UDP6_SENDMSG, 0, CGROUP),
+	DEF("cgroup/sendmsg_unix", CGROUP_SOCK_ADDR, RL_BPF_CGROUP_UNIX_SENDMSG, 0, CGROUP),
 	DEF("cgroup/recvmsg4", CGROUP_SOCK_ADDR, BPF_CGROUP_UDP4_RECVMSG, 0, CGROUP),
 	DEF("cgroup/recvmsg6", CGROUP_SOCK_ADDR, BPF_CGROUP_UDP6_RECVMSG, 0, CGROUP),
+	DEF("cgroup/recvmsg_unix", CGROUP_SOCK_ADDR, RL_BPF_CGROUP_UNIX_RECVMSG, 0, CGROUP),
 	DEF("cgroup/getpeername4", CGROUP_SOCK_ADDR, BPF_CGROUP_INET4_GETPEERNAME, 0, CGROUP),
 	DEF("cgroup/getpeername6", CGROUP_SOCK_ADDR, BPF_CGROUP_INET6_GETPEERNAME, 0, CGROUP),
+	DEF("cgroup/getpeername_unix", CGROUP_SOCK_ADDR, RL_BPF_CGROUP_UNIX_GETPEERNAME, 0, CGROUP),
 	DEF("cgroup/getsockname4", CGROUP_SOCK_ADDR, BPF_CGROUP_INET4_GETSOCKNAME, 0, CGROUP),
 	DEF("cgroup/getsockname6", CGROUP_SOCK_ADDR, BPF_CGROUP_INET6_GETSOCKNAME, 0, CGROUP),
+	DEF("cgroup/getsockname_unix", CGROUP_SOCK_ADDR, RL_BPF_CGROUP_UNIX_GETSOCKNAME, 0, CGROUP),
 	DEF("cgroup/sysctl", CGROUP_SYSCTL, BPF_CGROUP_SYSCTL, 0, CGROUP),
 	DEF("cgroup/getsockopt", CGROUP_SOCKOPT, BPF_CGROUP_GETSOCKOPT, 0, CGROUP),
 	DEF("cgroup/setsockopt", CGROUP_SOCKOPT, BPF_CGROUP_SETSOCKOPT, 0, CGROUP),
@@ -163,7 +179,9 @@ static const char *const attach_types[] = {
 	"XDP_CPUMAP", "SK_LOOKUP", "XDP", "SK_SKB_VERDICT",
 	"SK_REUSEPORT_SELECT", "SK_REUSEPORT_SELECT_OR_MIGRATE", "PERF_EVENT",
 	"TRACE_KPROBE_MULTI", "LSM_CGROUP", "STRUCT_OPS", "NETFILTER",
-	"TCX_INGRESS", "TCX_EGRESS", "TRACE_UPROBE_MULTI",
+	"TCX_INGRESS", "TCX_EGRESS", "TRACE_UPROBE_MULTI", "CGROUP_UNIX_CONNECT",
+	"CGROUP_UNIX_SENDMSG", "CGROUP_UNIX_RECVMSG", "CGROUP_UNIX_GETPEERNAME",
+	"CGROUP_UNIX_GETSOCKNAME",
 };
 
 const char *secdef_prog_type_name(uint32_t type)

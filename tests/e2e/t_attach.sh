@@ -275,6 +275,45 @@ PY
 	check "cgroup/sock_create counts socket()" "$(h 3)" "v >= 1"
 	check "cgroup/dev counts a device open" "$(h 4)" "v >= 1"
 
+	# the AF_UNIX hooks (6.7+), one call each from a process in $CG, and
+	# connect_unix moving a connect to "\0rawload-redirect" (bound by no
+	# one) to the listener at "\0rawload-unix-<tag in hex>". The sockets
+	# are closed by hand: CPython formats an unclosed one for its
+	# ResourceWarning, with getsockname and getpeername.
+	cat >"$TMP/unix.py" <<'PY'
+import socket, sys
+tag = int(sys.argv[1])
+name = '\0rawload-unix-%08x' % tag
+l = socket.socket(socket.AF_UNIX); l.bind(name); l.listen(1)
+c = socket.socket(socket.AF_UNIX)
+c.connect('\0rawload-redirect')           # connect_unix, redirected
+peer = c.getpeername()                    # getpeername_unix
+l.getsockname()                           # getsockname_unix
+d = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); d.bind('\0rawload-ud-%08x' % tag)
+e = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); e.bind('\0rawload-ue-%08x' % tag)
+e.sendto(b'x', '\0rawload-ud-%08x' % tag)  # sendmsg_unix
+d.recvfrom(10)                            # recvmsg_unix (e is bound: a source)
+for x in (l, c, d, e):
+    x.close()
+print('redirected' if peer == name.encode() else 'peer %r' % peer)
+PY
+	base=$(max_ids)
+	$RAWLOAD $P/cgroup_unix.bpf.o --attach "cgroup:$CG" --set tag=$$ --duration 1.5 \
+		--dump-maps --json >"$TMP/u.json" 2>"$TMP/u.err" &
+	pid=$!; wait_running $pid
+	got=$(bash -c "echo \$\$ >$CG/cgroup.procs; exec python3 $TMP/unix.py $$" 2>&1)
+	wait $pid || bad "cgroup unix hooks: rawload" "$(cat "$TMP/u.err")"
+	u() { val "$TMP/u.json" ".maps[]|select(.name==\"unix_calls\")|.entries[]|select(.key==$1)|.value"; }
+	check "cgroup/connect_unix counts a connect" "$(u 0)" "v == 1"
+	check "cgroup/sendmsg_unix counts a sendto" "$(u 1)" "v == 1"
+	check "cgroup/recvmsg_unix counts a recvfrom" "$(u 2)" "v == 1"
+	check "cgroup/getpeername_unix counts a getpeername" "$(u 3)" "v == 1"
+	check "cgroup/getsockname_unix counts a getsockname" "$(u 4)" "v == 1"
+	[ "$got" = redirected ] && [ "$(u 5)" = 1 ] &&
+		ok "cgroup/connect_unix rewrote the address (bpf_sock_addr_set_sun_path)" ||
+		bad "connect_unix rewrite" "client says '$got', redirected $(u 5)"
+	clean "cgroup unix hooks: nothing left after exit" "$base" $P/cgroup_unix.bpf.o
+
 	# ---- sockmap + sockops ----------------------------------------------
 	# sockops (cgroup:) puts both ends of a loopback TCP connection made in
 	# $CG into the SOCKMAP 'socks'; sk_msg then sees the 3 sends of 100

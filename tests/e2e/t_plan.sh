@@ -148,6 +148,9 @@ expect "plan: netns alone is this namespace" 0 "lookup +-> netns:/proc/self/ns/n
 	$RAWLOAD plan $P/netns.bpf.o --attach netns
 expect "plan: sk_lookup without --attach says which to give" 0 \
 	"lookup +-> not attached: .*give one with --attach netns" $RAWLOAD plan $P/netns.bpf.o
+expect "plan: the AF_UNIX cgroup hooks take cgroup:PATH" 0 \
+	"on_connect_unix +-> cgroup:/x \(--attach\).*on_getsockname_unix -> cgroup:/x \(--attach\)" \
+	bash -c "$RAWLOAD plan $P/cgroup_unix.bpf.o --attach cgroup:/x | tr '\n' ' '"
 expect "plan: a bad netfilter hook will fail" 0 \
 	"nf_count +-> netfilter:ipv4:input \(--attach; will fail: .*HOOK prerouting, local_in" \
 	$RAWLOAD plan $P/netfilter.bpf.o --attach netfilter:ipv4:input

@@ -57,9 +57,11 @@ objs=("$@")
 # predates SEC("netfilter") (1.2): its load fails with EINVAL; struct_ops:
 # libbpf 1.1 predates SEC(".struct_ops.link") (1.2) too, and loads its
 # programs without their member (ENOTSUPP); struct_ops_legacy is its twin
-# in the .struct_ops form 1.1 knows.
+# in the .struct_ops form 1.1 knows; cgroup_unix: the cgroup/*_unix
+# sections are libbpf 1.3's, and 1.1 loads them with no attach type (EINVAL).
 [ ${#objs[@]} -gt 0 ] || for o in "$B"/progs/*.bpf.o; do
-	case $(basename "$o") in bad_*|vm_*|legacy_maps.bpf.o|resize.bpf.o|netfilter.bpf.o|struct_ops.bpf.o) ;;
+	case $(basename "$o") in bad_*|vm_*|legacy_maps.bpf.o|resize.bpf.o|netfilter.bpf.o|struct_ops.bpf.o|\
+		cgroup_unix.bpf.o) ;;
 	*) objs+=("$o") ;;
 	esac
 done

@@ -1,0 +1,63 @@
+/*
+ * tests/unit/check_secdef.c - suite "secdef": section names to program
+ * type, expected attach type and attach family (elf/secdef.c), for the
+ * rows whose numbers the 6.1 uapi header does not have.
+ */
+#include <linux/bpf.h>
+#include <string.h>
+
+#include "elf/secdef.h"
+#include "unit.h"
+
+/* The AF_UNIX sock_addr hooks: attach types 49-53 of the 6.7+ uapi
+ * header, numbers rawload spells out itself. */
+static const struct {
+	const char *sec;
+	uint32_t attach_type;
+	const char *name;
+} unix_rows[] = {
+	{ "cgroup/connect_unix", 49, "CGROUP_UNIX_CONNECT" },
+	{ "cgroup/sendmsg_unix", 50, "CGROUP_UNIX_SENDMSG" },
+	{ "cgroup/recvmsg_unix", 51, "CGROUP_UNIX_RECVMSG" },
+	{ "cgroup/getpeername_unix", 52, "CGROUP_UNIX_GETPEERNAME" },
+	{ "cgroup/getsockname_unix", 53, "CGROUP_UNIX_GETSOCKNAME" },
+};
+
+START_TEST(unix_hooks)
+{
+	const struct secdef *d;
+	const char *target = "x";
+
+	d = secdef_find(unix_rows[_i].sec, &target);
+	ck_assert_ptr_nonnull(d);
+	ck_assert_str_eq(d->name, unix_rows[_i].sec);
+	ck_assert_uint_eq(d->prog_type, BPF_PROG_TYPE_CGROUP_SOCK_ADDR);
+	ck_assert_uint_eq(d->attach_type, unix_rows[_i].attach_type);
+	ck_assert_int_eq(d->attach, ATTACH_CGROUP);
+	ck_assert_ptr_null(target);
+	ck_assert_str_eq(secdef_attach_type_name(d->attach_type), unix_rows[_i].name);
+}
+END_TEST
+
+/* "cgroup/connect6" must not swallow "cgroup/connect_unix" or the other
+ * way round: neither takes a '/' target */
+START_TEST(unix_no_prefix_match)
+{
+	const char *target;
+
+	ck_assert_ptr_null(secdef_find("cgroup/connect_unixx", &target));
+	ck_assert_str_eq(secdef_find("cgroup/connect6", &target)->name, "cgroup/connect6");
+}
+END_TEST
+
+static Suite *secdef_suite(void)
+{
+	Suite *s = suite_create("secdef");
+	TCase *tc = tcase_create("cgroup");
+
+	tcase_add_loop_test(tc, unix_hooks, 0, sizeof(unix_rows) / sizeof(unix_rows[0]));
+	tcase_add_test(tc, unix_no_prefix_match);
+	suite_add_tcase(s, tc);
+	return s;
+}
+UNIT_SUITE(secdef_suite)
