@@ -70,7 +70,9 @@ static const struct secdef defs[] = {
 	DEF("freplace", EXT, 0, SD_TARGET | SD_ATTACH_BTF, NONE),
 	DEF("lsm", LSM, BPF_LSM_MAC, SD_TARGET | SD_ATTACH_BTF, LSM),
 	DEF("lsm.s", LSM, BPF_LSM_MAC, SD_TARGET | SD_ATTACH_BTF | SD_SLEEPABLE, LSM),
-	DEF("lsm_cgroup", LSM, BPF_LSM_CGROUP, SD_TARGET | SD_ATTACH_BTF, NONE),
+	/* the target is the LSM hook (bpf_lsm_HOOK, fixed at load); the
+	 * cgroup it runs for comes from --attach cgroup:PATH */
+	DEF("lsm_cgroup", LSM, BPF_LSM_CGROUP, SD_TARGET | SD_ATTACH_BTF, CGROUP),
 	DEF("iter", TRACING, BPF_TRACE_ITER, SD_TARGET | SD_ATTACH_BTF, ITER),
 	DEF("iter.s", TRACING, BPF_TRACE_ITER, SD_TARGET | SD_ATTACH_BTF | SD_SLEEPABLE, ITER),
 	DEF("syscall", SYSCALL, 0, SD_SLEEPABLE, NONE),

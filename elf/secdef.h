@@ -36,7 +36,9 @@ enum attach_kind {
 	ATTACH_LSM,	  /* lsm/ */
 	ATTACH_XDP,
 	ATTACH_TC,
-	ATTACH_CGROUP,
+	ATTACH_CGROUP,	  /* cgroup_skb/, cgroup/, sockops, lsm_cgroup/HOOK: a
+			     cgroup from --attach cgroup:PATH (lsm_cgroup's
+			     HOOK is the LSM hook, used at load) */
 	ATTACH_SOCKET,
 	ATTACH_PERF_EVENT,
 	ATTACH_ITER,

@@ -45,6 +45,15 @@ const char *attach_type_of(const struct obj_prog *p)
 	}
 }
 
+const char *attach_section_target(const struct obj_prog *p)
+{
+	/* no cgroup section names its cgroup; lsm_cgroup/HOOK's HOOK chose
+	 * the bpf_lsm_ function the program was verified against */
+	if (p->def && p->def->attach == ATTACH_CGROUP)
+		return NULL;
+	return p->attach_target;
+}
+
 /*
  * An --attach TYPE fits a program whose section means that TYPE, and the
  * interface/socket/cgroup/CPU types also fit any program of the matching

@@ -61,6 +61,12 @@ int attach_applies(const struct object *obj, const int *selected, size_t prog,
  * for tracepoint/CAT/NAME, "kprobe" for kprobe/FN, ...). */
 const char *attach_type_of(const struct obj_prog *p);
 
+/* Where the program's own section says to attach it (FN of kprobe/FN),
+ * or NULL when an --attach must say: the section names no target, or its
+ * target is not a place to attach (lsm_cgroup/HOOK names the LSM hook;
+ * the program attaches to a cgroup:PATH). */
+const char *attach_section_target(const struct obj_prog *p);
+
 /* Attach loaded program @prog (fd @prog_fd) at @type:@target, recording
  * what holds it in @set; @map_fds ([map] fd) give sockmap:MAP its map.
  * 0 or -errno with @eb naming the program. */

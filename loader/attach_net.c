@@ -18,6 +18,9 @@
 #include "bpf/attach.h"
 #include "bpf/net.h"
 
+/* The kernel-internal ENOTSUPP (include/linux/errno.h) that bpf() leaks. */
+#define KERNEL_ENOTSUPP 524
+
 /* tc:IFACE[:ingress|egress]: a tcx link (6.6+), else clsact + cls_bpf. */
 int attach_net_tc(const struct obj_prog *pr, int prog_fd, const char *target,
 		 struct attach_set *set, struct errbuf *eb)
@@ -74,20 +77,46 @@ int attach_net_iface(int prog_fd, const char *type, const char *target,
 	return fd < 0 ? fd : attach_keep(set, fd, eb);
 }
 
+/* What an lsm_cgroup link needs, for the errors that mean "not here"
+ * (EINVAL: a kernel before 6.0 has no BPF_LSM_CGROUP; ENOTSUPP,
+ * EOPNOTSUPP, EPERM: no BPF trampoline). The kernel links the program
+ * through a trampoline on bpf_lsm_HOOK shared by every cgroup (the
+ * "shim", kernel/bpf/trampoline.c), and bpf_lsm_HOOK is called only by
+ * the BPF LSM, so without 'bpf' in lsm= the link holds but never runs. */
+static int lsm_cgroup_hint(int err, struct errbuf *eb)
+{
+	size_t n = strlen(eb->msg);
+
+	if (err != -EINVAL && err != -EOPNOTSUPP && err != -KERNEL_ENOTSUPP && err != -EPERM)
+		return err;
+	snprintf(eb->msg + n, sizeof(eb->msg) - n, "; lsm_cgroup programs need Linux 6.0+ "
+		 "with CONFIG_BPF_LSM and BPF trampolines (a kernel that refuses fentry "
+		 "programs refuses these too), and run only with 'bpf' in the lsm= boot "
+		 "parameter (see /sys/kernel/security/lsm)");
+	return err;
+}
+
 /* cgroup:PATH. The hook is the program's expected_attach_type, fixed at
  * load (the verifier checks the context against it), so only cgroup
  * program types fit; another type would reach the kernel as attach type
- * 0 (CGROUP_INET_INGRESS) and be refused with a bare EINVAL. */
+ * 0 (CGROUP_INET_INGRESS) and be refused with a bare EINVAL. An
+ * lsm_cgroup program attaches the same way, with BPF_LSM_CGROUP: its
+ * hook (bpf_lsm_HOOK) came with attach_btf_id at load. */
 int attach_net_cgroup(const struct obj_prog *pr, int prog_fd, const char *target,
 		     struct errbuf *eb)
 {
+	int fd;
+
 	if (!attach_type_fits(pr, "cgroup"))
 		return err_set(eb, -EINVAL, "cgroup:%s: a %s program does not attach to a "
 			       "cgroup (section '%s'); cgroup programs are in sections "
-			       "cgroup_skb/, cgroup/, sockops", target,
+			       "cgroup_skb/, cgroup/, sockops, lsm_cgroup/", target,
 			       pr->def ? secdef_prog_type_name(pr->def->prog_type) : "?",
 			       pr->sec_name);
-	return attach_cgroup(prog_fd, target, pr->def->attach_type, eb);
+	fd = attach_cgroup(prog_fd, target, pr->def->attach_type, eb);
+	if (fd < 0 && pr->def->attach_type == BPF_LSM_CGROUP)
+		return lsm_cgroup_hint(fd, eb);
+	return fd;
 }
 
 /* The object's SOCKMAP and SOCKHASH maps, "a, b", for error messages. */

@@ -101,13 +101,14 @@ int step_attach(struct load *l)
 		/* registered with its struct_ops map, below */
 		if (given || pr->def->prog_type == BPF_PROG_TYPE_STRUCT_OPS)
 			continue;
-		if (!pr->attach_target) {
+		if (!attach_section_target(pr)) {
 			load_say(l, "program '%s' (%s) is loaded but not attached: its section "
-			    "names no target; give one with --attach%s", pr->name, pr->sec_name,
+			    "names %s; give one with --attach%s", pr->name, pr->sec_name,
+			    pr->attach_target ? "the hook, not where to attach" : "no target",
 			    attach_hint(pr));
 			continue;
 		}
-		err = attach_one(l, i, attach_type_of(pr), pr->attach_target);
+		err = attach_one(l, i, attach_type_of(pr), attach_section_target(pr));
 		if (err)
 			return err;
 	}

@@ -92,19 +92,21 @@ void plan_attach(const struct plan *pl)
 			continue;
 		if (load_struct_ops_member(&pl->l, i, st, sizeof(st), why, sizeof(why))) {
 			attach_out(pl, p, "struct_ops", st, why);
-		} else if (p->attach_target) {
+		} else if (attach_section_target(p)) {
+			const char *t = attach_section_target(p);
 			struct errbuf eb = { { 0 } };
 
-			if (attach_check(o, i, attach_type_of(p), p->attach_target, &eb))
+			if (attach_check(o, i, attach_type_of(p), t, &eb))
 				snprintf(why, sizeof(why), "the section's target; will fail: %s",
 					 eb.msg);
 			else
-				plan_attach_info(o, attach_type_of(p), p->attach_target,
-						 "the section's target", why, sizeof(why));
-			attach_out(pl, p, attach_type_of(p), p->attach_target, why);
+				plan_attach_info(o, attach_type_of(p), t, "the section's target",
+						 why, sizeof(why));
+			attach_out(pl, p, attach_type_of(p), t, why);
 		} else {
-			snprintf(why, sizeof(why), "its section names no target; give one "
-				 "with --attach%s", attach_hint(p));
+			snprintf(why, sizeof(why), "its section names %s; give one with "
+				 "--attach%s", p->attach_target ? "the hook, not where to attach"
+				 : "no target", attach_hint(p));
 			attach_out(pl, p, NULL, NULL, why);
 		}
 	}

@@ -148,6 +148,12 @@ expect "plan: netns alone is this namespace" 0 "lookup +-> netns:/proc/self/ns/n
 	$RAWLOAD plan $P/netns.bpf.o --attach netns
 expect "plan: sk_lookup without --attach says which to give" 0 \
 	"lookup +-> not attached: .*give one with --attach netns" $RAWLOAD plan $P/netns.bpf.o
+# lsm_cgroup/HOOK: HOOK is the LSM hook (load time), the cgroup an --attach
+expect "plan: lsm_cgroup takes cgroup:PATH" 0 "deny_inet6 +-> cgroup:/sys/fs/cgroup/x \(--attach\)" \
+	$RAWLOAD plan $P/vm_lsm_cgroup.bpf.o --attach cgroup:/sys/fs/cgroup/x
+expect "plan: lsm_cgroup's hook is not a place to attach" 0 \
+	"deny_inet6 +-> not attached: its section names the hook, not where to attach; give one with --attach cgroup:PATH" \
+	$RAWLOAD plan $P/vm_lsm_cgroup.bpf.o
 expect "plan: the AF_UNIX cgroup hooks take cgroup:PATH" 0 \
 	"on_connect_unix +-> cgroup:/x \(--attach\).*on_getsockname_unix -> cgroup:/x \(--attach\)" \
 	bash -c "$RAWLOAD plan $P/cgroup_unix.bpf.o --attach cgroup:/x | tr '\n' ' '"

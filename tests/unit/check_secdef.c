@@ -1,7 +1,8 @@
 /*
  * tests/unit/check_secdef.c - suite "secdef": section names to program
  * type, expected attach type and attach family (elf/secdef.c), for the
- * rows whose numbers the 6.1 uapi header does not have.
+ * rows whose numbers the 6.1 uapi header does not have and for the one
+ * section whose target is not where it attaches (lsm_cgroup).
  */
 #include <linux/bpf.h>
 #include <string.h>
@@ -50,6 +51,25 @@ START_TEST(unix_no_prefix_match)
 }
 END_TEST
 
+/* lsm_cgroup/HOOK: an LSM program with BPF_LSM_CGROUP, HOOK its load-time
+ * target, attached as a cgroup program */
+START_TEST(lsm_cgroup)
+{
+	const char *target = NULL;
+	const struct secdef *d = secdef_find("lsm_cgroup/socket_bind", &target);
+
+	ck_assert_ptr_nonnull(d);
+	ck_assert_str_eq(d->name, "lsm_cgroup");
+	ck_assert_uint_eq(d->prog_type, BPF_PROG_TYPE_LSM);
+	ck_assert_uint_eq(d->attach_type, BPF_LSM_CGROUP);
+	ck_assert(d->flags & SD_ATTACH_BTF);
+	ck_assert_int_eq(d->attach, ATTACH_CGROUP);
+	ck_assert_str_eq(target, "socket_bind");
+	/* and plain lsm/ stays the system-wide kind */
+	ck_assert_int_eq(secdef_find("lsm/socket_bind", &target)->attach, ATTACH_LSM);
+}
+END_TEST
+
 static Suite *secdef_suite(void)
 {
 	Suite *s = suite_create("secdef");
@@ -57,6 +77,7 @@ static Suite *secdef_suite(void)
 
 	tcase_add_loop_test(tc, unix_hooks, 0, sizeof(unix_rows) / sizeof(unix_rows[0]));
 	tcase_add_test(tc, unix_no_prefix_match);
+	tcase_add_test(tc, lsm_cgroup);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -357,6 +357,31 @@ if rl_wait "lsm:path_mkdir"; then
 	else bad "lsm detach" "$out"; fi
 fi
 
+# 11b. lsm_cgroup (tests/progs/vm_lsm_cgroup.bpf.c on lsm_cgroup/socket_create,
+#      --attach cgroup:PATH, 6.0+): in the cgroup socket(AF_INET6) is EPERM and
+#      socket(AF_INET) is not; outside it AF_INET6 works; exact counts; after
+#      rawload exits AF_INET6 works in the cgroup too.
+CGL=/sys/fs/cgroup/rawload-lsm-cgroup
+in_cgl() { bash -c "echo \$\$ >$CGL/cgroup.procs; $1"; }
+mkdir -p $CGL
+bg_rawload 1 $RAWLOAD $P/vm_lsm_cgroup.bpf.o --attach cgroup:$CGL --duration 3
+in_cgl "build/vm/vmhelper socket 10; exec build/vm/vmhelper socket 2" >"$TMP/c1.out" 2>&1
+build/vm/vmhelper socket 10 >"$TMP/c2.out" 2>&1
+if rl_wait "lsm_cgroup:socket_create"; then
+	s=$(jnum "$TMP/rl.out" sockets); d=$(jnum "$TMP/rl.out" denied)
+	if [ "$(tr '\n' ' ' <"$TMP/c1.out")" = "socket=-1 errno=1 (EPERM) socket=3 " ] &&
+		[ "$s $d" = "2 1" ]; then
+		ok "lsm_cgroup/socket_create on cgroup:$CGL: AF_INET6 EPERM, AF_INET allowed (sockets=$s denied=$d)"
+	else bad "lsm_cgroup in the cgroup" "sockets=$s denied=$d vmhelper: $(cat "$TMP/c1.out"); $(head -c 400 "$TMP/rl.out")"; fi
+	if grep -qx 'socket=3' "$TMP/c2.out"; then
+		ok "lsm_cgroup: a process outside the cgroup creates its AF_INET6 socket"
+	else bad "lsm_cgroup outside the cgroup" "$(cat "$TMP/c2.out")"; fi
+	out=$(in_cgl "exec build/vm/vmhelper socket 10")
+	if [ "$out" = socket=3 ]; then ok "lsm_cgroup detached: AF_INET6 in the cgroup after exit"
+	else bad "lsm_cgroup detach" "$out"; fi
+fi
+rmdir $CGL
+
 # 12. CO-RE ground truth while running: core.bpf.o (tp_btf/sched_process_exec,
 #     built against the 6.18 host's vmlinux.h) records the task that exec'd.
 #     Exec vmhelper, which reports itself (nothing execs after it until

@@ -15,6 +15,9 @@
  *                           print "getsid=R" or "getsid=-1 errno=E (NAME)"
  *   vmhelper mkdir PATH     mkdir PATH, print "mkdir=0" or "mkdir=-1 errno=E (NAME)"
  *                           (an existing directory is removed first)
+ *   vmhelper socket FAMILY  socket(FAMILY, SOCK_DGRAM, 0) (FAMILY a number: 2
+ *                           AF_INET, 10 AF_INET6), print "socket=FD" or
+ *                           "socket=-1 errno=E (NAME)"
  * The exit status is 0 unless the arguments are wrong.
  */
 #define _GNU_SOURCE
@@ -23,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -38,6 +42,7 @@ static const char *errname(int e)
 	case EXDEV: return "EXDEV";
 	case ESRCH: return "ESRCH";
 	case EINVAL: return "EINVAL";
+	case EAFNOSUPPORT: return "EAFNOSUPPORT";
 	default: return "?";
 	}
 }
@@ -95,8 +100,13 @@ int main(int argc, char **argv)
 		errno = 0;
 		r = mkdir(argv[2], 0755);
 		report("mkdir", r, errno);
+	} else if (!strcmp(cmd, "socket") && argc > 2) {
+		errno = 0;
+		r = socket(atoi(argv[2]), SOCK_DGRAM, 0);
+		report("socket", r, errno);
 	} else {
-		fprintf(stderr, "usage: vmhelper ids | nanosleep N | open PATH... | getsid | mkdir PATH\n");
+		fprintf(stderr, "usage: vmhelper ids | nanosleep N | open PATH... | getsid | "
+			"mkdir PATH | socket FAMILY\n");
 		return 2;
 	}
 	return 0;
