@@ -12,9 +12,6 @@
 
 #include "sys.h"
 
-/* The kernel-internal ENOTSUPP (include/linux/errno.h) that bpf() leaks. */
-#define KERNEL_ENOTSUPP 524
-
 /* tracefs is at /sys/kernel/tracing since 4.1; older systems reach it
  * through debugfs. loader/ mounts it when missing. */
 static int tracepoint_id(const char *cat, const char *name, struct errbuf *eb)

@@ -59,7 +59,7 @@ static const struct {
 	{ ELOOP, "ELOOP" },	{ EILSEQ, "EILSEQ" },	{ ESPIPE, "ESPIPE" },	{ ENODATA, "ENODATA" }, { EOVERFLOW, "EOVERFLOW" },
 	{ EOPNOTSUPP, "EOPNOTSUPP" }, { EPROTO, "EPROTO" },
 	{ EADDRNOTAVAIL, "EADDRNOTAVAIL" }, { ENOTSUP, "ENOTSUP" },
-	{ 524, "ENOTSUPP" },	{ 512, "ERESTARTSYS" }, { 523, "EBADTYPE" },
+	{ KERNEL_ENOTSUPP, "ENOTSUPP" },	{ 512, "ERESTARTSYS" }, { 523, "EBADTYPE" },
 };
 
 const char *err_name(int err)
@@ -78,7 +78,7 @@ const char *err_str(int err)
 
 	if (err < 0)
 		err = -err;
-	if (err == 524)
+	if (err == KERNEL_ENOTSUPP)
 		snprintf(buf, sizeof(buf),
 			 "ENOTSUPP (operation not supported by this kernel)");
 	else

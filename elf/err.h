@@ -29,6 +29,11 @@ int err_set(struct errbuf *eb, int err, const char *fmt, ...)
 int err_prefix(struct errbuf *eb, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* The kernel-internal ENOTSUPP (include/linux/errno.h): bpf() returns it
+ * where user space would expect EOPNOTSUPP (an unsupported attach or
+ * program feature), and libc has no name for it. */
+#define KERNEL_ENOTSUPP 524
+
 /* The symbolic name of an errno ("ENOENT"), including the kernel-internal
  * ones that leak out of bpf() (524 ENOTSUPP), which strerror() calls
  * "Unknown error". @err may be negative. */

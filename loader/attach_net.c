@@ -18,9 +18,6 @@
 #include "bpf/attach.h"
 #include "bpf/net.h"
 
-/* The kernel-internal ENOTSUPP (include/linux/errno.h) that bpf() leaks. */
-#define KERNEL_ENOTSUPP 524
-
 /* tc:IFACE[:ingress|egress]: a tcx link (6.6+), else clsact + cls_bpf. */
 int attach_net_tc(const struct obj_prog *pr, int prog_fd, const char *target,
 		 struct attach_set *set, struct errbuf *eb)
