@@ -11,7 +11,9 @@
  *
  * Either waits for a line on stdin first when given "wait" as its last
  * argument, so the test can start rawload with the target's pid.
- * Built -O0 by the test: every function stays, none folded into another.
+ * Built -O0 by the test: every function stays, none folded into another
+ * (the bodies differ anyway, so -O2's identical-code folding, as in the
+ * VM's static build tests/vm/umulti_target.c, leaves them apart too).
  */
 #include <dlfcn.h>
 #include <stdio.h>
@@ -45,6 +47,7 @@ int main(int argc, char **argv)
 	int wait = argc > 1 && !strcmp(argv[argc - 1], "wait");
 	char line[16];
 
+#ifndef UMULTI_NO_LIBC	/* tests/vm/umulti_target.c: static, no dlsym */
 	if (argc > 3 && !strcmp(argv[1], "libc")) {
 		long n = atol(argv[2]), m = atol(argv[3]);
 
@@ -59,6 +62,7 @@ int main(int argc, char **argv)
 			getppid();
 		return 0;
 	}
+#endif
 	for (size_t k = 0; k < sizeof(fns) / sizeof(fns[0]); k++)
 		printf("%s %p\n", fns[k].name, (void *)fns[k].fn);
 	fflush(stdout);

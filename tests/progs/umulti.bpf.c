@@ -48,6 +48,18 @@ static __always_inline int mine(void)
 	return !target_tgid || bpf_get_current_pid_tgid() >> 32 == target_tgid;
 }
 
+/* id as an array index the verifier can bound: 6.12's verifier (unlike
+ * the 6.18 host's) carries no bounds from "id - 1 < 7" back to id, so it
+ * is masked after a barrier (which keeps clang from dropping the mask as
+ * redundant). */
+static __always_inline __u64 slot(long id)
+{
+	__u64 k = id;
+
+	barrier_var(k);
+	return k & (NFN - 1);
+}
+
 static __always_inline void count_ip(void *map, __u64 ip)
 {
 	__u64 one = 1, *v = bpf_map_lookup_elem(map, &ip);
@@ -67,8 +79,8 @@ int BPF_KPROBE(on_entry, long id, long i)
 		return 0;
 	count_ip(&entry_ips, ip);
 	if (id > 0 && id < NFN) {
-		__sync_fetch_and_add(&calls[id], 1);
-		ips[id] = ip;
+		__sync_fetch_and_add(&calls[slot(id)], 1);
+		ips[slot(id)] = ip;
 	} else {
 		__sync_fetch_and_add(&other, 1);
 	}
@@ -98,7 +110,7 @@ SEC("uprobe.multi.s")
 int BPF_KPROBE(on_entry_s, long id)
 {
 	if (mine() && id > 0 && id < NFN)
-		__sync_fetch_and_add(&calls_s[id], 1);
+		__sync_fetch_and_add(&calls_s[slot(id)], 1);
 	return 0;
 }
 
