@@ -5,9 +5,11 @@
 
 #include <errno.h>
 #include <linux/perf_event.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "sys.h"
@@ -263,6 +265,98 @@ int attach_kprobe_multi(int prog_fd, char *const *syms, size_t n, int retprobe,
 			       "list was read); narrow the pattern", what, err_str((int)fd), n);
 	return err_set(eb, (int)fd, "%s: BPF_LINK_CREATE (%zu functions): %s", what, n,
 		       err_str((int)fd));
+}
+
+/*
+ * link_create.uprobe_multi (uapi 6.6), which Debian 12's header lacks: it
+ * starts where the per-type union does (target_btf_id, the union's first
+ * member), 16 bytes into link_create, as kprobe_multi does.
+ */
+struct rl_link_uprobe_multi {
+	uint64_t path;		  /* char *: the file, looked up by the kernel */
+	uint64_t offsets;	  /* u64[cnt]: file offsets, as for a uprobe */
+	uint64_t ref_ctr_offsets; /* u64[cnt] or 0: USDT semaphores; none here */
+	uint64_t cookies;	  /* u64[cnt] or 0: bpf_get_attach_cookie(); 0 */
+	uint32_t cnt;
+	uint32_t flags;		  /* BPF_F_UPROBE_MULTI_RETURN */
+	uint32_t pid;		  /* 0 every process, else this one's (tgid) */
+};
+
+/* Bytes of the attr through uprobe_multi.pid: 60, where the 6.1 header's
+ * link_create ends at 48 (kprobe_multi.cookies). A 6.1 kernel finds the
+ * non-zero cnt past its last field and answers EINVAL (CHECK_ATTR). */
+#define UPROBE_MULTI_ATTR_SIZE                                          \
+	(offsetof(union bpf_attr, link_create.target_btf_id) +           \
+	 offsetof(struct rl_link_uprobe_multi, pid) + sizeof(uint32_t))
+
+/* Is the running kernel older than @major.@minor (uname -r)? 0 when it
+ * cannot tell. Only for choosing an error message, never a code path. */
+static int kernel_older_than(unsigned major, unsigned minor)
+{
+	struct utsname u;
+	unsigned a = 0, b = 0;
+
+	if (uname(&u) || sscanf(u.release, "%u.%u", &a, &b) != 2)
+		return 0;
+	return a < major || (a == major && b < minor);
+}
+
+/*
+ * BPF_LINK_CREATE with attach_type BPF_TRACE_UPROBE_MULTI (kernel 6.6,
+ * bpf_uprobe_multi_link_attach): one link holding a uprobe at each of
+ * @n offsets of one file, all running @prog_fd.
+ *   prog_fd       the program; loaded with expected_attach_type
+ *                 BPF_TRACE_UPROBE_MULTI, else EINVAL
+ *   target_fd     0: the file is named by uprobe_multi.path
+ *   uprobe_multi  path, offsets, cnt, flags, pid as above
+ * Left zero: link_create.flags (must be), ref_ctr_offsets (no USDT
+ * semaphores), cookies (every site reads cookie 0).
+ */
+int attach_uprobe_multi(int prog_fd, const char *path, const uint64_t *offsets, size_t n,
+			int retprobe, uint32_t pid, const char *what, struct errbuf *eb)
+{
+	struct rl_link_uprobe_multi um;
+	union bpf_attr attr;
+	char why[4200];
+	long fd;
+
+	_Static_assert(UPROBE_MULTI_ATTR_SIZE == 60, "link_create.uprobe_multi.pid ends at 60");
+	_Static_assert(sizeof(union bpf_attr) >= UPROBE_MULTI_ATTR_SIZE,
+		       "union bpf_attr holds link_create.uprobe_multi");
+	memset(&um, 0, sizeof(um));
+	um.path = (uint64_t)(uintptr_t)path;
+	um.offsets = (uint64_t)(uintptr_t)offsets;
+	um.cnt = (uint32_t)n;
+	um.flags = retprobe ? RL_BPF_F_UPROBE_MULTI_RETURN : 0;
+	um.pid = pid;
+	memset(&attr, 0, sizeof(attr));
+	attr.link_create.prog_fd = (uint32_t)prog_fd;
+	attr.link_create.attach_type = RL_BPF_TRACE_UPROBE_MULTI;
+	memcpy(&attr.link_create.target_btf_id, &um, sizeof(um));
+	snprintf(why, sizeof(why), "link the program to %zu %s in %s", n,
+		 n == 1 ? "function" : "functions", path);
+	fd = sys_bpf(BPF_LINK_CREATE, &attr, UPROBE_MULTI_ATTR_SIZE, SYS_ATTACH, why);
+	if (fd >= 0)
+		return (int)fd;
+	/* 6.1-6.5: attach type 48 is unknown, or (6.1) the attr is longer
+	 * than BPF_LINK_CREATE's last field; both answer EINVAL */
+	if (fd == -EINVAL && kernel_older_than(6, 6))
+		return err_set(eb, (int)fd, "%s: BPF_LINK_CREATE (BPF_TRACE_UPROBE_MULTI, %zu "
+			       "offsets): %s; needs Linux 6.6+ (BPF_TRACE_UPROBE_MULTI); attach "
+			       "each function with uprobe:PATH:SYMBOL instead", what, n,
+			       err_str((int)fd));
+	/* 6.6+ without CONFIG_UPROBES: the stub bpf_uprobe_multi_link_attach */
+	if (fd == -EOPNOTSUPP || fd == -KERNEL_ENOTSUPP)
+		return err_set(eb, (int)fd, "%s: BPF_LINK_CREATE (BPF_TRACE_UPROBE_MULTI): %s; "
+			       "this kernel has no uprobe.multi (Linux 6.6+ with CONFIG_UPROBES); "
+			       "attach each function with uprobe:PATH:SYMBOL instead", what,
+			       err_str((int)fd));
+	return err_set(eb, (int)fd, "%s: BPF_LINK_CREATE (BPF_TRACE_UPROBE_MULTI, path %s, "
+		       "%zu offsets, flags 0x%x, pid %u): %s%s", what, path, n, um.flags, pid,
+		       err_str((int)fd),
+		       fd == -EINVAL ? "; the program must be in a uprobe.multi section "
+				       "(expected_attach_type BPF_TRACE_UPROBE_MULTI)" :
+		       fd == -ESRCH ? "; no such process" : "");
 }
 
 /*

@@ -47,6 +47,20 @@ int attach_tracing(int prog_fd, uint32_t attach_type, const char *what,
 int attach_kprobe_multi(int prog_fd, char *const *syms, size_t n, int retprobe,
 			const char *what, struct errbuf *eb);
 
+/* BPF_LINK_CREATE's attach type for uprobe.multi links (uapi
+ * BPF_TRACE_UPROBE_MULTI, kernel 6.6; newer than Debian 12's 6.1 header),
+ * and its flag for return probes (BPF_F_UPROBE_MULTI_RETURN). */
+#define RL_BPF_TRACE_UPROBE_MULTI 48
+#define RL_BPF_F_UPROBE_MULTI_RETURN 1u
+
+/* A uprobe.multi link (6.6+, CONFIG_UPROBES): @prog_fd, loaded with
+ * expected_attach_type BPF_TRACE_UPROBE_MULTI, at the @n file offsets
+ * @offsets of the file @path (absolute: the kernel looks it up), at entry
+ * or, with @retprobe, at return, in processes of @pid only (0: every
+ * process), all in one BPF_LINK_CREATE. @what names it in errors. */
+int attach_uprobe_multi(int prog_fd, const char *path, const uint64_t *offsets, size_t n,
+			int retprobe, uint32_t pid, const char *what, struct errbuf *eb);
+
 /* BPF_LINK_CREATE's attach type for struct_ops maps (uapi BPF_STRUCT_OPS,
  * kernel 6.4; newer than Debian 12's 6.1 header). */
 #define RL_BPF_STRUCT_OPS 44

@@ -9,6 +9,7 @@
 #ifndef RAWLOAD_BPF_USYM_H
 #define RAWLOAD_BPF_USYM_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "elf/err.h"
@@ -25,5 +26,31 @@
  */
 int usym_file_offset(const char *path, const char *symbol, uint64_t *off,
 		     struct errbuf *eb);
+
+/*
+ * Does @name match shell glob @pattern? '*' matches any run of characters
+ * (also none), '?' exactly one; every other character itself. No classes
+ * ([a-z]) and no escapes: the glob libbpf's uprobe.multi and kprobe.multi
+ * accept. A pattern without '*' or '?' is an exact name.
+ */
+int usym_glob_match(const char *pattern, const char *name);
+
+/*
+ * Every function of the 64-bit little-endian ELF file @path whose name
+ * matches @pattern (usym_glob_match), as file offsets for a uprobe.multi
+ * link: the defined, non-zero STT_FUNC symbols of .symtab and .dynsym,
+ * each offset once (aliases -- getpid and __getpid, or a symbol in both
+ * tables -- are one function; the first name found is kept, .symtab
+ * before .dynsym), sorted by offset. The file is untrusted, as for
+ * usym_file_offset.
+ * On success 0, *@n >= 1, and two arrays of *@n entries the caller frees
+ * with usym_glob_free: *@offsets (what the kernel takes) and *@names.
+ * -ENOENT nothing matches (the message names the tables searched and how
+ * many functions they hold), -ENOEXEC not an executable we can read or a
+ * malformed table, -ENOMEM, or the open's errno; the arrays are NULL then.
+ */
+int usym_glob(const char *path, const char *pattern, uint64_t **offsets, char ***names,
+	      size_t *n, struct errbuf *eb);
+void usym_glob_free(uint64_t *offsets, char **names, size_t n);
 
 #endif

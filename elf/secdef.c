@@ -17,6 +17,9 @@
 #define RL_BPF_TCX_EGRESS 47
 #define RL_BPF_NETFILTER 45
 #define RL_BPF_PROG_TYPE_NETFILTER 32
+/* uprobe.multi (6.6): the kernel's bpf_uprobe_multi_link_attach refuses a
+ * program loaded with any other expected_attach_type */
+#define RL_BPF_TRACE_UPROBE_MULTI 48
 
 /* The AF_UNIX hooks of CGROUP_SOCK_ADDR programs (Linux 6.7): connect(),
  * sendmsg() with an address, recvmsg() asking for one, getpeername() and
@@ -44,6 +47,14 @@ static const struct secdef defs[] = {
 	DEF("uretprobe.s", KPROBE, 0, SD_TARGET | SD_RETPROBE | SD_SLEEPABLE, UPROBE),
 	DEF("kprobe.multi", KPROBE, BPF_TRACE_KPROBE_MULTI, SD_TARGET, KPROBE_MULTI),
 	DEF("kretprobe.multi", KPROBE, BPF_TRACE_KPROBE_MULTI, SD_TARGET | SD_RETPROBE, KPROBE_MULTI),
+	/* "uprobe.multi/PATH:GLOB"; sleepable like uprobe.s (libbpf's table) */
+	DEF("uprobe.multi", KPROBE, RL_BPF_TRACE_UPROBE_MULTI, SD_TARGET, UPROBE_MULTI),
+	DEF("uretprobe.multi", KPROBE, RL_BPF_TRACE_UPROBE_MULTI, SD_TARGET | SD_RETPROBE,
+	    UPROBE_MULTI),
+	DEF("uprobe.multi.s", KPROBE, RL_BPF_TRACE_UPROBE_MULTI, SD_TARGET | SD_SLEEPABLE,
+	    UPROBE_MULTI),
+	DEF("uretprobe.multi.s", KPROBE, RL_BPF_TRACE_UPROBE_MULTI,
+	    SD_TARGET | SD_RETPROBE | SD_SLEEPABLE, UPROBE_MULTI),
 	DEF("ksyscall", KPROBE, 0, SD_TARGET, KSYSCALL),
 	DEF("kretsyscall", KPROBE, 0, SD_TARGET | SD_RETPROBE, KSYSCALL),
 	DEF("usdt", KPROBE, 0, SD_TARGET, USDT),
@@ -219,6 +230,7 @@ const char *secdef_attach_kind_name(enum attach_kind kind)
 		[ATTACH_KPROBE_MULTI] = "kprobe.multi",
 		[ATTACH_SOCKMAP] = "sockmap",  [ATTACH_NETNS] = "netns",
 		[ATTACH_NETFILTER] = "netfilter", [ATTACH_USDT] = "usdt",
+		[ATTACH_UPROBE_MULTI] = "uprobe.multi",
 	};
 	return (unsigned)kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "?";
 }

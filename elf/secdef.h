@@ -47,6 +47,7 @@ enum attach_kind {
 	ATTACH_NETNS,	  /* flow_dissector, sk_lookup: a network namespace */
 	ATTACH_NETFILTER, /* netfilter: a netfilter hook of this namespace (6.4+) */
 	ATTACH_USDT,	  /* usdt/PATH:PROVIDER:NAME: uprobes at a USDT probe's sites */
+	ATTACH_UPROBE_MULTI, /* uprobe.multi/PATH:GLOB, uretprobe.multi/PATH:GLOB */
 };
 
 struct secdef {

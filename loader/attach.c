@@ -3,7 +3,8 @@
  * which program, the set of attachments and their undoing, and the
  * tracing family (tracepoints, k/uprobes, BTF-targeted programs,
  * kprobe.multi, iterators, perf events). The network and cgroup hooks
- * are in attach_net.c, USDT probes in attach_usdt.c.
+ * are in attach_net.c, USDT probes in attach_usdt.c, uprobe.multi in
+ * attach_umulti.c.
  */
 #include "attach_internal.h"
 
@@ -31,6 +32,8 @@ const char *attach_type_of(const struct obj_prog *p)
 		return p->def->flags & SD_RETPROBE ? "uretprobe" : "uprobe";
 	case ATTACH_KPROBE_MULTI:
 		return p->def->flags & SD_RETPROBE ? "kretprobe.multi" : "kprobe.multi";
+	case ATTACH_UPROBE_MULTI:
+		return p->def->flags & SD_RETPROBE ? "uretprobe.multi" : "uprobe.multi";
 	case ATTACH_TRACEPOINT: return "tracepoint";
 	case ATTACH_RAW_TP: return "raw_tp";
 	case ATTACH_TRACING:
@@ -92,12 +95,15 @@ int attach_type_fits(const struct obj_prog *p, const char *type)
 }
 
 /* A kprobe program can run at any kernel function's entry or return, so
- * it can take every kprobe-family --attach; likewise for uprobes. */
+ * it can take every kprobe-family --attach; likewise for uprobes, and a
+ * uprobe.multi program (entry or return is the link's flag) for both
+ * uprobe.multi types. */
 static int family_fits(const struct obj_prog *p, const char *type)
 {
 	static const char *const kfamily[] = { "kprobe", "kretprobe", "ksyscall",
 					       "kretsyscall", NULL };
 	static const char *const ufamily[] = { "uprobe", "uretprobe", NULL };
+	static const char *const umfamily[] = { "uprobe.multi", "uretprobe.multi", NULL };
 	const char *const *fam = NULL;
 
 	if (!p->def)
@@ -106,6 +112,8 @@ static int family_fits(const struct obj_prog *p, const char *type)
 		fam = kfamily;
 	else if (p->def->attach == ATTACH_UPROBE)
 		fam = ufamily;
+	else if (p->def->attach == ATTACH_UPROBE_MULTI)
+		fam = umfamily;
 	for (size_t i = 0; fam && fam[i]; i++)
 		if (!strcmp(fam[i], type))
 			return 1;
@@ -458,6 +466,8 @@ int attach_check(const struct object *obj, size_t prog, const char *type,
 	}
 	if (!strcmp(type, "usdt"))
 		return attach_usdt_check(obj, target, NULL, 0, eb);
+	if (!strcmp(type, "uprobe.multi") || !strcmp(type, "uretprobe.multi"))
+		return attach_umulti_check(pr, type, target, NULL, 0, eb);
 	if ((!strcmp(type, "netns") || !strcmp(type, "cgroup")) && !attach_type_fits(pr, type))
 		return err_set(eb, -EINVAL, "%s: a %s program (section '%s') does not attach "
 			       "there", what, pr->def ? secdef_prog_type_name(pr->def->prog_type)
@@ -477,6 +487,10 @@ const char *attach_hint(const struct obj_prog *pr)
 		return " netfilter:FAMILY:HOOK[:PRIO]";
 	if (attach_type_fits(pr, "usdt"))
 		return " usdt:PATH:PROVIDER:NAME";
+	if (attach_type_fits(pr, "uprobe.multi"))
+		return " uprobe.multi:PATH:GLOB";
+	if (attach_type_fits(pr, "uretprobe.multi"))
+		return " uretprobe.multi:PATH:GLOB";
 	return "";
 }
 
@@ -524,6 +538,8 @@ int attach_program(const struct object *obj, const int *map_fds, size_t prog,
 		err = do_iter(pr, prog_fd, target, set, eb);
 	else if (!strcmp(type, "kprobe.multi") || !strcmp(type, "kretprobe.multi"))
 		err = do_kprobe_multi(pr, prog_fd, type, target, set, eb);
+	else if (!strcmp(type, "uprobe.multi") || !strcmp(type, "uretprobe.multi"))
+		err = attach_umulti(pr, prog_fd, type, target, set, eb);
 	else
 		err = err_set(eb, -ENOTSUP, "attaching '%s' programs is not implemented; "
 			      "use --no-attach", type);

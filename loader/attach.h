@@ -87,6 +87,14 @@ int attach_check(const struct object *obj, size_t prog, const char *type,
 int attach_usdt_check(const struct object *obj, const char *target, char *info,
 		      size_t size, struct errbuf *eb);
 
+/* uprobe.multi:@target's checks without the kernel (@type is
+ * "uprobe.multi" or "uretprobe.multi"): the program is a uprobe.multi
+ * program, the file reads, the glob matches. With @info, what it matched
+ * ("3 functions in PATH: add, add2, addx") for `rawload plan`. 0 or
+ * -errno with @eb. */
+int attach_umulti_check(const struct obj_prog *pr, const char *type, const char *target,
+			char *info, size_t size, struct errbuf *eb);
+
 /* For a program whose section names no target: " sockmap:MAP ...", the
  * --attach it wants, or "" when there is no particular one. */
 const char *attach_hint(const struct obj_prog *pr);

@@ -50,6 +50,11 @@ int attach_net_netfilter(const struct obj_prog *pr, int prog_fd, const char *tar
 int attach_usdt(const struct object *obj, const int *map_fds, const struct obj_prog *pr,
 		int prog_fd, const char *target, struct attach_set *set, struct errbuf *eb);
 
+/* uprobe.multi:PATH:GLOB, uretprobe.multi:PATH:GLOB (attach_umulti.c):
+ * every function of PATH the glob matches, in one uprobe.multi link. */
+int attach_umulti(const struct obj_prog *pr, int prog_fd, const char *type,
+		  const char *target, struct attach_set *set, struct errbuf *eb);
+
 /* Checks `rawload plan` makes without the kernel: the sockmap named
  * exists and fits (its index, or -errno), the netfilter target parses. */
 int attach_net_sockmap_check(const struct object *obj, const struct obj_prog *pr,

@@ -14,7 +14,8 @@ const char *const cli_attach_types[] = {
 	"kprobe", "kretprobe", "ksyscall", "kretsyscall", "uprobe", "uretprobe",
 	"tracepoint", "raw_tp", "tp_btf", "fentry", "fexit", "fmod_ret", "lsm",
 	"xdp", "tc", "cgroup", "socket", "perf_event", "iter", "kprobe.multi",
-	"kretprobe.multi", "sockmap", "netns", "netfilter", "usdt", NULL,
+	"kretprobe.multi", "sockmap", "netns", "netfilter", "usdt", "uprobe.multi",
+	"uretprobe.multi", NULL,
 };
 
 void cli_usage(FILE *out)
@@ -37,6 +38,7 @@ void cli_usage(FILE *out)
 "                        sockmap:MAP netns[:PATH]\n"
 "                        netfilter:FAMILY:HOOK[:PRIO]\n"
 "                        usdt:PATH:PROVIDER:NAME\n"
+"                        uprobe.multi:PATH:GLOB uretprobe.multi:PATH:GLOB\n"
 "  --prog NAME           load and attach only the named programs (repeatable);\n"
 "                        an --attach right after a --prog applies to it\n"
 "  --no-attach           load only\n"
@@ -83,7 +85,8 @@ static int parse_attach(const char *arg, int prog, struct cli_attach *a,
 			       "--attach '%s': unknown type '%.*s' (kprobe, kretprobe, ksyscall, "
 			       "uprobe, uretprobe, tracepoint, raw_tp, tp_btf, fentry, fexit, "
 			       "fmod_ret, lsm, xdp, tc, cgroup, socket, perf_event, iter, "
-			       "kprobe.multi, kretprobe.multi, sockmap, netns, netfilter, usdt)",
+			       "kprobe.multi, kretprobe.multi, sockmap, netns, netfilter, usdt, "
+			       "uprobe.multi, uretprobe.multi)",
 			       arg, (int)n, arg);
 	a->spec = arg;
 	snprintf(a->type, sizeof(a->type), "%.*s", (int)n, arg);

@@ -123,6 +123,19 @@ static void decode_bpf(FILE *o, int cmd, const union bpf_attr *a)
 			fprintf(o, ", netfilter={pf=%u, hooknum=%u, priority=%d}", nf[0], nf[1],
 				(int32_t)nf[2]);
 		}
+		/* BPF_TRACE_UPROBE_MULTI (48): link_create.uprobe_multi, the
+		 * per-type union's words as bpf/attach.c lays them out */
+		if (a->link_create.attach_type == 48) {
+			uint64_t p[4];
+			uint32_t w[3];
+
+			memcpy(p, &a->link_create.target_btf_id, sizeof(p));
+			memcpy(w, (const char *)&a->link_create.target_btf_id + sizeof(p),
+			       sizeof(w));
+			fprintf(o, ", uprobe_multi={path=\"%s\", offsets=<%u x u64>, cnt=%u, flags=%s, "
+				"pid=%u}", p[0] ? (const char *)(uintptr_t)p[0] : "", w[0], w[0],
+				w[1] & 1 ? "RETURN" : "0", w[2]);
+		}
 		if (a->link_create.attach_type == BPF_PERF_EVENT && a->link_create.perf_event.bpf_cookie)
 			fprintf(o, ", perf_event={bpf_cookie=%llu}",
 				(unsigned long long)a->link_create.perf_event.bpf_cookie);

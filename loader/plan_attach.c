@@ -33,14 +33,22 @@ static void attach_out(const struct plan *pl, const struct obj_prog *p, const ch
 	json_obj_end(pl->j);
 }
 
-/* @what ("--attach"), and for a usdt target the sites it will probe. */
-static void plan_attach_info(const struct object *o, const char *type, const char *target,
-			     const char *what, char *why, size_t size)
+/* @what ("--attach"), and for a usdt target the sites it will probe, for
+ * a uprobe.multi glob the functions it matched. */
+static void plan_attach_info(const struct object *o, size_t prog, const char *type,
+			     const char *target, const char *what, char *why, size_t size)
 {
 	char info[400];
 
-	if (strcmp(type, "usdt") || attach_usdt_check(o, target, info, sizeof(info), NULL))
+	if (!strcmp(type, "usdt")) {
+		if (attach_usdt_check(o, target, info, sizeof(info), NULL))
+			info[0] = '\0';
+	} else if (!strcmp(type, "uprobe.multi") || !strcmp(type, "uretprobe.multi")) {
+		if (attach_umulti_check(&o->progs[prog], type, target, info, sizeof(info), NULL))
+			info[0] = '\0';
+	} else {
 		info[0] = '\0';
+	}
 	snprintf(why, size, "%s%s%s", what, info[0] ? "; " : "", info);
 }
 
@@ -83,8 +91,8 @@ void plan_attach(const struct plan *pl)
 				if (attach_check(o, i, a->type, a->target, &eb))
 					snprintf(why, sizeof(why), "--attach; will fail: %s", eb.msg);
 				else
-					plan_attach_info(o, a->type, a->target, "--attach", why,
-							 sizeof(why));
+					plan_attach_info(o, i, a->type, a->target, "--attach",
+							 why, sizeof(why));
 				attach_out(pl, p, a->type, a->target, why);
 			}
 		}
@@ -100,7 +108,7 @@ void plan_attach(const struct plan *pl)
 				snprintf(why, sizeof(why), "the section's target; will fail: %s",
 					 eb.msg);
 			else
-				plan_attach_info(o, attach_type_of(p), t, "the section's target",
+				plan_attach_info(o, i, attach_type_of(p), t, "the section's target",
 						 why, sizeof(why));
 			attach_out(pl, p, attach_type_of(p), t, why);
 		} else {

@@ -1,14 +1,19 @@
 /*
  * tests/fuzz/fuzz_elf.c - the ELF readers on arbitrary bytes: elf/elf.c
- * (BPF objects) and elf/usdt_note.c (the USDT notes of a traced program),
- * whose argument strings then go through elf/usdt_arg.c.
+ * (BPF objects), elf/usdt_note.c (the USDT notes of a traced program),
+ * whose argument strings then go through elf/usdt_arg.c, and bpf/usym.c
+ * (a traced program's functions, for uprobe and uprobe.multi).
  *
  * elf_open_mem promises that a file which opened can be walked without
  * further checks: every accessor is called on every section, symbol and
  * relocation, and every byte it hands out is read, so ASan sees any
  * pointer the reader let escape the file.
  */
+#include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include "bpf/usym.h"
 #include "elf/elf.h"
 #include "elf/usdt_arg.h"
 #include "elf/usdt_note.h"
@@ -91,6 +96,38 @@ static void walk_usdt(const uint8_t *buf, size_t size)
 	usdt_notes_free(&n);
 }
 
+/* The same bytes as a program to probe. bpf/usym.c reads a path, not
+ * memory (it reads host binaries with fread, never mapping them), so the
+ * input goes to a memfd and the reader opens /proc/self/fd/N: the file
+ * path it takes in rawload, with nothing on disk. */
+static void walk_usym(const uint8_t *buf, size_t size)
+{
+	struct errbuf eb;
+	uint64_t *off, one;
+	char **names, path[64];
+	size_t n;
+	int fd = memfd_create("fuzz_usym", MFD_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	if (size && write(fd, buf, size) != (ssize_t)size)
+		goto out;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	if (usym_glob(path, "*", &off, &names, &n, &eb) == 0) {
+		for (size_t i = 0; i < n; i++) {
+			touch(names[i], strlen(names[i]) + 1);
+			sink ^= (uint8_t)off[i];
+		}
+		usym_glob_free(off, names, n);
+	}
+	if (usym_glob(path, "m?in*", &off, &names, &n, &eb) == 0)
+		usym_glob_free(off, names, n);
+	if (usym_file_offset(path, "main", &one, &eb) == 0)
+		sink ^= (uint8_t)one;
+out:
+	close(fd);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct elf_file ef;
@@ -110,6 +147,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		touch(eb.msg, strnlen(eb.msg, sizeof(eb.msg)));
 	}
 	walk_usdt(buf, size);
+	walk_usym(buf, size);
 	free(buf);
 	return 0;
 }

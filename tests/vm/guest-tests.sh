@@ -330,6 +330,32 @@ expect "kprobe.multi: a glob that matches nothing is named" 1 \
 	"no kernel function matches 'rawload_nosuch_\*' in /sys/kernel/tracing/available_filter_functions" \
 	$RAWLOAD $P/kmulti.bpf.o --prog on_entry --attach 'kprobe.multi:rawload_nosuch_*' --duration 1
 
+# 10c. uprobe.multi (tests/progs/umulti.bpf.o, Linux 6.6+) on the static
+#      build/vm/umulti_target: add, add2, addx called 5, 3, 2 times, the
+#      others not at all, counted at entry by first argument and at return
+#      by value. Kernels before 6.6 refuse the link: the message says so.
+UT=$PWD/build/vm/umulti_target
+case $(uname -r) in
+6.[0-5].*|5.*)
+	expect "uprobe.multi before 6.6 is refused, saying so" 1 \
+		"needs Linux 6\.6\+ \(BPF_TRACE_UPROBE_MULTI\); attach each function with uprobe:PATH:SYMBOL instead" \
+		$RAWLOAD $P/umulti.bpf.o --prog on_entry --attach "uprobe.multi:$UT:add*" --duration 1
+	;;
+*)
+	bg_rawload 2 $RAWLOAD $P/umulti.bpf.o --prog on_entry --attach "uprobe.multi:$UT:add*" \
+		--prog on_return --attach "uretprobe.multi:$UT:add*" --duration 1.5
+	$UT >"$TMP/ut.out" 2>&1 || bad "umulti_target" "$(cat "$TMP/ut.out")"
+	if rl_wait "umulti.bpf.o (uprobe.multi)"; then
+		v=$(grep -oE '"(calls|rets|ret_sum)": *\[[^]]*\]' "$TMP/rl.out" | tr -d ' ' | tr '\n' ' ')
+		if [ "$v" = '"calls":[0,5,3,2,0,0,0,0] "rets":[0,5,3,2,0,0,0,0] "ret_sum":[0,5010,6003,6001,0,0,0,0] ' ]; then
+			ok "uprobe.multi/uretprobe.multi add*: add 5, add2 3, addx 2 in and out, sub/mul 0"
+		else bad "uprobe.multi add*" "$v: $(head -c 400 "$TMP/rl.out")"; fi
+	else
+		echo "note umulti.bpf.o: $(tail -c 1500 "$TMP/rl.out" | tr "\n" " ")"
+	fi
+	;;
+esac
+
 # 11. BPF LSM (tests/progs/vm_lsm.bpf.c on lsm/path_mkdir): mkdir of
 #     rawload-deny* is EPERM while attached, other names are not, and after
 #     rawload exits the same mkdir succeeds.
