@@ -41,7 +41,7 @@ run_usdt() {
 	shift 3
 	$RAWLOAD $O "$@" --duration 2 --dump-maps --json >"$TMP/$name.json" 2>"$TMP/$name.err" &
 	pid=$!
-	sleep 0.8
+	wait_running $pid
 	"$target" "$rounds" >"$TMP/$name.out"
 	wait $pid || bad "$name: rawload" "$(cat "$TMP/$name.err")"
 }
@@ -199,7 +199,7 @@ grep -q '^semaphore: 0$' "$TMP/after2.out" && ok "after the failure the semaphor
 $RAWLOAD $O --prog on_args --attach "usdt:$PIE:rawload_test:args" --prog on_sema \
 	--attach "usdt:$PIE:rawload_test:sema" --prog on_twice --duration 5 >/dev/null 2>&1 &
 pid=$!
-sleep 1
+wait_running $pid
 ids=$(link_ids $pid)
 [ "$(wc -w <<<"$ids")" = 4 ] && ok "four links held while attached (one per site)" ||
 	bad "links while attached" "'$ids'"
