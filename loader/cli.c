@@ -5,6 +5,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,6 +49,14 @@ void cli_usage(FILE *out)
 "                        (e.g. --format events='struct event'); default hex\n"
 "  --pin DIR             pin maps at DIR/maps/NAME, programs at DIR/progs/NAME\n"
 "  --duration SECONDS    detach and exit after this long\n"
+"  --run NAME            run program NAME with BPF_PROG_TEST_RUN after the attach\n"
+"                        (repeatable); rawload exits after the runs if nothing\n"
+"                        else is attached and no --duration is given\n"
+"  --data FILE           packet for the --run before it ('-': stdin; default a\n"
+"                        60-byte IPv4 UDP packet for XDP, tc, socket, ...)\n"
+"  --ctx FILE            context for the --run before it: a syscall program's\n"
+"                        argument struct, a struct __sk_buff, an xdp_md\n"
+"  --repeat N            run it N times in the kernel, report the average time\n"
 "  --dump-maps           print every map's contents at exit\n"
 "  --json                machine-readable output\n"
 "  --explain             print every syscall rawload makes, decoded, with its purpose\n"
@@ -127,6 +136,67 @@ static int add_checked(size_t *n, const char *what, struct errbuf *eb)
 	return 0;
 }
 
+/* The run --data/--ctx/--repeat apply to: the last --run, or every run
+ * when no --run came yet. */
+static struct cli_run *current_run(struct cli *c)
+{
+	return c->nruns ? &c->runs[c->nruns - 1] : &c->run_all;
+}
+
+static int parse_repeat(const char *v, uint32_t *out, struct errbuf *eb)
+{
+	char *end;
+	unsigned long n;
+
+	errno = 0;
+	n = strtoul(v, &end, 10);
+	if (*end || end == v || errno || n == 0 || n > UINT32_MAX || *v == '-')
+		return err_set(eb, -EINVAL, "--repeat '%s': expected a count from 1 to "
+			       "4294967295", v);
+	*out = (uint32_t)n;
+	return 0;
+}
+
+/* --run options: NAME, and the inputs of the run before them. */
+static int parse_run_option(int argc, char **argv, int *i, struct cli *c,
+			    struct errbuf *eb)
+{
+	const char *a = argv[*i], *v;
+	int err;
+
+	if (is_opt(a, "--run")) {
+		if (!(v = optarg_of(argc, argv, i, "--run", eb)))
+			return -EINVAL;
+		if ((err = add_checked(&c->nruns, "--run", eb)))
+			return err;
+		c->runs[c->nruns++].prog = v;
+	} else if (is_opt(a, "--data")) {
+		if (!(current_run(c)->data = optarg_of(argc, argv, i, "--data", eb)))
+			return -EINVAL;
+	} else if (is_opt(a, "--ctx")) {
+		if (!(current_run(c)->ctx = optarg_of(argc, argv, i, "--ctx", eb)))
+			return -EINVAL;
+	} else {
+		if (!(v = optarg_of(argc, argv, i, "--repeat", eb)))
+			return -EINVAL;
+		return parse_repeat(v, &current_run(c)->repeat, eb);
+	}
+	return 0;
+}
+
+/* Inputs given before any --run go to every run they fit (the program
+ * types are known only once the object is read: loader/testrun.c), and
+ * need a run to go to. */
+static int finish_runs(const struct cli *c, struct errbuf *eb)
+{
+	const struct cli_run *d = &c->run_all;
+
+	if (!c->nruns && (d->data || d->ctx || d->repeat))
+		return err_set(eb, -EINVAL, "%s needs a --run NAME: it is an input of a run",
+			       d->data ? "--data" : d->ctx ? "--ctx" : "--repeat");
+	return 0;
+}
+
 static int parse_option(int argc, char **argv, int *i, struct cli *c,
 			struct errbuf *eb)
 {
@@ -149,6 +219,9 @@ static int parse_option(int argc, char **argv, int *i, struct cli *c,
 		c->cmd = CMD_HELP;
 	else if (!strcmp(a, "--version"))
 		c->cmd = CMD_VERSION;
+	else if (is_opt(a, "--run") || is_opt(a, "--data") || is_opt(a, "--ctx") ||
+		 is_opt(a, "--repeat"))
+		err = parse_run_option(argc, argv, i, c, eb);
 	else if (is_opt(a, "--prog")) {
 		if (!(v = optarg_of(argc, argv, i, "--prog", eb)))
 			return -EINVAL;
@@ -231,7 +304,7 @@ int cli_parse(int argc, char **argv, struct cli *c, struct errbuf *eb)
 	}
 	if (!c->obj)
 		return err_set(eb, -EINVAL, "no object file given (see rawload --help)");
-	return 0;
+	return finish_runs(c, eb);
 }
 
 void cli_free(struct cli *c)

@@ -29,6 +29,17 @@ struct cli_attach {
 	int prog;
 };
 
+/* --run NAME and the inputs of that run. --data, --ctx and --repeat
+ * given after a --run belong to it; given before any --run, they are kept
+ * in run_all and go to every run that sets none and whose program type
+ * takes them. */
+struct cli_run {
+	const char *prog;	/* the program to run */
+	const char *data;	/* --data FILE ("-": stdin), or NULL: built-in packet */
+	const char *ctx;	/* --ctx FILE ("-": stdin), or NULL: no context */
+	uint32_t repeat;	/* --repeat N; 0 when not given (one run) */
+};
+
 struct cli_kv {
 	const char *key;	/* variable or map name */
 	const char *value;	/* as given */
@@ -47,6 +58,9 @@ struct cli {
 	size_t nresizes;
 	struct cli_kv formats[CLI_MAX];		/* --format MAP=TYPE */
 	size_t nformats;
+	struct cli_run runs[CLI_MAX];		/* --run NAME */
+	size_t nruns;
+	struct cli_run run_all;			/* --data/--ctx/--repeat before any --run */
 	const char *pin;			/* --pin DIR */
 	const char *btf;			/* --btf FILE */
 	double duration;			/* --duration S; 0 = until Ctrl-C */

@@ -45,6 +45,36 @@ static void map_flags(FILE *o, unsigned f)
 		fprintf(o, "%s0x%x", sep, f);
 }
 
+/* BPF_PROG_TEST_RUN's attr.test: the inputs given, then (the hook runs
+ * after the call) what the kernel wrote back over the attr: retval, the
+ * average duration, and the sizes of the packet and context it copied
+ * out (data_size_out and ctx_size_out went in as the buffers' capacity).
+ * Zero inputs are left out: the kernel reads them as "none". */
+static void decode_test_run(FILE *o, const union bpf_attr *a)
+{
+	fprintf(o, "{prog_fd=%u", a->test.prog_fd);
+	if (a->test.data_in)
+		fprintf(o, ", data_in=<%u bytes>, data_size_in=%u", a->test.data_size_in,
+			a->test.data_size_in);
+	if (a->test.data_out)
+		fputs(", data_out=<buffer>", o);
+	if (a->test.ctx_in)
+		fprintf(o, ", ctx_in=<%u bytes>, ctx_size_in=%u", a->test.ctx_size_in,
+			a->test.ctx_size_in);
+	if (a->test.ctx_out)
+		fputs(", ctx_out=<buffer>", o);
+	if (a->test.repeat)
+		fprintf(o, ", repeat=%u", a->test.repeat);
+	if (a->test.flags)
+		fprintf(o, ", flags=0x%x, cpu=%u", a->test.flags, a->test.cpu);
+	fprintf(o, "} -> {retval=%u, duration=%u", a->test.retval, a->test.duration);
+	if (a->test.data_out)
+		fprintf(o, ", data_size_out=%u", a->test.data_size_out);
+	if (a->test.ctx_out)
+		fprintf(o, ", ctx_size_out=%u", a->test.ctx_size_out);
+	fputc('}', o);
+}
+
 static void decode_bpf(FILE *o, int cmd, const union bpf_attr *a)
 {
 	switch (cmd) {
@@ -155,6 +185,9 @@ static void decode_bpf(FILE *o, int cmd, const union bpf_attr *a)
 		break;
 	case BPF_ITER_CREATE:
 		fprintf(o, "{link_fd=%u}", a->iter_create.link_fd);
+		break;
+	case BPF_PROG_TEST_RUN:
+		decode_test_run(o, a);
 		break;
 	case BPF_RAW_TRACEPOINT_OPEN:
 		fprintf(o, "{name=\"%s\", prog_fd=%u}",

@@ -29,6 +29,7 @@
 #include "mounts.h"
 #include "relo/extern.h"
 #include "setvar.h"
+#include "testrun.h"
 
 volatile sig_atomic_t load_stop;
 static void on_signal(int sig)
@@ -145,6 +146,8 @@ int step_options(struct load *l)
 	struct object *o = &l->obj;
 	int err = select_progs(l);
 
+	if (!err)
+		err = testrun_prepare(l);	/* --run NAME selects NAME too */
 	if (!err)
 		err = check_pin_dir(l);
 
@@ -433,6 +436,7 @@ static void cleanup(struct load *l)
 	free(l->map_data);
 	free(l->prog_fds);
 	free(l->selected);
+	testrun_free(l);
 	reloc_free(&l->relos);
 	btf_free(l->vmlinux);
 	free(l->ext);

@@ -41,6 +41,8 @@ struct load {
 	struct attach_set att;	/* what holds the attachments */
 	size_t iters, others;	/* attached: iterators (read once, at
 				 * attach), and programs that run on events */
+	struct testrun_input *runs; /* [--run] its program and input bytes
+				 * (loader/testrun.c); NULL without --run */
 };
 
 /* ---- between load.c, load_kernel.c and load_run.c ---- */

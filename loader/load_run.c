@@ -14,6 +14,7 @@
 #include "events.h"
 #include "load_internal.h"
 #include "mounts.h"
+#include "testrun.h"
 
 /* ---- pinning ------------------------------------------------------------ */
 
@@ -98,9 +99,16 @@ int step_attach(struct load *l)
 			if (err)
 				return err;
 		}
-		/* registered with its struct_ops map, below */
-		if (given || pr->def->prog_type == BPF_PROG_TYPE_STRUCT_OPS)
+		/* registered with its struct_ops map, below; a --run program
+		 * without a target is run by step_run, not attached */
+		if (given || pr->def->prog_type == BPF_PROG_TYPE_STRUCT_OPS ||
+		    (!attach_section_target(pr) && testrun_wanted(l, i)))
 			continue;
+		if (!attach_section_target(pr) && pr->def->prog_type == BPF_PROG_TYPE_SYSCALL) {
+			load_say(l, "program '%s' (%s) is loaded but not run: a syscall program "
+			    "has no hook; run it with --run %s", pr->name, pr->sec_name, pr->name);
+			continue;
+		}
 		if (!attach_section_target(pr)) {
 			load_say(l, "program '%s' (%s) is loaded but not attached: its section "
 			    "names %s; give one with --attach%s", pr->name, pr->sec_name,
@@ -117,20 +125,23 @@ int step_attach(struct load *l)
 
 /* ---- run ---------------------------------------------------------------- */
 
-/* Until Ctrl-C or --duration: print ring buffer records and bpf_printk
- * lines as they arrive. An object of iterators only has printed its
- * output already (loader/attach.c, do_iter) and stops at once. */
+/* --run programs first (loader/testrun.c), then, until Ctrl-C or
+ * --duration: print ring buffer records and bpf_printk lines as they
+ * arrive. An object of iterators only has printed its output already
+ * (loader/attach.c, do_iter) and stops at once. */
 int step_run(struct load *l)
 {
 	struct timespec start, now;
 	struct events ev;
 	int err;
 
+	if ((err = testrun_all(l)))
+		return err;
 	if (l->c->no_attach && !l->c->duration)
 		return 0;
-	/* iterators ran when they were attached: with nothing else
-	 * attached, there is nothing to wait for */
-	if (l->iters && !l->others && !l->c->duration)
+	/* iterators ran when they were attached, --run programs just now:
+	 * with nothing else attached, there is nothing to wait for */
+	if ((l->iters || l->c->nruns) && !l->others && !l->c->duration)
 		return 0;
 	err = events_open(&ev, &l->obj, l->map_fds, l->c, stdout, &l->eb);
 	if (err) {

@@ -101,6 +101,7 @@ complete_as "inspect" rawload ins
 complete_as "--btf --json" rawload core x.o --
 complete_as "build/progs/hello.bpf.o" rawload build/progs/hello.b
 complete_as "hello hello_tp" ./rawload build/progs/hello.bpf.o --prog hello
+complete_as "xdp_filter xdp_ttl" ./rawload build/progs/testrun.bpf.o --run xdp
 complete_as "sys_enter_execve sys_enter_execveat" rawload x.o --attach tracepoint : syscalls : sys_enter_execv
 # the real /proc/kallsyms: bprm_execve is a text symbol on every kernel here
 got=$(bash -c '. "$0"; COMP_WORDS=(rawload x.o --attach kprobe : bprm_exec); COMP_CWORD=5; _rawload;
