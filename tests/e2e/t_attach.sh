@@ -62,10 +62,38 @@ out=$(RAWLOAD_FILTER_FUNCTIONS=$TMP/filter_functions $RAWLOAD $P/kmulti.bpf.o \
 grep -q "link the program to 2 functions (kprobe.multi:\*rl_foo_\*)" <<<"$out" &&
 	ok "kprobe.multi:GLOB expands to 2 functions (repeat and __pfx_ left out)" ||
 	bad "kprobe.multi glob" "$out"
+# --explain decodes link_create.kprobe_multi; the call is printed even
+# though this kernel refuses it
+grep -qF 'attach_type=TRACE_KPROBE_MULTI, kprobe_multi={flags=0, cnt=2, syms=["rl_foo_a", "rl_foo_b"]}' <<<"$out" &&
+	ok "--explain decodes kprobe_multi: flags, cnt, the names" ||
+	bad "--explain kprobe_multi" "$out"
+out=$(RAWLOAD_FILTER_FUNCTIONS=$TMP/filter_functions $RAWLOAD $P/kmulti.bpf.o \
+	--prog on_return --attach 'kretprobe.multi:*rl_foo_*' --explain --duration 1 2>&1)
+grep -qF 'attach_type=TRACE_KPROBE_MULTI, kprobe_multi={flags=RETURN, cnt=2,' <<<"$out" &&
+	ok "--explain: kretprobe.multi is flags=RETURN" || bad "--explain kretprobe.multi" "$out"
+# kprobe.session (6.10+): the same link with attach type
+# BPF_TRACE_KPROBE_SESSION (56) and no RETURN flag; a kprobe.multi program
+# is refused before the kernel is asked (it would answer a bare EINVAL)
+out=$(RAWLOAD_FILTER_FUNCTIONS=$TMP/filter_functions $RAWLOAD $P/ksession.bpf.o \
+	--prog plain --attach 'kprobe.session:*rl_foo_*' --explain --duration 1 2>&1)
+grep -qF 'bpf(BPF_PROG_LOAD, {prog_type=KPROBE, insn_cnt=' <<<"$out" &&
+	grep -qF 'prog_name="plain", expected_attach_type=TRACE_KPROBE_SESSION' <<<"$out" &&
+	ok "kprobe.session: loaded with expected_attach_type TRACE_KPROBE_SESSION" ||
+	bad "kprobe.session load" "$out"
+grep -qF 'attach_type=TRACE_KPROBE_SESSION, kprobe_multi={flags=0, cnt=2, syms=["rl_foo_a", "rl_foo_b"]}' <<<"$out" &&
+	grep -qF 'link the program to 2 functions (kprobe.session:*rl_foo_*), at entry and at return' <<<"$out" &&
+	ok "--explain: kprobe.session:GLOB is one kprobe_multi link of attach type TRACE_KPROBE_SESSION" ||
+	bad "--explain kprobe.session" "$out"
+expect "kprobe.session:GLOB on a kprobe.multi program is refused, saying why" 1 \
+	"program 'on_entry': kprobe.session:do_\*: only kprobe.session programs attach there \(the kernel checks the expected attach type BPF_TRACE_KPROBE_SESSION" \
+	$RAWLOAD $P/kmulti.bpf.o --prog on_entry --attach 'kprobe.session:do_*' --duration 1
 if grep -q "no kprobe support" <<<"$($RAWLOAD $P/hello.bpf.o --attach kprobe:bprm_execve --duration 1 2>&1)"; then
 	expect "kprobe.multi on a kernel without it says so" 1 \
 		"this kernel has no kprobe.multi \(5.18\+ with CONFIG_FPROBE\)" \
 		$RAWLOAD $P/kmulti.bpf.o --duration 1
+	expect "kprobe.session on a kernel without kprobe.multi says so" 1 \
+		"kprobe.session:do_nanosleep: .*this kernel has no kprobe.multi \(5.18\+ with CONFIG_FPROBE\), on which kprobe.session is built" \
+		$RAWLOAD $P/ksession.bpf.o --duration 1
 fi
 
 # The suggestion logic against a kallsyms of our own (RAWLOAD_KALLSYMS).
