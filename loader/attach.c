@@ -19,6 +19,7 @@
 #include "bpf/ksym.h"
 #include "bpf/map.h"
 #include "bpf/probe.h"
+#include "bpf/upath.h"
 #include "bpf/usym.h"
 
 const char *attach_type_of(const struct obj_prog *p)
@@ -282,7 +283,22 @@ static int do_kprobe(int prog_fd, const char *type, const char *target,
 	return attach_keep_probe(prog_fd, &ps, set, eb);
 }
 
-/* uprobe:PATH:SYMBOL[+OFF] or uprobe:PATH:0xFILEOFFSET */
+int attach_user_file(const char *file, char *abspath, struct errbuf *eb)
+{
+	struct upath_env env = { .ld_library_path = getenv("LD_LIBRARY_PATH"),
+				 .path = getenv("PATH") };
+	char found[PATH_MAX];
+	int err = upath_resolve(file, &env, found, sizeof(found), eb);
+
+	if (err)
+		return err;
+	if (!realpath(found, abspath))
+		return err_set(eb, -errno, "%s: %s", found, err_str(-errno));
+	return 0;
+}
+
+/* uprobe:PATH:SYMBOL[+OFF] or uprobe:PATH:0xFILEOFFSET; PATH may be a
+ * library or program name (attach_user_file) */
 static int do_uprobe(int prog_fd, const char *type, const char *target,
 		     struct attach_set *set, struct errbuf *eb)
 {
@@ -302,8 +318,8 @@ static int do_uprobe(int prog_fd, const char *type, const char *target,
 			       "uprobe:/usr/lib/x86_64-linux-gnu/libc.so.6:malloc", spec);
 	snprintf(file, sizeof(file), "%.*s", (int)(colon - target), target);
 	/* the kernel resolves config1 to an inode; give it an absolute path */
-	if (!realpath(file, abspath))
-		return err_set(eb, -errno, "%s: %s: %s", spec, file, err_str(-errno));
+	if ((err = attach_user_file(file, abspath, eb)))
+		return err_prefix(eb, err, "%s", spec);
 	if (split_offset(spec, colon + 1, sym, sizeof(sym), &extra, eb))
 		return -EINVAL;
 	errno = 0;

@@ -136,10 +136,11 @@ cc -O0 -o "$TMP/target" "$TMP/target.c"
 cc -O0 -rdynamic -o "$TMP/stripped" "$TMP/target.c" && strip "$TMP/stripped"
 
 # uprobe_run NAME BINARY [env...]: 5 calls of add(i, 1) under both probes
+# (UPROBE_FILE=NAME: attach by that name instead of BINARY's path)
 uprobe_run() {
-	local name=$1 bin=$2; shift 2
-	env "$@" $RAWLOAD $P/uprobe.bpf.o --attach "uprobe:$bin:add" \
-		--attach "uretprobe:$bin:add" --duration 1.5 --dump-maps --json \
+	local name=$1 bin=$2 file=${UPROBE_FILE:-$2}; shift 2
+	env "$@" $RAWLOAD $P/uprobe.bpf.o --attach "uprobe:$file:add" \
+		--attach "uretprobe:$file:add" --duration 1.5 --dump-maps --json \
 		>"$TMP/u.json" 2>"$TMP/u.err" &
 	local pid=$!
 	wait_running $pid
@@ -154,6 +155,38 @@ uprobe_run() {
 uprobe_run "uprobe (.symtab, PMU)" "$TMP/target"
 uprobe_run "uprobe (.dynsym of a stripped binary)" "$TMP/stripped"
 uprobe_run "uprobe (legacy tracefs uprobe_events)" "$TMP/target" RAWLOAD_FORCE_LEGACY_KPROBE=1
+# a bare program name is looked up in PATH, as libbpf does
+mkdir -p "$TMP/bin" && cp "$TMP/target" "$TMP/bin/rl_uprobe_target"
+UPROBE_FILE=rl_uprobe_target uprobe_run "uprobe:NAME:add, NAME from PATH" \
+	"$TMP/bin/rl_uprobe_target" PATH="$TMP/bin:$PATH"
+# and a bare library name in LD_LIBRARY_PATH and the library directories:
+# the legacy event shows the file and offset the kernel was given, the
+# same for libc.so.6 as for its full path
+uprobe_event() { # TARGET-FILE: the uprobe_events line of uprobe:FILE:getpid
+	local pid line=""
+	RAWLOAD_FORCE_LEGACY_KPROBE=1 $RAWLOAD $P/uprobe.bpf.o --prog probe_fn \
+		--attach "uprobe:$1:getpid" --duration 1 >/dev/null 2>"$TMP/ue.err" &
+	pid=$!
+	wait_running $pid
+	line=$(grep -m1 rawload_ /sys/kernel/tracing/uprobe_events)
+	wait $pid || echo "rawload: $(cat "$TMP/ue.err")"
+	echo "${line#* }"	# without the event's name
+}
+LIBC=/lib/x86_64-linux-gnu/libc.so.6
+if [ -e "$LIBC" ]; then
+	a=$(uprobe_event libc.so.6) b=$(uprobe_event "$LIBC")
+	if [ -n "$a" ] && [ "$a" = "$b" ] && grep -q "^$(realpath "$LIBC"):0x" <<<"$a"; then
+		ok "uprobe:libc.so.6:getpid is the file and offset of uprobe:$LIBC:getpid ($a)"
+	else
+		bad "uprobe:libc.so.6" "by name: '$a', by path: '$b'"
+	fi
+fi
+expect "uprobe on a library that is nowhere lists the directories searched" 1 \
+	"uprobe:librl_nosuch.so.1:getpid: no library 'librl_nosuch.so.1' .*in LD_LIBRARY_PATH \($TMP/bin\) or /usr/lib64:/usr/lib:/lib/x86_64-linux-gnu:.*; give its path" \
+	env LD_LIBRARY_PATH="$TMP/bin" $RAWLOAD $P/uprobe.bpf.o --attach uprobe:librl_nosuch.so.1:getpid --duration 1
+expect "uprobe on a program that is nowhere lists PATH" 1 \
+	"uretprobe:rl_nosuch_prog:add: no program 'rl_nosuch_prog' .*in PATH \($TMP/bin:/usr/bin\) or /usr/bin:/usr/sbin; give its path" \
+	env PATH="$TMP/bin:/usr/bin" $RAWLOAD $P/uprobe.bpf.o --attach uretprobe:rl_nosuch_prog:add --duration 1
 if grep -q rawload_ /sys/kernel/tracing/uprobe_events 2>/dev/null; then
 	bad "legacy uprobe events removed at exit" "$(cat /sys/kernel/tracing/uprobe_events)"
 else
