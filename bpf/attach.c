@@ -235,35 +235,75 @@ int attach_iter_open(int link_fd, const char *what, struct errbuf *eb)
 	return (int)fd;
 }
 
-int attach_kprobe_multi(int prog_fd, char *const *syms, size_t n, int retprobe,
+/* Is the running kernel older than @major.@minor (uname -r)? 0 when it
+ * cannot tell. Only for choosing an error message, never a code path. */
+static int kernel_older_than(unsigned major, unsigned minor)
+{
+	struct utsname u;
+	unsigned a = 0, b = 0;
+
+	if (uname(&u) || sscanf(u.release, "%u.%u", &a, &b) != 2)
+		return 0;
+	return a < major || (a == major && b < minor);
+}
+
+/*
+ * BPF_LINK_CREATE for a kprobe_multi link (kernel 5.18,
+ * bpf_kprobe_multi_link_attach; one fprobe on every function):
+ *   prog_fd       the program, loaded with expected_attach_type
+ *                 BPF_TRACE_KPROBE_MULTI or (6.10+) BPF_TRACE_KPROBE_SESSION;
+ *                 the kernel refuses a program loaded for the other one
+ *   attach_type   the same as the program's expected_attach_type
+ *   kprobe_multi.flags  BPF_F_KPROBE_MULTI_RETURN (1) for kretprobe.multi:
+ *                 the fprobe's exit handler instead of its entry handler;
+ *                 0 for a session, which installs both
+ *   kprobe_multi.cnt, .syms  @n function names; the kernel looks each up
+ *                 in kallsyms and checks ftrace can hook it
+ * Left zero: target_fd (no target object), kprobe_multi.addrs (addresses
+ * instead of names), kprobe_multi.cookies (every function reads cookie 0).
+ */
+int attach_kprobe_multi(int prog_fd, char *const *syms, size_t n, enum kmulti_mode mode,
 			const char *what, struct errbuf *eb)
 {
+	int session = mode == KMULTI_SESSION;
 	union bpf_attr attr;
 	char why[300];
 	long fd;
 
 	memset(&attr, 0, sizeof(attr));
 	attr.link_create.prog_fd = (uint32_t)prog_fd;
-	attr.link_create.attach_type = BPF_TRACE_KPROBE_MULTI;
-	/* BPF_F_KPROBE_MULTI_RETURN: the fprobe's exit handler instead */
-	attr.link_create.kprobe_multi.flags = retprobe ? 1u : 0;
+	attr.link_create.attach_type = session ? RL_BPF_TRACE_KPROBE_SESSION
+					       : BPF_TRACE_KPROBE_MULTI;
+	attr.link_create.kprobe_multi.flags = mode == KMULTI_RETURN ? 1u : 0;
 	attr.link_create.kprobe_multi.cnt = (uint32_t)n;
 	attr.link_create.kprobe_multi.syms = (uint64_t)(uintptr_t)syms;
-	snprintf(why, sizeof(why), "link the program to %zu function%s (%s)", n,
-		 n == 1 ? "" : "s", what);
+	snprintf(why, sizeof(why), "link the program to %zu function%s (%s)%s", n,
+		 n == 1 ? "" : "s", what, session ? ", at entry and at return" : "");
 	fd = sys_bpf(BPF_LINK_CREATE, &attr, ATTR_SIZE(link_create.kprobe_multi.cookies),
 		     SYS_ATTACH, why);
 	if (fd >= 0)
 		return (int)fd;
+	/* before 6.10 attach type 56 is unknown: EINVAL from the attach type
+	 * checks, or EOPNOTSUPP first on a kernel without CONFIG_FPROBE */
+	if (session && (fd == -EINVAL || fd == -EOPNOTSUPP || fd == -KERNEL_ENOTSUPP) &&
+	    kernel_older_than(6, 10))
+		return err_set(eb, (int)fd, "%s: BPF_LINK_CREATE (BPF_TRACE_KPROBE_SESSION, %zu "
+			       "function%s): %s; kprobe.session needs Linux 6.10+ "
+			       "(BPF_TRACE_KPROBE_SESSION); use a kprobe.multi and a "
+			       "kretprobe.multi program instead", what, n, n == 1 ? "" : "s",
+			       err_str((int)fd));
 	if (fd == -EOPNOTSUPP || fd == -KERNEL_ENOTSUPP)
 		return err_set(eb, (int)fd, "%s: BPF_LINK_CREATE: %s; this kernel has no "
-			       "kprobe.multi (5.18+ with CONFIG_FPROBE); attach each function "
-			       "with kprobe:FN instead", what, err_str((int)fd));
+			       "kprobe.multi (5.18+ with CONFIG_FPROBE)%s; attach each function "
+			       "with %s instead", what, err_str((int)fd),
+			       session ? ", on which kprobe.session is built" : "",
+			       session ? "kprobe:FN and kretprobe:FN" : "kprobe:FN");
 	if (fd == -ESRCH || fd == -ENOENT)
 		return err_set(eb, (int)fd, "%s: BPF_LINK_CREATE: %s; one of the %zu "
 			       "functions cannot be hooked (not traceable, or gone since the "
 			       "list was read); narrow the pattern", what, err_str((int)fd), n);
-	return err_set(eb, (int)fd, "%s: BPF_LINK_CREATE (%zu functions): %s", what, n,
+	return err_set(eb, (int)fd, "%s: BPF_LINK_CREATE (%s, %zu functions): %s", what,
+		       session ? "BPF_TRACE_KPROBE_SESSION" : "BPF_TRACE_KPROBE_MULTI", n,
 		       err_str((int)fd));
 }
 
@@ -288,18 +328,6 @@ struct rl_link_uprobe_multi {
 #define UPROBE_MULTI_ATTR_SIZE                                          \
 	(offsetof(union bpf_attr, link_create.target_btf_id) +           \
 	 offsetof(struct rl_link_uprobe_multi, pid) + sizeof(uint32_t))
-
-/* Is the running kernel older than @major.@minor (uname -r)? 0 when it
- * cannot tell. Only for choosing an error message, never a code path. */
-static int kernel_older_than(unsigned major, unsigned minor)
-{
-	struct utsname u;
-	unsigned a = 0, b = 0;
-
-	if (uname(&u) || sscanf(u.release, "%u.%u", &a, &b) != 2)
-		return 0;
-	return a < major || (a == major && b < minor);
-}
 
 /*
  * BPF_LINK_CREATE with attach_type BPF_TRACE_UPROBE_MULTI (kernel 6.6,

@@ -41,10 +41,26 @@ int attach_link_create(int prog_fd, uint32_t target, uint32_t attach_type,
 int attach_tracing(int prog_fd, uint32_t attach_type, const char *what,
 		   struct errbuf *eb);
 
-/* A kprobe.multi link (5.18+, CONFIG_FPROBE): @prog_fd at the entry (or,
- * with @retprobe, the return) of all @n functions @syms in one
- * BPF_LINK_CREATE; the kernel resolves the names. @what names it. */
-int attach_kprobe_multi(int prog_fd, char *const *syms, size_t n, int retprobe,
+/* Where a kprobe_multi link runs its program. */
+enum kmulti_mode {
+	KMULTI_ENTRY,	/* kprobe.multi: at entry (BPF_TRACE_KPROBE_MULTI) */
+	KMULTI_RETURN,	/* kretprobe.multi: at return (BPF_F_KPROBE_MULTI_RETURN) */
+	KMULTI_SESSION,	/* kprobe.session (6.10+): at entry and, unless the
+			   entry run returned non-zero, at return
+			   (BPF_TRACE_KPROBE_SESSION) */
+};
+
+/* BPF_LINK_CREATE's attach type for kprobe.session links (uapi
+ * BPF_TRACE_KPROBE_SESSION, kernel 6.10; newer than Debian 12's 6.1
+ * header; elf/secdef.c spells the same number for the load). */
+#define RL_BPF_TRACE_KPROBE_SESSION 56
+
+/* A kprobe_multi link (5.18+, CONFIG_FPROBE): @prog_fd at all @n
+ * functions @syms, as @mode says, in one BPF_LINK_CREATE; the kernel
+ * resolves the names. The program must have been loaded with the matching
+ * expected_attach_type (KPROBE_MULTI, or KPROBE_SESSION for
+ * KMULTI_SESSION). @what names it. */
+int attach_kprobe_multi(int prog_fd, char *const *syms, size_t n, enum kmulti_mode mode,
 			const char *what, struct errbuf *eb);
 
 /* BPF_LINK_CREATE's attach type for uprobe.multi links (uapi

@@ -31,6 +31,13 @@
 #define RL_BPF_CGROUP_UNIX_RECVMSG 51
 #define RL_BPF_CGROUP_UNIX_GETPEERNAME 52
 #define RL_BPF_CGROUP_UNIX_GETSOCKNAME 53
+/* kprobe.session (Linux 6.10, uapi enum bpf_attach_type after
+ * BPF_NETKIT_PRIMARY 54 and BPF_NETKIT_PEER 55): a KPROBE program run at
+ * both the entry and the return of each function, through a kprobe_multi
+ * link; the kernel's bpf_kprobe_multi_link_attach takes the program only
+ * with this expected_attach_type, and the bpf_session_* kfuncs are offered
+ * only to such programs (bpf_kprobe_multi_session_kfunc_filter). */
+#define RL_BPF_TRACE_KPROBE_SESSION 56
 
 #define P(t) BPF_PROG_TYPE_##t
 #define DEF(n, t, a, f, k) { n, P(t), a, f, ATTACH_##k }
@@ -47,6 +54,8 @@ static const struct secdef defs[] = {
 	DEF("uretprobe.s", KPROBE, 0, SD_TARGET | SD_RETPROBE | SD_SLEEPABLE, UPROBE),
 	DEF("kprobe.multi", KPROBE, BPF_TRACE_KPROBE_MULTI, SD_TARGET, KPROBE_MULTI),
 	DEF("kretprobe.multi", KPROBE, BPF_TRACE_KPROBE_MULTI, SD_TARGET | SD_RETPROBE, KPROBE_MULTI),
+	/* "kprobe.session/GLOB": entry and return, one program (6.10+) */
+	DEF("kprobe.session", KPROBE, RL_BPF_TRACE_KPROBE_SESSION, SD_TARGET, KPROBE_MULTI),
 	/* "uprobe.multi/PATH:GLOB"; sleepable like uprobe.s (libbpf's table) */
 	DEF("uprobe.multi", KPROBE, RL_BPF_TRACE_UPROBE_MULTI, SD_TARGET, UPROBE_MULTI),
 	DEF("uretprobe.multi", KPROBE, RL_BPF_TRACE_UPROBE_MULTI, SD_TARGET | SD_RETPROBE,
@@ -194,7 +203,8 @@ static const char *const attach_types[] = {
 	"TRACE_KPROBE_MULTI", "LSM_CGROUP", "STRUCT_OPS", "NETFILTER",
 	"TCX_INGRESS", "TCX_EGRESS", "TRACE_UPROBE_MULTI", "CGROUP_UNIX_CONNECT",
 	"CGROUP_UNIX_SENDMSG", "CGROUP_UNIX_RECVMSG", "CGROUP_UNIX_GETPEERNAME",
-	"CGROUP_UNIX_GETSOCKNAME",
+	"CGROUP_UNIX_GETSOCKNAME", "NETKIT_PRIMARY", "NETKIT_PEER", "TRACE_KPROBE_SESSION",
+	"TRACE_UPROBE_SESSION",
 };
 
 const char *secdef_prog_type_name(uint32_t type)

@@ -42,7 +42,8 @@ enum attach_kind {
 	ATTACH_SOCKET,
 	ATTACH_PERF_EVENT,
 	ATTACH_ITER,
-	ATTACH_KPROBE_MULTI, /* kprobe.multi/GLOB, kretprobe.multi/GLOB */
+	ATTACH_KPROBE_MULTI, /* kprobe.multi/GLOB, kretprobe.multi/GLOB,
+				kprobe.session/GLOB (its attach_type tells) */
 	ATTACH_SOCKMAP,	  /* sk_msg, sk_skb/...: BPF_PROG_ATTACH to a sockmap */
 	ATTACH_NETNS,	  /* flow_dissector, sk_lookup: a network namespace */
 	ATTACH_NETFILTER, /* netfilter: a netfilter hook of this namespace (6.4+) */

@@ -2,7 +2,7 @@
  * loader/attach.c - attach dispatch (see attach.h): which --attach fits
  * which program, the set of attachments and their undoing, and the
  * tracing family (tracepoints, k/uprobes, BTF-targeted programs,
- * kprobe.multi, iterators, perf events). The network and cgroup hooks
+ * kprobe.multi and kprobe.session, iterators, perf events). The network and cgroup hooks
  * are in attach_net.c, USDT probes in attach_usdt.c, uprobe.multi in
  * attach_umulti.c.
  */
@@ -19,6 +19,7 @@
 #include "bpf/ksym.h"
 #include "bpf/map.h"
 #include "bpf/probe.h"
+#include "bpf/upath.h"
 #include "bpf/usym.h"
 
 const char *attach_type_of(const struct obj_prog *p)
@@ -31,6 +32,8 @@ const char *attach_type_of(const struct obj_prog *p)
 	case ATTACH_UPROBE:
 		return p->def->flags & SD_RETPROBE ? "uretprobe" : "uprobe";
 	case ATTACH_KPROBE_MULTI:
+		if (p->def->attach_type == RL_BPF_TRACE_KPROBE_SESSION)
+			return "kprobe.session";
 		return p->def->flags & SD_RETPROBE ? "kretprobe.multi" : "kprobe.multi";
 	case ATTACH_UPROBE_MULTI:
 		return p->def->flags & SD_RETPROBE ? "uretprobe.multi" : "uprobe.multi";
@@ -280,7 +283,22 @@ static int do_kprobe(int prog_fd, const char *type, const char *target,
 	return attach_keep_probe(prog_fd, &ps, set, eb);
 }
 
-/* uprobe:PATH:SYMBOL[+OFF] or uprobe:PATH:0xFILEOFFSET */
+int attach_user_file(const char *file, char *abspath, struct errbuf *eb)
+{
+	struct upath_env env = { .ld_library_path = getenv("LD_LIBRARY_PATH"),
+				 .path = getenv("PATH") };
+	char found[PATH_MAX];
+	int err = upath_resolve(file, &env, found, sizeof(found), eb);
+
+	if (err)
+		return err;
+	if (!realpath(found, abspath))
+		return err_set(eb, -errno, "%s: %s", found, err_str(-errno));
+	return 0;
+}
+
+/* uprobe:PATH:SYMBOL[+OFF] or uprobe:PATH:0xFILEOFFSET; PATH may be a
+ * library or program name (attach_user_file) */
 static int do_uprobe(int prog_fd, const char *type, const char *target,
 		     struct attach_set *set, struct errbuf *eb)
 {
@@ -300,8 +318,8 @@ static int do_uprobe(int prog_fd, const char *type, const char *target,
 			       "uprobe:/usr/lib/x86_64-linux-gnu/libc.so.6:malloc", spec);
 	snprintf(file, sizeof(file), "%.*s", (int)(colon - target), target);
 	/* the kernel resolves config1 to an inode; give it an absolute path */
-	if (!realpath(file, abspath))
-		return err_set(eb, -errno, "%s: %s: %s", spec, file, err_str(-errno));
+	if ((err = attach_user_file(file, abspath, eb)))
+		return err_prefix(eb, err, "%s", spec);
 	if (split_offset(spec, colon + 1, sym, sizeof(sym), &extra, eb))
 		return -EINVAL;
 	errno = 0;
@@ -342,9 +360,31 @@ static int do_tracing(const struct obj_prog *pr, int prog_fd, const char *type,
 	return fd < 0 ? fd : attach_keep(set, fd, eb);
 }
 
-/* kprobe.multi:GLOB, kretprobe.multi:GLOB: every traceable function the
- * glob matches, in one link (libbpf's attach_kprobe_multi does the same
- * with available_filter_functions). */
+/* The kernel takes a kprobe_multi link only for a program loaded with the
+ * matching expected_attach_type (BPF_TRACE_KPROBE_MULTI for kprobe.multi
+ * and kretprobe.multi, BPF_TRACE_KPROBE_SESSION for kprobe.session) and
+ * answers EINVAL, with no word of why, otherwise: say so before asking. */
+static int kmulti_check_prog(const struct obj_prog *pr, const char *type, const char *what,
+			     struct errbuf *eb)
+{
+	int session = !strcmp(type, "kprobe.session");
+	uint32_t want = session ? RL_BPF_TRACE_KPROBE_SESSION : BPF_TRACE_KPROBE_MULTI;
+
+	if (pr->def && pr->def->prog_type == BPF_PROG_TYPE_KPROBE &&
+	    pr->def->attach_type == want)
+		return 0;
+	return err_set(eb, -EINVAL, "%s: only %s programs attach there (the kernel checks the "
+		       "expected attach type %s given at load; this one is in section '%s'); "
+		       "use SEC(\"%s\")%s", what, session ? "kprobe.session" : "kprobe.multi",
+		       session ? "BPF_TRACE_KPROBE_SESSION" : "BPF_TRACE_KPROBE_MULTI",
+		       pr->sec_name, session ? "kprobe.session" : type,
+		       pr->def && pr->def->attach_type == RL_BPF_TRACE_KPROBE_SESSION
+			       ? ", or attach this one with kprobe.session:GLOB" : "");
+}
+
+/* kprobe.multi:GLOB, kretprobe.multi:GLOB, kprobe.session:GLOB: every
+ * traceable function the glob matches, in one link (libbpf's
+ * attach_kprobe_multi does the same with available_filter_functions). */
 static int do_kprobe_multi(const struct obj_prog *pr, int prog_fd, const char *type,
 			   const char *target, struct attach_set *set, struct errbuf *eb)
 {
@@ -356,15 +396,15 @@ static int do_kprobe_multi(const struct obj_prog *pr, int prog_fd, const char *t
 	const char *list = getenv("RAWLOAD_FILTER_FUNCTIONS");
 	char what[300], **names = NULL;
 	const char *source = NULL;
+	enum kmulti_mode mode = !strcmp(type, "kretprobe.multi") ? KMULTI_RETURN :
+				!strcmp(type, "kprobe.session")	 ? KMULTI_SESSION :
+								   KMULTI_ENTRY;
 	size_t n = 0;
 	int fd;
 
 	snprintf(what, sizeof(what), "%s:%s", type, target);
-	if (!pr->def || pr->def->prog_type != BPF_PROG_TYPE_KPROBE ||
-	    pr->def->attach_type != BPF_TRACE_KPROBE_MULTI)
-		return err_set(eb, -EINVAL, "%s: only kprobe.multi programs attach there (the "
-			       "kernel checks the expected attach type given at load; this one "
-			       "is in section '%s')", what, pr->sec_name);
+	if ((fd = kmulti_check_prog(pr, type, what, eb)))
+		return fd;
 	/* kallsyms (or its test stand-in) alone when the test says so */
 	for (size_t i = 0; !list && !kallsyms && i < sizeof(lists) / sizeof(lists[0]); i++)
 		if (access(lists[i], R_OK) == 0)
@@ -376,7 +416,7 @@ static int do_kprobe_multi(const struct obj_prog *pr, int prog_fd, const char *t
 	if (n == 0)
 		return err_set(eb, -ENOENT, "%s: no kernel function matches '%s' in %s",
 			       what, target, source);
-	fd = attach_kprobe_multi(prog_fd, names, n, !strcmp(type, "kretprobe.multi"), what, eb);
+	fd = attach_kprobe_multi(prog_fd, names, n, mode, what, eb);
 	ksym_names_free(names, n);
 	return fd < 0 ? fd : attach_keep(set, fd, eb);
 }
@@ -468,6 +508,9 @@ int attach_check(const struct object *obj, size_t prog, const char *type,
 		return attach_usdt_check(obj, target, NULL, 0, eb);
 	if (!strcmp(type, "uprobe.multi") || !strcmp(type, "uretprobe.multi"))
 		return attach_umulti_check(pr, type, target, NULL, 0, eb);
+	if (!strcmp(type, "kprobe.multi") || !strcmp(type, "kretprobe.multi") ||
+	    !strcmp(type, "kprobe.session"))
+		return kmulti_check_prog(pr, type, what, eb);
 	if ((!strcmp(type, "netns") || !strcmp(type, "cgroup")) && !attach_type_fits(pr, type))
 		return err_set(eb, -EINVAL, "%s: a %s program (section '%s') does not attach "
 			       "there", what, pr->def ? secdef_prog_type_name(pr->def->prog_type)
@@ -491,6 +534,8 @@ const char *attach_hint(const struct obj_prog *pr)
 		return " uprobe.multi:PATH:GLOB";
 	if (attach_type_fits(pr, "uretprobe.multi"))
 		return " uretprobe.multi:PATH:GLOB";
+	if (attach_type_fits(pr, "kprobe.session"))
+		return " kprobe.session:GLOB";
 	return "";
 }
 
@@ -536,7 +581,8 @@ int attach_program(const struct object *obj, const int *map_fds, size_t prog,
 		err = do_perf_event(prog_fd, target, set, eb);
 	else if (!strcmp(type, "iter"))
 		err = do_iter(pr, prog_fd, target, set, eb);
-	else if (!strcmp(type, "kprobe.multi") || !strcmp(type, "kretprobe.multi"))
+	else if (!strcmp(type, "kprobe.multi") || !strcmp(type, "kretprobe.multi") ||
+		 !strcmp(type, "kprobe.session"))
 		err = do_kprobe_multi(pr, prog_fd, type, target, set, eb);
 	else if (!strcmp(type, "uprobe.multi") || !strcmp(type, "uretprobe.multi"))
 		err = attach_umulti(pr, prog_fd, type, target, set, eb);

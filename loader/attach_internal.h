@@ -24,6 +24,13 @@ int attach_keep(struct attach_set *set, int fd, struct errbuf *eb);
 struct probe_spec;
 int attach_keep_probe(int prog_fd, const struct probe_spec *ps, struct attach_set *set,
 		      struct errbuf *eb);
+/* The file of a uprobe-family target (uprobe:, uretprobe:, uprobe.multi:,
+ * usdt:): @file itself when it holds a '/', else the library or program
+ * of that name, looked up as libbpf does (bpf/upath.c, with
+ * $LD_LIBRARY_PATH and $PATH); made absolute in @abspath (PATH_MAX
+ * bytes), since the kernel resolves it to an inode and --explain and the
+ * errors should show which file was meant. 0 or -errno with @eb. */
+int attach_user_file(const char *file, char *abspath, struct errbuf *eb);
 /* A test hook or forced fallback from the environment is set (and not
  * "0"): RAWLOAD_FORCE_NETLINK_TC and the like. */
 int attach_env_flag(const char *name);

@@ -9,8 +9,9 @@
  * function, and one fd to close. The steps:
  *
  *   1. split the target at its last ':' (a path may hold one; a symbol
- *      name never does) and make the path absolute (the kernel looks it
- *      up from rawload's working directory, but --explain and the errors
+ *      name never does), look a bare library or program name up as
+ *      libbpf does, and make the path absolute (the kernel looks it up
+ *      from rawload's working directory, but --explain and the errors
  *      should show which file was meant);
  *   2. expand the glob over the file's functions (bpf/usym.c: .symtab
  *      and .dynsym, one offset per function, aliases merged);
@@ -57,8 +58,8 @@ static int umulti_resolve(const char *what, const char *target, struct umulti_pl
 			       "characters, '?' one)", what);
 	snprintf(file, sizeof(file), "%.*s", (int)(colon - target), target);
 	up->glob = colon + 1;
-	if (!realpath(file, up->path))
-		return err_set(eb, -errno, "%s: %s: %s", what, file, err_str(-errno));
+	if ((err = attach_user_file(file, up->path, eb)))
+		return err_prefix(eb, err, "%s", what);
 	err = usym_glob(up->path, up->glob, &up->offsets, &up->names, &up->n, eb);
 	return err ? err_prefix(eb, err, "%s", what) : 0;
 }

@@ -91,9 +91,7 @@ static int split_target(const char *target, struct usdt_plan *up, struct errbuf 
 	snprintf(file, sizeof(file), "%.*s", (int)(c1 - target), target);
 	snprintf(up->provider, sizeof(up->provider), "%.*s", (int)(c2 - c1 - 1), c1 + 1);
 	snprintf(up->name, sizeof(up->name), "%s", c2 + 1);
-	if (!realpath(file, up->path))
-		return err_set(eb, -errno, "%s: %s", file, err_str(-errno));
-	return 0;
+	return attach_user_file(file, up->path, eb);
 }
 
 /* No note matched: say which probes the file has (the first few). */

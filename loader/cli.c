@@ -16,7 +16,7 @@ const char *const cli_attach_types[] = {
 	"tracepoint", "raw_tp", "tp_btf", "fentry", "fexit", "fmod_ret", "lsm",
 	"xdp", "tc", "cgroup", "socket", "perf_event", "iter", "kprobe.multi",
 	"kretprobe.multi", "sockmap", "netns", "netfilter", "usdt", "uprobe.multi",
-	"uretprobe.multi", NULL,
+	"uretprobe.multi", "kprobe.session", NULL,
 };
 
 void cli_usage(FILE *out)
@@ -36,6 +36,7 @@ void cli_usage(FILE *out)
 "                        tc:IFACE:ingress|egress cgroup:PATH socket:IFACE\n"
 "                        perf_event:cpu-clock:FREQ iter:TARGET\n"
 "                        kprobe.multi:GLOB kretprobe.multi:GLOB\n"
+"                        kprobe.session:GLOB\n"
 "                        sockmap:MAP netns[:PATH]\n"
 "                        netfilter:FAMILY:HOOK[:PRIO]\n"
 "                        usdt:PATH:PROVIDER:NAME\n"
@@ -94,8 +95,8 @@ static int parse_attach(const char *arg, int prog, struct cli_attach *a,
 			       "--attach '%s': unknown type '%.*s' (kprobe, kretprobe, ksyscall, "
 			       "uprobe, uretprobe, tracepoint, raw_tp, tp_btf, fentry, fexit, "
 			       "fmod_ret, lsm, xdp, tc, cgroup, socket, perf_event, iter, "
-			       "kprobe.multi, kretprobe.multi, sockmap, netns, netfilter, usdt, "
-			       "uprobe.multi, uretprobe.multi)",
+			       "kprobe.multi, kretprobe.multi, kprobe.session, sockmap, netns, "
+			       "netfilter, usdt, uprobe.multi, uretprobe.multi)",
 			       arg, (int)n, arg);
 	a->spec = arg;
 	snprintf(a->type, sizeof(a->type), "%.*s", (int)n, arg);

@@ -75,6 +75,37 @@ static void decode_test_run(FILE *o, const union bpf_attr *a)
 	fputc('}', o);
 }
 
+/*
+ * link_create.kprobe_multi: flags (BPF_F_KPROBE_MULTI_RETURN, bit 0), cnt,
+ * and three user pointers to cnt entries each: syms (char *[], names the
+ * kernel looks up in kallsyms), addrs (unsigned long[], instead of syms),
+ * cookies (u64[], for bpf_get_attach_cookie). The call has returned but
+ * the caller's arrays are still alive, so the first names are shown.
+ */
+static void decode_kprobe_multi(FILE *o, const union bpf_attr *a)
+{
+	const char *const *syms = (const char *const *)(uintptr_t)a->link_create.kprobe_multi.syms;
+	uint32_t cnt = a->link_create.kprobe_multi.cnt, f = a->link_create.kprobe_multi.flags;
+
+	fprintf(o, ", kprobe_multi={flags=%s", f & 1 ? "RETURN" : f ? "" : "0");
+	if (f & ~1u)
+		fprintf(o, "%s0x%x", f & 1 ? "|" : "", f & ~1u);
+	fprintf(o, ", cnt=%u, syms=", cnt);
+	if (syms) {
+		fputc('[', o);
+		for (uint32_t i = 0; i < cnt && i < 3; i++)
+			fprintf(o, "%s\"%s\"", i ? ", " : "", syms[i] ? syms[i] : "");
+		fprintf(o, "%s]", cnt > 3 ? ", ..." : "");
+	} else {
+		fputs("NULL", o);
+	}
+	if (a->link_create.kprobe_multi.addrs)
+		fprintf(o, ", addrs=<%u x unsigned long>", cnt);
+	if (a->link_create.kprobe_multi.cookies)
+		fprintf(o, ", cookies=<%u x u64>", cnt);
+	fputc('}', o);
+}
+
 static void decode_bpf(FILE *o, int cmd, const union bpf_attr *a)
 {
 	switch (cmd) {
@@ -166,6 +197,11 @@ static void decode_bpf(FILE *o, int cmd, const union bpf_attr *a)
 				"pid=%u}", p[0] ? (const char *)(uintptr_t)p[0] : "", w[0], w[0],
 				w[1] & 1 ? "RETURN" : "0", w[2]);
 		}
+		/* BPF_TRACE_KPROBE_MULTI (42) and BPF_TRACE_KPROBE_SESSION
+		 * (56, 6.10): link_create.kprobe_multi */
+		if (a->link_create.attach_type == BPF_TRACE_KPROBE_MULTI ||
+		    a->link_create.attach_type == 56)
+			decode_kprobe_multi(o, a);
 		if (a->link_create.attach_type == BPF_PERF_EVENT && a->link_create.perf_event.bpf_cookie)
 			fprintf(o, ", perf_event={bpf_cookie=%llu}",
 				(unsigned long long)a->link_create.perf_event.bpf_cookie);

@@ -62,10 +62,38 @@ out=$(RAWLOAD_FILTER_FUNCTIONS=$TMP/filter_functions $RAWLOAD $P/kmulti.bpf.o \
 grep -q "link the program to 2 functions (kprobe.multi:\*rl_foo_\*)" <<<"$out" &&
 	ok "kprobe.multi:GLOB expands to 2 functions (repeat and __pfx_ left out)" ||
 	bad "kprobe.multi glob" "$out"
+# --explain decodes link_create.kprobe_multi; the call is printed even
+# though this kernel refuses it
+grep -qF 'attach_type=TRACE_KPROBE_MULTI, kprobe_multi={flags=0, cnt=2, syms=["rl_foo_a", "rl_foo_b"]}' <<<"$out" &&
+	ok "--explain decodes kprobe_multi: flags, cnt, the names" ||
+	bad "--explain kprobe_multi" "$out"
+out=$(RAWLOAD_FILTER_FUNCTIONS=$TMP/filter_functions $RAWLOAD $P/kmulti.bpf.o \
+	--prog on_return --attach 'kretprobe.multi:*rl_foo_*' --explain --duration 1 2>&1)
+grep -qF 'attach_type=TRACE_KPROBE_MULTI, kprobe_multi={flags=RETURN, cnt=2,' <<<"$out" &&
+	ok "--explain: kretprobe.multi is flags=RETURN" || bad "--explain kretprobe.multi" "$out"
+# kprobe.session (6.10+): the same link with attach type
+# BPF_TRACE_KPROBE_SESSION (56) and no RETURN flag; a kprobe.multi program
+# is refused before the kernel is asked (it would answer a bare EINVAL)
+out=$(RAWLOAD_FILTER_FUNCTIONS=$TMP/filter_functions $RAWLOAD $P/ksession.bpf.o \
+	--prog plain --attach 'kprobe.session:*rl_foo_*' --explain --duration 1 2>&1)
+grep -qF 'bpf(BPF_PROG_LOAD, {prog_type=KPROBE, insn_cnt=' <<<"$out" &&
+	grep -qF 'prog_name="plain", expected_attach_type=TRACE_KPROBE_SESSION' <<<"$out" &&
+	ok "kprobe.session: loaded with expected_attach_type TRACE_KPROBE_SESSION" ||
+	bad "kprobe.session load" "$out"
+grep -qF 'attach_type=TRACE_KPROBE_SESSION, kprobe_multi={flags=0, cnt=2, syms=["rl_foo_a", "rl_foo_b"]}' <<<"$out" &&
+	grep -qF 'link the program to 2 functions (kprobe.session:*rl_foo_*), at entry and at return' <<<"$out" &&
+	ok "--explain: kprobe.session:GLOB is one kprobe_multi link of attach type TRACE_KPROBE_SESSION" ||
+	bad "--explain kprobe.session" "$out"
+expect "kprobe.session:GLOB on a kprobe.multi program is refused, saying why" 1 \
+	"program 'on_entry': kprobe.session:do_\*: only kprobe.session programs attach there \(the kernel checks the expected attach type BPF_TRACE_KPROBE_SESSION" \
+	$RAWLOAD $P/kmulti.bpf.o --prog on_entry --attach 'kprobe.session:do_*' --duration 1
 if grep -q "no kprobe support" <<<"$($RAWLOAD $P/hello.bpf.o --attach kprobe:bprm_execve --duration 1 2>&1)"; then
 	expect "kprobe.multi on a kernel without it says so" 1 \
 		"this kernel has no kprobe.multi \(5.18\+ with CONFIG_FPROBE\)" \
 		$RAWLOAD $P/kmulti.bpf.o --duration 1
+	expect "kprobe.session on a kernel without kprobe.multi says so" 1 \
+		"kprobe.session:do_nanosleep: .*this kernel has no kprobe.multi \(5.18\+ with CONFIG_FPROBE\), on which kprobe.session is built" \
+		$RAWLOAD $P/ksession.bpf.o --duration 1
 fi
 
 # The suggestion logic against a kallsyms of our own (RAWLOAD_KALLSYMS).
@@ -108,10 +136,11 @@ cc -O0 -o "$TMP/target" "$TMP/target.c"
 cc -O0 -rdynamic -o "$TMP/stripped" "$TMP/target.c" && strip "$TMP/stripped"
 
 # uprobe_run NAME BINARY [env...]: 5 calls of add(i, 1) under both probes
+# (UPROBE_FILE=NAME: attach by that name instead of BINARY's path)
 uprobe_run() {
-	local name=$1 bin=$2; shift 2
-	env "$@" $RAWLOAD $P/uprobe.bpf.o --attach "uprobe:$bin:add" \
-		--attach "uretprobe:$bin:add" --duration 1.5 --dump-maps --json \
+	local name=$1 bin=$2 file=${UPROBE_FILE:-$2}; shift 2
+	env "$@" $RAWLOAD $P/uprobe.bpf.o --attach "uprobe:$file:add" \
+		--attach "uretprobe:$file:add" --duration 1.5 --dump-maps --json \
 		>"$TMP/u.json" 2>"$TMP/u.err" &
 	local pid=$!
 	wait_running $pid
@@ -126,6 +155,38 @@ uprobe_run() {
 uprobe_run "uprobe (.symtab, PMU)" "$TMP/target"
 uprobe_run "uprobe (.dynsym of a stripped binary)" "$TMP/stripped"
 uprobe_run "uprobe (legacy tracefs uprobe_events)" "$TMP/target" RAWLOAD_FORCE_LEGACY_KPROBE=1
+# a bare program name is looked up in PATH, as libbpf does
+mkdir -p "$TMP/bin" && cp "$TMP/target" "$TMP/bin/rl_uprobe_target"
+UPROBE_FILE=rl_uprobe_target uprobe_run "uprobe:NAME:add, NAME from PATH" \
+	"$TMP/bin/rl_uprobe_target" PATH="$TMP/bin:$PATH"
+# and a bare library name in LD_LIBRARY_PATH and the library directories:
+# the legacy event shows the file and offset the kernel was given, the
+# same for libc.so.6 as for its full path
+uprobe_event() { # TARGET-FILE: the uprobe_events line of uprobe:FILE:getpid
+	local pid line=""
+	RAWLOAD_FORCE_LEGACY_KPROBE=1 $RAWLOAD $P/uprobe.bpf.o --prog probe_fn \
+		--attach "uprobe:$1:getpid" --duration 1 >/dev/null 2>"$TMP/ue.err" &
+	pid=$!
+	wait_running $pid
+	line=$(grep -m1 rawload_ /sys/kernel/tracing/uprobe_events)
+	wait $pid || echo "rawload: $(cat "$TMP/ue.err")"
+	echo "${line#* }"	# without the event's name
+}
+LIBC=/lib/x86_64-linux-gnu/libc.so.6
+if [ -e "$LIBC" ]; then
+	a=$(uprobe_event libc.so.6) b=$(uprobe_event "$LIBC")
+	if [ -n "$a" ] && [ "$a" = "$b" ] && grep -q "^$(realpath "$LIBC"):0x" <<<"$a"; then
+		ok "uprobe:libc.so.6:getpid is the file and offset of uprobe:$LIBC:getpid ($a)"
+	else
+		bad "uprobe:libc.so.6" "by name: '$a', by path: '$b'"
+	fi
+fi
+expect "uprobe on a library that is nowhere lists the directories searched" 1 \
+	"uprobe:librl_nosuch.so.1:getpid: no library 'librl_nosuch.so.1' .*in LD_LIBRARY_PATH \($TMP/bin\) or /usr/lib64:/usr/lib:/lib/x86_64-linux-gnu:.*; give its path" \
+	env LD_LIBRARY_PATH="$TMP/bin" $RAWLOAD $P/uprobe.bpf.o --attach uprobe:librl_nosuch.so.1:getpid --duration 1
+expect "uprobe on a program that is nowhere lists PATH" 1 \
+	"uretprobe:rl_nosuch_prog:add: no program 'rl_nosuch_prog' .*in PATH \($TMP/bin:/usr/bin\) or /usr/bin:/usr/sbin; give its path" \
+	env PATH="$TMP/bin:/usr/bin" $RAWLOAD $P/uprobe.bpf.o --attach uretprobe:rl_nosuch_prog:add --duration 1
 if grep -q rawload_ /sys/kernel/tracing/uprobe_events 2>/dev/null; then
 	bad "legacy uprobe events removed at exit" "$(cat /sys/kernel/tracing/uprobe_events)"
 else

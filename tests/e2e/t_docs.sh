@@ -94,7 +94,7 @@ complete_as() { # EXPECTED WORDS...: the replies, space-separated, must equal EX
 	fi
 }
 complete_as "--attach" rawload --att
-complete_as "kprobe: kprobe.multi:" rawload x.o --attach kpro
+complete_as "kprobe: kprobe.multi: kprobe.session:" rawload x.o --attach kpro
 complete_as "bprm_execve bprm_execve_tail.isra.0" rawload x.o --attach kprobe : bprm
 complete_as "do_sys_openat2" rawload x.o --attach fexit : do_sys
 complete_as "inspect" rawload ins

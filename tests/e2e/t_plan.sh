@@ -148,6 +148,20 @@ expect "plan: netns alone is this namespace" 0 "lookup +-> netns:/proc/self/ns/n
 	$RAWLOAD plan $P/netns.bpf.o --attach netns
 expect "plan: sk_lookup without --attach says which to give" 0 \
 	"lookup +-> not attached: .*give one with --attach netns" $RAWLOAD plan $P/netns.bpf.o
+# kprobe.session (6.10+): the section's target, the --attach a target-less
+# one wants, and the expected attach type the kernel will insist on
+expect "plan: kprobe.session/FN is its own attach type" 0 \
+	"count_runs +-> kprobe.session:do_nanosleep \(the section's target\).*odd_skip +-> kprobe.session:do_nanosleep" \
+	bash -c "$RAWLOAD plan $P/ksession.bpf.o | tr '\n' ' '"
+expect "plan: SEC(\"kprobe.session\") without a target says which --attach" 0 \
+	"plain +-> not attached: its section names no target; give one with --attach kprobe.session:GLOB" \
+	$RAWLOAD plan $P/ksession.bpf.o
+expect "plan: kprobe.session:GLOB for a kprobe.multi program will fail, and says why" 0 \
+	"on_entry +-> kprobe.session:do_\* \(--attach; will fail: .*only kprobe.session programs attach there .*BPF_TRACE_KPROBE_SESSION" \
+	$RAWLOAD plan $P/kmulti.bpf.o --prog on_entry --attach 'kprobe.session:do_*'
+expect "plan: kprobe.multi:GLOB for a kprobe.session program will fail, and says why" 0 \
+	"plain +-> kprobe.multi:do_\* \(--attach; will fail: .*BPF_TRACE_KPROBE_MULTI.*attach this one with kprobe.session:GLOB" \
+	$RAWLOAD plan $P/ksession.bpf.o --prog plain --attach 'kprobe.multi:do_*'
 # lsm_cgroup/HOOK: HOOK is the LSM hook (load time), the cgroup an --attach
 expect "plan: lsm_cgroup takes cgroup:PATH" 0 "deny_inet6 +-> cgroup:/sys/fs/cgroup/x \(--attach\)" \
 	$RAWLOAD plan $P/vm_lsm_cgroup.bpf.o --attach cgroup:/sys/fs/cgroup/x

@@ -105,26 +105,57 @@ if [ -e "$LIBC" ]; then
 	grep -qE "on_libc +-> uprobe.multi:$LIBC:getp\*id \(the section's target; [0-9]+ functions in [^:]*libc.so.6: .*getpid, getppid" <<<"$out" &&
 		ok "plan: on_libc's section target and the libc functions it matches" ||
 		bad "plan: on_libc" "$(grep on_libc <<<"$out")"
-	mkfifo "$TMP/go"
-	$T libc 7 3 wait <"$TMP/go" >"$TMP/libc.out" &
-	tpid=$!
-	exec 9>"$TMP/go"	# opens the fifo: the target starts, and waits for a line
-	$RAWLOAD $O --prog on_libc --set target_tgid=$tpid --duration 30 --dump-maps --json \
-		>"$TMP/libc.json" 2>"$TMP/libc.err" &
-	pid=$!
-	wait_running $pid || bad "libc: rawload attached" "$(cat "$TMP/libc.err")"
-	echo go >&9
-	exec 9>&-
-	wait $tpid || bad "libc: target" "exit $?"
-	# other processes call getpid all the time; target_tgid keeps them out
-	sh -c 'for i in 1 2 3; do :; done' </dev/null
-	kill -INT $pid
-	wait $pid || bad "libc: rawload" "$(cat "$TMP/libc.err")"
+	# libc_run NAME RAWLOAD-ARGS...: the target calls getpid 7 and getppid
+	# 3 times once rawload (filtering on its pid) is attached
+	libc_run() {
+		local name=$1 pid tpid; shift
+		rm -f "$TMP/go"
+		mkfifo "$TMP/go"
+		$T libc 7 3 wait <"$TMP/go" >"$TMP/$name.out" &
+		tpid=$!
+		exec 9>"$TMP/go"	# opens the fifo: the target starts, and waits for a line
+		$RAWLOAD $O --prog on_libc "$@" --set target_tgid=$tpid --duration 30 \
+			--dump-maps --json >"$TMP/$name.json" 2>"$TMP/$name.err" &
+		pid=$!
+		wait_running $pid || bad "$name: rawload attached" "$(cat "$TMP/$name.err")"
+		echo go >&9
+		exec 9>&-
+		wait $tpid || bad "$name: target" "exit $?"
+		# other processes call getpid all the time; target_tgid keeps them out
+		sh -c 'for i in 1 2 3; do :; done' </dev/null
+		kill -INT $pid
+		wait $pid || bad "$name: rawload" "$(cat "$TMP/$name.err")"
+	}
+	libc_run libc
 	check_py "libc getp*id, pid filter: getpid 7, getppid 3, nothing else" libc \
+		'libc == {addr["getpid"]: 7, addr["getppid"]: 3}'
+	# the same by library name: looked up as libbpf does, the same file
+	out=$($RAWLOAD plan $O --prog on_libc --attach 'uprobe.multi:libc.so.6:getp*id' 2>&1)
+	grep -qF "(--attach; $(grep -oE '[0-9]+ functions in ' <<<"$($RAWLOAD plan $O --prog on_libc)")$(realpath "$LIBC"):" <<<"$out" &&
+		ok "plan: uprobe.multi:libc.so.6:getp*id is $(realpath "$LIBC"), as many functions" ||
+		bad "plan: libc.so.6 by name" "$(grep on_libc <<<"$out")"
+	libc_run libcname --attach 'uprobe.multi:libc.so.6:getp*id'
+	check_py "uprobe.multi:libc.so.6:getp*id (by name): getpid 7, getppid 3, nothing else" libcname \
 		'libc == {addr["getpid"]: 7, addr["getppid"]: 3}'
 else
 	bad "libc at $LIBC" "missing: on_libc's section target assumes Debian x86-64"
 fi
+
+# ---- 4b. a program by name, from PATH; a name that is nowhere -------------
+mkdir -p "$TMP/bin" && cp "$T" "$TMP/bin/rl_umulti_target"
+OLDPATH=$PATH
+export PATH="$TMP/bin:$PATH"
+run pathname "$TMP/bin/rl_umulti_target" -- --prog on_entry \
+	--attach "uprobe.multi:rl_umulti_target:add*"
+export PATH=$OLDPATH
+check_py "uprobe.multi:NAME:add*, NAME from PATH: add 5, add2 3, addx 2" pathname \
+	'b["calls"] == [0, 5, 3, 2, 0, 0, 0, 0] and b["other"] == 0'
+expect "uprobe.multi: a program name that is nowhere lists PATH" 1 \
+	"uprobe.multi:rl_nosuch_prog:add\*: no program 'rl_nosuch_prog' .*in PATH \($TMP/bin\) or /usr/bin:/usr/sbin; give its path" \
+	env PATH="$TMP/bin" $RAWLOAD $O --prog on_entry --attach 'uprobe.multi:rl_nosuch_prog:add*' --duration 1
+expect "plan: a library name that is nowhere will fail, listing the directories" 0 \
+	"on_entry +-> uprobe.multi:librl_nosuch.so:add\* \(--attach; will fail: .*no library 'librl_nosuch.so' .*in LD_LIBRARY_PATH \(unset\) or /usr/lib64:/usr/lib:" \
+	env -u LD_LIBRARY_PATH $RAWLOAD plan $O --prog on_entry --attach 'uprobe.multi:librl_nosuch.so:add*'
 
 # ---- 5. plan and --explain -----------------------------------------------
 out=$($RAWLOAD plan $O --prog on_entry --attach "uprobe.multi:$T:add*" \

@@ -60,10 +60,11 @@ objs=("$@")
 # in the .struct_ops form 1.1 knows; cgroup_unix: the cgroup/*_unix
 # sections are libbpf 1.3's, and 1.1 loads them with no attach type (EINVAL);
 # umulti: SEC("uprobe.multi") is libbpf 1.3's too: 1.1 does not know the
-# section ("missing BPF prog type") and refuses the load (EINVAL).
+# section ("missing BPF prog type") and refuses the load (EINVAL); so for
+# ksession: SEC("kprobe.session") came with a later libbpf (for Linux 6.10).
 [ ${#objs[@]} -gt 0 ] || for o in "$B"/progs/*.bpf.o; do
 	case $(basename "$o") in bad_*|vm_*|legacy_maps.bpf.o|resize.bpf.o|netfilter.bpf.o|struct_ops.bpf.o|\
-		cgroup_unix.bpf.o|umulti.bpf.o) ;;
+		cgroup_unix.bpf.o|umulti.bpf.o|ksession.bpf.o) ;;
 	*) objs+=("$o") ;;
 	esac
 done

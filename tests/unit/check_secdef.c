@@ -70,6 +70,31 @@ START_TEST(lsm_cgroup)
 }
 END_TEST
 
+/* kprobe.session[/GLOB] (6.10): a KPROBE program with expected attach
+ * type 56, attached as a kprobe_multi link; with and without a target,
+ * and not taken for a kprobe/ or kprobe.multi/ section */
+START_TEST(kprobe_session)
+{
+	const char *target = "x";
+	const struct secdef *d = secdef_find("kprobe.session", &target);
+
+	ck_assert_ptr_nonnull(d);
+	ck_assert_ptr_null(target);
+	ck_assert_str_eq(d->name, "kprobe.session");
+	ck_assert_uint_eq(d->prog_type, BPF_PROG_TYPE_KPROBE);
+	ck_assert_uint_eq(d->attach_type, 56);
+	ck_assert_int_eq(d->attach, ATTACH_KPROBE_MULTI);
+	ck_assert(!(d->flags & SD_RETPROBE));
+	ck_assert_str_eq(secdef_attach_type_name(d->attach_type), "TRACE_KPROBE_SESSION");
+	d = secdef_find("kprobe.session/do_nano*", &target);
+	ck_assert_ptr_nonnull(d);
+	ck_assert_str_eq(d->name, "kprobe.session");
+	ck_assert_str_eq(target, "do_nano*");
+	ck_assert_ptr_null(secdef_find("kprobe.sessionx", &target));
+	ck_assert_str_eq(secdef_find("kprobe.multi/x", &target)->name, "kprobe.multi");
+}
+END_TEST
+
 static Suite *secdef_suite(void)
 {
 	Suite *s = suite_create("secdef");
@@ -78,6 +103,9 @@ static Suite *secdef_suite(void)
 	tcase_add_loop_test(tc, unix_hooks, 0, sizeof(unix_rows) / sizeof(unix_rows[0]));
 	tcase_add_test(tc, unix_no_prefix_match);
 	tcase_add_test(tc, lsm_cgroup);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("kprobe");
+	tcase_add_test(tc, kprobe_session);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -330,6 +330,51 @@ expect "kprobe.multi: a glob that matches nothing is named" 1 \
 	"no kernel function matches 'rawload_nosuch_\*' in /sys/kernel/tracing/available_filter_functions" \
 	$RAWLOAD $P/kmulti.bpf.o --prog on_entry --attach 'kprobe.multi:rawload_nosuch_*' --duration 1
 
+# 10b'. kprobe.session (tests/progs/ksession.bpf.c, Linux 6.10+ with
+#      CONFIG_FPROBE): one program at do_nanosleep's entry and return.
+#      vmhelper's 20 nanosleeps: count_runs sees 20 entries and 20 returns
+#      (bpf_session_is_return tells them apart); odd_skip returns 1 at the
+#      entry of odd calls, so only the 10 even calls return to it, their
+#      cookies (the call numbers set at entry) summing to 2+4+...+20 = 110;
+#      plain, given its target with --attach, runs 40 times. Before 6.10
+#      the attach is refused, saying which kernel it needs.
+case $(uname -r) in
+6.[0-9].*|5.*)
+	expect "kprobe.session before 6.10 is refused, saying so" 1 \
+		"kprobe.session:do_nanosleep: BPF_LINK_CREATE \(BPF_TRACE_KPROBE_SESSION, 1 function\): .*; kprobe.session needs Linux 6\.10\+ \(BPF_TRACE_KPROBE_SESSION\)" \
+		$RAWLOAD $P/ksession.bpf.o --prog plain --attach kprobe.session:do_nanosleep --duration 1
+	;;
+*)
+	if [ "$(cfg CONFIG_FPROBE)" = y ]; then
+		bg_rawload 3 $RAWLOAD $P/ksession.bpf.o --prog count_runs --prog odd_skip \
+			--prog plain --attach kprobe.session:do_nanosleep --duration 1.5
+		build/vm/vmhelper nanosleep 20 >"$TMP/h1.out" 2>&1
+		if rl_wait "ksession.bpf.o (kprobe.session)"; then
+			J=$TMP/rl.out
+			v="$(jnum $J entries) $(jnum $J returns)"
+			if [ "$v" = "20 20" ]; then ok "kprobe.session:do_nanosleep: 20 entries, 20 returns (bpf_session_is_return)"
+			else bad "kprobe.session entries/returns" "$v: $(head -c 400 "$J")"; fi
+			v="$(jnum $J odd_calls) $(jnum $J even_returns) $(jnum $J cookie_sum)"
+			if [ "$v" = "20 10 110" ]; then ok "kprobe.session: returning 1 at entry skips the return (10 of 20 return; cookies sum 110)"
+			else bad "kprobe.session skip at entry" "calls, returns, cookie sum: $v: $(head -c 400 "$J")"; fi
+			v=$(jnum $J plain_runs)
+			if [ "$v" = 40 ]; then ok "--attach kprobe.session:do_nanosleep: 40 runs for 20 calls"
+			else bad "--attach kprobe.session" "plain_runs=$v: $(head -c 400 "$J")"; fi
+		fi
+		out=$($RAWLOAD $P/ksession.bpf.o --prog plain --attach 'kprobe.session:do_nanosl*' \
+			--explain --duration 0.1 2>&1)
+		if grep -qF 'attach_type=TRACE_KPROBE_SESSION, kprobe_multi={flags=0, cnt=1, syms=["do_nanosleep"]}}) = ' <<<"$out" &&
+			! grep -qF ' = -1 ' <<<"$(grep -F 'BPF_LINK_CREATE' <<<"$out")"; then
+			ok "--explain: the kprobe.session link, decoded, succeeds"
+		else bad "--explain kprobe.session" "$(grep -A1 LINK_CREATE <<<"$out" | head -c 600)"; fi
+	else
+		expect "kprobe.session without CONFIG_FPROBE is refused, saying so" 1 \
+			"this kernel has no kprobe.multi \(5.18\+ with CONFIG_FPROBE\), on which kprobe.session is built" \
+			$RAWLOAD $P/ksession.bpf.o --prog plain --attach kprobe.session:do_nanosleep --duration 1
+	fi
+	;;
+esac
+
 # 10c. uprobe.multi (tests/progs/umulti.bpf.o, Linux 6.6+) on the static
 #      build/vm/umulti_target: add, add2, addx called 5, 3, 2 times, the
 #      others not at all, counted at entry by first argument and at return
