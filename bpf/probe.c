@@ -16,7 +16,9 @@
  *                 "config:32-63")
  *    pid -1 and cpu 0: every process; a probe's BPF program runs on every
  *    CPU whatever the cpu argument (perf requires pid >= 0 or cpu >= 0).
- *    The event disappears with the fd: nothing to clean up.
+ *    A uprobe for one process (--pid) is pid PID and cpu -1 instead: see
+ *    probe_target() below. The event disappears with the fd: nothing to
+ *    clean up.
  *
  * 2. tracefs (any kernel with CONFIG_{K,U}PROBE_EVENTS): write
  *      p:kprobes/NAME FN+OFF      r:kprobes/NAME FN
@@ -184,10 +186,45 @@ static int kprobe_precheck(const struct probe_spec *ps, const struct probe_opts 
 		       *closest ? closest : "none", entry, alt);
 }
 
+/*
+ * perf_event_open's pid and cpu for @ps. A kprobe, or a uprobe for every
+ * process, is pid -1 on cpu 0 (see the file comment). A uprobe for one
+ * process is pid PID on cpu -1: one event bound to that task, counting on
+ * whichever CPU it runs. The kernel then filters by the process's memory
+ * map, not by the path: the uprobe is keyed by the file's inode and
+ * offset, and its consumer's filter (uprobe_perf_filter() in
+ * kernel/trace/trace_uprobe.c) accepts an mm only if it is the mm of a
+ * perf event's target task (event->hw.target->mm). So the breakpoint is
+ * written into that process's copy of the page alone, every thread of it
+ * hits it, and the file offset stays the same whether the file is a PIE
+ * or a shared library mapped anywhere. The same holds for the legacy
+ * tracefs event, whose perf event is opened the same way.
+ */
+static void probe_target(const struct probe_spec *ps, int *pid, int *cpu)
+{
+	if (ps->uprobe && ps->pid > 0) {
+		*pid = ps->pid;
+		*cpu = -1;
+	} else {
+		*pid = -1;
+		*cpu = 0;
+	}
+}
+
+/* " in process PID" for errors and --explain, or "". */
+static const char *probe_target_str(const struct probe_spec *ps, char *buf, size_t size)
+{
+	buf[0] = '\0';
+	if (ps->uprobe && ps->pid > 0)
+		snprintf(buf, size, " in process %d", ps->pid);
+	return buf;
+}
+
 /* Why a probe PMU refused, with the usual fixes. */
 static int pmu_error(const struct probe_spec *ps, int err, struct errbuf *eb)
 {
 	const char *hint = "";
+	char in[40];
 
 	if (!ps->uprobe && err == -EILSEQ)
 		hint = "; the offset is not on an instruction boundary of the function "
@@ -199,8 +236,11 @@ static int pmu_error(const struct probe_spec *ps, int err, struct errbuf *eb)
 		hint = "; the offset must be inside an executable segment of the file";
 	else if (err == -EACCES || err == -EPERM)
 		hint = "; needs root (CAP_PERFMON/CAP_SYS_ADMIN)";
-	return err_set(eb, err, "%s: perf_event_open (%s PMU): %s%s", ps->spec,
-		       ps->uprobe ? "uprobe" : "kprobe", err_str(err), hint);
+	else if (err == -ESRCH && ps->uprobe && ps->pid > 0)
+		hint = "; the --pid process has exited";
+	return err_set(eb, err, "%s: perf_event_open (%s PMU%s): %s%s", ps->spec,
+		       ps->uprobe ? "uprobe" : "kprobe", probe_target_str(ps, in, sizeof(in)),
+		       err_str(err), hint);
 }
 
 /* The first config bit of the uprobe PMU's ref_ctr_offset field
@@ -221,8 +261,8 @@ static int open_pmu(const struct probe_spec *ps, const struct probe_opts *o, int
 		    int retbit, struct errbuf *eb)
 {
 	struct perf_event_attr pa;
-	char why[256];
-	int shift, pfd;
+	char why[256], in[40];
+	int shift, pfd, pid, cpu;
 
 	memset(&pa, 0, sizeof(pa));
 	pa.size = sizeof(pa);
@@ -243,9 +283,11 @@ static int open_pmu(const struct probe_spec *ps, const struct probe_opts *o, int
 	}
 	pa.config1 = (uint64_t)(uintptr_t)(ps->uprobe ? ps->path : ps->func);
 	pa.config2 = ps->offset;
-	snprintf(why, sizeof(why), "a %s perf event for %s%s", ps->uprobe ? "uprobe" : "kprobe",
-		 ps->spec, ps->ref_ctr_offset ? " (its semaphore in config bits 32-63)" : "");
-	pfd = sys_perf_event_open(&pa, -1, 0, -1, PERF_FLAG_FD_CLOEXEC, SYS_ATTACH, why);
+	probe_target(ps, &pid, &cpu);
+	snprintf(why, sizeof(why), "a %s perf event for %s%s%s", ps->uprobe ? "uprobe" : "kprobe",
+		 ps->spec, probe_target_str(ps, in, sizeof(in)),
+		 ps->ref_ctr_offset ? " (its semaphore in config bits 32-63)" : "");
+	pfd = sys_perf_event_open(&pa, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC, SYS_ATTACH, why);
 	return pfd < 0 ? pmu_error(ps, pfd, eb) : pfd;
 }
 
@@ -316,9 +358,9 @@ static int open_legacy(const struct probe_spec *ps, const struct probe_opts *o,
 	static unsigned seq;
 	const char *file = ps->uprobe ? "uprobe_events" : "kprobe_events";
 	const char *grp = ps->uprobe ? "uprobes" : "kprobes";
-	char line[1200], path[512], idfile[256], why[256];
+	char line[1200], path[512], idfile[256], why[256], in[40];
 	struct perf_event_attr pa;
-	int err, id, pfd;
+	int err, id, pfd, pid, cpu;
 
 	remove_stale(o, ps->uprobe);
 	snprintf(name, size, "rawload_%d_%u", (int)getpid(), seq++);
@@ -353,12 +395,16 @@ static int open_legacy(const struct probe_spec *ps, const struct probe_opts *o,
 	pa.size = sizeof(pa);
 	pa.type = PERF_TYPE_TRACEPOINT;
 	pa.config = (uint64_t)id;
-	snprintf(why, sizeof(why), "a perf event for legacy %s event %s (id %d)", grp, name, id);
-	pfd = sys_perf_event_open(&pa, -1, 0, -1, PERF_FLAG_FD_CLOEXEC, SYS_ATTACH, why);
+	probe_target(ps, &pid, &cpu);
+	snprintf(why, sizeof(why), "a perf event for legacy %s event %s (id %d)%s", grp, name,
+		 id, probe_target_str(ps, in, sizeof(in)));
+	pfd = sys_perf_event_open(&pa, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC, SYS_ATTACH, why);
 	if (pfd >= 0)
 		return pfd;
-	err = err_set(eb, pfd, "%s: perf_event_open (tracepoint %s/%s): %s", ps->spec, grp,
-		      name, err_str(pfd));
+	err = err_set(eb, pfd, "%s: perf_event_open (tracepoint %s/%s%s): %s%s", ps->spec, grp,
+		      name, probe_target_str(ps, in, sizeof(in)), err_str(pfd),
+		      pfd == -ESRCH && ps->uprobe && ps->pid > 0 ? "; the --pid process has exited"
+								 : "");
 undo:
 	probe_legacy_remove(o, ps->uprobe, name, NULL);
 	name[0] = '\0';

@@ -30,6 +30,9 @@ struct probe_spec {
 	uint64_t bpf_cookie;	/* with @has_cookie: what bpf_get_attach_cookie()
 				   returns in the program (USDT: the spec id) */
 	int has_cookie;		/* attach through a BPF link carrying @bpf_cookie */
+	int pid;		/* uprobe: fire only in process @pid (perf_event_open's
+				   pid, cpu -1), or 0: in every process (pid -1,
+				   cpu 0); kprobes take no process filter */
 	const char *spec;	/* "kprobe:FN+OFF" as the user wrote it, for errors */
 };
 

@@ -333,6 +333,7 @@ static int do_uprobe(int prog_fd, const char *type, const char *target,
 		return err_set(eb, -EINVAL, "%s: a return probe takes no +OFFSET", spec);
 	ps.path = abspath;
 	ps.offset = off + extra;
+	ps.pid = set->pid;
 	return attach_keep_probe(prog_fd, &ps, set, eb);
 }
 
@@ -537,6 +538,17 @@ const char *attach_hint(const struct obj_prog *pr)
 	if (attach_type_fits(pr, "kprobe.session"))
 		return " kprobe.session:GLOB";
 	return "";
+}
+
+int attach_takes_pid(const char *type)
+{
+	static const char *const ufamily[] = { "uprobe", "uretprobe", "uprobe.multi",
+					       "uretprobe.multi", "usdt", NULL };
+
+	for (size_t i = 0; ufamily[i]; i++)
+		if (!strcmp(ufamily[i], type))
+			return 1;
+	return 0;
 }
 
 const char *attach_default_target(const char *type)

@@ -46,6 +46,10 @@ struct attach_set {
 	struct attach_entry *ent; /* malloc'ed, @cap entries, @n used */
 	size_t n, cap;
 	uint32_t usdt_next_spec;  /* the next free index of __bpf_usdt_specs */
+	int pid;		  /* --pid: the uprobe-family attaches of this
+				     set (attach_takes_pid) fire only in this
+				     process; 0 in every process. Set by the
+				     caller before the first attach */
 };
 
 /* Is @type ("kprobe", "xdp", ...) program @p's own attach type (or, for
@@ -102,6 +106,14 @@ const char *attach_hint(const struct obj_prog *pr);
 /* The target an --attach TYPE given without one means ("netns" alone is
  * the current network namespace), or NULL when TYPE needs a target. */
 const char *attach_default_target(const char *type);
+
+/* Does an attach of @type take a process filter (--pid)? The uprobe
+ * family does: uprobe, uretprobe, uprobe.multi, uretprobe.multi, usdt
+ * (a breakpoint in one file, which the kernel can install in one
+ * process's memory map only). Kernel-side hooks (kprobes, tracepoints,
+ * fentry, xdp, ...) run in whatever task is current and have no such
+ * filter; a program filters those itself with bpf_get_current_pid_tgid(). */
+int attach_takes_pid(const char *type);
 
 /* Detach everything in @set, newest first, and free it. */
 void attach_release(struct attach_set *set);

@@ -127,8 +127,10 @@ int attach_umulti(const struct obj_prog *pr, int prog_fd, const char *type,
 		return fd;
 	if ((fd = umulti_resolve(what, target, &up, eb)))
 		return fd;
+	/* --pid: link_create.uprobe_multi.pid, filtered by the kernel as a
+	 * uprobe perf event is (bpf/probe.c, probe_target) */
 	fd = attach_uprobe_multi(prog_fd, up.path, up.offsets, up.n,
-				 !strcmp(type, "uretprobe.multi"), 0, what, eb);
+				 !strcmp(type, "uretprobe.multi"), (uint32_t)set->pid, what, eb);
 	umulti_free(&up);
 	return fd < 0 ? fd : attach_keep(set, fd, eb);
 }

@@ -256,6 +256,10 @@ static int attach_sites(const struct usdt_plan *up, int map_fd, int prog_fd,
 		ps.ref_ctr_offset = s->note->semaphore ? s->note->sema_off : 0;
 		ps.bpf_cookie = s->spec_id;
 		ps.has_cookie = 1;
+		/* --pid: every site's uprobe in that process only; its
+		 * semaphore is raised there only too, since the kernel
+		 * updates the counter where it installs the breakpoint */
+		ps.pid = set->pid;
 		ps.spec = spec;
 		if ((err = attach_keep_probe(prog_fd, &ps, set, eb)))
 			return err;

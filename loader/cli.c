@@ -1,6 +1,8 @@
 /*
  * loader/cli.c - option parsing. Only syntax is checked here; whether a
  * program or map of that name exists is decided once the object is read.
+ * The one exception is --pid, whose process must exist (/proc/PID): a
+ * wrong pid is a usage error, and better said before anything is loaded.
  */
 #include "cli.h"
 
@@ -8,6 +10,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "attach.h"
 
@@ -50,6 +53,9 @@ void cli_usage(FILE *out)
 "                        (e.g. --format events='struct event'); default hex\n"
 "  --pin DIR             pin maps at DIR/maps/NAME, programs at DIR/progs/NAME\n"
 "  --duration SECONDS    detach and exit after this long\n"
+"  --pid PID             uprobe, uretprobe, uprobe.multi, uretprobe.multi and usdt\n"
+"                        attaches fire in process PID only (kprobes and other\n"
+"                        kernel hooks still see every process)\n"
 "  --run NAME            run program NAME with BPF_PROG_TEST_RUN after the attach\n"
 "                        (repeatable); rawload exits after the runs if nothing\n"
 "                        else is attached and no --duration is given\n"
@@ -198,6 +204,28 @@ static int finish_runs(const struct cli *c, struct errbuf *eb)
 	return 0;
 }
 
+/* --pid PID: a positive number whose /proc/PID exists. Only the process
+ * filter of uprobes takes it (loader/attach.c, attach_takes_pid); the
+ * kernel checks it again when the probe is made (ESRCH if it is gone). */
+static int parse_pid(const char *v, int *out, struct errbuf *eb)
+{
+	char path[64], *end;
+	unsigned long n;
+
+	errno = 0;
+	n = strtoul(v, &end, 10);
+	if (*end || end == v || errno || n == 0 || n > INT_MAX || *v == '-')
+		return err_set(eb, -EINVAL, "--pid '%s': expected a process id (a positive "
+			       "number)", v);
+	snprintf(path, sizeof(path), "/proc/%lu", n);
+	if (access(path, F_OK))
+		return err_set(eb, -ESRCH, "--pid %lu: no such process: %s: %s; see "
+			       "pgrep NAME or ps -e for the running ones", n, path,
+			       err_str(-errno));
+	*out = (int)n;
+	return 0;
+}
+
 static int parse_option(int argc, char **argv, int *i, struct cli *c,
 			struct errbuf *eb)
 {
@@ -263,6 +291,13 @@ static int parse_option(int argc, char **argv, int *i, struct cli *c,
 	} else if (is_opt(a, "--btf")) {
 		if (!(c->btf = optarg_of(argc, argv, i, "--btf", eb)))
 			return -EINVAL;
+	} else if (is_opt(a, "--pid")) {
+		if (!(v = optarg_of(argc, argv, i, "--pid", eb)))
+			return -EINVAL;
+		if (c->pid)
+			return err_set(eb, -EINVAL, "--pid '%s': only one --pid (already %d)",
+				       v, c->pid);
+		err = parse_pid(v, &c->pid, eb);
 	} else if (is_opt(a, "--duration")) {
 		char *end;
 

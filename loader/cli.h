@@ -64,6 +64,9 @@ struct cli {
 	const char *pin;			/* --pin DIR */
 	const char *btf;			/* --btf FILE */
 	double duration;			/* --duration S; 0 = until Ctrl-C */
+	int pid;				/* --pid PID: uprobe-family attaches
+						   in this process only; 0 = every
+						   process */
 	int no_attach, dump_maps, json, explain, verbose;
 	int after_prog;		/* parser state: the last option was --prog */
 };

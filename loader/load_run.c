@@ -67,7 +67,15 @@ static int attach_one(struct load *l, size_t i, const char *type, const char *ta
 
 	if (err)
 		return err;
-	load_say(l, "attached '%s' to %s:%s", l->obj.progs[i].name, type, target);
+	load_say(l, "attached '%s' to %s:%s%s", l->obj.progs[i].name, type, target,
+		 l->att.pid && attach_takes_pid(type) ? " (in process --pid only)" : "");
+	/* --pid is a note, not a refusal, for the other hooks: bpftrace's -p
+	 * and libbpf's pid argument are likewise for user probes only, and an
+	 * object may well mix a kprobe with the uprobes it filters */
+	if (l->att.pid && !attach_takes_pid(type))
+		load_say(l, "note: --pid %d does not apply to %s:%s: a kernel hook runs "
+			 "in every process (filter with bpf_get_current_pid_tgid() in the "
+			 "program)", l->att.pid, type, target);
 	if (!strcmp(type, "iter"))
 		l->iters++;
 	else

@@ -34,11 +34,13 @@ static void attach_out(const struct plan *pl, const struct obj_prog *p, const ch
 }
 
 /* @what ("--attach"), and for a usdt target the sites it will probe, for
- * a uprobe.multi glob the functions it matched. */
+ * a uprobe.multi glob the functions it matched; with --pid (@pid), whether
+ * the attach is filtered to that process (attach_takes_pid). */
 static void plan_attach_info(const struct object *o, size_t prog, const char *type,
-			     const char *target, const char *what, char *why, size_t size)
+			     const char *target, const char *what, int pid, char *why,
+			     size_t size)
 {
-	char info[400];
+	char info[400], filter[96] = "";
 
 	if (!strcmp(type, "usdt")) {
 		if (attach_usdt_check(o, target, info, sizeof(info), NULL))
@@ -49,7 +51,11 @@ static void plan_attach_info(const struct object *o, size_t prog, const char *ty
 	} else {
 		info[0] = '\0';
 	}
-	snprintf(why, size, "%s%s%s", what, info[0] ? "; " : "", info);
+	if (pid && attach_takes_pid(type))
+		snprintf(filter, sizeof(filter), "; only in process %d (--pid)", pid);
+	else if (pid)
+		snprintf(filter, sizeof(filter), "; --pid %d does not apply: every process", pid);
+	snprintf(why, size, "%s%s%s%s", what, info[0] ? "; " : "", info, filter);
 }
 
 /* What load.c's step_attach would do, program by program, without
@@ -92,7 +98,7 @@ void plan_attach(const struct plan *pl)
 					snprintf(why, sizeof(why), "--attach; will fail: %s", eb.msg);
 				else
 					plan_attach_info(o, i, a->type, a->target, "--attach",
-							 why, sizeof(why));
+							 pl->l.c->pid, why, sizeof(why));
 				attach_out(pl, p, a->type, a->target, why);
 			}
 		}
@@ -109,7 +115,7 @@ void plan_attach(const struct plan *pl)
 					 eb.msg);
 			else
 				plan_attach_info(o, i, attach_type_of(p), t, "the section's target",
-						 why, sizeof(why));
+						 pl->l.c->pid, why, sizeof(why));
 			attach_out(pl, p, attach_type_of(p), t, why);
 		} else {
 			snprintf(why, sizeof(why), "its section names %s; give one with "
