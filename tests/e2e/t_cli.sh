@@ -11,6 +11,9 @@ expect "--attach without target" 2 'expected TYPE:TARGET' $RAWLOAD x.o --attach 
 expect "--set without =" 2 "expected NAME=VALUE" $RAWLOAD x.o --set foo
 expect "--duration must be positive" 2 "expected a positive number" $RAWLOAD x.o --duration -1
 expect "--repeat must be a count" 2 "--repeat '0': expected a count from 1" $RAWLOAD x.o --run p --repeat 0
+expect "--pid must be a process id" 2 "--pid '0': expected a process id" $RAWLOAD x.o --pid 0
+expect "--pid of no process names it" 2 "--pid 999999999: no such process: /proc/999999999: ENOENT" \
+	$RAWLOAD x.o --pid 999999999
 expect "--data needs a --run" 2 "--data needs a --run NAME" $RAWLOAD x.o --data pkt.bin
 expect "missing file names the file (2)" 2 'rawload: /nonexistent.o: cannot open: ENOENT' \
 	$RAWLOAD inspect /nonexistent.o

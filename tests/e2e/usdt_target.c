@@ -17,12 +17,15 @@
  *                       libbpf's x86 parser does not support either
  *   rawload_test:sema   guarded by a semaphore (usdt_target_sema.c)
  *
- * usage: usdt_target [LOOPS [SLEEP_MS]] - fire every probe LOOPS times,
- * sleeping SLEEP_MS between rounds; print the semaphore each round.
+ * usage: usdt_target [LOOPS [SLEEP_MS [wait]]] - fire every probe LOOPS
+ * times, sleeping SLEEP_MS between rounds; print the semaphore each round.
+ * With "wait", read a line from stdin first, so a test can start it, learn
+ * its pid, attach to that process only (t_pid.sh), then let it run.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/sdt.h>
 #include <time.h>
 
@@ -42,6 +45,10 @@ int main(int argc, char **argv)
 	int loops = argc > 1 ? atoi(argv[1]) : 1;
 	long ms = argc > 2 ? atol(argv[2]) : 0;
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	char line[16];
+
+	if (argc > 3 && !strcmp(argv[3], "wait") && !fgets(line, sizeof(line), stdin))
+		return 1;
 
 	for (int i = 0; i < loops; i++) {
 		int neg = neg_src;
