@@ -709,3 +709,30 @@ const char *obj_map_type_name(uint32_t type)
 	snprintf(buf, sizeof(buf), "map type %u", type);
 	return buf;
 }
+
+void obj_map_flags_str(uint32_t f, char *buf, size_t len)
+{
+	static const struct { uint32_t bit; const char *name; } names[] = {
+		{ BPF_F_NO_PREALLOC, "NO_PREALLOC" }, { BPF_F_NO_COMMON_LRU, "NO_COMMON_LRU" },
+		{ BPF_F_NUMA_NODE, "NUMA_NODE" }, { BPF_F_RDONLY, "RDONLY" },
+		{ BPF_F_WRONLY, "WRONLY" }, { BPF_F_STACK_BUILD_ID, "STACK_BUILD_ID" },
+		{ BPF_F_ZERO_SEED, "ZERO_SEED" }, { BPF_F_RDONLY_PROG, "RDONLY_PROG" },
+		{ BPF_F_WRONLY_PROG, "WRONLY_PROG" }, { BPF_F_CLONE, "CLONE" },
+		{ BPF_F_MMAPABLE, "MMAPABLE" }, { BPF_F_PRESERVE_ELEMS, "PRESERVE_ELEMS" },
+		{ BPF_F_INNER_MAP, "INNER_MAP" }, { RL_BPF_F_LINK, "LINK" },
+	};
+	size_t n = 0;
+
+	if (!len)
+		return;
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]) && n < len; i++)
+		if (f & names[i].bit) {
+			n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? "|" : "", names[i].name);
+			f &= ~names[i].bit;
+		}
+	if (f && n < len)
+		n += (size_t)snprintf(buf + n, len - n, "%s0x%x", n ? "|" : "", f);
+	if (!n)
+		snprintf(buf, len, "0");
+}

@@ -220,6 +220,9 @@ int obj_map_unsized(uint32_t type);
 
 const char *obj_map_origin_name(enum map_origin o);
 const char *obj_map_type_name(uint32_t type);
+/* @f's BPF_F_* map flags by name, "|"-joined ("RDONLY_PROG|MMAPABLE"),
+ * bits without a name in hex after them; "0" for none. */
+void obj_map_flags_str(uint32_t f, char *buf, size_t len);
 const char *obj_data_kind_name(enum data_kind k);
 
 #endif

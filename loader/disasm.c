@@ -29,7 +29,6 @@
 #include <stdio.h>
 #include <string.h>
 
-
 /* Helper names from the uapi header's own list, whose entries carry their
  * commas (6.1 spells an entry FN(name), 6.2+ FN(name, id, ...): the
  * variadic macro takes both). Index = helper id. */

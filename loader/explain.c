@@ -24,27 +24,6 @@ static const char *tag_name(enum sys_tag t)
 	return (unsigned)t < 4 ? n[t] : "?";
 }
 
-static void map_flags(FILE *o, unsigned f)
-{
-	static const struct { unsigned bit; const char *name; } fl[] = {
-		{ BPF_F_NO_PREALLOC, "NO_PREALLOC" }, { BPF_F_NUMA_NODE, "NUMA_NODE" },
-		{ BPF_F_RDONLY, "RDONLY" }, { BPF_F_WRONLY, "WRONLY" },
-		{ BPF_F_RDONLY_PROG, "RDONLY_PROG" }, { BPF_F_WRONLY_PROG, "WRONLY_PROG" },
-		{ BPF_F_MMAPABLE, "MMAPABLE" }, { BPF_F_INNER_MAP, "INNER_MAP" },
-		{ RL_BPF_F_LINK, "LINK" },
-	};
-	const char *sep = "";
-
-	for (size_t i = 0; i < sizeof(fl) / sizeof(fl[0]); i++)
-		if (f & fl[i].bit) {
-			fprintf(o, "%s%s", sep, fl[i].name);
-			sep = "|";
-			f &= ~fl[i].bit;
-		}
-	if (f || !*sep)
-		fprintf(o, "%s0x%x", sep, f);
-}
-
 /* BPF_PROG_TEST_RUN's attr.test: the inputs given, then (the hook runs
  * after the call) what the kernel wrote back over the attr: retval, the
  * average duration, and the sizes of the packet and context it copied
@@ -113,7 +92,14 @@ static void decode_bpf(FILE *o, int cmd, const union bpf_attr *a)
 		fprintf(o, "{map_type=%s, key_size=%u, value_size=%u, max_entries=%u, "
 			"map_flags=", obj_map_type_name(a->map_type), a->key_size,
 			a->value_size, a->max_entries);
-		map_flags(o, a->map_flags);
+		if (a->map_flags) {
+			char fl[160];
+
+			obj_map_flags_str(a->map_flags, fl, sizeof(fl));
+			fputs(fl, o);
+		} else {
+			fputs("0x0", o);	/* as strace prints it */
+		}
 		fprintf(o, ", map_name=\"%.16s\"", a->map_name);
 		if (a->inner_map_fd)
 			fprintf(o, ", inner_map_fd=%u", a->inner_map_fd);

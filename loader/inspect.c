@@ -46,8 +46,12 @@ static void text_map(const struct object *obj, const struct obj_map *m, FILE *ou
 	fprintf(out, "  %-16s %-16s %-13s key %u value %u max_entries %u",
 		m->name, m->kernel_name, obj_map_type_name(m->type), m->key_size,
 		m->value_size, m->max_entries);
-	if (m->map_flags)
-		fprintf(out, " flags 0x%x", m->map_flags);
+	if (m->map_flags) {
+		char fl[160];
+
+		obj_map_flags_str(m->map_flags, fl, sizeof(fl));
+		fprintf(out, " flags %s", fl);
+	}
 	if (m->pinning)
 		fprintf(out, " pinning by-name");
 	if (m->numa_node)

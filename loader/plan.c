@@ -50,36 +50,7 @@
 #define EXIT_OK 0
 #define EXIT_BAD_INPUT 2
 
-
 /* ---- 1. maps ------------------------------------------------------------ */
-
-
-
-static void flags_str(uint32_t f, char *buf, size_t len)
-{
-	static const struct { uint32_t bit; const char *name; } names[] = {
-		{ BPF_F_NO_PREALLOC, "NO_PREALLOC" }, { BPF_F_NO_COMMON_LRU, "NO_COMMON_LRU" },
-		{ BPF_F_NUMA_NODE, "NUMA_NODE" }, { BPF_F_RDONLY, "RDONLY" },
-		{ BPF_F_WRONLY, "WRONLY" }, { BPF_F_STACK_BUILD_ID, "STACK_BUILD_ID" },
-		{ BPF_F_ZERO_SEED, "ZERO_SEED" }, { BPF_F_RDONLY_PROG, "RDONLY_PROG" },
-		{ BPF_F_WRONLY_PROG, "WRONLY_PROG" }, { BPF_F_CLONE, "CLONE" },
-		{ BPF_F_MMAPABLE, "MMAPABLE" }, { BPF_F_PRESERVE_ELEMS, "PRESERVE_ELEMS" },
-		{ BPF_F_INNER_MAP, "INNER_MAP" }, { RL_BPF_F_LINK, "LINK" },
-	};
-	size_t n = 0;
-
-	buf[0] = '\0';
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]) && n < len; i++)
-		if (f & names[i].bit) {
-			n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? "|" : "", names[i].name);
-			f &= ~names[i].bit;
-		}
-	if (f && n < len)
-		n += (size_t)snprintf(buf + n, len - n, "%s0x%x", n ? "|" : "", f);
-	if (!n)
-		snprintf(buf, len, "0");
-}
-
 
 static const char *type_str(const struct plan *pl, uint32_t id, char *buf, size_t len)
 {
@@ -141,13 +112,13 @@ static void map_text(const struct plan *pl, size_t i)
 
 	/* exactly what the load would pass to BPF_MAP_CREATE */
 	load_map_params(&pl->l, i, &mp, why, sizeof(why));
-	flags_str(mp.map_flags, flags, sizeof(flags));
+	obj_map_flags_str(mp.map_flags, flags, sizeof(flags));
 	printf("  %-16s kernel name '%s'  %s  key %u value %u max_entries %u\n", m->name,
 	       m->kernel_name, obj_map_type_name(m->type), m->key_size, m->value_size,
 	       m->max_entries);
 	printf("      flags %s", flags);
 	if (mp.map_flags != m->map_flags) {
-		flags_str(m->map_flags, decl, sizeof(decl));
+		obj_map_flags_str(m->map_flags, decl, sizeof(decl));
 		printf(" (declared %s; the loader adds the rest)", decl);
 	}
 	if (m->origin == MAP_DATA && m->data_kind != DATA_BSS)
@@ -202,7 +173,7 @@ static void map_json(const struct plan *pl, size_t i)
 	char why[200];
 
 	load_map_params(&pl->l, i, &mp, why, sizeof(why));
-	flags_str(mp.map_flags, flags, sizeof(flags));
+	obj_map_flags_str(mp.map_flags, flags, sizeof(flags));
 	json_obj_begin(j);
 	json_kstr(j, "name", m->name);
 	json_kstr(j, "kernel_name", m->kernel_name);

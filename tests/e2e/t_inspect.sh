@@ -28,4 +28,10 @@ expect "core: CO-RE relocation count" 0 'BTF.ext: [0-9]+ func_info, [0-9]+ line_
 	$RAWLOAD inspect $P/core.bpf.o
 expect "externs: kconfig and weak" 0 'LINUX_KERNEL_VERSION +kconfig' $RAWLOAD inspect $P/externs.bpf.o
 expect "xdp_tc: XDP expected attach type" 0 'XDP +.*expected_attach_type=XDP' $RAWLOAD inspect $P/xdp_tc.bpf.o
+# map flags by name, as plan and --explain print them (elf/object.c,
+# obj_map_flags_str): BPF_F_LINK (1 << 13) of a .struct_ops.link map
+expect "map flags by name: NO_PREALLOC" 0 '^  first_seen +.* flags NO_PREALLOC ' \
+	$RAWLOAD inspect $P/maps.bpf.o
+expect "map flags by name: LINK (.struct_ops.link)" 0 '^  rl_cc +.*STRUCT_OPS .* flags LINK ' \
+	$RAWLOAD inspect $P/struct_ops.bpf.o
 finish
