@@ -73,22 +73,53 @@ static int find_in_table(struct efile *ef, const Elf64_Shdr *sh, const Elf64_Shd
 	return err ? err : found;
 }
 
-/* The file offset of virtual address @v through the program headers. */
-static int vaddr_to_offset(struct efile *ef, const Elf64_Ehdr *eh, uint64_t v,
-			   uint64_t *off)
+/* The loadable segments, read once: symbol value -> file offset. */
+struct segs {
+	Elf64_Phdr *ph;		/* the PT_LOAD entries only */
+	size_t n;
+};
+
+static int segs_read(struct efile *ef, const Elf64_Ehdr *eh, struct segs *sg)
 {
+	sg->n = 0;
+	sg->ph = calloc(eh->e_phnum ? eh->e_phnum : 1, sizeof(*sg->ph));
+	if (!sg->ph)
+		return -ENOMEM;
 	for (unsigned i = 0; i < eh->e_phnum; i++) {
 		Elf64_Phdr ph;
 		int err = read_at(ef, eh->e_phoff + (uint64_t)i * sizeof(ph), &ph, sizeof(ph));
 
 		if (err)
 			return err;
-		if (ph.p_type == PT_LOAD && v >= ph.p_vaddr && v - ph.p_vaddr < ph.p_filesz) {
-			*off = v - ph.p_vaddr + ph.p_offset;
+		if (ph.p_type == PT_LOAD)
+			sg->ph[sg->n++] = ph;
+	}
+	return 0;
+}
+
+/* This file's rule, file offset = st_value - (p_vaddr - p_offset), through
+ * the PT_LOAD whose file bytes hold @v; -ENOEXEC when none does. */
+static int segs_offset(const struct segs *sg, uint64_t v, uint64_t *off)
+{
+	for (size_t i = 0; i < sg->n; i++)
+		if (v >= sg->ph[i].p_vaddr && v - sg->ph[i].p_vaddr < sg->ph[i].p_filesz) {
+			*off = v - sg->ph[i].p_vaddr + sg->ph[i].p_offset;
 			return 0;
 		}
-	}
 	return -ENOEXEC;
+}
+
+/* The file offset of virtual address @v, for one symbol. */
+static int vaddr_to_offset(struct efile *ef, const Elf64_Ehdr *eh, uint64_t v,
+			   uint64_t *off)
+{
+	struct segs sg = { NULL, 0 };
+	int err = segs_read(ef, eh, &sg);
+
+	if (!err)
+		err = segs_offset(&sg, v, off);
+	free(sg.ph);
+	return err;
 }
 
 static int check_header(struct efile *ef, Elf64_Ehdr *eh)
@@ -295,42 +326,6 @@ static void ufuncs_free(struct ufuncs *u)
 		free(u->v[i].name);
 	free(u->v);
 	memset(u, 0, sizeof(*u));
-}
-
-/* The loadable segments, read once: symbol value -> file offset. */
-struct segs {
-	Elf64_Phdr *ph;		/* the PT_LOAD entries only */
-	size_t n;
-};
-
-static int segs_read(struct efile *ef, const Elf64_Ehdr *eh, struct segs *sg)
-{
-	sg->n = 0;
-	sg->ph = calloc(eh->e_phnum ? eh->e_phnum : 1, sizeof(*sg->ph));
-	if (!sg->ph)
-		return -ENOMEM;
-	for (unsigned i = 0; i < eh->e_phnum; i++) {
-		Elf64_Phdr ph;
-		int err = read_at(ef, eh->e_phoff + (uint64_t)i * sizeof(ph), &ph, sizeof(ph));
-
-		if (err)
-			return err;
-		if (ph.p_type == PT_LOAD)
-			sg->ph[sg->n++] = ph;
-	}
-	return 0;
-}
-
-/* usym.c's rule, file offset = st_value - (p_vaddr - p_offset), through
- * the PT_LOAD whose file bytes hold @v; -ENOEXEC when none does. */
-static int segs_offset(const struct segs *sg, uint64_t v, uint64_t *off)
-{
-	for (size_t i = 0; i < sg->n; i++)
-		if (v >= sg->ph[i].p_vaddr && v - sg->ph[i].p_vaddr < sg->ph[i].p_filesz) {
-			*off = v - sg->ph[i].p_vaddr + sg->ph[i].p_offset;
-			return 0;
-		}
-	return -ENOEXEC;
 }
 
 #define SYM_BLOCK 512
