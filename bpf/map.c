@@ -168,6 +168,16 @@ int obj_get(const char *path, const char *why)
 	return (int)sys_bpf(BPF_OBJ_GET, &attr, ATTR_SIZE(file_flags), SYS_LOAD, why);
 }
 
+int obj_fd_by_id(int cmd, uint32_t id, enum sys_tag tag, const char *why)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	/* prog_id and btf_id are one field of the same union */
+	attr.prog_id = id;
+	return (int)sys_bpf(cmd, &attr, ATTR_SIZE(open_flags), tag, why);
+}
+
 int obj_info(int fd, void *info, uint32_t len, enum sys_tag tag, const char *why)
 {
 	union bpf_attr attr;

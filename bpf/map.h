@@ -42,6 +42,10 @@ int map_freeze(int fd, const char *why, struct errbuf *eb);
 int obj_pin(int fd, const char *path, const char *why, struct errbuf *eb);
 int obj_get(const char *path, const char *why);
 
+/* BPF_PROG_GET_FD_BY_ID or BPF_BTF_GET_FD_BY_ID (@cmd) of object @id, the
+ * ids bpftool shows: a new fd or -errno. */
+int obj_fd_by_id(int cmd, uint32_t id, enum sys_tag tag, const char *why);
+
 /* BPF_OBJ_GET_INFO_BY_FD into @info of @len bytes; 0 or -errno. */
 int obj_info(int fd, void *info, uint32_t len, enum sys_tag tag,
 	     const char *why);

@@ -54,6 +54,9 @@ static uint32_t read_u32(const struct attr_ext *x, size_t off)
  *       global functions by their BTF prototype and prints source lines.
  *   attach_btf_id, attach_btf_obj_fd: the kernel function or hook a
  *       tp_btf/fentry/fexit/lsm program is verified against.
+ *   attach_prog_fd (the same field as attach_btf_obj_fd): for freplace,
+ *       the loaded program holding the function attach_btf_id names (an
+ *       id in that program's BTF, not the kernel's).
  *   fd_array: maps referenced by index (unused by clang objects).
  */
 static void prog_attr(const struct prog_params *p, struct attr_ext *x)
@@ -87,6 +90,8 @@ static void prog_attr(const struct prog_params *p, struct attr_ext *x)
 	a->attach_btf_id = p->attach_btf_id;
 	if (p->attach_btf_obj_fd >= 0)
 		a->attach_btf_obj_fd = (uint32_t)p->attach_btf_obj_fd;
+	else if (p->attach_prog_fd >= 0)
+		a->attach_prog_fd = (uint32_t)p->attach_prog_fd;
 	a->fd_array = (uint64_t)(uintptr_t)p->fd_array;
 }
 

@@ -25,6 +25,8 @@ struct prog_params {
 	uint32_t line_info_cnt;
 	uint32_t attach_btf_id;		/* tp_btf/fentry/lsm target in vmlinux */
 	int attach_btf_obj_fd;		/* module BTF holding it, or -1 */
+	int attach_prog_fd;		/* freplace: the BPF program whose
+					   function attach_btf_id is, or -1 */
 	const int *fd_array;		/* maps/BTFs referenced by index, or NULL */
 	const volatile int *interrupted;/* set by a signal handler: stop retrying */
 	const char *why;

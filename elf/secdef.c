@@ -87,7 +87,9 @@ static const struct secdef defs[] = {
 	DEF("fentry.s", TRACING, BPF_TRACE_FENTRY, SD_TARGET | SD_ATTACH_BTF | SD_SLEEPABLE, TRACING),
 	DEF("fmod_ret.s", TRACING, BPF_MODIFY_RETURN, SD_TARGET | SD_ATTACH_BTF | SD_SLEEPABLE, TRACING),
 	DEF("fexit.s", TRACING, BPF_TRACE_FEXIT, SD_TARGET | SD_ATTACH_BTF | SD_SLEEPABLE, TRACING),
-	DEF("freplace", EXT, 0, SD_TARGET | SD_ATTACH_BTF, NONE),
+	/* the target is a global function of a loaded BPF program, which
+	 * --attach freplace:PROG names (the section only names the function) */
+	DEF("freplace", EXT, 0, SD_TARGET | SD_ATTACH_BTF, FREPLACE),
 	DEF("lsm", LSM, BPF_LSM_MAC, SD_TARGET | SD_ATTACH_BTF, LSM),
 	DEF("lsm.s", LSM, BPF_LSM_MAC, SD_TARGET | SD_ATTACH_BTF | SD_SLEEPABLE, LSM),
 	/* the target is the LSM hook (bpf_lsm_HOOK, fixed at load); the
@@ -240,7 +242,7 @@ const char *secdef_attach_kind_name(enum attach_kind kind)
 		[ATTACH_KPROBE_MULTI] = "kprobe.multi",
 		[ATTACH_SOCKMAP] = "sockmap",  [ATTACH_NETNS] = "netns",
 		[ATTACH_NETFILTER] = "netfilter", [ATTACH_USDT] = "usdt",
-		[ATTACH_UPROBE_MULTI] = "uprobe.multi",
+		[ATTACH_UPROBE_MULTI] = "uprobe.multi", [ATTACH_FREPLACE] = "freplace",
 	};
 	return (unsigned)kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "?";
 }

@@ -49,6 +49,8 @@ enum attach_kind {
 	ATTACH_NETFILTER, /* netfilter: a netfilter hook of this namespace (6.4+) */
 	ATTACH_USDT,	  /* usdt/PATH:PROVIDER:NAME: uprobes at a USDT probe's sites */
 	ATTACH_UPROBE_MULTI, /* uprobe.multi/PATH:GLOB, uretprobe.multi/PATH:GLOB */
+	ATTACH_FREPLACE,  /* freplace/FUNC: FUNC of another loaded BPF program,
+			     named by --attach freplace:PROG (used at load) */
 };
 
 struct secdef {

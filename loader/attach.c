@@ -54,8 +54,9 @@ const char *attach_type_of(const struct obj_prog *p)
 const char *attach_section_target(const struct obj_prog *p)
 {
 	/* no cgroup section names its cgroup; lsm_cgroup/HOOK's HOOK chose
-	 * the bpf_lsm_ function the program was verified against */
-	if (p->def && p->def->attach == ATTACH_CGROUP)
+	 * the bpf_lsm_ function the program was verified against; freplace/FUNC
+	 * names a function, not which program holds it */
+	if (p->def && (p->def->attach == ATTACH_CGROUP || p->def->attach == ATTACH_FREPLACE))
 		return NULL;
 	return p->attach_target;
 }
@@ -337,21 +338,27 @@ static int do_uprobe(int prog_fd, const char *type, const char *target,
 	return attach_keep_probe(prog_fd, &ps, set, eb);
 }
 
-/* tp_btf, fentry, fexit, fmod_ret, lsm: the target was fixed at load. */
+/* tp_btf, fentry, fexit, fmod_ret, lsm, freplace: the target was fixed at
+ * load. A freplace link is created with target_fd 0 as well, meaning the
+ * program and function given at load (libbpf's attach_freplace names them
+ * again, which the kernel allows in order to attach one extension at
+ * several places). */
 static int do_tracing(const struct obj_prog *pr, int prog_fd, const char *type,
 		      const char *target, struct attach_set *set, struct errbuf *eb)
 {
+	int freplace = !strcmp(type, "freplace");
 	char what[300];
 	int fd;
 
 	snprintf(what, sizeof(what), "%s:%s", type, target);
-	if (!pr->def || (pr->def->attach != ATTACH_TRACING && pr->def->attach != ATTACH_LSM))
+	if (!pr->def || (pr->def->attach != ATTACH_TRACING && pr->def->attach != ATTACH_LSM &&
+			 pr->def->attach != ATTACH_FREPLACE))
 		return err_set(eb, -EINVAL, "%s: only %s programs attach there (this one is "
 			       "in section '%s')", what, type, pr->sec_name);
 	if (strcmp(attach_type_of(pr), type) && strcmp(type, "lsm"))
 		return err_set(eb, -EINVAL, "%s: the program was loaded as %s (section '%s')",
 			       what, attach_type_of(pr), pr->sec_name);
-	if (!pr->attach_target || strcmp(pr->attach_target, target))
+	if (!freplace && (!pr->attach_target || strcmp(pr->attach_target, target)))
 		return err_set(eb, -EINVAL, "%s: the program was loaded for '%s' (its BTF "
 			       "target is fixed at load time by section '%s'); attaching "
 			       "elsewhere needs a program in SEC(\"%s/%s\")", what,
@@ -537,6 +544,8 @@ const char *attach_hint(const struct obj_prog *pr)
 		return " uretprobe.multi:PATH:GLOB";
 	if (attach_type_fits(pr, "kprobe.session"))
 		return " kprobe.session:GLOB";
+	if (attach_type_fits(pr, "freplace"))
+		return " freplace:PROG (a pinned program or its id)";
 	return "";
 }
 
@@ -575,7 +584,7 @@ int attach_program(const struct object *obj, const int *map_fds, size_t prog,
 	else if (!strcmp(type, "usdt"))
 		err = attach_usdt(obj, map_fds, pr, prog_fd, target, set, eb);
 	else if (!strcmp(type, "tp_btf") || !strcmp(type, "fentry") || !strcmp(type, "fexit") ||
-		 !strcmp(type, "fmod_ret") || !strcmp(type, "lsm"))
+		 !strcmp(type, "fmod_ret") || !strcmp(type, "lsm") || !strcmp(type, "freplace"))
 		err = do_tracing(pr, prog_fd, type, target, set, eb);
 	else if (!strcmp(type, "xdp") || !strcmp(type, "socket"))
 		err = attach_net_iface(prog_fd, type, target, set, eb);

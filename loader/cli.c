@@ -19,7 +19,7 @@ const char *const cli_attach_types[] = {
 	"tracepoint", "raw_tp", "tp_btf", "fentry", "fexit", "fmod_ret", "lsm",
 	"xdp", "tc", "cgroup", "socket", "perf_event", "iter", "kprobe.multi",
 	"kretprobe.multi", "sockmap", "netns", "netfilter", "usdt", "uprobe.multi",
-	"uretprobe.multi", "kprobe.session", NULL,
+	"uretprobe.multi", "kprobe.session", "freplace", NULL,
 };
 
 void cli_usage(FILE *out)
@@ -44,6 +44,7 @@ void cli_usage(FILE *out)
 "                        netfilter:FAMILY:HOOK[:PRIO]\n"
 "                        usdt:PATH:PROVIDER:NAME\n"
 "                        uprobe.multi:PATH:GLOB uretprobe.multi:PATH:GLOB\n"
+"                        freplace:PROG[:FUNC] (PROG: a pinned program or its id)\n"
 "  --prog NAME           load and attach only the named programs (repeatable);\n"
 "                        an --attach right after a --prog applies to it\n"
 "  --no-attach           load only\n"
@@ -102,7 +103,7 @@ static int parse_attach(const char *arg, int prog, struct cli_attach *a,
 			       "uprobe, uretprobe, tracepoint, raw_tp, tp_btf, fentry, fexit, "
 			       "fmod_ret, lsm, xdp, tc, cgroup, socket, perf_event, iter, "
 			       "kprobe.multi, kretprobe.multi, kprobe.session, sockmap, netns, "
-			       "netfilter, usdt, uprobe.multi, uretprobe.multi)",
+			       "netfilter, usdt, uprobe.multi, uretprobe.multi, freplace)",
 			       arg, (int)n, arg);
 	a->spec = arg;
 	snprintf(a->type, sizeof(a->type), "%.*s", (int)n, arg);

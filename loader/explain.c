@@ -145,6 +145,10 @@ static void decode_bpf(FILE *o, int cmd, const union bpf_attr *a)
 				a->prog_btf_fd, a->func_info_cnt, a->line_info_cnt);
 		if (a->attach_btf_id)
 			fprintf(o, ", attach_btf_id=%u", a->attach_btf_id);
+		/* freplace: the program holding that function (one field with
+		 * attach_btf_obj_fd, named for what it holds) */
+		if (a->prog_type == BPF_PROG_TYPE_EXT)
+			fprintf(o, ", attach_prog_fd=%u", a->attach_prog_fd);
 		if (a->log_level)
 			fprintf(o, ", log_level=%u, log_size=%u", a->log_level, a->log_size);
 		fputc('}', o);
@@ -200,6 +204,15 @@ static void decode_bpf(FILE *o, int cmd, const union bpf_attr *a)
 		if (cmd == BPF_PROG_ATTACH)
 			fprintf(o, ", attach_flags=0x%x", a->attach_flags);
 		fputc('}', o);
+		break;
+	case BPF_PROG_GET_FD_BY_ID:
+		fprintf(o, "{prog_id=%u}", a->prog_id);
+		break;
+	case BPF_BTF_GET_FD_BY_ID:
+		fprintf(o, "{btf_id=%u}", a->btf_id);
+		break;
+	case BPF_OBJ_GET_INFO_BY_FD:
+		fprintf(o, "{bpf_fd=%u, info_len=%u}", a->info.bpf_fd, a->info.info_len);
 		break;
 	case BPF_PROG_BIND_MAP:
 		fprintf(o, "{prog_fd=%u, map_fd=%u}", a->prog_bind_map.prog_fd,

@@ -160,6 +160,15 @@ int step_options(struct load *l)
 		if (o->maps[i].data)
 			memcpy(l->map_data[i], o->maps[i].data, o->maps[i].data_size);
 	}
+	/* an extension cannot load without knowing what it replaces */
+	for (size_t i = 0; !err && i < o->nprogs; i++) {
+		char prog[256];
+		const char *func, *spec;
+
+		if (l->selected[i] && o->progs[i].def &&
+		    o->progs[i].def->prog_type == BPF_PROG_TYPE_EXT)
+			err = load_freplace_spec(l, i, prog, sizeof(prog), &func, &spec, &l->eb);
+	}
 	for (size_t k = 0; !err && k < l->c->nformats; k++) {
 		int m;
 		uint32_t tid;

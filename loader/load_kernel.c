@@ -525,6 +525,7 @@ static int load_one(struct load *l, size_t i)
 	p.line_info = fp.line_info;
 	p.line_info_cnt = (uint32_t)fp.line_info_cnt;
 	p.attach_btf_obj_fd = -1;
+	p.attach_prog_fd = -1;
 	/* the reason is text for --explain only (sys_trace set): not
 	 * formatted otherwise, which was a tenth of a 1000-program load */
 	if (sys_trace)
@@ -532,7 +533,14 @@ static int load_one(struct load *l, size_t i)
 			 pr->name, secdef_prog_type_name(p.prog_type), fp.insn_cnt,
 			 fp.nsubprogs ? ", its subprograms appended" : "");
 	p.why = sys_trace ? why : NULL;
-	if ((pr->def->flags & SD_ATTACH_BTF) &&
+	/* freplace: a function of another BPF program, held open (in
+	 * p.attach_prog_fd) until the kernel has the new program */
+	if (p.prog_type == BPF_PROG_TYPE_EXT &&
+	    (fd = load_freplace_target(l, i, &p.attach_btf_id, &p.attach_prog_fd))) {
+		reloc_free_prog(&fp);
+		return fd;
+	}
+	if ((pr->def->flags & SD_ATTACH_BTF) && p.prog_type != BPF_PROG_TYPE_EXT &&
 	    (fd = load_attach_btf_id(l, pr, &p.attach_btf_id))) {
 		reloc_free_prog(&fp);
 		return fd;
@@ -545,6 +553,8 @@ static int load_one(struct load *l, size_t i)
 	}
 	p.interrupted = (const volatile int *)&load_stop;
 	fd = prog_load(&p, &log, &l->eb);
+	if (p.attach_prog_fd >= 0)
+		close(p.attach_prog_fd);
 	if (fd < 0 && load_stop) {
 		reloc_free_prog(&fp);
 		free(log);
@@ -558,19 +568,26 @@ static int load_one(struct load *l, size_t i)
 			explain_poison(l, i, &fp, log);
 		}
 		if (fd == -EPERM && (p.prog_type == BPF_PROG_TYPE_TRACING ||
-				     p.prog_type == BPF_PROG_TYPE_LSM)) {
+				     p.prog_type == BPF_PROG_TYPE_LSM ||
+				     p.prog_type == BPF_PROG_TYPE_EXT)) {
 			size_t n = strlen(l->eb.msg);
 
 			/* root got EPERM: not a capability problem but the kernel's
 			 * refusal of BPF trampolines (lockdown, no
 			 * CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS, or for LSM no
-			 * 'bpf' in lsm=) */
-			snprintf(l->eb.msg + n, sizeof(l->eb.msg) - n,
-				 "; this kernel refuses %s programs%s; a tracepoint, raw_tp or "
-				 "kprobe can often observe the same event",
-				 p.prog_type == BPF_PROG_TYPE_LSM ? "LSM" : "fentry/fexit/fmod_ret",
-				 p.prog_type == BPF_PROG_TYPE_LSM ?
-				 " (is 'bpf' in the lsm= boot parameter?)" : "");
+			 * 'bpf' in lsm=); an extension is patched into its target
+			 * through a trampoline too */
+			if (p.prog_type == BPF_PROG_TYPE_EXT)
+				snprintf(l->eb.msg + n, sizeof(l->eb.msg) - n, "; this kernel "
+					 "refuses freplace (BPF trampoline) programs");
+			else
+				snprintf(l->eb.msg + n, sizeof(l->eb.msg) - n,
+					 "; this kernel refuses %s programs%s; a tracepoint, raw_tp "
+					 "or kprobe can often observe the same event",
+					 p.prog_type == BPF_PROG_TYPE_LSM ? "LSM" :
+					 "fentry/fexit/fmod_ret",
+					 p.prog_type == BPF_PROG_TYPE_LSM ?
+					 " (is 'bpf' in the lsm= boot parameter?)" : "");
 		}
 		reloc_free_prog(&fp);
 		free(log);

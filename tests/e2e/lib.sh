@@ -30,6 +30,15 @@ expect() {
 	fi
 }
 
+# val FILE JQ-PATH: one value from a --dump-maps --json file
+val() { jq -r "$2" "$1" 2>/dev/null; }
+# check NAME ACTUAL CONDITION: ACTUAL must be a number for which the bash
+# arithmetic test CONDITION on $v holds ("v == 1", "v >= 3")
+check() {
+	local v=$2
+	if [[ "$v" =~ ^[0-9]+$ ]] && (( $3 )); then ok "$1"; else bad "$1" "got '$v', want $3"; fi
+}
+
 # load_both OBJ [rawload options]: load OBJ with the libbpf oracle (given
 # $ORACLE_ARGS, if set) and with rawload, pin both under $PIN (set by the
 # caller), dump what the kernel holds for each (tests/oracle/kdump) and

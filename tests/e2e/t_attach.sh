@@ -28,14 +28,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# val FILE JQ-PATH: one value from a --dump-maps --json file
-val() { jq -r "$2" "$1" 2>/dev/null; }
-# check NAME ACTUAL CONDITION (a bash arithmetic test on $v)
-check() {
-	local v=$2
-	if [[ "$v" =~ ^[0-9]+$ ]] && (( $3 )); then ok "$1"; else bad "$1" "got '$v', want $3"; fi
-}
-
 # ---- kprobes: this kernel may have none; the diagnosis must be right ----
 out=$($RAWLOAD $P/hello.bpf.o --attach kprobe:do_execve --duration 1 2>&1)
 if grep -q "no kprobe support" <<<"$out"; then

@@ -74,10 +74,6 @@ print(got[0])
 PY
 }
 bss() { jq -r ".maps[]|select(.name==\".bss\")|.entries[0].value.$2" "$1" 2>/dev/null; }
-check() {
-	local v=$2
-	if [[ "$v" =~ ^[0-9]+$ ]] && (( $3 )); then ok "$1"; else bad "$1" "got '$v', want $3"; fi
-}
 
 # ---- 1. the plan: the kernel's layout, as bpftool reads vmlinux ------------
 $BPFTOOL btf dump file /sys/kernel/btf/vmlinux format raw >"$TMP/vmlinux.txt"

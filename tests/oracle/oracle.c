@@ -3,7 +3,7 @@
  * oracle.c - load an object with libbpf and pin what it made (test-only).
  *
  *   oracle [-v] [--pin-root DIR] [--btf FILE] [--prog NAME [--attach-to TYPE:TARGET]]...
- *          [--attach] [--duration S] OBJ PINDIR
+ *          [--attach] [--duration S] [--freplace-target PIN] OBJ PINDIR
  *   oracle [options] --no-pin OBJ [PINDIR]
  *
  * The reference side of the "same program as libbpf" comparison
@@ -47,6 +47,11 @@
  *                   attach there instead of at their section's target.
  *   --duration S    with --attach: hold the links for S seconds (default 0),
  *                   then detach (bpf_link__destroy) and exit.
+ *   --freplace-target PIN
+ *                   the loaded program (pinned at PIN) whose function every
+ *                   freplace program replaces: bpf_program__set_attach_target
+ *                   with the function of its section, as rawload's
+ *                   --attach freplace:PIN (only the load is compared).
  *
  * Pinning goes through bpf_obj_pin() on each fd rather than bpf_map__pin():
  * a PIN_BY_NAME map already carries libbpf's own pin path, and
@@ -84,6 +89,7 @@ struct options {
 	bool no_pin;		/* --no-pin */
 	bool attach;		/* --attach, or implied by --attach-to */
 	double duration;	/* --duration, seconds */
+	const char *freplace_target; /* --freplace-target PIN, or NULL */
 	struct attach_spec *specs; /* --attach-to, in order */
 	int nr_specs;
 };
@@ -114,7 +120,8 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: oracle [-v] [--pin-root DIR] [--btf FILE] [--prog NAME [--attach-to TYPE:TARGET]]...\n"
-		"              [--attach] [--duration S] [--no-pin] OBJ PINDIR\n"
+		"              [--attach] [--duration S] [--no-pin] [--freplace-target PIN]\n"
+		"              OBJ PINDIR\n"
 		"  loads OBJ with libbpf, pins programs at PINDIR/progs/NAME and\n"
 		"  maps at PINDIR/maps/NAME (not with --no-pin; PINDIR may then be\n"
 		"  left out); with --attach, attaches programs whose section names a\n"
@@ -183,6 +190,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->pin_root = argv[++i];
 		} else if (!strcmp(a, "--btf") && i + 1 < argc) {
 			o->btf = argv[++i];
+		} else if (!strcmp(a, "--freplace-target") && i + 1 < argc) {
+			o->freplace_target = argv[++i];
 		} else if (!strcmp(a, "--no-pin")) {
 			o->no_pin = true;
 		} else if (!strcmp(a, "--attach")) {
@@ -275,6 +284,30 @@ static int select_progs(struct bpf_object *obj, const struct options *o)
 	bpf_object__for_each_program(prog, obj)
 		bpf_program__set_autoload(prog, name_listed(o, bpf_program__name(prog)));
 	return 0;
+}
+
+/* --freplace-target: every extension program gets the pinned program as its
+ * target, the function being its section's (NULL: libbpf takes it from the
+ * section name). Returns 0 or EXIT_REFUSED after printing why. */
+static int set_freplace_target(struct bpf_object *obj, const char *pin)
+{
+	struct bpf_program *prog;
+	int fd = bpf_obj_get(pin);
+
+	if (fd < 0) {
+		fprintf(stderr, "oracle: --freplace-target %s: %s\n", pin, strerror(errno));
+		return EXIT_REFUSED;
+	}
+	bpf_object__for_each_program(prog, obj) {
+		if (bpf_program__type(prog) != BPF_PROG_TYPE_EXT)
+			continue;
+		if (bpf_program__set_attach_target(prog, fd, NULL)) {
+			fprintf(stderr, "oracle: %s: bpf_program__set_attach_target: %s\n",
+				bpf_program__name(prog), strerror(errno));
+			return EXIT_REFUSED;
+		}
+	}
+	return 0;	/* fd stays open: the load needs it; exit closes it */
 }
 
 /*
@@ -448,6 +481,8 @@ int main(int argc, char **argv)
 	}
 	ret = select_progs(obj, &o);
 	if (ret)
+		goto out;
+	if (o.freplace_target && (ret = set_freplace_target(obj, o.freplace_target)))
 		goto out;
 	/* libbpf creates only the last directory of a PIN_BY_NAME path. */
 	if (o.pin_root && (err = make_dir(o.pin_root))) {

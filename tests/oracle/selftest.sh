@@ -62,9 +62,11 @@ objs=("$@")
 # umulti: SEC("uprobe.multi") is libbpf 1.3's too: 1.1 does not know the
 # section ("missing BPF prog type") and refuses the load (EINVAL); so for
 # ksession: SEC("kprobe.session") came with a later libbpf (for Linux 6.10).
+# freplace: its extensions load only against a loaded target program
+# (t_freplace.sh compares them with --freplace-target).
 [ ${#objs[@]} -gt 0 ] || for o in "$B"/progs/*.bpf.o; do
 	case $(basename "$o") in bad_*|vm_*|legacy_maps.bpf.o|resize.bpf.o|netfilter.bpf.o|struct_ops.bpf.o|\
-		cgroup_unix.bpf.o|umulti.bpf.o|ksession.bpf.o) ;;
+		cgroup_unix.bpf.o|umulti.bpf.o|ksession.bpf.o|freplace.bpf.o) ;;
 	*) objs+=("$o") ;;
 	esac
 done

@@ -401,6 +401,55 @@ case $(uname -r) in
 	;;
 esac
 
+# 10d. freplace (tests/progs/freplace.bpf.c): the XDP dispatcher of
+#      freplace_target.bpf.o, loaded and pinned by one rawload, test-run by
+#      bpftool on a 60-byte packet; its policy() is replaced by drop_all,
+#      loaded by a second rawload with --attach freplace:PIN. The dispatcher
+#      counts the verdicts it returns in its own map: 3 XDP_PASS before, 5
+#      XDP_DROP while replaced (and drop_all's own count of 5), XDP_PASS
+#      again once rawload has exited.
+DPIN=/sys/fs/bpf/rawload-freplace
+DISP=$DPIN/progs/dispatch
+head -c 60 /dev/zero >"$TMP/pkt"
+xdp_run() {	# N: the dispatcher's return value over N runs (2 PASS, 1 DROP)
+	bpftool prog run pinned "$DISP" data_in "$TMP/pkt" repeat "$1" 2>&1 |
+		sed -n 's/^Return value: \([0-9]*\).*/\1/p'
+}
+verdicts() {	# V: how often the dispatcher returned verdict V
+	bpftool -j map lookup pinned "$DPIN/maps/verdicts" key "$1" 0 0 0 2>&1 |
+		grep -o '"formatted":{"key":[0-9]*,"value":[0-9]*' | sed 's/.*"value"://'
+}
+rm -rf "$DPIN"
+if ! $RAWLOAD $P/freplace_target.bpf.o --no-attach --pin "$DPIN" >"$TMP/fr.log" 2>&1; then
+	bad "freplace: the dispatcher loads and pins" "$(tail -3 "$TMP/fr.log")"
+else
+	a=$(xdp_run 3); b=$(verdicts 2)
+	[ "$a" = 2 ] && [ "$b" = 3 ] && ok "freplace: the dispatcher passes before (3 XDP_PASS)" ||
+		bad "freplace: before" "returned '$a', XDP_PASS counted '$b'"
+	bg_rawload 1 $RAWLOAD $P/freplace.bpf.o --prog drop_all --attach "freplace:$DISP" \
+		--duration 1.5
+	a=$(xdp_run 5); b=$(verdicts 1)
+	if rl_wait "freplace.bpf.o (drop_all for policy())"; then
+		[ "$a" = 1 ] && [ "$b" = 5 ] &&
+			ok "freplace:PIN: the dispatcher drops while replaced (5 XDP_DROP counted by it)" ||
+			bad "freplace: replaced" "returned '$a', XDP_DROP counted '$b'"
+		n=$(jnum $TMP/rl.out replaced_calls)
+		[ "$n" = 5 ] && ok "freplace: drop_all counted its 5 runs" ||
+			bad "freplace: drop_all's count" "replaced_calls=$n: $(head -c 400 "$TMP/rl.out")"
+	fi
+	a=$(xdp_run 2); b=$(verdicts 2)
+	[ "$a" = 2 ] && [ "$b" = 5 ] && ok "freplace undone at exit: XDP_PASS again (5 in all)" ||
+		bad "freplace: after exit" "returned '$a', XDP_PASS counted '$b'"
+	id=$(bpftool -j prog show pinned "$DISP" | grep -o '"id":[0-9]*' | head -1 | cut -d: -f2)
+	bg_rawload 1 $RAWLOAD $P/freplace.bpf.o --prog no_func --attach "freplace:$id:policy" \
+		--duration 1.5
+	a=$(xdp_run 1)
+	rl_wait "freplace.bpf.o (no_func, by id)" && [ "$a" = 3 ] &&
+		ok "freplace:ID:FUNC: SEC(\"freplace\") given its function replaces it (XDP_TX)" ||
+		bad "freplace:ID:FUNC" "returned '$a'"
+	rm -rf "$DPIN"
+fi
+
 # 11. BPF LSM (tests/progs/vm_lsm.bpf.c on lsm/path_mkdir): mkdir of
 #     rawload-deny* is EPERM while attached, other names are not, and after
 #     rawload exits the same mkdir succeeds.
