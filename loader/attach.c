@@ -339,14 +339,14 @@ static int do_uprobe(int prog_fd, const char *type, const char *target,
 }
 
 /* tp_btf, fentry, fexit, fmod_ret, lsm, freplace: the target was fixed at
- * load. A freplace link is created with target_fd 0 as well, meaning the
- * program and function given at load (libbpf's attach_freplace names them
- * again, which the kernel allows in order to attach one extension at
- * several places). */
+ * load. A link on a BPF program's function (freplace:, fentry:PROG) is
+ * created with target_fd 0 as well, meaning the program and function given
+ * at load (libbpf's attach_freplace names them again, which the kernel
+ * allows in order to attach one extension at several places). */
 static int do_tracing(const struct obj_prog *pr, int prog_fd, const char *type,
 		      const char *target, struct attach_set *set, struct errbuf *eb)
 {
-	int freplace = !strcmp(type, "freplace");
+	int on_prog = attach_target_is_prog(type, target);
 	char what[300];
 	int fd;
 
@@ -358,7 +358,7 @@ static int do_tracing(const struct obj_prog *pr, int prog_fd, const char *type,
 	if (strcmp(attach_type_of(pr), type) && strcmp(type, "lsm"))
 		return err_set(eb, -EINVAL, "%s: the program was loaded as %s (section '%s')",
 			       what, attach_type_of(pr), pr->sec_name);
-	if (!freplace && (!pr->attach_target || strcmp(pr->attach_target, target)))
+	if (!on_prog && (!pr->attach_target || strcmp(pr->attach_target, target)))
 		return err_set(eb, -EINVAL, "%s: the program was loaded for '%s' (its BTF "
 			       "target is fixed at load time by section '%s'); attaching "
 			       "elsewhere needs a program in SEC(\"%s/%s\")", what,
@@ -558,6 +558,15 @@ int attach_takes_pid(const char *type)
 		if (!strcmp(ufamily[i], type))
 			return 1;
 	return 0;
+}
+
+int attach_target_is_prog(const char *type, const char *target)
+{
+	if (!strcmp(type, "freplace"))
+		return 1;
+	if (strcmp(type, "fentry") && strcmp(type, "fexit"))
+		return 0;
+	return target[0] == '/' || (target[0] >= '0' && target[0] <= '9');
 }
 
 const char *attach_default_target(const char *type)

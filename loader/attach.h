@@ -115,6 +115,12 @@ const char *attach_default_target(const char *type);
  * filter; a program filters those itself with bpf_get_current_pid_tgid(). */
 int attach_takes_pid(const char *type);
 
+/* Does an --attach @type:@target name a function of a loaded BPF program
+ * rather than a kernel function? freplace: always does; fentry:/fexit: do
+ * when the target is a pinned program (a path) or a program id, with an
+ * optional :FUNC (kernel function names never start with '/' or a digit). */
+int attach_target_is_prog(const char *type, const char *target);
+
 /* Detach everything in @set, newest first, and free it. */
 void attach_release(struct attach_set *set);
 

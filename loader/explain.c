@@ -145,9 +145,11 @@ static void decode_bpf(FILE *o, int cmd, const union bpf_attr *a)
 				a->prog_btf_fd, a->func_info_cnt, a->line_info_cnt);
 		if (a->attach_btf_id)
 			fprintf(o, ", attach_btf_id=%u", a->attach_btf_id);
-		/* freplace: the program holding that function (one field with
-		 * attach_btf_obj_fd, named for what it holds) */
-		if (a->prog_type == BPF_PROG_TYPE_EXT)
+		/* freplace, fentry/fexit on a BPF function: the program holding
+		 * that function (one field with attach_btf_obj_fd, which
+		 * rawload does not use, named for what it holds) */
+		if (a->prog_type == BPF_PROG_TYPE_EXT ||
+		    (a->prog_type == BPF_PROG_TYPE_TRACING && a->attach_prog_fd))
 			fprintf(o, ", attach_prog_fd=%u", a->attach_prog_fd);
 		if (a->log_level)
 			fprintf(o, ", log_level=%u, log_size=%u", a->log_level, a->log_size);

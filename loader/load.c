@@ -160,14 +160,17 @@ int step_options(struct load *l)
 		if (o->maps[i].data)
 			memcpy(l->map_data[i], o->maps[i].data, o->maps[i].data_size);
 	}
-	/* an extension cannot load without knowing what it replaces */
+	/* an extension cannot load without knowing what it replaces, nor a
+	 * tracing program on a BPF function without its name */
 	for (size_t i = 0; !err && i < o->nprogs; i++) {
 		char prog[256];
 		const char *func, *spec;
 
 		if (l->selected[i] && o->progs[i].def &&
-		    o->progs[i].def->prog_type == BPF_PROG_TYPE_EXT)
-			err = load_freplace_spec(l, i, prog, sizeof(prog), &func, &spec, &l->eb);
+		    (o->progs[i].def->prog_type == BPF_PROG_TYPE_EXT ||
+		     o->progs[i].def->prog_type == BPF_PROG_TYPE_TRACING))
+			err = load_bpf_target_spec(l, i, prog, sizeof(prog), &func, &spec,
+						   &l->eb);
 	}
 	for (size_t k = 0; !err && k < l->c->nformats; k++) {
 		int m;
@@ -270,6 +273,12 @@ int load_attach_btf_id(struct load *l, const struct obj_prog *pr, uint32_t *id)
 	if (err)
 		return err;
 	r = btf_find_by_name_kind(vm, name, kind);
+	if (r < 0 && (pr->def->attach_type == BPF_TRACE_FENTRY ||
+		      pr->def->attach_type == BPF_TRACE_FEXIT))
+		return err_set(&l->eb, -ENOENT, "program '%s' (%s): no %s '%s' in the kernel's "
+			       "BTF; if it is a function of a loaded BPF program, name that "
+			       "program with --attach %s:PROG (pinned, or its id)", pr->name,
+			       pr->sec_name, btf_kind_name(kind), name, attach_type_of(pr));
 	if (r < 0)
 		return err_set(&l->eb, -ENOENT, "program '%s' (%s): no %s '%s' in the kernel's "
 			       "BTF", pr->name, pr->sec_name, btf_kind_name(kind), name);

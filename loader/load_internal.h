@@ -59,17 +59,19 @@ void load_say(const struct load *l, const char *fmt, ...)
  * kernel's BTF (load.c, which reads that BTF). 0 or -errno. */
 int load_attach_btf_id(struct load *l, const struct obj_prog *pr, uint32_t *id);
 
-/* The --attach freplace:PROG[:FUNC] of extension program @i, checked
- * without the kernel (step_options, plan): PROG in @prog, FUNC (or the
- * section's) in *@func, the --attach as given in *@spec. 0, or -EINVAL
- * with @eb saying what is missing. */
-int load_freplace_spec(const struct load *l, size_t i, char *prog, size_t psize,
-		       const char **func, const char **spec, struct errbuf *eb);
-/* A freplace program's target (loader/load_freplace.c): from its
- * --attach freplace:PROG[:FUNC], the fd of the loaded program PROG (the
- * caller closes it after BPF_PROG_LOAD) and the BTF id of FUNC in that
- * program's BTF. 0 or -errno with @l->eb naming what is missing. */
-int load_freplace_target(struct load *l, size_t i, uint32_t *btf_id, int *target_fd);
+/* Programs whose target is a function of a loaded BPF program
+ * (loader/load_bpf_target.c): extensions, and fentry/fexit given
+ * --attach fentry:PROG[:FUNC]. The --attach of program @i, checked without
+ * the kernel (step_options, plan): PROG in @prog, FUNC (or the section's)
+ * in *@func, the --attach as given in *@spec, or *@spec NULL for a tracing
+ * program on a kernel function. 0, or -EINVAL with @eb saying what is
+ * missing (an extension without freplace:, a function named nowhere). */
+int load_bpf_target_spec(const struct load *l, size_t i, char *prog, size_t psize,
+			 const char **func, const char **spec, struct errbuf *eb);
+/* The fd of that program (the caller closes it after BPF_PROG_LOAD) and
+ * the BTF id of FUNC in the program's BTF; *@target_fd -1 when program @i
+ * has no BPF target. 0 or -errno with @l->eb naming what is wrong. */
+int load_bpf_target(struct load *l, size_t i, uint32_t *btf_id, int *target_fd);
 
 /* The target BTF: --btf FILE or the running kernel's, read once, on first
  * need (CO-RE, ksyms, BTF-targeted programs, struct_ops). 0 or -errno. */

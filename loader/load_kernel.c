@@ -533,14 +533,16 @@ static int load_one(struct load *l, size_t i)
 			 pr->name, secdef_prog_type_name(p.prog_type), fp.insn_cnt,
 			 fp.nsubprogs ? ", its subprograms appended" : "");
 	p.why = sys_trace ? why : NULL;
-	/* freplace: a function of another BPF program, held open (in
-	 * p.attach_prog_fd) until the kernel has the new program */
-	if (p.prog_type == BPF_PROG_TYPE_EXT &&
-	    (fd = load_freplace_target(l, i, &p.attach_btf_id, &p.attach_prog_fd))) {
+	/* freplace, or fentry/fexit on a BPF function: that function's
+	 * program, held open (in p.attach_prog_fd) until the kernel has the
+	 * new program */
+	if ((p.prog_type == BPF_PROG_TYPE_EXT || p.prog_type == BPF_PROG_TYPE_TRACING) &&
+	    (fd = load_bpf_target(l, i, &p.attach_btf_id, &p.attach_prog_fd))) {
 		reloc_free_prog(&fp);
 		return fd;
 	}
-	if ((pr->def->flags & SD_ATTACH_BTF) && p.prog_type != BPF_PROG_TYPE_EXT &&
+	if ((pr->def->flags & SD_ATTACH_BTF) && p.attach_prog_fd < 0 &&
+	    p.prog_type != BPF_PROG_TYPE_EXT &&
 	    (fd = load_attach_btf_id(l, pr, &p.attach_btf_id))) {
 		reloc_free_prog(&fp);
 		return fd;

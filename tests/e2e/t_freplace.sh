@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# freplace on the host (root): an extension for policy() of an XDP
-# dispatcher that another rawload loaded and pinned. Everything rawload does
-# before the kernel verifies the extension: the target found by pin and by
-# id, its BTF read back, FUNC's id in it, and each way to get that wrong,
-# named. This host kernel refuses extension programs (EPERM, like fentry),
-# which must be said as such; the extension runs, replaces and is undone in
-# the VM guests (tests/vm/guest-tests.sh, 10d), where the kernel takes it.
+# BPF programs as targets, on the host (root): an extension for policy() of
+# an XDP dispatcher that another rawload loaded and pinned (freplace.bpf.o),
+# and fentry/fexit on the same function (progtrace.bpf.o). Everything
+# rawload does before the kernel verifies them: the target found by pin and
+# by id, its BTF read back, FUNC's id in it, the same calls as libbpf's, and
+# each way to get that wrong, named. This host kernel refuses extension and
+# tracing programs (EPERM), which must be said as such; they run, replace or
+# trace, and are undone in the VM guests (tests/vm/guest-tests.sh, 10d).
 cd "$(dirname "$0")/../.." && . tests/e2e/lib.sh
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -18,6 +19,27 @@ trap 'rm -rf "$DPIN" "$TMP"' EXIT
 T=$P/freplace_target.bpf.o
 X=$P/freplace.bpf.o
 DISP=$DPIN/progs/dispatch
+
+# same_as_libbpf JSON: "same: attach_btf_id=N attach_prog_fd=OBJ; bpf() R vs L"
+# when every essential and retried call of a strace-compare --json result
+# matched libbpf's (a load refused by the kernel is retried by both) and
+# rawload made no more bpf() calls, else "differ: ..."
+same_as_libbpf() {
+	python3 - "$1" <<'PY' 2>&1
+import json, sys
+d = json.load(open(sys.argv[1]))
+ess = [x for x in d["rows"] if x["class"] in ("essential", "retry")]
+bad = [(x["status"], x["kind"], x["key"], x["differs"]) for x in ess if not x["status"].endswith("=")]
+loads = [x for x in ess if x["kind"] == "PROG_LOAD" and x["rawload"] and x["libbpf"]]
+if bad or not loads or d["rawload"]["bpf_calls"] > d["libbpf"]["bpf_calls"]:
+    print("differ: %s; %d loads; bpf() %s vs %s" % (bad, len(loads),
+          d["rawload"]["bpf_calls"], d["libbpf"]["bpf_calls"]))
+else:
+    det = loads[-1]["rawload"]["details"]
+    print("same: attach_btf_id=%s attach_prog_fd=%s; bpf() %s vs %s" % (det.get("attach_btf_id"),
+          det.get("attach_prog_fd"), d["rawload"]["bpf_calls"], d["libbpf"]["bpf_calls"]))
+PY
+}
 
 if ! $RAWLOAD $T --no-attach --pin "$DPIN" >"$TMP/t.log" 2>&1; then
 	bad "freplace: the dispatcher loads" "$(tail -3 "$TMP/t.log")"
@@ -58,25 +80,42 @@ expect "freplace:PIN finds the same target and function" 1 \
 # loads end in this kernel's EPERM, so the exits are 1 and 1
 RAWLOAD=$RAWLOAD scripts/strace-compare $X --prog drop_all --attach "freplace:$DISP" \
 	--no-attach --json >"$TMP/sc.json" 2>"$TMP/sc.err"
-v=$(python3 - "$TMP/sc.json" <<'PY' 2>&1
-import json, sys
-d = json.load(open(sys.argv[1]))
-ess = [x for x in d["rows"] if x["class"] in ("essential", "retry")]
-bad = [(x["status"], x["kind"], x["key"], x["differs"]) for x in ess if not x["status"].endswith("=")]
-loads = [x for x in ess if x["kind"] == "PROG_LOAD" and x["rawload"] and x["libbpf"]]
-if bad or not loads or d["rawload"]["bpf_calls"] > d["libbpf"]["bpf_calls"]:
-    print("differ: %s; %d loads; bpf() %s vs %s" % (bad, len(loads),
-          d["rawload"]["bpf_calls"], d["libbpf"]["bpf_calls"]))
-else:
-    det = loads[-1]["rawload"]["details"]
-    print("same: attach_btf_id=%s attach_prog_fd=%s; bpf() %s vs %s" % (det.get("attach_btf_id"),
-          det.get("attach_prog_fd"), d["rawload"]["bpf_calls"], d["libbpf"]["bpf_calls"]))
-PY
-)
+v=$(same_as_libbpf "$TMP/sc.json")
 case $v in
 "same: attach_btf_id=$fid attach_prog_fd=pinned:$DISP;"*)
 	ok "strace-compare: the extension's load is libbpf's (${v#same: })" ;;
 *)	bad "strace-compare freplace" "$v $(tail -3 "$TMP/sc.err")" ;;
+esac
+
+# fentry/fexit on policy(): the same target, from a tracing program
+R=$P/progtrace.bpf.o
+# (each alone: the first refusal ends the load)
+$RAWLOAD $R --prog after_policy --attach "fexit:$id:policy" --duration 1 --explain \
+	>"$TMP/f.out" 2>&1
+$RAWLOAD $R --prog on_policy --attach "fentry:$DISP" --duration 1 --explain >>"$TMP/f.out" 2>&1
+rc=$?
+for prog in on_policy after_policy; do
+	if grep -qE "prog_type=TRACING, .*prog_name=\"$prog\".*attach_btf_id=$fid, attach_prog_fd=[1-9]" \
+		"$TMP/f.out"; then
+		ok "fentry/fexit:PROG --explain: $prog loads with policy()'s id and attach_prog_fd"
+	else
+		bad "fentry/fexit:PROG $prog" "$(grep -E 'PROG_LOAD' "$TMP/f.out" | head -4)"
+	fi
+done
+grep -q "program 'on_policy' traces policy() of program 'dispatch' ($DISP), BTF id $fid" \
+	"$TMP/f.out" && [ $rc -eq 1 ] && grep -q "this kernel refuses fentry/fexit/fmod_ret" "$TMP/f.out" &&
+	ok "fentry:PIN: the target is named, then this kernel's refusal" ||
+	bad "fentry:PIN" "exit $rc: $(tail -3 "$TMP/f.out")"
+expect "fentry on a BPF function without its program says how to name it" 1 \
+	"no FUNC 'policy' in the kernel's BTF; if it is a function of a loaded BPF program, name that program with --attach fentry:PROG" \
+	$RAWLOAD $R --prog on_policy --duration 1
+RAWLOAD=$RAWLOAD scripts/strace-compare $R --prog on_policy --attach "fentry:$DISP" \
+	--no-attach --json >"$TMP/sc.json" 2>"$TMP/sc.err"
+v=$(same_as_libbpf "$TMP/sc.json")
+case $v in
+"same: attach_btf_id=$fid attach_prog_fd=pinned:$DISP;"*)
+	ok "strace-compare: fentry on a BPF function loads as libbpf loads it (${v#same: })" ;;
+*)	bad "strace-compare fentry:PIN" "$v $(tail -3 "$TMP/sc.err")" ;;
 esac
 
 # ---- errors: each names what is missing ----------------------------------

@@ -199,7 +199,7 @@ expect "not ELF" 1 "is not a 64-bit little-endian ELF executable or shared libra
 expect "a plain uprobe program is refused before the kernel" 1 \
 	"program 'probe_fn': uprobe.multi:$T:add: only uprobe.multi programs attach there .*section 'uprobe'" \
 	$RAWLOAD $P/uprobe.bpf.o --prog probe_fn --attach "uprobe.multi:$T:add" --duration 1
-expect "unknown --attach type lists uprobe.multi" 2 "uprobe.multi, uretprobe.multi\)" \
+expect "unknown --attach type lists uprobe.multi" 2 "uprobe.multi, uretprobe.multi[,)]" \
 	$RAWLOAD $O --attach "uprobe.mutli:$T:add"
 
 # ---- 7. one link while attached; nothing left after exit, failure, SIGKILL --

@@ -3,7 +3,7 @@
  * oracle.c - load an object with libbpf and pin what it made (test-only).
  *
  *   oracle [-v] [--pin-root DIR] [--btf FILE] [--prog NAME [--attach-to TYPE:TARGET]]...
- *          [--attach] [--duration S] [--freplace-target PIN] OBJ PINDIR
+ *          [--attach] [--duration S] [--attach-prog PIN] OBJ PINDIR
  *   oracle [options] --no-pin OBJ [PINDIR]
  *
  * The reference side of the "same program as libbpf" comparison
@@ -47,11 +47,12 @@
  *                   attach there instead of at their section's target.
  *   --duration S    with --attach: hold the links for S seconds (default 0),
  *                   then detach (bpf_link__destroy) and exit.
- *   --freplace-target PIN
+ *   --attach-prog PIN
  *                   the loaded program (pinned at PIN) whose function every
- *                   freplace program replaces: bpf_program__set_attach_target
- *                   with the function of its section, as rawload's
- *                   --attach freplace:PIN (only the load is compared).
+ *                   freplace program replaces and every fentry/fexit program
+ *                   traces: bpf_program__set_attach_target with the function
+ *                   of its section, as rawload's --attach freplace:PIN,
+ *                   fentry:PIN, fexit:PIN (only the load is compared).
  *
  * Pinning goes through bpf_obj_pin() on each fd rather than bpf_map__pin():
  * a PIN_BY_NAME map already carries libbpf's own pin path, and
@@ -89,7 +90,7 @@ struct options {
 	bool no_pin;		/* --no-pin */
 	bool attach;		/* --attach, or implied by --attach-to */
 	double duration;	/* --duration, seconds */
-	const char *freplace_target; /* --freplace-target PIN, or NULL */
+	const char *attach_prog; /* --attach-prog PIN, or NULL */
 	struct attach_spec *specs; /* --attach-to, in order */
 	int nr_specs;
 };
@@ -120,7 +121,7 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: oracle [-v] [--pin-root DIR] [--btf FILE] [--prog NAME [--attach-to TYPE:TARGET]]...\n"
-		"              [--attach] [--duration S] [--no-pin] [--freplace-target PIN]\n"
+		"              [--attach] [--duration S] [--no-pin] [--attach-prog PIN]\n"
 		"              OBJ PINDIR\n"
 		"  loads OBJ with libbpf, pins programs at PINDIR/progs/NAME and\n"
 		"  maps at PINDIR/maps/NAME (not with --no-pin; PINDIR may then be\n"
@@ -190,8 +191,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 			o->pin_root = argv[++i];
 		} else if (!strcmp(a, "--btf") && i + 1 < argc) {
 			o->btf = argv[++i];
-		} else if (!strcmp(a, "--freplace-target") && i + 1 < argc) {
-			o->freplace_target = argv[++i];
+		} else if (!strcmp(a, "--attach-prog") && i + 1 < argc) {
+			o->attach_prog = argv[++i];
 		} else if (!strcmp(a, "--no-pin")) {
 			o->no_pin = true;
 		} else if (!strcmp(a, "--attach")) {
@@ -286,20 +287,22 @@ static int select_progs(struct bpf_object *obj, const struct options *o)
 	return 0;
 }
 
-/* --freplace-target: every extension program gets the pinned program as its
- * target, the function being its section's (NULL: libbpf takes it from the
- * section name). Returns 0 or EXIT_REFUSED after printing why. */
-static int set_freplace_target(struct bpf_object *obj, const char *pin)
+/* --attach-prog: every extension and tracing program gets the pinned
+ * program as its target, the function being its section's (NULL: libbpf
+ * takes it from the section name). Returns 0 or EXIT_REFUSED after
+ * printing why. */
+static int set_attach_prog(struct bpf_object *obj, const char *pin)
 {
 	struct bpf_program *prog;
 	int fd = bpf_obj_get(pin);
 
 	if (fd < 0) {
-		fprintf(stderr, "oracle: --freplace-target %s: %s\n", pin, strerror(errno));
+		fprintf(stderr, "oracle: --attach-prog %s: %s\n", pin, strerror(errno));
 		return EXIT_REFUSED;
 	}
 	bpf_object__for_each_program(prog, obj) {
-		if (bpf_program__type(prog) != BPF_PROG_TYPE_EXT)
+		if (bpf_program__type(prog) != BPF_PROG_TYPE_EXT &&
+		    bpf_program__type(prog) != BPF_PROG_TYPE_TRACING)
 			continue;
 		if (bpf_program__set_attach_target(prog, fd, NULL)) {
 			fprintf(stderr, "oracle: %s: bpf_program__set_attach_target: %s\n",
@@ -482,7 +485,7 @@ int main(int argc, char **argv)
 	ret = select_progs(obj, &o);
 	if (ret)
 		goto out;
-	if (o.freplace_target && (ret = set_freplace_target(obj, o.freplace_target)))
+	if (o.attach_prog && (ret = set_attach_prog(obj, o.attach_prog)))
 		goto out;
 	/* libbpf creates only the last directory of a PIN_BY_NAME path. */
 	if (o.pin_root && (err = make_dir(o.pin_root))) {

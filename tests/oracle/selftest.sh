@@ -62,11 +62,12 @@ objs=("$@")
 # umulti: SEC("uprobe.multi") is libbpf 1.3's too: 1.1 does not know the
 # section ("missing BPF prog type") and refuses the load (EINVAL); so for
 # ksession: SEC("kprobe.session") came with a later libbpf (for Linux 6.10).
-# freplace: its extensions load only against a loaded target program
-# (t_freplace.sh compares them with --freplace-target).
+# freplace, progtrace: their programs load only against a loaded target
+# program (t_freplace.sh compares freplace with --freplace-target).
 [ ${#objs[@]} -gt 0 ] || for o in "$B"/progs/*.bpf.o; do
 	case $(basename "$o") in bad_*|vm_*|legacy_maps.bpf.o|resize.bpf.o|netfilter.bpf.o|struct_ops.bpf.o|\
-		cgroup_unix.bpf.o|umulti.bpf.o|ksession.bpf.o|freplace.bpf.o) ;;
+		cgroup_unix.bpf.o|umulti.bpf.o|ksession.bpf.o|freplace.bpf.o|\
+		progtrace.bpf.o) ;;
 	*) objs+=("$o") ;;
 	esac
 done

@@ -401,7 +401,8 @@ case $(uname -r) in
 	;;
 esac
 
-# 10d. freplace (tests/progs/freplace.bpf.c): the XDP dispatcher of
+# 10d. freplace (tests/progs/freplace.bpf.c) and fentry/fexit on a BPF
+#      function (tests/progs/progtrace.bpf.c): the XDP dispatcher of
 #      freplace_target.bpf.o, loaded and pinned by one rawload, test-run by
 #      bpftool on a 60-byte packet; its policy() is replaced by drop_all,
 #      loaded by a second rawload with --attach freplace:PIN. The dispatcher
@@ -440,6 +441,18 @@ else
 	a=$(xdp_run 2); b=$(verdicts 2)
 	[ "$a" = 2 ] && [ "$b" = 5 ] && ok "freplace undone at exit: XDP_PASS again (5 in all)" ||
 		bad "freplace: after exit" "returned '$a', XDP_PASS counted '$b'"
+	# fentry and fexit on policy(), by pin: 4 runs, 4 entries, 4 returns
+	# of XDP_PASS (2 each)
+	bg_rawload 2 $RAWLOAD $P/progtrace.bpf.o --attach "fentry:$DISP" \
+		--attach "fexit:$DISP" --duration 1.5
+	a=$(xdp_run 4)
+	if rl_wait "progtrace.bpf.o (fentry/fexit on policy())"; then
+		c=$(jnum $TMP/rl.out policy_calls); r=$(jnum $TMP/rl.out policy_returns)
+		v=$(jnum $TMP/rl.out verdict_sum)
+		[ "$a" = 2 ] && [ "$c" = 4 ] && [ "$r" = 4 ] && [ "$v" = 8 ] &&
+			ok "fentry/fexit:PIN on a BPF function: 4 calls, 4 returns of XDP_PASS" ||
+			bad "fentry/fexit on policy()" "run '$a' calls=$c returns=$r sum=$v"
+	fi
 	id=$(bpftool -j prog show pinned "$DISP" | grep -o '"id":[0-9]*' | head -1 | cut -d: -f2)
 	bg_rawload 1 $RAWLOAD $P/freplace.bpf.o --prog no_func --attach "freplace:$id:policy" \
 		--duration 1.5

@@ -1,24 +1,27 @@
 /*
- * loader/load_freplace.c - where a freplace program goes: one global
- * function of another BPF program that is already in the kernel.
+ * loader/load_bpf_target.c - programs whose target is another BPF program
+ * already in the kernel, not a kernel function: extensions (freplace) and
+ * fentry/fexit on a BPF function.
  *
  * An extension program (BPF_PROG_TYPE_EXT, SEC("freplace/FUNC")) takes the
  * place of a global function of a loaded program: the policy step of an
- * XDP dispatcher, say, swapped without reloading the dispatcher. The
- * verifier checks it as that function, so at load time the kernel needs
- * two things a vmlinux lookup cannot give:
+ * XDP dispatcher, say, swapped without reloading the dispatcher. An fentry
+ * or fexit program can run at the entry or exit of a BPF function the same
+ * way it does at a kernel function's (xdpdump traces XDP programs so). The
+ * verifier checks either against that function, so at load time the kernel
+ * needs two things a vmlinux lookup cannot give:
  *
  *   attach_prog_fd  the program that holds FUNC;
  *   attach_btf_id   FUNC's id in *that program's* BTF (the BTF its loader
  *                   gave with BPF_BTF_LOAD), not in the kernel's.
  *
- * --attach freplace:PROG[:FUNC] names the program: a path where it is
- * pinned on bpffs, or the id `bpftool prog` shows. FUNC defaults to the
- * section's. The program's BTF comes back from the kernel in two steps,
- * as libbpf's libbpf_find_prog_btf_id does it: BPF_OBJ_GET_INFO_BY_FD of
- * the program gives its btf_id, BPF_BTF_GET_FD_BY_ID opens that BTF, and
- * BPF_OBJ_GET_INFO_BY_FD of the BTF, with a buffer, gives the raw bytes,
- * which rawload's own parser reads.
+ * --attach freplace:PROG[:FUNC] (or fentry:PROG[:FUNC], fexit:PROG[:FUNC])
+ * names the program: a path where it is pinned on bpffs, or the id
+ * `bpftool prog` shows. FUNC defaults to the section's. The program's BTF
+ * comes back from the kernel in steps, as libbpf's libbpf_find_prog_btf_id
+ * does it: BPF_OBJ_GET_INFO_BY_FD of the program gives its btf_id,
+ * BPF_BTF_GET_FD_BY_ID opens that BTF, and BPF_OBJ_GET_INFO_BY_FD of the
+ * BTF, with a buffer, gives the raw bytes, which rawload's own parser reads.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -31,15 +34,19 @@
 #include "elf/btf.h"
 #include "load_internal.h"
 
-/* The --attach freplace: given for program @i (after its --prog, or
- * without --prog when the program is an extension), or NULL. */
-static const struct cli_attach *freplace_spec(const struct load *l, size_t i)
+/* The --attach naming a BPF program for program @i (after its --prog, or
+ * without --prog when the type fits): freplace: for an extension, fentry:
+ * or fexit: with a BPF program as target for a tracing program; or NULL. */
+static const struct cli_attach *bpf_target_spec(const struct load *l, size_t i)
 {
+	const struct obj_prog *pr = &l->obj.progs[i];
+	int ext = pr->def->prog_type == BPF_PROG_TYPE_EXT;
 	const struct cli_attach *a;
 
 	for (size_t k = 0; k < l->c->nattaches; k++) {
 		a = &l->c->attaches[k];
-		if (strcmp(a->type, "freplace"))
+		if (ext ? strcmp(a->type, "freplace")
+			: !attach_target_is_prog(a->type, a->target))
 			continue;
 		if (a->prog >= 0 ? obj_find_prog(&l->obj, l->c->progs[a->prog]) == (int)i
 				 : attach_applies(&l->obj, l->selected, i, a->type))
@@ -48,8 +55,9 @@ static const struct cli_attach *freplace_spec(const struct load *l, size_t i)
 	return NULL;
 }
 
-/* "PROG:FUNC" -> PROG in @prog, FUNC in @func (when the part after the
- * last ':' is a C identifier; a pin path may hold a ':' of its own). */
+/* "PROG:FUNC" -> PROG in @prog, FUNC in @func, when the part after the
+ * last ':' is a C identifier; else all of it is PROG and *@func NULL. (A
+ * pin path with a ':' of its own is given with :FUNC after it.) */
 static void split_target(const char *target, char *prog, size_t psize, const char **func)
 {
 	const char *colon = strrchr(target, ':');
@@ -70,7 +78,7 @@ static int open_target(struct load *l, const char *prog, const char *spec)
 	int fd;
 
 	if (*prog && strspn(prog, "0123456789") == strlen(prog)) {
-		snprintf(why, sizeof(why), "open program id %s, the freplace target", prog);
+		snprintf(why, sizeof(why), "open program id %s, the target program", prog);
 		fd = obj_fd_by_id(BPF_PROG_GET_FD_BY_ID, (uint32_t)strtoul(prog, NULL, 10),
 				  SYS_LOAD, why);
 		if (fd == -ENOENT)
@@ -81,7 +89,7 @@ static int open_target(struct load *l, const char *prog, const char *spec)
 				       spec, prog, err_str(fd));
 		return fd;
 	}
-	snprintf(why, sizeof(why), "open the pinned freplace target %s", prog);
+	snprintf(why, sizeof(why), "open the pinned target program %s", prog);
 	fd = obj_get(prog, why);
 	if (fd < 0)
 		return err_set(&l->eb, fd, "--attach %s: BPF_OBJ_GET '%s': %s (PROG is a program "
@@ -108,7 +116,7 @@ static int fetch_prog_btf(struct load *l, int fd, const char *spec, void **data,
 	int bfd, err;
 
 	memset(&pi, 0, sizeof(pi));
-	err = obj_info(fd, &pi, sizeof(pi), SYS_LOAD, "the freplace target's BTF id");
+	err = obj_info(fd, &pi, sizeof(pi), SYS_LOAD, "the target program's BTF id");
 	if (err)
 		return err_set(&l->eb, err, "--attach %s: BPF_OBJ_GET_INFO_BY_FD: %s", spec,
 			       err_str(err));
@@ -116,10 +124,10 @@ static int fetch_prog_btf(struct load *l, int fd, const char *spec, void **data,
 	if (!pi.btf_id)
 		return err_set(&l->eb, -EINVAL, "--attach %s: program '%s' (id %u) was loaded "
 			       "without BTF, so the kernel knows none of its functions' "
-			       "prototypes; freplace needs a target built with clang -g",
+			       "prototypes; such a target must be built with clang -g",
 			       spec, name, pi.id);
 	bfd = obj_fd_by_id(BPF_BTF_GET_FD_BY_ID, pi.btf_id, SYS_LOAD,
-			   "open the freplace target's BTF");
+			   "open the target program's BTF");
 	if (bfd < 0)
 		return err_set(&l->eb, bfd, "--attach %s: BPF_BTF_GET_FD_BY_ID %u: %s", spec,
 			       pi.btf_id, err_str(bfd));
@@ -153,12 +161,15 @@ static int fetch_prog_btf(struct load *l, int fd, const char *spec, void **data,
 	return 0;
 }
 
-int load_freplace_spec(const struct load *l, size_t i, char *prog, size_t psize,
-		       const char **func, const char **spec, struct errbuf *eb)
+int load_bpf_target_spec(const struct load *l, size_t i, char *prog, size_t psize,
+			 const char **func, const char **spec, struct errbuf *eb)
 {
 	const struct obj_prog *pr = &l->obj.progs[i];
-	const struct cli_attach *a = freplace_spec(l, i);
+	const struct cli_attach *a = bpf_target_spec(l, i);
 
+	*spec = NULL;
+	if (!a && pr->def->prog_type != BPF_PROG_TYPE_EXT)
+		return 0;	/* a tracing program on a kernel function */
 	if (!a)
 		return err_set(eb, -EINVAL, "program '%s' (section '%s') replaces a function "
 			       "of another loaded BPF program, which the kernel needs at load "
@@ -170,23 +181,23 @@ int load_freplace_spec(const struct load *l, size_t i, char *prog, size_t psize,
 	*spec = a->spec;
 	if (!*func)
 		return err_set(eb, -EINVAL, "--attach %s: section '%s' names no function; "
-			       "say which with freplace:PROG:FUNC", a->spec, pr->sec_name);
+			       "say which with %s:PROG:FUNC", a->spec, pr->sec_name, a->type);
 	return 0;
 }
 
-int load_freplace_target(struct load *l, size_t i, uint32_t *btf_id, int *target_fd)
+int load_bpf_target(struct load *l, size_t i, uint32_t *btf_id, int *target_fd)
 {
 	const struct obj_prog *pr = &l->obj.progs[i];
 	char prog[256], name[32];
-	const struct btf_type *t;
 	const char *func, *spec;
 	struct btf *btf = NULL;
 	void *data = NULL;
 	uint32_t size = 0;
 	int fd, err, id;
 
-	err = load_freplace_spec(l, i, prog, sizeof(prog), &func, &spec, &l->eb);
-	if (err)
+	*target_fd = -1;
+	err = load_bpf_target_spec(l, i, prog, sizeof(prog), &func, &spec, &l->eb);
+	if (err || !spec)
 		return err;
 	fd = open_target(l, prog, spec);
 	if (fd < 0)
@@ -198,15 +209,18 @@ int load_freplace_target(struct load *l, size_t i, uint32_t *btf_id, int *target
 		err = err_set(&l->eb, -ENOENT, "--attach %s: program '%s' has no function '%s' "
 			      "(its BTF has no FUNC of that name)", spec, name, func);
 	/* the verifier replaces only global functions: a static one may have
-	 * been inlined or specialised for its callers (BTF_FUNC_STATIC is 0) */
-	if (!err && !btf_vlen(t = btf_type_by_id(btf, (uint32_t)id)))
+	 * been inlined or specialised for its callers (BTF_FUNC_STATIC is 0);
+	 * fentry and fexit may watch either */
+	if (!err && pr->def->prog_type == BPF_PROG_TYPE_EXT &&
+	    !btf_vlen(btf_type_by_id(btf, (uint32_t)id)))
 		err = err_set(&l->eb, -EINVAL, "--attach %s: function '%s' of program '%s' is "
 			      "static; only global functions can be replaced (drop 'static', "
 			      "keep __noinline)", spec, func, name);
 	if (!err) {
 		*btf_id = (uint32_t)id;
 		*target_fd = fd;
-		load_say(l, "program '%s' replaces %s() of program '%s' (%s), BTF id %u", pr->name,
+		load_say(l, "program '%s' %s %s() of program '%s' (%s), BTF id %u", pr->name,
+			 pr->def->prog_type == BPF_PROG_TYPE_EXT ? "replaces" : "traces",
 			 func, name, prog, *btf_id);
 	} else {
 		close(fd);
