@@ -40,6 +40,7 @@
 #include <unistd.h>
 
 #include "attach.h"
+#include "rtnl.h"
 #include "sys.h"
 
 int net_ifindex(const char *ifname, struct errbuf *eb)
@@ -80,85 +81,18 @@ int attach_tcx(int prog_fd, int ifindex, int egress, const char *what,
 				  egress ? RL_BPF_TCX_EGRESS : RL_BPF_TCX_INGRESS, what, eb);
 }
 
-/* ---- rtnetlink ------------------------------------------------------------ */
-
-/* One request: header, tc message, then attributes. */
-struct nl_req {
-	struct nlmsghdr n;
-	struct tcmsg t;
-	char attrs[256];
-};
-
-/* Append attribute @type with @len bytes of @data; returns it (to nest). */
-static struct rtattr *add_attr(struct nl_req *r, unsigned short type, const void *data,
-			       size_t len)
-{
-	size_t at = NLMSG_ALIGN(r->n.nlmsg_len);
-	struct rtattr *a = (struct rtattr *)((char *)r + at);
-
-	if (at + RTA_LENGTH(len) > sizeof(*r))
-		return NULL;	/* cannot happen with the fixed attributes below */
-	a->rta_type = type;
-	a->rta_len = (unsigned short)RTA_LENGTH(len);
-	if (len)
-		memcpy(RTA_DATA(a), data, len);
-	r->n.nlmsg_len = (uint32_t)(at + RTA_ALIGN(a->rta_len));
-	return a;
-}
-
-/* Send @r on a fresh NETLINK_ROUTE socket and return the kernel's answer:
- * 0 or the -errno of its NLMSG_ERROR. */
-static int nl_talk(struct nl_req *r, const char *why)
-{
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-	char buf[4096];
-	long n;
-	int fd, err;
-
-	fd = sys_socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE, SYS_ATTACH,
-			"rtnetlink socket for tc");
-	if (fd < 0)
-		return fd;
-	err = sys_bind(fd, &sa, sizeof(sa), SYS_ATTACH, "bind the rtnetlink socket");
-	if (err)
-		goto out;
-	r->n.nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
-	r->n.nlmsg_seq = 1;
-	n = sys_send(fd, r, r->n.nlmsg_len, SYS_ATTACH, why);
-	if (n < 0) {
-		err = (int)n;
-		goto out;
-	}
-	err = -EPROTO;
-	n = sys_recv(fd, buf, sizeof(buf), SYS_ATTACH, "the kernel's answer");
-	if (n < 0) {
-		err = (int)n;
-	} else if ((size_t)n >= NLMSG_LENGTH(sizeof(struct nlmsgerr))) {
-		struct nlmsghdr h;
-		struct nlmsgerr e;
-
-		memcpy(&h, buf, sizeof(h));
-		memcpy(&e, buf + NLMSG_HDRLEN, sizeof(e));
-		if (h.nlmsg_type == NLMSG_ERROR)
-			err = e.error;
-	}
-out:
-	close(fd);
-	return err;
-}
+/* ---- tc over rtnetlink (bpf/rtnl.c) ---------------------------------------- */
 
 static void tc_req(struct nl_req *r, uint16_t type, uint16_t flags, int ifindex,
 		   uint32_t parent, uint32_t handle, uint32_t info)
 {
-	memset(r, 0, sizeof(*r));
-	r->n.nlmsg_len = NLMSG_LENGTH(sizeof(struct tcmsg));
-	r->n.nlmsg_type = type;
-	r->n.nlmsg_flags = flags;
-	r->t.tcm_family = AF_UNSPEC;
-	r->t.tcm_ifindex = ifindex;
-	r->t.tcm_parent = parent;
-	r->t.tcm_handle = handle;
-	r->t.tcm_info = info;
+	struct tcmsg *t = rtnl_init(r, type, flags, sizeof(*t));
+
+	t->tcm_family = AF_UNSPEC;
+	t->tcm_ifindex = ifindex;
+	t->tcm_parent = parent;
+	t->tcm_handle = handle;
+	t->tcm_info = info;
 }
 
 /* RTM_NEWQDISC/RTM_DELQDISC "clsact" (handle ffff:0, parent ffff:fff1). */
@@ -168,8 +102,8 @@ static int clsact(int ifindex, int add)
 
 	tc_req(&r, add ? RTM_NEWQDISC : RTM_DELQDISC, add ? NLM_F_CREATE | NLM_F_EXCL : 0,
 	       ifindex, TC_H_CLSACT, TC_H_MAKE(TC_H_CLSACT, 0), 0);
-	add_attr(&r, TCA_KIND, "clsact", sizeof("clsact"));
-	return nl_talk(&r, add ? "add the clsact qdisc" : "delete the clsact qdisc");
+	rtnl_attr(&r, TCA_KIND, "clsact", sizeof("clsact"));
+	return rtnl_talk(&r, add ? "add the clsact qdisc" : "delete the clsact qdisc");
 }
 
 /*
@@ -182,28 +116,17 @@ static int clsact(int ifindex, int add)
  */
 static int stale_owner(const struct tc_filter *f)
 {
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
 	char buf[8192];
 	struct nl_req r;
 	long n;
-	int fd, pid = 0;
+	int pid = 0;
 
 	tc_req(&r, RTM_GETTFILTER, 0, f->ifindex, f->parent, f->handle,
 	       TC_H_MAKE(f->prio << 16, htons(ETH_P_ALL)));
-	add_attr(&r, TCA_KIND, "bpf", sizeof("bpf"));
-	r.n.nlmsg_flags |= NLM_F_REQUEST;
-	fd = sys_socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE, SYS_ATTACH,
-			"rtnetlink socket to look at the filter in the way");
-	if (fd < 0)
+	rtnl_attr(&r, TCA_KIND, "bpf", sizeof("bpf"));
+	n = rtnl_ask(&r, buf, sizeof(buf), "whose filter is at prio 1 handle 1?");
+	if (n < (long)NLMSG_LENGTH(sizeof(struct tcmsg)))
 		return 0;
-	if (sys_bind(fd, &sa, sizeof(sa), SYS_ATTACH, "bind it") ||
-	    sys_send(fd, &r, r.n.nlmsg_len, SYS_ATTACH, "whose filter is at prio 1 handle 1?") < 0 ||
-	    (n = sys_recv(fd, buf, sizeof(buf), SYS_ATTACH, "the filter")) <
-		    (long)NLMSG_LENGTH(sizeof(struct tcmsg))) {
-		close(fd);
-		return 0;
-	}
-	close(fd);
 	/* RTM_NEWTFILTER: tcmsg, then TCA_KIND, TCA_OPTIONS { TCA_BPF_NAME } */
 	{
 		struct nlmsghdr *h = (struct nlmsghdr *)buf;
@@ -237,13 +160,13 @@ static int add_filter(int prog_fd, const struct tc_filter *f, const char *name)
 
 	tc_req(&r, RTM_NEWTFILTER, NLM_F_CREATE | NLM_F_EXCL, f->ifindex, f->parent, f->handle,
 	       TC_H_MAKE(f->prio << 16, htons(ETH_P_ALL)));
-	add_attr(&r, TCA_KIND, "bpf", sizeof("bpf"));
-	opts = add_attr(&r, TCA_OPTIONS, NULL, 0);
-	add_attr(&r, TCA_BPF_FD, &fd32, sizeof(fd32));
-	add_attr(&r, TCA_BPF_NAME, name, strlen(name) + 1);
-	add_attr(&r, TCA_BPF_FLAGS, &flags, sizeof(flags));
-	opts->rta_len = (unsigned short)((char *)&r + r.n.nlmsg_len - (char *)opts);
-	return nl_talk(&r, "add a cls_bpf direct-action filter");
+	rtnl_attr(&r, TCA_KIND, "bpf", sizeof("bpf"));
+	opts = rtnl_attr(&r, TCA_OPTIONS, NULL, 0);
+	rtnl_attr(&r, TCA_BPF_FD, &fd32, sizeof(fd32));
+	rtnl_attr(&r, TCA_BPF_NAME, name, strlen(name) + 1);
+	rtnl_attr(&r, TCA_BPF_FLAGS, &flags, sizeof(flags));
+	rtnl_nest_end(&r, opts);
+	return rtnl_talk(&r, "add a cls_bpf direct-action filter");
 }
 
 int attach_tc_netlink(int prog_fd, int ifindex, int egress, const char *name,
@@ -290,8 +213,8 @@ int tc_netlink_detach(const struct tc_filter *f, struct errbuf *eb)
 
 	tc_req(&r, RTM_DELTFILTER, 0, f->ifindex, f->parent, f->handle,
 	       TC_H_MAKE(f->prio << 16, htons(ETH_P_ALL)));
-	add_attr(&r, TCA_KIND, "bpf", sizeof("bpf"));
-	err = nl_talk(&r, "delete the cls_bpf filter");
+	rtnl_attr(&r, TCA_KIND, "bpf", sizeof("bpf"));
+	err = rtnl_talk(&r, "delete the cls_bpf filter");
 	if (f->made_qdisc)
 		clsact(f->ifindex, 0);	/* also drops any filter left on it */
 	if (err && err != -ENODEV)

@@ -86,6 +86,9 @@ int attach_type_fits(const struct obj_prog *p, const char *type)
 		{ "sockmap", BPF_PROG_TYPE_SK_SKB },
 		{ "netns", BPF_PROG_TYPE_FLOW_DISSECTOR },
 		{ "netns", BPF_PROG_TYPE_SK_LOOKUP },
+		{ "lwt", BPF_PROG_TYPE_LWT_IN },
+		{ "lwt", BPF_PROG_TYPE_LWT_OUT },
+		{ "lwt", BPF_PROG_TYPE_LWT_XMIT },
 	};
 
 	if (!p->def)
@@ -544,6 +547,8 @@ const char *attach_hint(const struct obj_prog *pr)
 		return " uretprobe.multi:PATH:GLOB";
 	if (attach_type_fits(pr, "kprobe.session"))
 		return " kprobe.session:GLOB";
+	if (attach_type_fits(pr, "lwt"))
+		return " lwt:PREFIX:IFACE (a route of this network namespace)";
 	if (attach_type_fits(pr, "freplace"))
 		return " freplace:PROG (a pinned program or its id)";
 	return "";
@@ -599,6 +604,8 @@ int attach_program(const struct object *obj, const int *map_fds, size_t prog,
 		err = attach_net_iface(prog_fd, type, target, set, eb);
 	else if (!strcmp(type, "tc"))
 		err = attach_net_tc(pr, prog_fd, target, set, eb);
+	else if (!strcmp(type, "lwt"))
+		err = attach_net_lwt(pr, prog_fd, target, set, eb);
 	else if (!strcmp(type, "cgroup"))
 		err = attach_net_cgroup(pr, prog_fd, target, eb);
 	else if (!strcmp(type, "sockmap"))
@@ -655,6 +662,8 @@ void attach_release(struct attach_set *set)
 			probe_legacy_remove(&o, e->undo == UNDO_UPROBE_EVENT, e->event, NULL);
 		else if (e->undo == UNDO_TC_FILTER)
 			tc_netlink_detach(&e->tc, NULL);
+		else if (e->undo == UNDO_LWT_ROUTE)
+			lwt_detach(&e->lwt, NULL);
 	}
 	free(set->ent);
 	set->ent = NULL;

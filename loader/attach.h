@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bpf/lwt.h"
 #include "bpf/net.h"
 #include "elf/object.h"
 
@@ -22,6 +23,7 @@ enum attach_undo {
 	UNDO_PROG_DETACH,	/* BPF_PROG_DETACH @detach from map @fd */
 	UNDO_MAP_DELETE,	/* BPF_MAP_DELETE_ELEM key 0 of map @fd (a
 				   copy): unregisters a .struct_ops map */
+	UNDO_LWT_ROUTE,		/* delete the route holding an lwt program */
 };
 
 /* One attachment: the fd that holds it (-1 when the kernel object itself
@@ -32,6 +34,7 @@ struct attach_entry {
 	enum attach_undo undo;
 	char event[64];		/* UNDO_*_EVENT: the tracefs event name */
 	struct tc_filter tc;	/* UNDO_TC_FILTER */
+	struct lwt_route lwt;	/* UNDO_LWT_ROUTE */
 	struct {
 		int prog_fd;	/* a copy of the program's fd, ours to close */
 		uint32_t attach_type; /* the hook it was attached with */

@@ -39,6 +39,8 @@ int attach_env_flag(const char *name);
  * says; 0 or -errno with @eb naming the target. */
 int attach_net_tc(const struct obj_prog *pr, int prog_fd, const char *target,
 		  struct attach_set *set, struct errbuf *eb);
+int attach_net_lwt(const struct obj_prog *pr, int prog_fd, const char *target,
+		   struct attach_set *set, struct errbuf *eb);
 int attach_net_iface(int prog_fd, const char *type, const char *target,
 		     struct attach_set *set, struct errbuf *eb);
 int attach_net_cgroup(const struct obj_prog *pr, int prog_fd, const char *target,

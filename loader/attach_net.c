@@ -3,7 +3,8 @@
  * (tcx links, else a clsact qdisc and a cls_bpf filter over netlink), xdp
  * and socket filters on an interface, cgroups, sockmaps (sk_msg/sk_skb,
  * held by the map until detached), network namespaces (flow_dissector,
- * sk_lookup) and netfilter hooks. The dispatch is in attach.c.
+ * sk_lookup), netfilter hooks and routes (lwt). The dispatch is in
+ * attach.c.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +17,7 @@
 
 #include "attach_internal.h"
 #include "bpf/attach.h"
+#include "bpf/lwt.h"
 #include "bpf/net.h"
 
 /* tc:IFACE[:ingress|egress]: a tcx link (6.6+), else clsact + cls_bpf. */
@@ -54,6 +56,49 @@ int attach_net_tc(const struct obj_prog *pr, int prog_fd, const char *target,
 	if (fd < 0)
 		return err_prefix(eb, fd, "%s (no tcx here)", what);
 	e->undo = UNDO_TC_FILTER;
+	set->n++;
+	return 0;
+}
+
+/* lwt:PREFIX:IFACE: a route to PREFIX leaving by IFACE whose lightweight
+ * tunnel runs the program, at the hook its type says (lwt_in, lwt_out,
+ * lwt_xmit); the route is deleted at exit (bpf/lwt.c). */
+int attach_net_lwt(const struct obj_prog *pr, int prog_fd, const char *target,
+		   struct attach_set *set, struct errbuf *eb)
+{
+	const char *colon = strrchr(target, ':');
+	uint32_t type = pr->def ? pr->def->prog_type : 0;
+	char prefix[64], what[128];
+	struct attach_entry *e;
+	struct lwt_route rt;
+	int err;
+
+	snprintf(what, sizeof(what), "lwt:%s", target);
+	if (type != BPF_PROG_TYPE_LWT_IN && type != BPF_PROG_TYPE_LWT_OUT &&
+	    type != BPF_PROG_TYPE_LWT_XMIT)
+		return err_set(eb, -EINVAL, "%s: only lwt_in, lwt_out and lwt_xmit programs run "
+			       "on a route%s (this one is in section '%s')", what,
+			       type == BPF_PROG_TYPE_LWT_SEG6LOCAL ? "; an lwt_seg6local program "
+			       "is an SRv6 End.BPF action: pin it (--pin) and give it to 'ip -6 "
+			       "route add ... encap seg6local action End.BPF endpoint pinned "
+			       "PATH'" : "", pr->sec_name);
+	if (!colon || !colon[1])
+		return err_set(eb, -EINVAL, "%s: expected lwt:PREFIX:IFACE, e.g. "
+			       "lwt:10.0.0.0/24:eth0", what);
+	snprintf(prefix, sizeof(prefix), "%.*s", (int)(colon - target), target);
+	if ((err = lwt_parse_prefix(prefix, &rt, eb)))
+		return err_prefix(eb, err, "%s", what);
+	rt.ifindex = net_ifindex(colon + 1, eb);
+	if (rt.ifindex < 0)
+		return err_prefix(eb, rt.ifindex, "%s", what);
+	if ((err = attach_new_entry(set, &e, eb)))
+		return err;
+	err = attach_lwt(prog_fd, type, &rt, pr->name, eb);
+	if (err)
+		return err_prefix(eb, err, "%s", what);
+	e->fd = -1;
+	e->undo = UNDO_LWT_ROUTE;
+	e->lwt = rt;
 	set->n++;
 	return 0;
 }

@@ -19,7 +19,7 @@ const char *const cli_attach_types[] = {
 	"tracepoint", "raw_tp", "tp_btf", "fentry", "fexit", "fmod_ret", "lsm",
 	"xdp", "tc", "cgroup", "socket", "perf_event", "iter", "kprobe.multi",
 	"kretprobe.multi", "sockmap", "netns", "netfilter", "usdt", "uprobe.multi",
-	"uretprobe.multi", "kprobe.session", "freplace", NULL,
+	"uretprobe.multi", "kprobe.session", "freplace", "lwt", NULL,
 };
 
 void cli_usage(FILE *out)
@@ -41,7 +41,7 @@ void cli_usage(FILE *out)
 "                        kprobe.multi:GLOB kretprobe.multi:GLOB\n"
 "                        kprobe.session:GLOB\n"
 "                        sockmap:MAP netns[:PATH]\n"
-"                        netfilter:FAMILY:HOOK[:PRIO]\n"
+"                        netfilter:FAMILY:HOOK[:PRIO] lwt:PREFIX:IFACE\n"
 "                        usdt:PATH:PROVIDER:NAME\n"
 "                        uprobe.multi:PATH:GLOB uretprobe.multi:PATH:GLOB\n"
 "                        freplace:PROG[:FUNC] fentry:PROG[:FUNC] fexit:PROG[:FUNC]\n"
@@ -104,7 +104,7 @@ static int parse_attach(const char *arg, int prog, struct cli_attach *a,
 			       "uprobe, uretprobe, tracepoint, raw_tp, tp_btf, fentry, fexit, "
 			       "fmod_ret, lsm, xdp, tc, cgroup, socket, perf_event, iter, "
 			       "kprobe.multi, kretprobe.multi, kprobe.session, sockmap, netns, "
-			       "netfilter, usdt, uprobe.multi, uretprobe.multi, freplace)",
+			       "netfilter, usdt, uprobe.multi, uretprobe.multi, freplace, lwt)",
 			       arg, (int)n, arg);
 	a->spec = arg;
 	snprintf(a->type, sizeof(a->type), "%.*s", (int)n, arg);

@@ -181,6 +181,9 @@ wait_running() {
 	local i s
 	for i in $(seq 1 400); do
 		s=$(cut -d' ' -f1 "/proc/$1/syscall" 2>/dev/null) || return 1
+		# (a wrapper that execs rawload, such as 'ip netns exec', may sleep
+		# first: only rawload's own sleep counts)
+		[ "$(cat "/proc/$1/comm" 2>/dev/null)" = rawload ] || s=
 		case $s in 232|281|35|230) return 0 ;; esac
 		sleep 0.05
 	done
