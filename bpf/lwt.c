@@ -28,7 +28,6 @@
 #include <errno.h>
 #include <linux/bpf.h>
 #include <linux/lwtunnel.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,7 +104,7 @@ static int stale_owner(const struct lwt_route *rt)
 	struct rtattr *a;
 	char buf[4096] __attribute__((aligned(8)));
 	struct nl_req r;
-	int len, pid = 0;
+	int len;
 	long n;
 
 	route_req(&r, RTM_GETROUTE, 0, rt);
@@ -134,10 +133,8 @@ static int stale_owner(const struct lwt_route *rt)
 			int plen = (int)RTA_PAYLOAD(hk);
 
 			for (; RTA_OK(p, plen); p = RTA_NEXT(p, plen))
-				if (p->rta_type == LWT_BPF_PROG_NAME && RTA_PAYLOAD(p) > 8 &&
-				    ((char *)RTA_DATA(p))[RTA_PAYLOAD(p) - 1] == '\0' &&
-				    sscanf(RTA_DATA(p), "rawload_%d_", &pid) == 1)
-					return pid;
+				if (p->rta_type == LWT_BPF_PROG_NAME)
+					return rtnl_name_owner(p);
 		}
 	}
 	return 0;
@@ -147,13 +144,12 @@ int attach_lwt(int prog_fd, uint32_t prog_type, const struct lwt_route *rt,
 	       const char *name, struct errbuf *eb)
 {
 	char full[64], addr[64];
-	int err, owner;
+	int err;
 
 	/* the kernel keeps LWT_BPF_PROG_NAME as given (ip route shows it) */
 	snprintf(full, sizeof(full), "rawload_%d_%.32s", (int)getpid(), name);
 	err = add_route(prog_fd, prog_type, rt, full);
-	if (err == -EEXIST && (owner = stale_owner(rt)) > 0 && owner != (int)getpid() &&
-	    kill(owner, 0) < 0 && errno == ESRCH) {
+	if (err == -EEXIST && rtnl_owner_gone(stale_owner(rt))) {
 		lwt_detach(rt, NULL);
 		err = add_route(prog_fd, prog_type, rt, full);
 	}

@@ -21,7 +21,6 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <signal.h>
 #include <fcntl.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
@@ -119,7 +118,6 @@ static int stale_owner(const struct tc_filter *f)
 	char buf[8192];
 	struct nl_req r;
 	long n;
-	int pid = 0;
 
 	tc_req(&r, RTM_GETTFILTER, 0, f->ifindex, f->parent, f->handle,
 	       TC_H_MAKE(f->prio << 16, htons(ETH_P_ALL)));
@@ -143,10 +141,8 @@ static int stale_owner(const struct tc_filter *f)
 			if (a->rta_type != TCA_OPTIONS)
 				continue;
 			for (; RTA_OK(o, olen); o = RTA_NEXT(o, olen))
-				if (o->rta_type == TCA_BPF_NAME && RTA_PAYLOAD(o) > 8 &&
-				    ((char *)RTA_DATA(o))[RTA_PAYLOAD(o) - 1] == '\0' &&
-				    sscanf(RTA_DATA(o), "rawload_%d_", &pid) == 1)
-					return pid;
+				if (o->rta_type == TCA_BPF_NAME)
+					return rtnl_name_owner(o);
 		}
 	}
 	return 0;
@@ -177,7 +173,7 @@ int attach_tc_netlink(int prog_fd, int ifindex, int egress, const char *name,
 		.parent = TC_H_MAKE(TC_H_CLSACT, egress ? TC_H_MIN_EGRESS : TC_H_MIN_INGRESS),
 	};
 	char fname[64];
-	int err, owner;
+	int err;
 
 	err = clsact(ifindex, 1);
 	if (err && err != -EEXIST)
@@ -186,8 +182,7 @@ int attach_tc_netlink(int prog_fd, int ifindex, int egress, const char *name,
 	f.made_qdisc = !err;
 	snprintf(fname, sizeof(fname), "rawload_%d_%.32s", (int)getpid(), name);
 	err = add_filter(prog_fd, &f, fname);
-	if (err == -EEXIST && (owner = stale_owner(&f)) > 0 && owner != (int)getpid() &&
-	    kill(owner, 0) < 0 && errno == ESRCH) {
+	if (err == -EEXIST && rtnl_owner_gone(stale_owner(&f))) {
 		struct tc_filter stale = f;
 
 		stale.made_qdisc = 0;	/* the qdisc may hold others' filters */

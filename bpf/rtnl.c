@@ -9,6 +9,8 @@
 #include "rtnl.h"
 
 #include <errno.h>
+#include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -112,4 +114,20 @@ long rtnl_ask(struct nl_req *r, void *buf, size_t size, const char *why)
 			return e.error ? e.error : -EPROTO;
 	}
 	return n < 0 ? n : n >= (long)NLMSG_HDRLEN ? n : -EPROTO;
+}
+
+int rtnl_name_owner(const struct rtattr *a)
+{
+	const char *name = RTA_DATA(a);
+	size_t len = RTA_PAYLOAD(a);
+	int pid;
+
+	if (len <= 8 || name[len - 1] != '\0' || sscanf(name, "rawload_%d_", &pid) != 1)
+		return 0;
+	return pid > 0 ? pid : 0;
+}
+
+int rtnl_owner_gone(int pid)
+{
+	return pid > 0 && pid != (int)getpid() && kill(pid, 0) < 0 && errno == ESRCH;
 }

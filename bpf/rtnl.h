@@ -40,4 +40,12 @@ int rtnl_talk(struct nl_req *r, const char *why);
  * @buf: its length, or -errno (the kernel's, or -EPROTO). */
 long rtnl_ask(struct nl_req *r, void *buf, size_t size, const char *why);
 
+/* The kernel objects rawload makes over rtnetlink outlive a SIGKILL, so
+ * each carries the name "rawload_<pid>_<prog>" (TCA_BPF_NAME,
+ * LWT_BPF_PROG_NAME): the pid in name attribute @a, or 0 if it is not such
+ * a name; and whether that rawload is gone (its object stale, ours to
+ * remove) rather than alive or this process. */
+int rtnl_name_owner(const struct rtattr *a);
+int rtnl_owner_gone(int pid);
+
 #endif

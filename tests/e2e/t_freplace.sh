@@ -41,6 +41,21 @@ else:
 PY
 }
 
+# libbpf_same NAME OBJ ARGS...: scripts/strace-compare OBJ ARGS --no-attach;
+# ok when the load is libbpf's, with policy()'s id and the dispatcher as its
+# attach_prog_fd
+libbpf_same() {
+	local name=$1 v
+	shift
+	RAWLOAD=$RAWLOAD scripts/strace-compare "$@" --no-attach --json >"$TMP/sc.json" \
+		2>"$TMP/sc.err"
+	v=$(same_as_libbpf "$TMP/sc.json")
+	case $v in
+	"same: attach_btf_id=$fid attach_prog_fd=pinned:$DISP;"*) ok "$name (${v#same: })" ;;
+	*) bad "$name" "$v $(tail -3 "$TMP/sc.err")" ;;
+	esac
+}
+
 if ! $RAWLOAD $T --no-attach --pin "$DPIN" >"$TMP/t.log" 2>&1; then
 	bad "freplace: the dispatcher loads" "$(tail -3 "$TMP/t.log")"
 	finish; exit 1
@@ -75,17 +90,11 @@ expect "freplace:PIN finds the same target and function" 1 \
 	$RAWLOAD $X --prog drop_all --attach "freplace:$DISP" --duration 1
 
 # the same calls as libbpf's bpf_program__set_attach_target (oracle
-# --freplace-target): target, BTF, instructions, attach_btf_id and the
+# --attach-prog): target, BTF, instructions, attach_btf_id and the
 # program attach_prog_fd names, compared call by call under strace; both
 # loads end in this kernel's EPERM, so the exits are 1 and 1
-RAWLOAD=$RAWLOAD scripts/strace-compare $X --prog drop_all --attach "freplace:$DISP" \
-	--no-attach --json >"$TMP/sc.json" 2>"$TMP/sc.err"
-v=$(same_as_libbpf "$TMP/sc.json")
-case $v in
-"same: attach_btf_id=$fid attach_prog_fd=pinned:$DISP;"*)
-	ok "strace-compare: the extension's load is libbpf's (${v#same: })" ;;
-*)	bad "strace-compare freplace" "$v $(tail -3 "$TMP/sc.err")" ;;
-esac
+libbpf_same "strace-compare: the extension's load is libbpf's" $X --prog drop_all \
+	--attach "freplace:$DISP"
 
 # fentry/fexit on policy(): the same target, from a tracing program
 R=$P/progtrace.bpf.o
@@ -109,14 +118,8 @@ grep -q "program 'on_policy' traces policy() of program 'dispatch' ($DISP), BTF 
 expect "fentry on a BPF function without its program says how to name it" 1 \
 	"no FUNC 'policy' in the kernel's BTF; if it is a function of a loaded BPF program, name that program with --attach fentry:PROG" \
 	$RAWLOAD $R --prog on_policy --duration 1
-RAWLOAD=$RAWLOAD scripts/strace-compare $R --prog on_policy --attach "fentry:$DISP" \
-	--no-attach --json >"$TMP/sc.json" 2>"$TMP/sc.err"
-v=$(same_as_libbpf "$TMP/sc.json")
-case $v in
-"same: attach_btf_id=$fid attach_prog_fd=pinned:$DISP;"*)
-	ok "strace-compare: fentry on a BPF function loads as libbpf loads it (${v#same: })" ;;
-*)	bad "strace-compare fentry:PIN" "$v $(tail -3 "$TMP/sc.err")" ;;
-esac
+libbpf_same "strace-compare: fentry on a BPF function loads as libbpf loads it" $R \
+	--prog on_policy --attach "fentry:$DISP"
 
 # ---- errors: each names what is missing ----------------------------------
 expect "freplace without a target is refused before the kernel" 2 \
