@@ -44,7 +44,8 @@ int map_create(const struct map_params *p, struct errbuf *eb)
 	attr.map_flags = p->map_flags;
 	attr.inner_map_fd = p->inner_map_fd >= 0 ? (uint32_t)p->inner_map_fd : 0;
 	attr.numa_node = p->numa_node;
-	snprintf(attr.map_name, sizeof(attr.map_name), "%.15s", p->kernel_name);
+	/* @attr is zeroed: copying at most 15 bytes leaves the NUL */
+	memcpy(attr.map_name, p->kernel_name, strnlen(p->kernel_name, sizeof(attr.map_name) - 1));
 	/* As libbpf: the object's BTF goes with every map; the ids only
 	 * where the caller has them (the kernel reads btf_fd only then). */
 	if (p->btf_fd >= 0) {

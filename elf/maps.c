@@ -226,7 +226,7 @@ int maps_collect_legacy(struct object *obj, struct errbuf *eb)
 		if (!m)
 			return -ENOMEM;
 		m->name = elf_sym_name(ef, i);
-		snprintf(m->kernel_name, sizeof(m->kernel_name), "%.15s", m->name);
+		obj_map_kernel_name(m->name, m->kernel_name);
 		m->origin = MAP_LEGACY;
 		m->type = d.type;
 		m->key_size = d.key_size;
@@ -270,7 +270,7 @@ static int add_inner_map(struct object *obj, size_t outer, uint32_t inner_struct
 		return err_set(eb, -ENOMEM, "out of memory");
 	m->name = m->name_owned = name;
 	m->origin = MAP_INNER;
-	snprintf(m->kernel_name, sizeof(m->kernel_name), "%.15s", name);
+	obj_map_kernel_name(name, m->kernel_name);
 	m->shndx = obj->maps[outer].shndx;
 	m->sec_off = obj->maps[outer].sec_off;
 	err = maps_parse_btf_def(obj->btf, inner_struct, m, &nested, eb);
@@ -316,7 +316,7 @@ int maps_collect_btf(struct object *obj, struct errbuf *eb)
 		m->origin = MAP_BTF;
 		m->btf_var_id = vi[i].type;
 		m->shndx = obj->maps_shndx;
-		snprintf(m->kernel_name, sizeof(m->kernel_name), "%.15s", m->name);
+		obj_map_kernel_name(m->name, m->kernel_name);
 		sym = obj_find_symbol(obj, obj->maps_shndx, m->name);
 		m->sec_off = sym ? obj->elf.syms[sym].st_value : vi[i].offset;
 		err = maps_parse_btf_def(btf, btf_skip_mods_typedefs(btf, var->type),

@@ -229,6 +229,14 @@ static int collect_progs(struct object *obj, struct errbuf *eb)
 
 /* ---- global data --------------------------------------------------------- */
 
+void obj_map_kernel_name(const char *name, char out[16])
+{
+	size_t n = strnlen(name, 15);
+
+	memcpy(out, name, n);
+	out[n] = '\0';
+}
+
 /*
  * libbpf's name for a global data map: as much of the object name as fits
  * (at most 8 bytes) before the section name, unless the section name has

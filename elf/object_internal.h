@@ -14,6 +14,11 @@ int obj_grow(void **arr, size_t *n, size_t elem, struct errbuf *eb);
  * The pointer is valid until the next obj_add_map. */
 struct obj_map *obj_add_map(struct object *obj, struct errbuf *eb);
 
+/* A map's kernel name: the first 15 bytes of @name (BPF_OBJ_NAME_LEN is
+ * 16 with the NUL). A plain copy: snprintf's "%.15s" cost a load of
+ * twelve maps more than its BPF_MAP_CREATE attrs did. */
+void obj_map_kernel_name(const char *name, char out[16]);
+
 /* The libbpf kernel name of a global data map for section @sec_name. */
 void obj_internal_map_name(const char *obj_name, const char *sec_name,
 			   char out[16]);

@@ -102,7 +102,7 @@ static int add_var(struct object *obj, size_t shndx, int link, uint32_t var_id,
 	m->st_type_id = sid;
 	m->st_type_name = btf_str(btf, st->name_off);
 	/* libbpf names the map after the variable; the kernel keeps 15 bytes */
-	snprintf(m->kernel_name, sizeof(m->kernel_name), "%.15s", name);
+	obj_map_kernel_name(name, m->kernel_name);
 	return 0;
 }
 

@@ -105,7 +105,7 @@ void load_release(struct load *l);
 
 /* The BPF_MAP_CREATE parameters of map @i: as declared, plus what the
  * loader adds (global data flags, BTF ids only where the kernel takes
- * them). @why gets the one-line reason for --explain. */
+ * them). @why, when not NULL, gets the one-line reason for --explain. */
 void load_map_params(const struct load *l, size_t i, struct map_params *p, char *why,
 		     size_t whylen);
 

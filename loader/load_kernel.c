@@ -6,6 +6,7 @@
  * their fds (prog arrays, map-in-map). See load.c for the order.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,6 +115,20 @@ static int has_global_var(const struct obj_map *m)
 	return 0;
 }
 
+/* snprintf into @why, if the caller wants the reason (plan, --explain): a
+ * load of many maps should not format a sentence for each that no one reads */
+__attribute__((format(printf, 3, 4)))
+static void why_set(char *why, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!why)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(why, len, fmt, ap);
+	va_end(ap);
+}
+
 void load_map_params(const struct load *l, size_t i, struct map_params *p, char *why,
 		     size_t whylen)
 {
@@ -145,7 +160,7 @@ void load_map_params(const struct load *l, size_t i, struct map_params *p, char 
 			p->map_flags |= BPF_F_RDONLY_PROG;
 		p->btf_key_type_id = 0;
 		p->btf_value_type_id = m->datasec_id;
-		snprintf(why, whylen, "global data section '%s' (%u bytes) as a one-entry array",
+		why_set(why, whylen, "global data section '%s' (%u bytes) as a one-entry array",
 			 m->name, m->value_size);
 	} else if (m->origin == MAP_STRUCT_OPS) {
 		/* libbpf's attrs: the object's BTF goes along (the kernel
@@ -153,14 +168,14 @@ void load_map_params(const struct load *l, size_t i, struct map_params *p, char 
 		 * kernel's own wrapper type instead of a type of the object */
 		p->btf_key_type_id = p->btf_value_type_id = 0;
 		p->btf_vmlinux_value_type_id = l->st_ops ? l->st_ops[i].kern_vtype_id : 0;
-		snprintf(why, whylen, "struct_ops map '%s': a struct %s of programs for the "
+		why_set(why, whylen, "struct_ops map '%s': a struct %s of programs for the "
 			 "kernel to call", m->name, l->st_ops ? l->st_ops[i].kern_type_name : "?");
 	} else if (m->origin == MAP_INNER) {
-		snprintf(why, whylen, "a template for the inner maps of '%.*s', needed "
+		why_set(why, whylen, "a template for the inner maps of '%.*s', needed "
 			 "only while the outer map is created",
 			 (int)(strlen(m->name) - 6), m->name);
 	} else {
-		snprintf(why, whylen, "the %s map '%s' declared in %s", obj_map_type_name(m->type),
+		why_set(why, whylen, "the %s map '%s' declared in %s", obj_map_type_name(m->type),
 			 m->name, m->origin == MAP_BTF ? ".maps" : "maps (legacy)");
 	}
 	if (p->numa_node)
@@ -190,8 +205,8 @@ static int create_one(struct load *l, size_t i, int inner_fd)
 	char why[160];
 	int fd;
 
-	load_map_params(l, i, &p, why, sizeof(why));
-	p.why = why;
+	load_map_params(l, i, &p, sys_trace ? why : NULL, sizeof(why));
+	p.why = sys_trace ? why : NULL;
 	p.inner_map_fd = inner_fd;
 	if (!p.max_entries && !obj_map_unsized(m->type))
 		return err_set(&l->eb, -EINVAL,
@@ -218,17 +233,19 @@ static int fill_data(struct load *l, size_t i)
 	/* A new array's values are zero, so .bss needs no write (libbpf
 	 * 1.1 writes it anyway: one bpf() call rawload saves). */
 	if (m->data_kind != DATA_BSS) {
-		snprintf(why, sizeof(why), "write the %u initial bytes of '%s'",
-			 m->value_size, m->name);
+		if (sys_trace)
+			snprintf(why, sizeof(why), "write the %u initial bytes of '%s'",
+				 m->value_size, m->name);
 		err = map_update(l->map_fds[i], &zero, l->map_data[i], BPF_ANY, SYS_LOAD,
-				 why, &l->eb);
+				 sys_trace ? why : NULL, &l->eb);
 		if (err)
 			return err_prefix(&l->eb, err, "map '%s'", m->name);
 	}
 	if (m->data_kind == DATA_RODATA || m->data_kind == DATA_KCONFIG) {
-		snprintf(why, sizeof(why), "freeze '%s': from now on the verifier may "
-			 "treat its values as constants", m->name);
-		err = map_freeze(l->map_fds[i], why, &l->eb);
+		if (sys_trace)
+			snprintf(why, sizeof(why), "freeze '%s': from now on the verifier "
+				 "may treat its values as constants", m->name);
+		err = map_freeze(l->map_fds[i], sys_trace ? why : NULL, &l->eb);
 		if (err)
 			return err_prefix(&l->eb, err, "map '%s'", m->name);
 	}
@@ -259,10 +276,11 @@ static int fill_slots(struct load *l, int prog_arrays)
 				    o->maps[i].name, in->slot, in->target);
 				continue;
 			}
-			snprintf(why, sizeof(why), "%s[%u] = %s (.values initializer)",
-				 o->maps[i].name, in->slot, in->target);
+			if (sys_trace)
+				snprintf(why, sizeof(why), "%s[%u] = %s (.values initializer)",
+					 o->maps[i].name, in->slot, in->target);
 			err = map_update(l->map_fds[i], &in->slot, &fd, BPF_ANY, SYS_LOAD,
-					 why, &l->eb);
+					 sys_trace ? why : NULL, &l->eb);
 			if (err)
 				return err_prefix(&l->eb, err, "map '%s' slot %u", o->maps[i].name,
 						  in->slot);
