@@ -144,12 +144,12 @@ int attach_lwt(int prog_fd, uint32_t prog_type, const struct lwt_route *rt,
 	       const char *name, struct errbuf *eb)
 {
 	char full[64], addr[64];
-	int err;
+	int err, owner = 0;
 
 	/* the kernel keeps LWT_BPF_PROG_NAME as given (ip route shows it) */
 	snprintf(full, sizeof(full), "rawload_%d_%.32s", (int)getpid(), name);
 	err = add_route(prog_fd, prog_type, rt, full);
-	if (err == -EEXIST && rtnl_owner_gone(stale_owner(rt))) {
+	if (err == -EEXIST && rtnl_owner_gone(owner = stale_owner(rt))) {
 		lwt_detach(rt, NULL);
 		err = add_route(prog_fd, prog_type, rt, full);
 	}
@@ -157,9 +157,12 @@ int attach_lwt(int prog_fd, uint32_t prog_type, const struct lwt_route *rt,
 		return 0;
 	inet_ntop(rt->family, rt->dst, addr, sizeof(addr));
 	return err_set(eb, err, "RTM_NEWROUTE %s/%u encap bpf: %s%s", addr, rt->dst_len,
-		       err_str(err), err == -EEXIST ? "; a route to that prefix exists "
-		       "already (see 'ip route show')" : err == -EOPNOTSUPP ? "; this "
-		       "kernel has no BPF lightweight tunnels (CONFIG_LWTUNNEL_BPF)" : "");
+		       err_str(err), err == -EEXIST && owner == (int)getpid() ?
+		       "; this run has put another program on that route already (one "
+		       "program per route: choose with --prog, or give another prefix)" :
+		       err == -EEXIST ? "; a route to that prefix exists already (see 'ip "
+		       "route show')" : err == -EOPNOTSUPP ? "; this kernel has no BPF "
+		       "lightweight tunnels (CONFIG_LWTUNNEL_BPF)" : "");
 }
 
 int lwt_detach(const struct lwt_route *rt, struct errbuf *eb)

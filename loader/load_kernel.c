@@ -161,7 +161,7 @@ void load_map_params(const struct load *l, size_t i, struct map_params *p, char 
 		p->btf_key_type_id = 0;
 		p->btf_value_type_id = m->datasec_id;
 		why_set(why, whylen, "global data section '%s' (%u bytes) as a one-entry array",
-			 m->name, m->value_size);
+			m->name, m->value_size);
 	} else if (m->origin == MAP_STRUCT_OPS) {
 		/* libbpf's attrs: the object's BTF goes along (the kernel
 		 * wants a valid btf_fd), the value is described by the
@@ -169,14 +169,14 @@ void load_map_params(const struct load *l, size_t i, struct map_params *p, char 
 		p->btf_key_type_id = p->btf_value_type_id = 0;
 		p->btf_vmlinux_value_type_id = l->st_ops ? l->st_ops[i].kern_vtype_id : 0;
 		why_set(why, whylen, "struct_ops map '%s': a struct %s of programs for the "
-			 "kernel to call", m->name, l->st_ops ? l->st_ops[i].kern_type_name : "?");
+			"kernel to call", m->name, l->st_ops ? l->st_ops[i].kern_type_name : "?");
 	} else if (m->origin == MAP_INNER) {
 		why_set(why, whylen, "a template for the inner maps of '%.*s', needed "
-			 "only while the outer map is created",
-			 (int)(strlen(m->name) - 6), m->name);
+			"only while the outer map is created",
+			(int)(strlen(m->name) - 6), m->name);
 	} else {
 		why_set(why, whylen, "the %s map '%s' declared in %s", obj_map_type_name(m->type),
-			 m->name, m->origin == MAP_BTF ? ".maps" : "maps (legacy)");
+			m->name, m->origin == MAP_BTF ? ".maps" : "maps (legacy)");
 	}
 	if (p->numa_node)
 		p->map_flags |= BPF_F_NUMA_NODE;

@@ -93,6 +93,11 @@ expect "lwt: no interface" 1 "expected lwt:PREFIX:IFACE" \
 expect "lwt: a program of another type" 1 \
 	"lwt:10.77.0.0/24:veth0: only lwt_in, lwt_out and lwt_xmit programs run on a route" \
 	in_ns $RAWLOAD $P/xdp_tc.bpf.o --prog xdp_count --attach lwt:10.77.0.0/24:veth0 --duration 0.3
+expect "lwt: three programs on one prefix: the second is refused, saying why" 1 \
+	"this run has put another program on that route already .one program per route: choose with --prog" \
+	in_ns $RAWLOAD $O --attach lwt:10.79.0.0/24:veth0 --duration 0.3
+[ -z "$(route 10.79.0.0/24)" ] && ok "  and the first one's route is removed" ||
+	bad "lwt: refused run's route" "$(route 10.79.0.0/24)"
 expect "lwt programs without --attach say what they need" 0 \
 	"give one with --attach lwt:PREFIX:IFACE" \
 	$RAWLOAD $O --prog count_xmit --duration 0.3
