@@ -161,11 +161,15 @@ static void decode_bpf(FILE *o, int cmd, const union bpf_attr *a)
 			a->bpf_fd);
 		break;
 	case BPF_LINK_CREATE:
-		/* BPF_STRUCT_OPS (44) links a map: the same slot, named map_fd */
+		/* BPF_STRUCT_OPS (44) links a map: the same slot, named map_fd.
+		 * attach_type 0 with no target is an extension's link (a cgroup
+		 * link, the other 0, always has its cgroup's fd): the kernel
+		 * ignores the type there, and 0 is not CGROUP_INET_INGRESS */
 		fprintf(o, "{%s=%u, target_fd=%u, attach_type=%s",
 			a->link_create.attach_type == 44 ? "map_fd" : "prog_fd",
 			a->link_create.prog_fd,
 			a->link_create.target_fd,
+			!a->link_create.attach_type && !a->link_create.target_fd ? "0" :
 			secdef_attach_type_name(a->link_create.attach_type));
 		/* BPF_NETFILTER (45): link_create.netfilter, pf/hooknum/priority,
 		 * the first words of the per-type union (bpf/net.c) */

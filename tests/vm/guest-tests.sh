@@ -455,11 +455,16 @@ else
 	fi
 	id=$(bpftool -j prog show pinned "$DISP" | grep -o '"id":[0-9]*' | head -1 | cut -d: -f2)
 	bg_rawload 1 $RAWLOAD $P/freplace.bpf.o --prog no_func --attach "freplace:$id:policy" \
-		--duration 1.5
+		--duration 1.5 --explain
 	a=$(xdp_run 1)
 	rl_wait "freplace.bpf.o (no_func, by id)" && [ "$a" = 3 ] &&
 		ok "freplace:ID:FUNC: SEC(\"freplace\") given its function replaces it (XDP_TX)" ||
 		bad "freplace:ID:FUNC" "returned '$a'"
+	# the link: no target (the load's), attach type 0, which the kernel
+	# ignores for an extension
+	grep -qE 'bpf\(BPF_LINK_CREATE, \{prog_fd=[0-9]+, target_fd=0, attach_type=0\}\) = [0-9]+' \
+		"$TMP/rl.out" && ok "freplace --explain: BPF_LINK_CREATE target_fd=0, attach_type=0" ||
+		bad "freplace --explain link" "$(grep LINK_CREATE "$TMP/rl.out")"
 	rm -rf "$DPIN"
 fi
 
