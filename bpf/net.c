@@ -115,7 +115,7 @@ static int clsact(int ifindex, int add)
  */
 static int stale_owner(const struct tc_filter *f)
 {
-	char buf[8192];
+	char buf[8192] __attribute__((aligned(8)));	/* read as a struct nlmsghdr */
 	struct nl_req r;
 	long n;
 

@@ -25,6 +25,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,9 +79,14 @@ static int open_target(struct load *l, const char *prog, const char *spec)
 	int fd;
 
 	if (*prog && strspn(prog, "0123456789") == strlen(prog)) {
+		unsigned long long id = strtoull(prog, NULL, 10);
+
+		/* ids are u32: a longer number must not wrap into another id */
+		if (strlen(prog) > 10 || id > UINT32_MAX)
+			return err_set(&l->eb, -EINVAL, "--attach %s: '%s' is no program id "
+				       "(ids are 32-bit; see 'bpftool prog')", spec, prog);
 		snprintf(why, sizeof(why), "open program id %s, the target program", prog);
-		fd = obj_fd_by_id(BPF_PROG_GET_FD_BY_ID, (uint32_t)strtoul(prog, NULL, 10),
-				  SYS_LOAD, why);
+		fd = obj_fd_by_id(BPF_PROG_GET_FD_BY_ID, (uint32_t)id, SYS_LOAD, why);
 		if (fd == -ENOENT)
 			return err_set(&l->eb, fd, "--attach %s: no program has id %s (see "
 				       "'bpftool prog')", spec, prog);

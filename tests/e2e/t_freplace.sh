@@ -136,6 +136,9 @@ expect "freplace: a missing pin is named" 1 \
 	$RAWLOAD $X --prog drop_all --attach "freplace:$DPIN/progs/nothing" --duration 1
 expect "freplace: a program id that does not exist" 1 "no program has id 4000000000" \
 	$RAWLOAD $X --prog drop_all --attach "freplace:4000000000" --duration 1
+expect "freplace: a number past 32 bits is no id (it must not wrap to another)" 1 \
+	"'4294967298' is no program id \(ids are 32-bit" \
+	$RAWLOAD $X --prog drop_all --attach "freplace:4294967298" --duration 1
 expect "freplace: a function the target lacks" 1 \
 	"program 'dispatch' has no function 'nosuch' \(its BTF has no FUNC of that name\)" \
 	$RAWLOAD $X --prog drop_all --attach "freplace:$DISP:nosuch" --duration 1
