@@ -36,7 +36,7 @@ BPF_CFLAGS := -target bpf -g -O2 -Wall -Wno-unused-function -I$(B)/progs -Itests
 PROG_SRC := $(sort $(wildcard tests/progs/*.bpf.c))
 PROG_OBJ := $(PROG_SRC:tests/progs/%.c=$(B)/progs/%.o)
 
-.PHONY: all test unit e2e deps clean progs asan install bench usdt-targets
+.PHONY: all test unit e2e deps clean progs asan install bench usdt-targets docs-progs
 all: rawload
 
 # rawload is linked statically, against libc alone: a loader is a short
@@ -89,6 +89,20 @@ $(B)/progs/%.bpf.o: tests/progs/%.bpf.c $(B)/progs/vmlinux.h $(B)/progs/.clang-o
 
 progs: $(PROG_OBJ)
 
+# docs/core.md's object: tests/progs/core.bpf.c compiled against the
+# vmlinux.h of Debian 12's 6.12 kernel (its BTF taken from the package by
+# scripts/extract-btf.sh), not the running kernel's, so the relocations the
+# document shows are the same on every machine.
+$(B)/vm/btf/%.btf:
+	bash scripts/vm/fetch-kernels.sh $* >/dev/null
+	bash scripts/extract-btf.sh $*
+$(B)/docs/vmlinux.h: $(B)/vm/btf/6.12.btf
+	@mkdir -p $(dir $@)
+	$(BPFTOOL) btf dump file $< format c > $@.tmp && mv $@.tmp $@
+$(B)/docs/core.bpf.o: tests/progs/core.bpf.c $(B)/docs/vmlinux.h $(B)/progs/.clang-ok $(wildcard tests/progs/*.h)
+	$(CLANG) -I$(B)/docs $(BPF_CFLAGS) -c -o $@ $<
+docs-progs: $(B)/docs/core.bpf.o $(B)/vm/btf/6.1.btf
+
 # USDT targets for tests/e2e/t_usdt.sh: the same probes in a PIE (ET_DYN),
 # a -no-pie executable (ET_EXEC), and with the semaphore-guarded probe in
 # a shared library. -O2, so the argument operands are what optimized code
@@ -128,7 +142,7 @@ $(B)/oracle/%.bpf.o: tests/oracle/%.bpf.c $(B)/progs/vmlinux.h $(B)/progs/.clang
 	$(CLANG) $(BPF_CFLAGS) -c -o $@ $<
 ORACLE_PROGS := $(patsubst tests/oracle/%.c,$(B)/oracle/%.o,$(wildcard tests/oracle/*.bpf.c))
 
-test: rawload $(B)/rawload-dyn $(B)/asan/rawload $(B)/unit $(PROG_OBJ) $(USDT_TARGETS) oracle $(ORACLE_PROGS) $(VM_HELPERS) vm-kernels
+test: rawload $(B)/rawload-dyn $(B)/asan/rawload $(B)/unit $(PROG_OBJ) $(USDT_TARGETS) oracle $(ORACLE_PROGS) $(VM_HELPERS) vm-kernels docs-progs
 	@bash tests/run.sh
 
 deps:

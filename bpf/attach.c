@@ -9,37 +9,41 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
 #include "sys.h"
 
-/* tracefs is at /sys/kernel/tracing since 4.1; older systems reach it
- * through debugfs. loader/ mounts it when missing. */
-static int tracepoint_id(const char *cat, const char *name, struct errbuf *eb)
+/* The tracepoint's id, from @tracefs/events/CAT/NAME/id (loader/ found or
+ * mounted tracefs at @tracefs). A missing category and a missing event get
+ * their own advice: the first is usually a subsystem this kernel lacks or
+ * a misspelt category, the second an event of another kernel version. */
+static int tracepoint_id(const char *tracefs, const char *cat, const char *name,
+			 struct errbuf *eb)
 {
-	static const char *const roots[] = { "/sys/kernel/tracing",
-					     "/sys/kernel/debug/tracing" };
 	char path[512];
+	struct stat st;
+	FILE *f;
+	int id = -1;
 
-	for (size_t i = 0; i < 2; i++) {
-		FILE *f;
-		int id;
-
-		snprintf(path, sizeof(path), "%s/events/%s/%s/id", roots[i], cat, name);
-		f = fopen(path, "r");
-		if (!f)
-			continue;
-		if (fscanf(f, "%d", &id) != 1)
-			id = -1;
-		fclose(f);
-		if (id >= 0)
-			return id;
-	}
-	return err_set(eb, -ENOENT,
-		       "tracepoint %s:%s: no %s/events/%s/%s/id; list tracepoints with "
-		       "'ls /sys/kernel/tracing/events/%s'", cat, name, roots[0], cat,
-		       name, cat);
+	snprintf(path, sizeof(path), "%s/events/%s", tracefs, cat);
+	if (stat(path, &st))
+		return err_set(eb, -ENOENT, "tracepoint %s:%s: this kernel has no tracepoint "
+			       "category '%s' (no %s); list the categories with 'ls %s/events'",
+			       cat, name, cat, path, tracefs);
+	snprintf(path, sizeof(path), "%s/events/%s/%s/id", tracefs, cat, name);
+	f = fopen(path, "r");
+	if (!f)
+		return err_set(eb, -ENOENT, "tracepoint %s:%s: category '%s' has no event '%s' "
+			       "(no %s); list its events with 'ls %s/events/%s'", cat, name,
+			       cat, name, path, tracefs, cat);
+	if (fscanf(f, "%d", &id) != 1 || id < 0)
+		id = -1;
+	fclose(f);
+	if (id < 0)
+		return err_set(eb, -EINVAL, "tracepoint %s:%s: %s holds no id", cat, name, path);
+	return id;
 }
 
 /*
@@ -49,14 +53,14 @@ static int tracepoint_id(const char *cat, const char *name, struct errbuf *eb)
  * Then the program is attached by BPF_LINK_CREATE (a link, kernel 5.15+),
  * or by PERF_EVENT_IOC_SET_BPF + PERF_EVENT_IOC_ENABLE on older kernels.
  */
-int attach_tracepoint(int prog_fd, const char *category, const char *name,
-		      struct errbuf *eb)
+int attach_tracepoint(int prog_fd, const char *tracefs, const char *category,
+		      const char *name, struct errbuf *eb)
 {
 	struct perf_event_attr pa;
 	char why[256];
 	int id, pfd;
 
-	id = tracepoint_id(category, name, eb);
+	id = tracepoint_id(tracefs, category, name, eb);
 	if (id < 0)
 		return id;
 	memset(&pa, 0, sizeof(pa));

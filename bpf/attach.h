@@ -11,9 +11,10 @@
 
 #include "elf/err.h"
 
-/* tracepoint CATEGORY:NAME through the perf event of its id. */
-int attach_tracepoint(int prog_fd, const char *category, const char *name,
-		      struct errbuf *eb);
+/* tracepoint CATEGORY:NAME through the perf event of its id, read under
+ * @tracefs (the caller makes sure tracefs is mounted there). */
+int attach_tracepoint(int prog_fd, const char *tracefs, const char *category,
+		      const char *name, struct errbuf *eb);
 /* raw tracepoint NAME (raw_tp/ programs), or a BTF-typed program whose
  * target was fixed at load (tp_btf, fentry, fexit, lsm) with name NULL. */
 int attach_raw_tp(int prog_fd, const char *name, struct errbuf *eb);

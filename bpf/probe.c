@@ -110,6 +110,13 @@ static int pmu_lookup(const struct probe_opts *o, const char *pmu, int *retbit)
 	return *retbit < 0 || *retbit > 63 ? -ENOENT : type;
 }
 
+int probe_has_pmu(const struct probe_opts *o, int uprobe)
+{
+	int bit;
+
+	return pmu_lookup(o, uprobe ? "uprobe" : "kprobe", &bit) >= 0;
+}
+
 int probe_kprobes_available(const struct probe_opts *o)
 {
 	char path[512];

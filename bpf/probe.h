@@ -14,7 +14,9 @@
 struct probe_opts {
 	const char *kallsyms;	/* default /proc/kallsyms */
 	const char *pmu_root;	/* default /sys/bus/event_source/devices */
-	const char *tracefs;	/* default /sys/kernel/tracing, then debugfs */
+	const char *tracefs;	/* where tracefs is mounted (loader/ makes sure
+				   it is before the legacy path); NULL: look at
+				   /sys/kernel/tracing, then debugfs's */
 	int force_legacy;	/* use tracefs {k,u}probe_events even with a PMU */
 };
 
@@ -53,6 +55,10 @@ int attach_probe(int prog_fd, const struct probe_spec *ps,
  * EBUSY). 0 or -errno. */
 int probe_legacy_remove(const struct probe_opts *o, int uprobe, const char *event,
 			struct errbuf *eb);
+
+/* Does this kernel have the kprobe (@uprobe 0) or uprobe PMU? Without one
+ * (or with @o->force_legacy) attach_probe takes the legacy tracefs path. */
+int probe_has_pmu(const struct probe_opts *o, int uprobe);
 
 /* Does this kernel have kprobes at all (a kprobe PMU or kprobe_events)? */
 int probe_kprobes_available(const struct probe_opts *o);

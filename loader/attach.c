@@ -21,6 +21,7 @@
 #include "bpf/probe.h"
 #include "bpf/upath.h"
 #include "bpf/usym.h"
+#include "mounts.h"
 
 const char *attach_type_of(const struct obj_prog *p)
 {
@@ -187,13 +188,17 @@ int attach_keep(struct attach_set *set, int fd, struct errbuf *eb)
 static int attach_tp(int prog_fd, const char *target, struct errbuf *eb)
 {
 	const char *sep = strpbrk(target, ":/");
+	const char *tracefs;
 	char cat[128];
+	int err;
 
 	if (!sep || (size_t)(sep - target) >= sizeof(cat))
 		return err_set(eb, -EINVAL, "tracepoint target '%s' is not CATEGORY:NAME",
 			       target);
 	snprintf(cat, sizeof(cat), "%.*s", (int)(sep - target), target);
-	return attach_tracepoint(prog_fd, cat, sep + 1, eb);
+	if ((err = mounts_tracefs(&tracefs, eb)))
+		return err_prefix(eb, err, "tracepoint %s:%s", cat, sep + 1);
+	return attach_tracepoint(prog_fd, tracefs, cat, sep + 1, eb);
 }
 
 /* Test hooks and forced fallbacks, from the environment:
@@ -243,9 +248,16 @@ int attach_keep_probe(int prog_fd, const struct probe_spec *ps, struct attach_se
 {
 	struct probe_opts o = probe_opts_env();
 	struct attach_entry *e;
-	int fd = attach_new_entry(set, &e, eb);
+	int fd;
 
-	if (fd)
+	/* without a probe PMU the probe is a tracefs event: make sure
+	 * tracefs is there before bpf/probe.c looks for {k,u}probe_events */
+	if ((o.force_legacy || !probe_has_pmu(&o, ps->uprobe)) &&
+	    (fd = mounts_tracefs(&o.tracefs, eb)))
+		return err_prefix(eb, fd, "%s: no %s PMU, so the probe needs tracefs's "
+				  "%s_events", ps->spec, ps->uprobe ? "uprobe" : "kprobe",
+				  ps->uprobe ? "uprobe" : "kprobe");
+	if ((fd = attach_new_entry(set, &e, eb)))
 		return fd;
 	fd = attach_probe(prog_fd, ps, &o, e->event, sizeof(e->event), eb);
 	if (fd < 0)
@@ -399,14 +411,10 @@ static int kmulti_check_prog(const struct obj_prog *pr, const char *type, const 
 static int do_kprobe_multi(const struct obj_prog *pr, int prog_fd, const char *type,
 			   const char *target, struct attach_set *set, struct errbuf *eb)
 {
-	static const char *const lists[] = {
-		"/sys/kernel/tracing/available_filter_functions",
-		"/sys/kernel/debug/tracing/available_filter_functions",
-	};
 	const char *kallsyms = getenv("RAWLOAD_KALLSYMS");
 	const char *list = getenv("RAWLOAD_FILTER_FUNCTIONS");
-	char what[300], **names = NULL;
-	const char *source = NULL;
+	char what[300], flist[300], **names = NULL;
+	const char *source = NULL, *tracefs;
 	enum kmulti_mode mode = !strcmp(type, "kretprobe.multi") ? KMULTI_RETURN :
 				!strcmp(type, "kprobe.session")	 ? KMULTI_SESSION :
 								   KMULTI_ENTRY;
@@ -416,10 +424,13 @@ static int do_kprobe_multi(const struct obj_prog *pr, int prog_fd, const char *t
 	snprintf(what, sizeof(what), "%s:%s", type, target);
 	if ((fd = kmulti_check_prog(pr, type, what, eb)))
 		return fd;
-	/* kallsyms (or its test stand-in) alone when the test says so */
-	for (size_t i = 0; !list && !kallsyms && i < sizeof(lists) / sizeof(lists[0]); i++)
-		if (access(lists[i], R_OK) == 0)
-			list = lists[i];
+	/* kallsyms (or its test stand-in) alone when the test says so;
+	 * else ftrace's list, and kallsyms where tracefs cannot be had */
+	if (!list && !kallsyms && !mounts_tracefs(&tracefs, eb)) {
+		snprintf(flist, sizeof(flist), "%s/available_filter_functions", tracefs);
+		if (access(flist, R_OK) == 0)
+			list = flist;
+	}
 	fd = ksym_glob(list, kallsyms ? kallsyms : KSYM_DEFAULT, target, &names, &n,
 		       &source, eb);
 	if (fd)
@@ -641,6 +652,8 @@ int attach_program(const struct object *obj, const int *map_fds, size_t prog,
 void attach_release(struct attach_set *set)
 {
 	struct probe_opts o = probe_opts_env();
+
+	o.tracefs = mounts_tracefs_known();
 
 	while (set->n) {
 		struct attach_entry *e = &set->ent[--set->n];

@@ -113,10 +113,34 @@ static int add_source(struct events *ev, const struct object *obj, size_t m, int
 	return err ? err_prefix(eb, err, "map '%s'", src->name) : 0;
 }
 
+/* bpf_printk writes to the trace ring buffer; its lines are read from
+ * tracefs's trace_pipe. Without tracefs the programs still run: say why
+ * their lines are missing and go on. */
+static void open_trace_pipe(struct events *ev)
+{
+	struct epoll_event e = { .events = EPOLLIN };
+	struct errbuf meb = { "" };
+	const char *root;
+	char path[256];
+
+	if (mounts_tracefs(&root, &meb)) {
+		fprintf(stderr, "rawload: bpf_printk lines not shown: %s\n", meb.msg);
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/trace_pipe", root);
+	ev->trace_fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (ev->trace_fd < 0) {
+		fprintf(stderr, "rawload: bpf_printk lines not shown: %s: %s\n", path,
+			err_str(errno));
+		return;
+	}
+	e.data.u32 = EVENTS_MAX;
+	epoll_ctl(ev->epfd, EPOLL_CTL_ADD, ev->trace_fd, &e);
+}
+
 int events_open(struct events *ev, const struct object *obj, const int *map_fds,
 		const struct cli *c, FILE *out, struct errbuf *eb)
 {
-	struct epoll_event e = { .events = EPOLLIN };
 	int err;
 
 	memset(ev, 0, sizeof(*ev));
@@ -136,14 +160,8 @@ int events_open(struct events *ev, const struct object *obj, const int *map_fds,
 		if (err)
 			return err;
 	}
-	if (uses_printk(obj) && mounts_tracefs(c->json, eb) == 0) {
-		ev->trace_fd = open("/sys/kernel/tracing/trace_pipe",
-				    O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-		if (ev->trace_fd >= 0) {
-			e.data.u32 = EVENTS_MAX;
-			epoll_ctl(ev->epfd, EPOLL_CTL_ADD, ev->trace_fd, &e);
-		}
-	}
+	if (uses_printk(obj))
+		open_trace_pipe(ev);
 	return 0;
 }
 

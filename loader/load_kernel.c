@@ -348,7 +348,7 @@ static int create_or_reuse(struct load *l, size_t i, int inner_fd)
 
 	if (!m->pinning)
 		return create_one(l, i, inner_fd);
-	err = mounts_bpffs(l->c->json, &l->eb);
+	err = mounts_bpffs(&l->eb);
 	if (err)
 		return err_prefix(&l->eb, err, "map '%s' (pinning by name)", m->name);
 	snprintf(path, sizeof(path), "/sys/fs/bpf/%s", m->name);

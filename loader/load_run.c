@@ -42,7 +42,7 @@ int step_pin(struct load *l)
 
 	if (!l->c->pin)
 		return 0;
-	if (!strncmp(l->c->pin, "/sys/fs/bpf", 11) && (err = mounts_bpffs(l->c->json, &l->eb)))
+	if (!strncmp(l->c->pin, "/sys/fs/bpf", 11) && (err = mounts_bpffs(&l->eb)))
 		return err;
 	if (mkdir(l->c->pin, 0700) && errno != EEXIST)
 		return err_set(&l->eb, -errno, "--pin: cannot create '%s': %s", l->c->pin,

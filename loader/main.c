@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "mounts.h"
 #include "elf/object.h"
 #include "core_cmd.h"
 #include "inspect.h"
@@ -77,6 +78,7 @@ int main(int argc, char **argv)
 		cli_free(&c);
 		return EXIT_BAD_INPUT;
 	}
+	mounts_quiet(c.json);
 	status = run(&c);
 	cli_free(&c);
 	return status;

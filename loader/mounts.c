@@ -2,8 +2,15 @@
  * loader/mounts.c - making sure bpffs and tracefs are there.
  *
  * Pins live on a bpffs (BPF_OBJ_PIN refuses any other file system), and
- * tracepoint ids and bpf_printk's output live on tracefs. Minimal systems
- * (containers, initramfs, our VM tests) often have neither mounted.
+ * tracepoint ids, legacy kprobe/uprobe events, the list of traceable
+ * functions and bpf_printk's output live on tracefs. Minimal systems
+ * (containers, initramfs, `ip netns exec`, which mounts a fresh sysfs)
+ * often have neither mounted.
+ *
+ * What rawload mounts it leaves mounted, as bpftool does: these are the
+ * file systems' standard places, and another tool may have started using
+ * them meanwhile; unmounting under it would be the collateral damage
+ * rawload avoids elsewhere.
  */
 #include "mounts.h"
 
@@ -14,36 +21,85 @@
 #include <sys/stat.h>
 #include <sys/vfs.h>
 
-int mounts_is_bpffs(const char *path)
-{
-	struct statfs st;
+#define TRACEFS "/sys/kernel/tracing"
+#define TRACEFS_DEBUG "/sys/kernel/debug/tracing"
 
-	return statfs(path, &st) == 0 && st.f_type == BPF_FS_MAGIC;
+static int quiet;
+
+void mounts_quiet(int q)
+{
+	quiet = q;
 }
 
-static int ensure(const char *dir, const char *type, long magic, int quiet,
-		  struct errbuf *eb)
+static int is_fs(const char *path, long magic)
 {
 	struct statfs st;
 
-	if (statfs(dir, &st) == 0 && st.f_type == magic)
-		return 0;
-	mkdir(dir, 0755);
+	return statfs(path, &st) == 0 && st.f_type == magic;
+}
+
+int mounts_is_bpffs(const char *path)
+{
+	return is_fs(path, BPF_FS_MAGIC);
+}
+
+/* mount(2) @type at @dir; 0 or -errno. */
+static int do_mount(const char *dir, const char *type)
+{
 	if (mount(type, dir, type, 0, NULL) < 0)
-		return err_set(eb, -errno, "%s is not mounted at %s and mounting it failed: %s; "
-			       "try 'mount -t %s %s %s'", type, dir, err_str(errno), type,
-			       type, dir);
+		return -errno;
 	if (!quiet)
 		fprintf(stderr, "rawload: mounted %s at %s\n", type, dir);
 	return 0;
 }
 
-int mounts_bpffs(int quiet, struct errbuf *eb)
+int mounts_bpffs(struct errbuf *eb)
 {
-	return ensure("/sys/fs/bpf", "bpf", BPF_FS_MAGIC, quiet, eb);
+	int err;
+
+	if (mounts_is_bpffs("/sys/fs/bpf"))
+		return 0;
+	mkdir("/sys/fs/bpf", 0755);
+	err = do_mount("/sys/fs/bpf", "bpf");
+	if (err)
+		return err_set(eb, err, "bpffs is not mounted at /sys/fs/bpf and mounting it "
+			       "failed: %s; try 'mount -t bpf bpf /sys/fs/bpf'", err_str(err));
+	return 0;
 }
 
-int mounts_tracefs(int quiet, struct errbuf *eb)
+static const char *tracefs_root;	/* the answer, once found */
+
+const char *mounts_tracefs_known(void)
 {
-	return ensure("/sys/kernel/tracing", "tracefs", TRACEFS_MAGIC, quiet, eb);
+	return tracefs_root;
+}
+
+int mounts_tracefs(const char **root, struct errbuf *eb)
+{
+	struct stat st;
+	int err;
+
+	if (tracefs_root) {
+		*root = tracefs_root;
+		return 0;
+	}
+	/* Since Linux 4.1 tracefs has a directory of its own in sysfs; the
+	 * debugfs path is an automount of the same file system (and the
+	 * only one on older kernels). */
+	if (is_fs(TRACEFS, TRACEFS_MAGIC))
+		tracefs_root = TRACEFS;
+	else if (is_fs(TRACEFS_DEBUG, TRACEFS_MAGIC))
+		tracefs_root = TRACEFS_DEBUG;
+	else if (!(err = do_mount(TRACEFS, "tracefs")))
+		tracefs_root = TRACEFS;
+	else if (stat(TRACEFS, &st) && stat(TRACEFS_DEBUG, &st) == 0 &&
+		 !(err = do_mount(TRACEFS_DEBUG, "tracefs")))
+		tracefs_root = TRACEFS_DEBUG;
+	if (!tracefs_root)
+		return err_set(eb, err, "tracefs is not mounted (at %s or %s) and mounting "
+			       "it failed: %s; mount it with 'mount -t tracefs tracefs %s' "
+			       "(as root; in a container, from the host)", TRACEFS,
+			       TRACEFS_DEBUG, err_str(err), TRACEFS);
+	*root = tracefs_root;
+	return 0;
 }

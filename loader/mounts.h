@@ -5,10 +5,22 @@
 
 #include "elf/err.h"
 
+/* Say nothing when a file system had to be mounted (--json runs). */
+void mounts_quiet(int quiet);
 /* 0 when /sys/fs/bpf is a bpffs (mounting it if needed), else -errno. */
-int mounts_bpffs(int quiet, struct errbuf *eb);
-/* 0 when /sys/kernel/tracing is a tracefs (mounting it if needed). */
-int mounts_tracefs(int quiet, struct errbuf *eb);
+int mounts_bpffs(struct errbuf *eb);
+/*
+ * The tracefs directory for the rest of the run, in *@root:
+ * /sys/kernel/tracing, or /sys/kernel/debug/tracing where only debugfs
+ * shows it. When neither is a tracefs, tracefs is mounted at
+ * /sys/kernel/tracing (or, where that directory is missing, at
+ * /sys/kernel/debug/tracing), once per run, and rawload says so. The
+ * answer is kept: later calls cost nothing. 0, or -errno with @eb saying
+ * that tracefs itself, not the file wanted under it, is missing.
+ */
+int mounts_tracefs(const char **root, struct errbuf *eb);
+/* The root mounts_tracefs found, or NULL if nothing asked for it yet. */
+const char *mounts_tracefs_known(void);
 /* Is @path on a bpffs? */
 int mounts_is_bpffs(const char *path);
 

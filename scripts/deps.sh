@@ -25,6 +25,7 @@ pkgs=(
 	python3 jq                        # JSON checks in the e2e tests
 	systemtap-sdt-dev                 # <sys/sdt.h>: USDT probes in the e2e targets
 	man-db groff-base                 # the man page check
+	bash-completion                   # loads scripts/bash-completion/rawload once installed
 )
 
 # Prefer clang-19/llvm-19 (Debian 12 ships them in its updates); fall back to
