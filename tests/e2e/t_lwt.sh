@@ -32,16 +32,21 @@ for _ in range(int(sys.argv[1])):
 route() { ip -n "$NS" $([[ $1 == *:* ]] && echo -6) route show "$1" 2>&1; }
 bss() { val "$1" ".maps[]|select(.name==\".bss\")|.entries[0].value.$2"; }
 
-# lwt_xmit, then lwt_out, each on its own run
+# lwt_xmit, then lwt_out, each on its own run. rawload runs until the
+# datagrams are sent and is then stopped (SIGINT, which dumps the maps as
+# --duration would): a fixed --duration raced the sender, whose python3
+# can take longer than that to start on a loaded machine, and the route
+# was gone before the first datagram ("Network is unreachable").
 for hook in xmit out; do
 	base=$(max_ids)
 	ip netns exec "$NS" $RAWLOAD $O --prog count_$hook --attach lwt:10.77.0.0/24:veth0 \
-		--duration 1.5 --dump-maps --json >"$TMP/$hook.json" 2>"$TMP/$hook.err" &
+		--dump-maps --json >"$TMP/$hook.json" 2>"$TMP/$hook.err" &
 	pid=$!; wait_running $pid
 	r=$(route 10.77.0.0/24)
 	grep -q "encap bpf $hook rawload_${pid}_count_$hook" <<<"$r" &&
 		ok "lwt_$hook: the route names the program ($r)" || bad "lwt_$hook route" "$r"
-	send 3
+	send 3 || bad "lwt_$hook: sending" "the route was not there"
+	kill -INT $pid
 	wait $pid || bad "lwt_$hook: rawload" "$(cat "$TMP/$hook.err")"
 	check "lwt_$hook counts the 3 datagrams sent by the route" "$(bss "$TMP/$hook.json" ${hook}_packets)" "v == 3"
 	check "lwt_$hook sees 3 x 128 bytes" "$(bss "$TMP/$hook.json" ${hook}_bytes)" "v == 384"
