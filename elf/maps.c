@@ -340,7 +340,7 @@ int obj_map_unsized(uint32_t type)
 	       type == BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE;
 }
 
-int obj_map_check(const struct obj_map *m, struct errbuf *eb)
+int obj_map_check(const struct obj_map *m, uint32_t ncpus, struct errbuf *eb)
 {
 	int array = m->type == BPF_MAP_TYPE_ARRAY || m->type == BPF_MAP_TYPE_PERCPU_ARRAY ||
 		    m->type == BPF_MAP_TYPE_PROG_ARRAY || m->type == BPF_MAP_TYPE_ARRAY_OF_MAPS ||
@@ -360,12 +360,17 @@ int obj_map_check(const struct obj_map *m, struct errbuf *eb)
 		return err_set(eb, -EINVAL, "map '%s': a %s map is indexed by a 4-byte key, "
 			       "and key_size is %u", m->name, obj_map_type_name(m->type),
 			       m->key_size);
-	/* arrays are allocated whole at creation: value rounded up to 8 bytes */
+	/* arrays are allocated whole at creation: value rounded up to 8
+	 * bytes, and a per-CPU array once for every possible CPU */
 	bytes = (uint64_t)m->max_entries * (((uint64_t)m->value_size + 7) & ~7ull);
+	if (m->type == BPF_MAP_TYPE_PERCPU_ARRAY)
+		bytes *= ncpus ? ncpus : 1;
 	if (array && bytes > (4ull << 30))
-		return err_set(eb, -E2BIG, "map '%s': %u entries of %u bytes is %" PRIu64
+		return err_set(eb, -E2BIG, "map '%s': %u entries of %u bytes%s is %" PRIu64
 			       " MiB, allocated at creation; over rawload's limit of 4 GiB "
 			       "(--resize %s=N to choose)", m->name, m->max_entries,
-			       m->value_size, bytes >> 20, m->name);
+			       m->value_size, m->type == BPF_MAP_TYPE_PERCPU_ARRAY ?
+			       (ncpus > 1 ? " on each CPU" : " (per CPU)") : "",
+			       bytes >> 20, m->name);
 	return 0;
 }

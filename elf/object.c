@@ -7,6 +7,7 @@
  * programs and maps before the relocations that point into them.
  */
 #include "object_internal.h"
+#include "names.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -50,6 +51,11 @@ static int collect_license(struct object *obj, struct errbuf *eb)
 		err = elf_section_bytes(&obj->elf, idx, &bytes, &len, eb);
 		if (err)
 			return err;
+		/* a NOBITS section has no bytes in the file: no string at all */
+		if (!len)
+			return err_set(eb, -EINVAL, "section %zu 'license': empty (%s); it holds "
+				       "the license string, such as \"GPL\"", idx,
+				       bytes ? "size 0" : "SHT_NOBITS, no bytes in the file");
 		if (!memchr(bytes, '\0', len))
 			return err_set(eb, -EINVAL,
 				       "section %zu 'license': the license string is not "
@@ -571,6 +577,125 @@ static int count_core(struct object *obj, struct errbuf *eb)
 	return 0;
 }
 
+/* ---- .BTF.ext offsets ----------------------------------------------------- */
+
+/* Every record of @t must point at an instruction of the code section it
+ * names: a record elsewhere would never be applied (a CO-RE relocation
+ * silently skipped is a wrong load), so it is refused instead. @recsz is
+ * the size of the table's struct, whose first field is insn_off (bytes). */
+static int check_ext_table(const struct object *obj, const struct btf_ext_table *t,
+			   size_t recsz, const char *what, struct errbuf *eb)
+{
+	for (size_t i = 0; i < t->nsecs; i++) {
+		const struct btf_ext_sec *s = &t->secs[i];
+		size_t idx = elf_find_section(&obj->elf, s->sec_name);
+		uint64_t size;
+
+		if (!idx)
+			return err_set(eb, -EINVAL, "'.BTF.ext': %u %s record(s) for section '%s', "
+				       "which the object does not have", s->count, what, s->sec_name);
+		size = obj->elf.shdrs[idx].sh_size;
+		for (uint32_t k = 0; k < s->count; k++) {
+			uint32_t off;
+
+			memcpy(&off, (const char *)s->recs + k * recsz, sizeof(off));
+			if (off % 8 == 0 && off < size)
+				continue;
+			return err_set(eb, -EINVAL, "'.BTF.ext': %s record %u of section %zu '%s': "
+				       "insn_off %u is %s (the section holds %" PRIu64
+				       " instructions)", what, k, idx, s->sec_name, off,
+				       off % 8 ? "not a multiple of 8" : "past its end", size / 8);
+		}
+	}
+	return 0;
+}
+
+static int check_ext(struct object *obj, struct errbuf *eb)
+{
+	int err;
+
+	if (!obj->ext)
+		return 0;
+	if ((err = check_ext_table(obj, &obj->ext->func_info, sizeof(struct bpf_func_info),
+				   "func_info", eb)) ||
+	    (err = check_ext_table(obj, &obj->ext->line_info, sizeof(struct bpf_line_info),
+				   "line_info", eb)))
+		return err;
+	return check_ext_table(obj, &obj->ext->core_relo, sizeof(struct bpf_core_relo),
+			       "CO-RE", eb);
+}
+
+/* ---- names --------------------------------------------------------------- */
+
+/* @what's name @s, refused by @rule at byte @at: the message names the byte. */
+static int bad_name(const char *what, const char *s, long at, enum name_rule rule,
+		    struct errbuf *eb)
+{
+	char q[200];
+
+	return err_set(eb, -EINVAL, "%s '%s': byte %ld (0x%02x) is refused: it may hold only %s",
+		       what, name_quote(s, q, sizeof(q)), at, (unsigned char)s[at],
+		       name_rule_str(rule));
+}
+
+/*
+ * Every name of the object that reaches the kernel, a bpffs path or a
+ * tracefs path or command, checked before anything is done with it
+ * (names.h): a section name is a word (it holds the attach target, which
+ * may be written to kprobe_events), a tracepoint's category and event are
+ * tracefs directories, a program's and a map's name are kernel object
+ * names and, with --pin, file names; a map pinned by name is one file on
+ * /sys/fs/bpf. Data maps are left out: their kernel names are built by
+ * obj_internal_map_name, which replaces what the kernel refuses.
+ */
+static int check_names(struct object *obj, struct errbuf *eb)
+{
+	char what[300];
+	long at;
+
+	for (size_t i = 0; i < obj->nprogs; i++) {
+		const struct obj_prog *p = &obj->progs[i];
+
+		if (p->is_subprog)
+			continue;
+		snprintf(what, sizeof(what), "section %zu", p->shndx);
+		if ((at = name_bad_byte(p->sec_name, NAME_WORD)) >= 0)
+			return bad_name(what, p->sec_name, at, NAME_WORD, eb);
+		snprintf(what, sizeof(what), "section '%s': program", p->sec_name);
+		if ((at = name_bad_byte(p->name, NAME_KERNEL)) >= 0)
+			return bad_name(what, p->name, at, NAME_KERNEL, eb);
+		if (p->def && p->def->attach == ATTACH_TRACEPOINT && p->attach_target) {
+			char cat[128];
+			const char *sep = strchr(p->attach_target, '/');
+			size_t n = sep ? (size_t)(sep - p->attach_target) : 0;
+
+			snprintf(cat, sizeof(cat), "%.*s", (int)n, p->attach_target);
+			snprintf(what, sizeof(what), "section '%s': tracepoint category",
+				 p->sec_name);
+			if (sep && (at = name_bad_byte(cat, NAME_TRACEFS)) >= 0)
+				return bad_name(what, cat, at, NAME_TRACEFS, eb);
+			snprintf(what, sizeof(what), "section '%s': tracepoint", p->sec_name);
+			if (sep && (at = name_bad_byte(sep + 1, NAME_TRACEFS)) >= 0)
+				return bad_name(what, sep + 1, at, NAME_TRACEFS, eb);
+		}
+	}
+	for (size_t i = 0; i < obj->nmaps; i++) {
+		const struct obj_map *m = &obj->maps[i];
+
+		if (m->origin == MAP_DATA)
+			continue;
+		snprintf(what, sizeof(what), "section %zu '%s': map", m->shndx,
+			 elf_section_name(&obj->elf, m->shndx));
+		if ((at = name_bad_byte(m->name, NAME_KERNEL)) >= 0)
+			return bad_name(what, m->name, at, NAME_KERNEL, eb);
+		snprintf(what, sizeof(what), "section %zu '%s': map pinned by name", m->shndx,
+			 elf_section_name(&obj->elf, m->shndx));
+		if (m->pinning && (at = name_bad_byte(m->name, NAME_BPFFS)) >= 0)
+			return bad_name(what, m->name, at, NAME_BPFFS, eb);
+	}
+	return 0;
+}
+
 /* ---- driver -------------------------------------------------------------- */
 
 static const struct {
@@ -584,8 +709,10 @@ static const struct {
 	{ "global data", collect_data },
 	{ "externs", obj_collect_externs },
 	{ "struct_ops", struct_ops_collect },
+	{ "names", check_names },
 	{ "relocations", collect_relocs },
 	{ "CO-RE records", count_core },
+	{ ".BTF.ext offsets", check_ext },
 };
 
 static void set_name(struct object *obj, const char *name)

@@ -209,10 +209,12 @@ int obj_find_data_map(const struct object *obj, size_t shndx);
 /*
  * Is @m's shape one the kernel could create? Keys of 0 bytes where the type
  * looks values up by key, array keys other than 4 bytes, an array larger
- * than 4 GiB: refused here with the numbers, instead of an EINVAL (or an
- * attempt to allocate it all) from BPF_MAP_CREATE. Run after --resize.
+ * than 4 GiB (a per-CPU array counted once for each of @ncpus possible
+ * CPUs, which the caller reads from the machine): refused here with the
+ * numbers, instead of an EINVAL (or an attempt to allocate it all) from
+ * BPF_MAP_CREATE. Run after --resize.
  */
-int obj_map_check(const struct obj_map *m, struct errbuf *eb);
+int obj_map_check(const struct obj_map *m, uint32_t ncpus, struct errbuf *eb);
 /* Map types the kernel creates with max_entries 0, because their size is
  * not theirs to choose: local storage (a value per socket, inode, task or
  * cgroup, living as long as that object) and the old cgroup storage. */

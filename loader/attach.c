@@ -21,6 +21,7 @@
 #include "bpf/probe.h"
 #include "bpf/upath.h"
 #include "bpf/usym.h"
+#include "elf/names.h"
 #include "mounts.h"
 
 const char *attach_type_of(const struct obj_prog *p)
@@ -250,13 +251,26 @@ int attach_keep_probe(int prog_fd, const struct probe_spec *ps, struct attach_se
 	struct attach_entry *e;
 	int fd;
 
-	/* without a probe PMU the probe is a tracefs event: make sure
-	 * tracefs is there before bpf/probe.c looks for {k,u}probe_events */
-	if ((o.force_legacy || !probe_has_pmu(&o, ps->uprobe)) &&
-	    (fd = mounts_tracefs(&o.tracefs, eb)))
-		return err_prefix(eb, fd, "%s: no %s PMU, so the probe needs tracefs's "
-				  "%s_events", ps->spec, ps->uprobe ? "uprobe" : "kprobe",
-				  ps->uprobe ? "uprobe" : "kprobe");
+	/* without a probe PMU the probe is a tracefs event: its function or
+	 * file is written into a {k,u}probe_events line, where a space would
+	 * end the word; and tracefs must be there before bpf/probe.c looks */
+	if (o.force_legacy || !probe_has_pmu(&o, ps->uprobe)) {
+		const char *word = ps->uprobe ? ps->path : ps->func;
+		const char *kind = ps->uprobe ? "uprobe" : "kprobe";
+		long at = name_bad_byte(word, NAME_WORD);
+		char q[300];
+
+		if (at >= 0)
+			return err_set(eb, -EINVAL, "%s: '%s' cannot be written to tracefs's "
+				       "%s_events (%s): byte %ld is refused; it may hold only %s",
+				       ps->spec, name_quote(word, q, sizeof(q)), kind,
+				       o.force_legacy ? "RAWLOAD_FORCE_LEGACY_KPROBE is set" :
+				       ps->uprobe ? "this kernel has no uprobe PMU" :
+				       "this kernel has no kprobe PMU", at, name_rule_str(NAME_WORD));
+		if ((fd = mounts_tracefs(&o.tracefs, eb)))
+			return err_prefix(eb, fd, "%s: no %s PMU, so the probe needs tracefs's "
+					  "%s_events", ps->spec, kind, kind);
+	}
 	if ((fd = attach_new_entry(set, &e, eb)))
 		return fd;
 	fd = attach_probe(prog_fd, ps, &o, e->event, sizeof(e->event), eb);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "attach.h"
+#include "elf/names.h"
 
 const char *const cli_attach_types[] = {
 	"kprobe", "kretprobe", "ksyscall", "kretsyscall", "uprobe", "uretprobe",
@@ -88,6 +89,31 @@ static int parse_kv(const char *opt, const char *arg, struct cli_kv *kv,
 	return kv->key ? 0 : -ENOMEM;
 }
 
+/* A target reaches file paths, tracefs and the kernel: no control bytes
+ * anywhere (a newline would start a second tracefs command), and a
+ * tracepoint's CATEGORY:NAME must be two directories of tracefs's events/,
+ * not a way out of it. */
+static int check_attach_target(const struct cli_attach *a, struct errbuf *eb)
+{
+	char q[300], part[128];
+	const char *sep;
+	long at;
+
+	for (const char *c = a->target; *c; c++)
+		if ((unsigned char)*c < ' ' || *c == 0x7f)
+			return err_set(eb, -EINVAL, "--attach '%s': byte %ld of the target "
+				       "is the control character 0x%02x", name_quote(a->spec, q,
+				       sizeof(q)), (long)(c - a->target), (unsigned char)*c);
+	if (strcmp(a->type, "tracepoint") || !(sep = strpbrk(a->target, ":/")))
+		return 0;
+	snprintf(part, sizeof(part), "%.*s", (int)(sep - a->target), a->target);
+	if ((at = name_bad_byte(part, NAME_TRACEFS)) >= 0 ||
+	    (at = name_bad_byte(sep + 1, NAME_TRACEFS)) >= 0)
+		return err_set(eb, -EINVAL, "--attach '%s': the tracepoint's category and name "
+			       "may hold only %s", a->spec, name_rule_str(NAME_TRACEFS));
+	return 0;
+}
+
 static int parse_attach(const char *arg, int prog, struct cli_attach *a,
 			struct errbuf *eb)
 {
@@ -113,7 +139,7 @@ static int parse_attach(const char *arg, int prog, struct cli_attach *a,
 		return err_set(eb, -EINVAL, "--attach '%s': expected TYPE:TARGET, e.g. "
 			       "kprobe:bprm_execve", arg);
 	a->prog = prog;
-	return 0;
+	return check_attach_target(a, eb);
 }
 
 /* The value of option argv[*i] ("--pin DIR" or "--pin=DIR"). */

@@ -216,7 +216,7 @@ int step_options(struct load *l)
 				      "leaves it to the loader; give it with --resize %s=N",
 				      m->name, m->name);
 		if (!err && m->origin != MAP_DATA)
-			err = obj_map_check(m, &l->eb);
+			err = obj_map_check(m, (uint32_t)sysconf(_SC_NPROCESSORS_CONF), &l->eb);
 	}
 	return err;
 }
