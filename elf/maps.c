@@ -240,17 +240,34 @@ int maps_collect_legacy(struct object *obj, struct errbuf *eb)
 }
 
 /* The offset and size a variable has in its section: its ELF symbol is
- * authoritative (clang may leave DATASEC offsets for the linker). */
-size_t obj_find_symbol(const struct object *obj, size_t shndx, const char *name)
+ * authoritative (clang may leave DATASEC offsets for the linker). The
+ * first (lowest-index) symbol of that name in that section, found in the
+ * index obj_open built (object.c, index_symbols). */
+static int symkey_cmp(size_t shndx, const char *name, const struct obj_symkey *k)
 {
-	const struct elf_file *ef = &obj->elf;
+	if (shndx != k->shndx)
+		return shndx < k->shndx ? -1 : 1;
+	return strcmp(name, k->name);
+}
 
-	for (size_t i = 1; i < ef->nsyms; i++) {
-		unsigned type = ELF64_ST_TYPE(ef->syms[i].st_info);
+size_t obj_find_symbol(const struct object *obj, size_t shndx, const char *name, int type)
+{
+	size_t lo = 0, hi = obj->nsymidx;
 
-		if (ef->syms[i].st_shndx == shndx && type != STT_SECTION &&
-		    type != STT_FILE && !strcmp(elf_sym_name(ef, i), name))
-			return i;
+	while (lo < hi) {	/* the first key >= (shndx, name) */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (symkey_cmp(shndx, name, &obj->symidx[mid]) > 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* equal keys are in symbol-table order: the first of @type wins */
+	for (; lo < obj->nsymidx && !symkey_cmp(shndx, name, &obj->symidx[lo]); lo++) {
+		size_t sym = obj->symidx[lo].sym;
+
+		if (type < 0 || (int)ELF64_ST_TYPE(obj->elf.syms[sym].st_info) == type)
+			return sym;
 	}
 	return 0;
 }
@@ -317,7 +334,7 @@ int maps_collect_btf(struct object *obj, struct errbuf *eb)
 		m->btf_var_id = vi[i].type;
 		m->shndx = obj->maps_shndx;
 		obj_map_kernel_name(m->name, m->kernel_name);
-		sym = obj_find_symbol(obj, obj->maps_shndx, m->name);
+		sym = obj_find_symbol(obj, obj->maps_shndx, m->name, -1);
 		m->sec_off = sym ? obj->elf.syms[sym].st_value : vi[i].offset;
 		err = maps_parse_btf_def(btf, btf_skip_mods_typedefs(btf, var->type),
 					 m, &inner_struct, eb);

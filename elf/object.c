@@ -76,6 +76,42 @@ static int collect_license(struct object *obj, struct errbuf *eb)
 	return 0;
 }
 
+/* ---- symbol index ---------------------------------------------------------- */
+
+static int cmp_symkey(const void *a, const void *b)
+{
+	const struct obj_symkey *x = a, *y = b;
+	int c;
+
+	if (x->shndx != y->shndx)
+		return x->shndx < y->shndx ? -1 : 1;
+	if ((c = strcmp(x->name, y->name)))
+		return c;
+	return x->sym < y->sym ? -1 : x->sym > y->sym;
+}
+
+/* Variables and maps are looked up by name in their section, once each:
+ * sorting the symbols once makes that O(n log n) for the whole object
+ * instead of a scan of the symbol table per lookup (obj_find_symbol). */
+static int index_symbols(struct object *obj, struct errbuf *eb)
+{
+	const struct elf_file *ef = &obj->elf;
+
+	obj->symidx = malloc((ef->nsyms ? ef->nsyms : 1) * sizeof(*obj->symidx));
+	if (!obj->symidx)
+		return err_set(eb, -ENOMEM, "out of memory");
+	for (size_t i = 1; i < ef->nsyms; i++) {
+		unsigned type = ELF64_ST_TYPE(ef->syms[i].st_info);
+
+		if (type == STT_SECTION || type == STT_FILE)
+			continue;
+		obj->symidx[obj->nsymidx++] = (struct obj_symkey){
+			.shndx = ef->syms[i].st_shndx, .name = elf_sym_name(ef, i), .sym = i };
+	}
+	qsort(obj->symidx, obj->nsymidx, sizeof(*obj->symidx), cmp_symkey);
+	return 0;
+}
+
 /* ---- BTF ----------------------------------------------------------------- */
 
 static int collect_btf(struct object *obj, struct errbuf *eb)
@@ -322,7 +358,7 @@ static int collect_vars(struct object *obj, struct obj_map *m, struct errbuf *eb
 		v->linkage = btf_var(var)->linkage;
 		v->offset = vi[i].offset;
 		v->size = vi[i].size;
-		sym = obj_find_symbol(obj, m->shndx, v->name);
+		sym = obj_find_symbol(obj, m->shndx, v->name, -1);
 		if (sym) {
 			v->offset = (uint32_t)obj->elf.syms[sym].st_value;
 			if (obj->elf.syms[sym].st_size)
@@ -703,6 +739,7 @@ static const struct {
 	int (*fn)(struct object *, struct errbuf *);
 } steps[] = {
 	{ "license and version", collect_license },
+	{ "symbol index", index_symbols },
 	{ "BTF and BTF.ext", collect_btf },
 	{ "programs", collect_progs },
 	{ "maps", collect_maps },
@@ -781,6 +818,7 @@ void obj_close(struct object *obj)
 	free(obj->maps);
 	free(obj->externs);
 	free(obj->relsecs);
+	free(obj->symidx);
 	btf_ext_free(obj->ext);
 	btf_free(obj->btf);
 	elf_close(&obj->elf);

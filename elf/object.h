@@ -191,6 +191,19 @@ struct object {
 	size_t kconfig_map;	/* index of the .kconfig map; meaningful only
 				   when has_kconfig_map */
 	int has_kconfig_map;
+	struct obj_symkey *symidx; /* the named symbols (no STT_SECTION or
+				   STT_FILE) sorted by section, name and index,
+				   so obj_find_symbol is a binary search: an
+				   object with 65,535 variables looks each one
+				   up in 16 steps, not 65,535 */
+	size_t nsymidx;
+};
+
+/* One entry of struct object's symbol index. */
+struct obj_symkey {
+	size_t shndx;		/* the symbol's st_shndx */
+	const char *name;	/* its name, in the ELF string table */
+	size_t sym;		/* its index in the symbol table */
 };
 
 /* Read and model @path. On failure *obj is empty (obj_close is safe). */
@@ -205,6 +218,11 @@ int obj_find_prog(const struct object *obj, const char *name);
 int obj_find_map(const struct object *obj, const char *name);
 /* The MAP_DATA map that holds section @shndx, or -1. */
 int obj_find_data_map(const struct object *obj, size_t shndx);
+/* The first symbol (in symbol-table order) named @name defined in section
+ * @shndx, of ELF symbol type @type (STT_OBJECT, ...) or, with @type -1, of
+ * any type but STT_SECTION and STT_FILE; 0 if none. A binary search of
+ * @obj->symidx. */
+size_t obj_find_symbol(const struct object *obj, size_t shndx, const char *name, int type);
 
 /*
  * Is @m's shape one the kernel could create? Keys of 0 bytes where the type

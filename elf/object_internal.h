@@ -37,7 +37,5 @@ int maps_parse_btf_def(const struct btf *btf, uint32_t struct_id,
  * their function pointers -> programs (struct_ops.c). After the programs. */
 int struct_ops_collect(struct object *obj, struct errbuf *eb);
 
-/* The symbol named @name defined in section @shndx, or 0. */
-size_t obj_find_symbol(const struct object *obj, size_t shndx, const char *name);
 
 #endif

@@ -76,7 +76,7 @@ static int add_var(struct object *obj, size_t shndx, int link, uint32_t var_id,
 		return err_set(eb, -EINVAL, "variable '%s' is not of a named struct type: a "
 			       "struct_ops variable must be the kernel interface's struct "
 			       "(e.g. struct tcp_congestion_ops)", name);
-	sym = obj_find_symbol(obj, shndx, name);
+	sym = obj_find_symbol(obj, shndx, name, -1);
 	if (!sym)
 		return err_set(eb, -EINVAL, "variable '%s' has no symbol in the section", name);
 	off = obj->elf.syms[sym].st_value;

@@ -53,16 +53,11 @@ static struct btf_type *copy_of(const struct fix *f, uint32_t id)
 static size_t sym_value(const struct object *obj, size_t shndx, const char *name,
 			uint32_t *value)
 {
-	for (size_t s = 1; s < obj->elf.nsyms; s++) {
-		const Elf64_Sym *sym = &obj->elf.syms[s];
+	size_t s = obj_find_symbol(obj, shndx, name, STT_OBJECT);
 
-		if (sym->st_shndx == shndx && ELF64_ST_TYPE(sym->st_info) == STT_OBJECT &&
-		    !strcmp(elf_sym_name(&obj->elf, s), name)) {
-			*value = (uint32_t)sym->st_value;
-			return s;
-		}
-	}
-	return 0;
+	if (s)
+		*value = (uint32_t)obj->elf.syms[s].st_value;
+	return s;
 }
 
 static void fix_kconfig(const struct fix *f, struct btf_type *t,

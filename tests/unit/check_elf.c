@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "elf/elf.h"
+#include "elf/object.h"
 #include "unit.h"
 
 /* Both readers open the same file; the test owns both handles. */
@@ -463,6 +464,51 @@ START_TEST(test_symbols)
 }
 END_TEST
 
+/* obj_find_symbol's index answers what a scan of the symbol table
+ * answers (the first symbol of that name in that section, of that type),
+ * for every named symbol of every test program. */
+static size_t scan_symbol(const struct elf_file *ef, size_t shndx, const char *name, int type)
+{
+	for (size_t i = 1; i < ef->nsyms; i++) {
+		int t = (int)ELF64_ST_TYPE(ef->syms[i].st_info);
+
+		if (ef->syms[i].st_shndx == shndx && t != STT_SECTION && t != STT_FILE &&
+		    (type < 0 || t == type) && !strcmp(elf_sym_name(ef, i), name))
+			return i;
+	}
+	return 0;
+}
+
+START_TEST(test_find_symbol_index)
+{
+	static const char *const objs[] = { GLOBALS_O, PROGS_DIR "/maps.bpf.o",
+					    PROGS_DIR "/struct_ops.bpf.o",
+					    SUBPROGS_O };
+	size_t looked = 0;
+
+	for (size_t k = 0; k < sizeof(objs) / sizeof(objs[0]); k++) {
+		struct errbuf eb = { "" };
+		struct object obj;
+		const struct elf_file *ef = &obj.elf;
+
+		ck_assert_msg(obj_open(objs[k], &obj, &eb) == 0, "%s: %s", objs[k], eb.msg);
+		for (size_t i = 1; i < ef->nsyms; i++) {
+			const char *name = elf_sym_name(ef, i);
+			size_t sh = ef->syms[i].st_shndx;
+
+			ck_assert_uint_eq(obj_find_symbol(&obj, sh, name, -1),
+					  scan_symbol(ef, sh, name, -1));
+			ck_assert_uint_eq(obj_find_symbol(&obj, sh, name, STT_OBJECT),
+					  scan_symbol(ef, sh, name, STT_OBJECT));
+			looked++;
+		}
+		ck_assert_uint_eq(obj_find_symbol(&obj, 1, "rl_no_such_symbol", -1), 0);
+		obj_close(&obj);
+	}
+	ck_assert_uint_gt(looked, 50);
+}
+END_TEST
+
 START_TEST(test_extern_symbols)
 {
 	struct elf_file ef;
@@ -586,6 +632,7 @@ static Suite *elf_suite(void)
 	suite_add_tcase(s, diff);
 
 	tcase_add_test(acc, test_find_section);
+	tcase_add_test(acc, test_find_symbol_index);
 	tcase_add_test(acc, test_bss_is_nobits);
 	tcase_add_test(acc, test_section_bytes_data);
 	tcase_add_test(acc, test_symbols);
