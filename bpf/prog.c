@@ -103,11 +103,16 @@ static void fetch_prog_log(const struct prog_params *p, char **log)
 
 	*log = NULL;
 	for (int tries = 0; tries < 6 && size <= LOG_MAX; tries++) {
-		char *buf = calloc(1, size);
+		char *buf;
 		uint32_t need;
 		long r;
 
-		if (!buf)
+		/* each try verifies the program again, with the log on (slower
+		 * than the first time: a refused 1M-instruction walk takes 1.5 s
+		 * or more): after Ctrl-C no further try */
+		if (p->interrupted && *p->interrupted)
+			return;
+		if (!(buf = calloc(1, size)))
 			return;
 		prog_attr(p, &x);
 		x.a.log_level = 1;
@@ -140,15 +145,21 @@ int prog_load(const struct prog_params *p, char **log, struct errbuf *eb)
 	for (int tries = 0; tries < 5; tries++) {
 		prog_attr(p, &x);
 		fd = sys_bpf(BPF_PROG_LOAD, &x.a, PROG_ATTR_SIZE, SYS_LOAD, p->why);
-		if (fd != -EAGAIN)
+		if (fd != -EAGAIN || (p->interrupted && *p->interrupted))
 			break;
 	}
 	if (fd >= 0)
 		return (int)fd;
-	if (fd == -EAGAIN && p->interrupted && *p->interrupted)
-		return err_set(eb, (int)fd, "BPF_PROG_LOAD interrupted");
+	/* The user asked to stop during the verification: the log would
+	 * cost a second verification just as long, for nobody to read. */
+	if (p->interrupted && *p->interrupted)
+		return err_set(eb, -EINTR, "BPF_PROG_LOAD interrupted (%s); the verifier's log "
+			       "was not fetched", err_str((int)fd));
 	if (log)
 		fetch_prog_log(p, log);
+	if (p->interrupted && *p->interrupted)
+		return err_set(eb, -EINTR, "BPF_PROG_LOAD refused (%s), then interrupted while "
+			       "fetching the verifier's log", err_str((int)fd));
 	return err_set(eb, (int)fd, "BPF_PROG_LOAD (type %u, %u instructions): %s",
 		       p->prog_type, p->insn_cnt, err_str((int)fd));
 }

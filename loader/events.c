@@ -179,6 +179,38 @@ struct rec_ctx {
 	const struct event_src *src;
 };
 
+/* Start a new one-second window when the run has entered another second,
+ * first saying what the last one dropped. */
+static void roll_window(struct events *ev)
+{
+	long now = (long)elapsed(ev);
+
+	if (now == ev->window)
+		return;
+	if (ev->dropped)
+		fprintf(stderr, "rawload: [%10.6f] more than %d events in a second: %lu "
+			"ring/perf record(s) dropped\n", elapsed(ev), EVENTS_RATE, ev->dropped);
+	if (ev->trace_skipped)
+		fprintf(stderr, "rawload: [%10.6f] more than %d events in a second: trace_pipe "
+			"left unread for the rest of it (the kernel's trace buffer overwrites "
+			"what it cannot hold)\n", elapsed(ev), EVENTS_RATE);
+	ev->window = now;
+	ev->in_window = ev->dropped = 0;
+	ev->trace_skipped = 0;
+}
+
+/* May one more record be printed in this second? Counts it either way. */
+static int take_budget(struct events *ev)
+{
+	if (ev->in_window < EVENTS_RATE) {
+		ev->in_window++;
+		return 1;
+	}
+	ev->dropped++;
+	ev->dropped_total++;
+	return 0;
+}
+
 /* "[  1.234] events: {...}" or one JSON object per line. */
 static void print_record(struct events *ev, const struct event_src *src, int cpu,
 			 const void *data, uint32_t len)
@@ -212,14 +244,16 @@ static void on_ring(void *ctx, const void *data, uint32_t len)
 {
 	struct rec_ctx *r = ctx;
 
-	print_record(r->ev, r->src, -1, data, len);
+	if (take_budget(r->ev))
+		print_record(r->ev, r->src, -1, data, len);
 }
 
 static void on_perf(void *ctx, int cpu, const void *data, uint32_t len)
 {
 	struct rec_ctx *r = ctx;
 
-	print_record(r->ev, r->src, cpu, data, len);
+	if (take_budget(r->ev))
+		print_record(r->ev, r->src, cpu, data, len);
 }
 
 static void print_line(struct events *ev, const char *line)
@@ -240,11 +274,17 @@ static void print_line(struct events *ev, const char *line)
 	ev->count++;
 }
 
+/* trace_pipe, line by line, while this second's budget lasts. Lines are
+ * read only to be printed: a line that cannot be printed stays in the
+ * kernel's buffer, and each read is a system call that a program on
+ * sys_enter may answer with another line, so reading on regardless would
+ * never end. */
 static void read_trace(struct events *ev)
 {
 	ssize_t n;
 
-	while ((n = read(ev->trace_fd, ev->line + ev->linelen,
+	while (ev->in_window < EVENTS_RATE &&
+	       (n = read(ev->trace_fd, ev->line + ev->linelen,
 			 sizeof(ev->line) - 1 - ev->linelen)) > 0) {
 		char *start = ev->line, *nl;
 
@@ -252,29 +292,55 @@ static void read_trace(struct events *ev)
 		ev->line[ev->linelen] = '\0';
 		while ((nl = strchr(start, '\n'))) {
 			*nl = '\0';
-			print_line(ev, start);
+			if (take_budget(ev))
+				print_line(ev, start);
 			start = nl + 1;
 		}
 		ev->linelen -= (size_t)(start - ev->line);
 		memmove(ev->line, start, ev->linelen);
 		if (ev->linelen == sizeof(ev->line) - 1) {	/* an endless line */
 			ev->line[ev->linelen] = '\0';
-			print_line(ev, ev->line);
+			if (take_budget(ev))
+				print_line(ev, ev->line);
 			ev->linelen = 0;
 		}
 	}
+	if (ev->in_window >= EVENTS_RATE && !ev->trace_skipped) {
+		ev->trace_skipped = 1;
+		ev->trace_skips++;
+	}
+}
+
+/* Milliseconds left in the current one-second window. */
+static int window_left_ms(const struct events *ev)
+{
+	double left = (double)(ev->window + 1) - elapsed(ev);
+
+	return left <= 0 ? 0 : (int)(left * 1000) + 1;
 }
 
 void events_poll(struct events *ev, int timeout_ms)
 {
 	struct epoll_event e[8];
 
-	if (ev->epfd >= 0 && (ev->nsrc || ev->trace_fd >= 0))
+	roll_window(ev);
+	if (ev->in_window >= EVENTS_RATE) {
+		/* over budget: the sources are readable at once, so waiting on
+		 * them would spin; sleep to the next second instead (a signal
+		 * cuts the sleep short) */
+		int ms = window_left_ms(ev);
+
+		usleep((useconds_t)(ms < timeout_ms ? ms : timeout_ms) * 1000);
+	} else if (ev->epfd >= 0 && (ev->nsrc || ev->trace_fd >= 0)) {
 		epoll_wait(ev->epfd, e, 8, timeout_ms);
-	else
+	} else {
 		usleep((useconds_t)timeout_ms * 1000);
+	}
+	roll_window(ev);
 	/* Drain every source, whichever woke us: cheap, and a trace_pipe
-	 * that does not support poll on old kernels is still read. */
+	 * that does not support poll on old kernels is still read. Each ring
+	 * is read up to where its producer was when the read began, so this
+	 * ends even while the programs keep writing. */
 	for (size_t i = 0; i < ev->nsrc; i++) {
 		struct rec_ctx ctx = { ev, &ev->src[i] };
 
@@ -305,6 +371,10 @@ void events_close(struct events *ev)
 		close(ev->trace_fd);
 	if (ev->epfd >= 0)
 		close(ev->epfd);
+	if (ev->dropped_total || ev->trace_skips)
+		fprintf(stderr, "rawload: at most %d events printed a second: %lu ring/perf "
+			"record(s) dropped in all, trace_pipe left unread in %lu second(s)\n",
+			EVENTS_RATE, ev->dropped_total, ev->trace_skips);
 	ev->nsrc = 0;
 	ev->trace_fd = ev->epfd = -1;
 }

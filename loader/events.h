@@ -15,6 +15,13 @@
 #include "elf/object.h"
 
 #define EVENTS_MAX 16
+/* At most this many records and lines are printed in any second of a
+ * run; the rest are counted and dropped (ring and perf records read and
+ * let go, trace_pipe lines left to the kernel's trace buffer, which
+ * overwrites them). A flood (a bpf_printk on every system call, whose
+ * reader's own reads make more of them) then neither fills the disk nor
+ * keeps the run loop from seeing Ctrl-C or --duration. */
+#define EVENTS_RATE 20000
 
 /* One source of records: a ring buffer or a perf event array. */
 struct event_src {
@@ -37,6 +44,13 @@ struct events {
 	FILE *out;
 	struct timespec start;		/* timestamps count from here */
 	unsigned long count;		/* records and lines printed */
+	long window;			/* the second of the run (since
+					   @start) that @in_window counts */
+	unsigned long in_window;	/* printed in that second */
+	unsigned long dropped;		/* records dropped in that second */
+	unsigned long dropped_total;	/* and over the run */
+	int trace_skipped;		/* trace_pipe left unread this second */
+	unsigned long trace_skips;	/* seconds it was, over the run */
 };
 
 /*
@@ -51,9 +65,11 @@ int events_format(const struct object *obj, const struct cli_kv *f, int *map,
  * trace_pipe when a program calls bpf_trace_printk (bpf_printk). */
 int events_open(struct events *ev, const struct object *obj, const int *map_fds,
 		const struct cli *c, FILE *out, struct errbuf *eb);
-/* Wait up to @timeout_ms and print what arrived. */
+/* Wait up to @timeout_ms and print what arrived, at most EVENTS_RATE a
+ * second; returns within @timeout_ms plus a bounded amount of work, so a
+ * caller looping on it sees its stop conditions whatever the event rate. */
 void events_poll(struct events *ev, int timeout_ms);
-/* Close all; reports lost perf samples to stderr (not in --json). */
+/* Close all; reports lost perf samples and dropped records to stderr. */
 void events_close(struct events *ev);
 
 #endif

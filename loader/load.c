@@ -38,6 +38,33 @@ static void on_signal(int sig)
 	load_stop = 1;
 }
 
+/*
+ * Every signal whose default action ends the process stops the run
+ * instead, so that cleanup runs: it closes what the kernel would close
+ * anyway, and also removes what would outlive rawload (a tc filter and
+ * the clsact qdisc it made, an lwt route, a legacy tracefs probe event,
+ * a struct_ops registration). Ctrl-C (SIGINT), kill (SIGTERM), a closed
+ * terminal (SIGHUP), Ctrl-\ (SIGQUIT), a reader that went away
+ * (`rawload ... | head`: SIGPIPE, after which writes fail with EPIPE),
+ * timers and user signals. A signal between steps stops the pipeline
+ * before the next step; one during the run loop ends it within its poll
+ * interval (no SA_RESTART: the wait returns at once). SIGKILL cannot be
+ * caught: the next run removes the tracefs events (rawload_PID_N) and lwt
+ * routes a killed rawload left.
+ */
+static void stop_on_signals(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGUSR1,
+				    SIGUSR2, SIGALRM, SIGVTALRM, SIGXCPU, SIGXFSZ };
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
 void load_say(const struct load *l, const char *fmt, ...)
 {
 	va_list ap;
@@ -514,10 +541,7 @@ enum load_result load_run(const struct cli *c)
 	init_load(&l, c);
 	if (c->explain)
 		explain_enable(n);
-	/* Ctrl-C during the load stops between steps, and cleanup then
-	 * closes everything, as at the end of a run. */
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	stop_on_signals();
 	for (size_t i = 0; i < n; i++) {
 		int err;
 

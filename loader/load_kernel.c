@@ -380,6 +380,11 @@ int step_maps(struct load *l)
 
 		if (o->maps[i].origin == MAP_INNER)
 			continue;
+		/* a huge map can take seconds to allocate: Ctrl-C during one
+		 * stops before the next */
+		if (load_stop)
+			return err_set(&l->eb, -EINTR, "interrupted before map '%s' was created; "
+				       "everything created so far is released", o->maps[i].name);
 		if (o->maps[i].inner >= 0) {
 			inner_fd = create_one(l, (size_t)o->maps[i].inner, -1);
 			if (inner_fd < 0)
@@ -626,6 +631,11 @@ int step_progs(struct load *l)
 
 		if (!l->selected[i])
 			continue;
+		/* Ctrl-C after one verification: stop before the next one */
+		if (load_stop)
+			return err_set(&l->eb, -EINTR, "interrupted before program '%s' was "
+				       "loaded; everything loaded so far is released",
+				       l->obj.progs[i].name);
 		err = load_one(l, i);
 		if (err)
 			return err;

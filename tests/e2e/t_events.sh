@@ -102,4 +102,33 @@ expect "--format on a map that is no buffer is refused" 2 "is not a ring buffer 
 	$RAWLOAD $P/globals.bpf.o --no-attach --format ".bss=int"
 expect "text lines carry a timestamp and their source" 0 '^\[ *[0-9]+\.[0-9]{6}\] printk: .*rawload-printk' \
 	cat "$TMP/p.out"
+# A flood (issue 15, item 6): a bpf_printk on every system call of
+# rawload's own, whose reads of trace_pipe make more lines to read. The run
+# must still end at --duration and at SIGINT (a hang here is caught by
+# timeout, not measured), print at most EVENTS_RATE (20000) lines a second
+# (3 windows: seconds 0, 1 and the final drain in 2), and say so.
+F=$P/printk_flood.bpf.o
+timeout -s KILL 60 bash -c 'exec "$1" "$2" --set target_tgid=$$ --duration 2 2>"$3"' \
+	x "$RAWLOAD" "$F" "$TMP/flood.err" >"$TMP/flood.out"; rc=$?
+out=$(wc -l <"$TMP/flood.out")
+if [ $rc -eq 0 ] && [ "$out" -ge 1000 ] && [ "$out" -le 60000 ] &&
+   grep -q 'trace_pipe left unread for the rest of it' "$TMP/flood.err" &&
+   grep -q 'at most 20000 events printed a second' "$TMP/flood.err"; then
+	ok "a self-feeding bpf_printk flood ends at --duration 2 with $out lines (at most 20000 a second), drops reported"
+else
+	bad "printk flood with --duration" "exit $rc, $out lines: $(tail -c 400 "$TMP/flood.err")"
+fi
+bash -c 'exec "$1" "$2" --set target_tgid=$$ >/dev/null 2>"$3"' x "$RAWLOAD" "$F" "$TMP/flood2.err" &
+pid=$!
+wait_running $pid || sleep 1
+sleep 1
+kill -INT $pid
+for i in $(seq 1 100); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
+if kill -0 $pid 2>/dev/null; then
+	kill -KILL $pid; wait $pid
+	bad "printk flood and SIGINT" "still running 10 s after SIGINT: $(tail -c 300 "$TMP/flood2.err")"
+else
+	wait $pid; rc=$?
+	check "a bpf_printk flood stops at SIGINT (exit status)" "$rc" "v == 0"
+fi
 finish

@@ -187,4 +187,65 @@ if [ -w "$TRACEFS/uprobe_events" ] || [ -w "$TRACEFS/kprobe_events" ]; then
 		done
 	done
 fi
+
+# Ctrl-C while the verifier walks a program it will refuse (issue 15, item
+# 7). A refused program is loaded again with the log on, in larger buffers
+# until the log fits: for this one three walks after the first (0.3 s, then
+# 1.5 s, 1.9 s with the log on, on the 6.18 host). After the signal, the
+# walk under way ends (the verifier does not stop for signals) and no other
+# starts: at most two BPF_PROG_LOAD calls, where there were four. The
+# signal is sent 0.5 s after rawload's --explain header of that step.
+$RAWLOAD $P/bad_slow_verify.bpf.o --no-attach --explain >"$TMP/slow.out" 2>&1 &
+pid=$!
+in_load=
+for i in $(seq 1 400); do
+	if grep -q 'step 10/15 load programs' "$TMP/slow.out"; then in_load=1; break; fi
+	sleep 0.01
+done
+sleep 0.5
+kill -INT $pid; wait $pid; rc=$?
+loads=$(grep -c 'bpf(BPF_PROG_LOAD' "$TMP/slow.out")
+if [ -z "$in_load" ]; then
+	bad "SIGINT during a verification" "rawload never reached the step 'load programs': $(tail -c 300 "$TMP/slow.out")"
+elif [ $rc -eq 1 ] && [ "$loads" -ge 1 ] && [ "$loads" -le 2 ] &&
+     grep -q "interrupted while the kernel verified program 'slow_verify'" "$TMP/slow.out"; then
+	ok "SIGINT during a failing verification: $loads BPF_PROG_LOAD call(s), no more walks for the log"
+else
+	bad "SIGINT during a verification" "exit $rc, $loads PROG_LOAD call(s): $(grep -E 'PROG_LOAD|^rawload' "$TMP/slow.out" | tail -c 500)"
+fi
+
+# Every signal whose default action ends a process ends a run with its
+# cleanup (issue 15, item 5): a legacy uprobe event (tracefs, outlives the
+# process unless removed) must be gone after SIGHUP, SIGQUIT, SIGUSR1,
+# SIGUSR2, SIGALRM, and after SIGPIPE from a reader that went away
+# (`rawload ... | head -1`). printk_flood.bpf.o's 'hold' is the uprobe, its
+# 'flood' (a line per system call of rawload's) the output for head.
+if [ -w "$TRACEFS/uprobe_events" ]; then
+	F=$P/printk_flood.bpf.o
+	for sig in HUP QUIT USR1 USR2 ALRM; do
+		base=$(max_ids)
+		RAWLOAD_FORCE_LEGACY_KPROBE=1 $RAWLOAD $F --prog hold --attach "uprobe:$LIBC:getpid" \
+			>"$TMP/sig.out" 2>&1 &
+		pid=$!
+		wait_running $pid
+		ev=$(tracefs_left $pid); ev=${ev% }
+		kill -$sig $pid; wait $pid; rc=$?
+		if [ -z "$ev" ]; then
+			bad "SIG$sig" "no legacy uprobe event while attached: $(cat "$TMP/sig.out")"
+		else
+			check "SIG$sig while attached: exit status 0 (rawload stopped, not killed)" "$rc" "v == 0"
+			clean "SIG$sig while attached: the uprobe event $ev and the program are removed" \
+				"$base" "$F" $pid
+		fi
+	done
+	base=$(max_ids)
+	RAWLOAD_FORCE_LEGACY_KPROBE=1 bash -c 'exec "$1" "$2" --set target_tgid=$$ --prog flood --prog hold \
+		--attach "uprobe:$3:getpid" 2>"$4"' x "$RAWLOAD" "$F" "$LIBC" "$TMP/pipe.err" | head -1 >"$TMP/pipe.out"
+	if grep -q 'bpf_trace_printk: flood' "$TMP/pipe.out" && grep -q "attached 'hold'" "$TMP/pipe.err"; then
+		clean "'rawload ... | head -1' (SIGPIPE): the uprobe event and the programs are removed" \
+			"$base" "$F" "$(grep -o 'system call of pid [0-9]*' "$TMP/pipe.out" | head -1 | grep -o '[0-9]*$')"
+	else
+		bad "rawload | head -1" "out: $(cat "$TMP/pipe.out") err: $(cat "$TMP/pipe.err")"
+	fi
+fi
 finish
