@@ -105,15 +105,65 @@ static int clsact(int ifindex, int add)
 	return rtnl_talk(&r, add ? "add the clsact qdisc" : "delete the clsact qdisc");
 }
 
+/* Does hook @parent (clsact ingress or egress) of @ifindex hold any
+ * filter? An RTM_GETTFILTER dump of it: its first message is a filter
+ * (RTM_NEWTFILTER) or the end of an empty dump (NLMSG_DONE). 1, 0 or
+ * -errno. */
+static int hook_has_filters(int ifindex, uint32_t parent)
+{
+	char buf[8192] __attribute__((aligned(8)));	/* read as a struct nlmsghdr */
+	struct nlmsghdr h;
+	struct nl_req r;
+	long n;
+
+	tc_req(&r, RTM_GETTFILTER, NLM_F_DUMP, ifindex, parent, 0, 0);
+	n = rtnl_ask(&r, buf, sizeof(buf), "does the clsact qdisc hold other filters?");
+	if (n < 0)
+		return (int)n;
+	memcpy(&h, buf, sizeof(h));
+	return h.nlmsg_type == RTM_NEWTFILTER;
+}
+
+/*
+ * The clsact qdisc rawload added, deleted only when no filter is left on
+ * either of its hooks: deleting a qdisc deletes its filters, and another
+ * tool may have added one since (or, for two rawloads racing, the other
+ * run's filter may be there). When the check fails the qdisc stays: an
+ * empty clsact costs nothing, someone else's lost filter does.
+ */
+static void release_qdisc(int ifindex)
+{
+	if (hook_has_filters(ifindex, TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_INGRESS)) == 0 &&
+	    hook_has_filters(ifindex, TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_EGRESS)) == 0)
+		clsact(ifindex, 0);
+}
+
+/* A run that added the clsact qdisc says so in its filter's name
+ * ("rawload_<pid>_<prog>+clsact"; '+' is in no program name), so that the
+ * run that finds the filter of a killed rawload knows whose the qdisc was:
+ * a qdisc a dead rawload made is inherited (removed at the new run's exit
+ * once empty), any other is left alone. */
+#define QDISC_MARK "+clsact"
+
+static int name_says_qdisc(const struct rtattr *a)
+{
+	const char *name = RTA_DATA(a);
+	size_t len = RTA_PAYLOAD(a), m = sizeof(QDISC_MARK) - 1;
+
+	return len > m && name[len - 1] == '\0' && strlen(name) >= m &&
+	       !strcmp(name + strlen(name) - m, QDISC_MARK);
+}
+
 /*
  * A cls_bpf filter is not a link: it keeps its program after a rawload
  * killed with SIGKILL, and then blocks the next run's filter at the same
  * prio/handle (EEXIST). rawload names its filters "rawload_<pid>_<prog>"
  * (TCA_BPF_NAME, shown by 'tc filter show'), so the next run can tell a
  * stale filter of its own, whose process is gone, from anyone else's.
- * Returns the owning pid of the filter at @f, or 0 if it is not ours.
+ * Returns the owning pid of the filter at @f, or 0 if it is not ours,
+ * and in *@made_qdisc whether that run had added the clsact qdisc.
  */
-static int stale_owner(const struct tc_filter *f)
+static int stale_owner(const struct tc_filter *f, int *made_qdisc)
 {
 	char buf[8192] __attribute__((aligned(8)));	/* read as a struct nlmsghdr */
 	struct nl_req r;
@@ -141,8 +191,10 @@ static int stale_owner(const struct tc_filter *f)
 			if (a->rta_type != TCA_OPTIONS)
 				continue;
 			for (; RTA_OK(o, olen); o = RTA_NEXT(o, olen))
-				if (o->rta_type == TCA_BPF_NAME)
+				if (o->rta_type == TCA_BPF_NAME) {
+					*made_qdisc = name_says_qdisc(o);
 					return rtnl_name_owner(o);
+				}
 		}
 	}
 	return 0;
@@ -173,25 +225,31 @@ int attach_tc_netlink(int prog_fd, int ifindex, int egress, const char *name,
 		.parent = TC_H_MAKE(TC_H_CLSACT, egress ? TC_H_MIN_EGRESS : TC_H_MIN_INGRESS),
 	};
 	char fname[64];
-	int err;
+	int err, dead_made = 0;
 
 	err = clsact(ifindex, 1);
 	if (err && err != -EEXIST)
 		return err_set(eb, err, "tc: RTM_NEWQDISC clsact on ifindex %d: %s", ifindex,
 			       err_str(err));
 	f.made_qdisc = !err;
-	snprintf(fname, sizeof(fname), "rawload_%d_%.32s", (int)getpid(), name);
+	snprintf(fname, sizeof(fname), "rawload_%d_%.32s%s", (int)getpid(), name,
+		 f.made_qdisc ? QDISC_MARK : "");
 	err = add_filter(prog_fd, &f, fname);
-	if (err == -EEXIST && rtnl_owner_gone(stale_owner(&f))) {
+	if (err == -EEXIST && rtnl_owner_gone(stale_owner(&f, &dead_made))) {
 		struct tc_filter stale = f;
 
-		stale.made_qdisc = 0;	/* the qdisc may hold others' filters */
+		stale.made_qdisc = 0;	/* it stays: ours to use now */
 		tc_netlink_detach(&stale, NULL);
+		if (dead_made && !f.made_qdisc) {
+			f.made_qdisc = 1;	/* inherited from the killed run */
+			snprintf(fname, sizeof(fname), "rawload_%d_%.32s%s", (int)getpid(),
+				 name, QDISC_MARK);
+		}
 		err = add_filter(prog_fd, &f, fname);
 	}
 	if (err) {
 		if (f.made_qdisc)
-			clsact(ifindex, 0);
+			release_qdisc(ifindex);
 		return err_set(eb, err, "tc: RTM_NEWTFILTER bpf da on ifindex %d %s: %s%s",
 			       ifindex, egress ? "egress" : "ingress", err_str(err),
 			       err == -EEXIST ? "; a filter with prio 1 handle 1 is there "
@@ -211,7 +269,7 @@ int tc_netlink_detach(const struct tc_filter *f, struct errbuf *eb)
 	rtnl_attr(&r, TCA_KIND, "bpf", sizeof("bpf"));
 	err = rtnl_talk(&r, "delete the cls_bpf filter");
 	if (f->made_qdisc)
-		clsact(f->ifindex, 0);	/* also drops any filter left on it */
+		release_qdisc(f->ifindex);
 	if (err && err != -ENODEV)
 		return err_set(eb, err, "tc: RTM_DELTFILTER on ifindex %d: %s", f->ifindex,
 			       err_str(err));

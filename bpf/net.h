@@ -36,7 +36,8 @@ struct tc_filter {
 	uint32_t parent;	/* clsact ingress or egress hook */
 	uint32_t prio;		/* filter priority (its "pref") */
 	uint32_t handle;	/* filter handle */
-	int made_qdisc;		/* we added the clsact qdisc: delete it too */
+	int made_qdisc;		/* we added the clsact qdisc: delete it too,
+				   once no filter is left on it */
 };
 
 /* A cls_bpf direct-action filter on the clsact qdisc of @ifindex (added
@@ -45,7 +46,8 @@ struct tc_filter {
  * is returned to close. 0 and *@out, or -errno. */
 int attach_tc_netlink(int prog_fd, int ifindex, int egress, const char *name,
 		      struct tc_filter *out, struct errbuf *eb);
-/* Delete that filter (and the qdisc if we added it). 0 or -errno. */
+/* Delete that filter, and the qdisc if we added it and no filter is left
+ * on it (another tool's, or another rawload's). 0 or -errno. */
 int tc_netlink_detach(const struct tc_filter *f, struct errbuf *eb);
 
 /* An AF_PACKET socket bound to @ifindex with the program as its filter
