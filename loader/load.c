@@ -15,11 +15,13 @@
 #include "load.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -118,14 +120,28 @@ static int select_progs(struct load *l)
 	return 0;
 }
 
-/* A pin directory is where rawload writes as root: no ".." tricks, and
- * only on a bpffs (where BPF_OBJ_PIN works at all). Checked before any
- * kernel object exists, as a usage error. */
+/* "/sys/fs/bpf" itself or a path below it (not "/sys/fs/bpfX"). */
+static int under_sys_fs_bpf(const char *d)
+{
+	return !strcmp(d, "/sys/fs/bpf") || !strncmp(d, "/sys/fs/bpf/", 12);
+}
+
+/*
+ * A pin directory is where rawload writes as root, so it is checked before
+ * any kernel object exists, as a usage error: no ".." in it, and it must
+ * be on a bpffs (the only file system BPF_OBJ_PIN writes to), judged where
+ * the path really leads (a symbolic link to /tmp is not a bpffs), so that
+ * rawload creates nothing anywhere else. The directory itself may be new
+ * (step_pin makes it), its parent must exist. Under /sys/fs/bpf a missing
+ * bpffs is mounted first.
+ */
 static int check_pin_dir(struct load *l)
 {
 	const char *d = l->c->pin;
-	char parent[4096];
+	char at[PATH_MAX], real[PATH_MAX];
+	struct stat st;
 	size_t n;
+	int err;
 
 	if (!d)
 		return 0;
@@ -133,14 +149,35 @@ static int check_pin_dir(struct load *l)
 	if (strstr(d, "/../") || !strncmp(d, "../", 3) || !strcmp(d, "..") ||
 	    (n >= 3 && !strcmp(d + n - 3, "/..")))
 		return err_set(&l->eb, -EINVAL, "--pin '%s': '..' is not allowed in a pin path", d);
-	snprintf(parent, sizeof(parent), "%s", d);
-	while (access(parent, F_OK) != 0 && strrchr(parent, '/') && strrchr(parent, '/') != parent)
-		*strrchr(parent, '/') = '\0';
-	if (!strncmp(d, "/sys/fs/bpf", 11))
-		return 0;	/* mounted in step_pin if missing */
-	if (!mounts_is_bpffs(parent))
-		return err_set(&l->eb, -EINVAL, "--pin '%s' is not on a bpffs mount; pin under "
-			       "/sys/fs/bpf", d);
+	if (!n || n >= sizeof(at))
+		return err_set(&l->eb, -EINVAL, "--pin '%s': not a usable path", d);
+	if (under_sys_fs_bpf(d) && (err = mounts_bpffs(&l->eb)))
+		return err_prefix(&l->eb, err, "--pin '%s'", d);
+	snprintf(at, sizeof(at), "%s", d);
+	if (stat(at, &st) == 0) {
+		if (!S_ISDIR(st.st_mode))
+			return err_set(&l->eb, -ENOTDIR, "--pin '%s' exists and is not a directory",
+				       d);
+	} else {
+		/* the directory to be made: judge its parent */
+		char *slash = strrchr(at, '/');
+
+		if (slash == at)
+			slash[1] = '\0';
+		else if (slash)
+			*slash = '\0';
+		else
+			snprintf(at, sizeof(at), ".");
+		if (stat(at, &st) || !S_ISDIR(st.st_mode))
+			return err_set(&l->eb, -ENOENT, "--pin '%s': its parent directory '%s' does "
+				       "not exist; create it first (on a bpffs)", d, at);
+	}
+	if (!realpath(at, real))
+		return err_set(&l->eb, -errno, "--pin '%s': %s: %s", d, at, err_str(errno));
+	if (!mounts_is_bpffs(real))
+		return err_set(&l->eb, -EINVAL, "--pin '%s' is not on a bpffs mount ('%s' is %s, "
+			       "on another file system); pin under /sys/fs/bpf", d, at,
+			       strcmp(real, at) ? real : "a directory");
 	return 0;
 }
 
@@ -559,6 +596,11 @@ enum load_result load_run(const struct cli *c)
 			break;
 		}
 	}
+	/* a failed run takes back its pins: nothing half-made outlives it */
+	if (res != LOAD_OK && l.nmade)
+		fprintf(stderr, "rawload: %s: removing the %zu pin(s) and director(ies) this "
+			"run made under %s\n", c->obj, l.nmade, c->pin);
+	load_pins_rollback(&l, res != LOAD_OK);
 	cleanup(&l);
 	return res;
 }

@@ -43,9 +43,18 @@ struct load {
 				 * attach), and programs that run on events */
 	struct testrun_input *runs; /* [--run] its program and input bytes
 				 * (loader/testrun.c); NULL without --run */
+	char **made;		/* --pin: the pins and directories this run
+				 * created, in order; removed, newest first,
+				 * if the run fails (load_pins_rollback) */
+	size_t nmade;
 };
 
 /* ---- between load.c, load_kernel.c and load_run.c ---- */
+
+/* Remove what step_pin made (pins, then the directories it created), for
+ * a run that failed after pinning: a failed run leaves nothing behind.
+ * Frees the list either way. */
+void load_pins_rollback(struct load *l, int remove);
 
 /* Set by SIGINT/SIGTERM: the load stops between steps (a verifier run in
  * progress stops its retries), the run loop ends; cleanup follows. */

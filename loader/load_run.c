@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -18,21 +19,62 @@
 
 /* ---- pinning ------------------------------------------------------------ */
 
+/* Remember @path as made by this run (for load_pins_rollback). */
+static int made(struct load *l, const char *path)
+{
+	char **m = realloc(l->made, (l->nmade + 1) * sizeof(*m));
+
+	if (!m)
+		return err_set(&l->eb, -ENOMEM, "out of memory");
+	l->made = m;
+	if (!(m[l->nmade] = strdup(path)))
+		return err_set(&l->eb, -ENOMEM, "out of memory");
+	l->nmade++;
+	return 0;
+}
+
+/* mkdir @path unless it is there; a directory made here is remembered. */
+static int make_dir(struct load *l, const char *path)
+{
+	if (mkdir(path, 0700) == 0)
+		return made(l, path);
+	if (errno != EEXIST)
+		return err_set(&l->eb, -errno, "--pin: cannot create '%s': %s", path,
+			       err_str(errno));
+	return 0;
+}
+
 static int pin_one(struct load *l, const char *kind, const char *name, int fd)
 {
 	char path[4096], why[4200];
+	int err;
 
 	snprintf(path, sizeof(path), "%s/%s", l->c->pin, kind);
-	if (mkdir(path, 0700) && errno != EEXIST)
-		return err_set(&l->eb, -errno, "--pin: cannot create '%s': %s", path,
-			       err_str(errno));
+	if ((err = make_dir(l, path)))
+		return err;
 	/* bpffs refuses names with a '.', so "hello.rodata" pins as
 	 * "hello_rodata" (as the test oracle pins libbpf's maps). */
 	snprintf(path, sizeof(path), "%s/%s/", l->c->pin, kind);
 	for (const char *c = name; *c && strlen(path) + 1 < sizeof(path); c++)
 		path[strlen(path) + 1] = '\0', path[strlen(path)] = *c == '.' ? '_' : *c;
 	snprintf(why, sizeof(why), "pin %s so it outlives rawload", path);
-	return obj_pin(fd, path, why, &l->eb);
+	if ((err = obj_pin(fd, path, why, &l->eb)))
+		return err;
+	return made(l, path);
+}
+
+void load_pins_rollback(struct load *l, int remove)
+{
+	while (l->nmade) {
+		char *p = l->made[--l->nmade];
+
+		/* a pin is a file, a directory is empty once its pins are gone */
+		if (remove && unlink(p) && errno == EISDIR)
+			rmdir(p);
+		free(p);
+	}
+	free(l->made);
+	l->made = NULL;
 }
 
 int step_pin(struct load *l)
@@ -42,12 +84,9 @@ int step_pin(struct load *l)
 
 	if (!l->c->pin)
 		return 0;
-	if (!strncmp(l->c->pin, "/sys/fs/bpf", 11) && (err = mounts_bpffs(&l->eb)))
+	/* load.c checked the path (on a bpffs, mounted by then) */
+	if ((err = make_dir(l, l->c->pin)))
 		return err;
-	if (mkdir(l->c->pin, 0700) && errno != EEXIST)
-		return err_set(&l->eb, -errno, "--pin: cannot create '%s': %s", l->c->pin,
-			       err_str(errno));
-
 	for (size_t i = 0; !err && i < o->nmaps; i++)
 		if (l->map_fds[i] >= 0)
 			err = pin_one(l, "maps", o->maps[i].origin == MAP_DATA ?

@@ -4,7 +4,7 @@
 cd "$(dirname "$0")/../.." && . tests/e2e/lib.sh
 [ "$(id -u)" -eq 0 ] || { bad "root" "needs root"; finish; exit 1; }
 PIN=/sys/fs/bpf/rawload-pin-$$
-trap 'rm -rf "$PIN" /sys/fs/bpf/pinned_totals "$TMP"' EXIT
+trap 'rm -rf "$PIN" "$PIN-fail" /sys/fs/bpf/rawload-link-$$ /sys/fs/bpf/pinned_totals "$TMP"' EXIT
 rm -f /sys/fs/bpf/pinned_totals
 
 expect "--pin pins maps and programs" 0 '' $RAWLOAD $P/globals.bpf.o --no-attach --pin $PIN
@@ -19,6 +19,30 @@ expect "--pin outside bpffs is refused as bad usage" 2 'is not on a bpffs mount'
 	$RAWLOAD $P/globals.bpf.o --no-attach --pin "$TMP/pins"
 expect "--pin with .. is refused as bad usage" 2 "'..' is not allowed" \
 	$RAWLOAD $P/globals.bpf.o --no-attach --pin /sys/fs/bpf/../../tmp/x
+# (issue 15, item 12) The path is judged by where it leads, before any
+# work: a name that only starts like /sys/fs/bpf, a bpffs symbolic link to
+# /tmp, a missing parent; nothing is created outside bpffs.
+expect "--pin /sys/fs/bpfX is refused as bad usage, before the load" 2 \
+	"--pin '/sys/fs/bpfX' is not on a bpffs mount" \
+	$RAWLOAD $P/globals.bpf.o --no-attach --pin /sys/fs/bpfX --explain
+[ -e /sys/fs/bpfX ] && bad "/sys/fs/bpfX" "was created" || ok "  and /sys/fs/bpfX was not created"
+mkdir -p "$TMP/outside"
+ln -sfn "$TMP/outside" /sys/fs/bpf/rawload-link-$$
+expect "--pin through a bpffs symbolic link to /tmp is refused" 2 \
+	"--pin '/sys/fs/bpf/rawload-link-$$/sub' is not on a bpffs mount \('/sys/fs/bpf/rawload-link-$$' is $TMP/outside" \
+	$RAWLOAD $P/globals.bpf.o --no-attach --pin /sys/fs/bpf/rawload-link-$$/sub
+[ -z "$(ls -A "$TMP/outside")" ] && ok "  and nothing was created behind the link" ||
+	bad "behind the link" "$(ls -A "$TMP/outside")"
+rm -f /sys/fs/bpf/rawload-link-$$
+expect "--pin under a missing directory is refused as bad usage" 2 \
+	"its parent directory '/sys/fs/bpf/rawload-none-$$' does not exist" \
+	$RAWLOAD $P/globals.bpf.o --no-attach --pin /sys/fs/bpf/rawload-none-$$/x
+# A run that fails after pinning takes its pins back (here: an attach
+# target that does not exist, after step 12 pinned everything).
+expect "a run failing after --pin removes the pins it made" 1 \
+	"removing the [0-9]+ pin\(s\) and director\(ies\) this run made under $PIN-fail" \
+	$RAWLOAD $P/hello.bpf.o --prog hello_tp --attach tracepoint:syscalls:sys_enter_rl_nosuch --pin $PIN-fail
+[ ! -e "$PIN-fail" ] && ok "  nothing is left under $PIN-fail" || bad "after the failed run" "$(ls -R "$PIN-fail")"
 
 # By name: the first load pins, the second reuses (and says so) the map
 # with the counts the first run left in it.
