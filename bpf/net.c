@@ -200,6 +200,13 @@ static int stale_owner(const struct tc_filter *f, int *made_qdisc)
 	return 0;
 }
 
+/* "rawload_<pid>_<prog>", and QDISC_MARK when this run owns the qdisc. */
+static void filter_name(char *out, size_t size, const char *prog, int made_qdisc)
+{
+	snprintf(out, size, "rawload_%d_%.32s%s", (int)getpid(), prog,
+		 made_qdisc ? QDISC_MARK : "");
+}
+
 static int add_filter(int prog_fd, const struct tc_filter *f, const char *name)
 {
 	uint32_t fd32 = (uint32_t)prog_fd, flags = TCA_BPF_FLAG_ACT_DIRECT;
@@ -232,8 +239,7 @@ int attach_tc_netlink(int prog_fd, int ifindex, int egress, const char *name,
 		return err_set(eb, err, "tc: RTM_NEWQDISC clsact on ifindex %d: %s", ifindex,
 			       err_str(err));
 	f.made_qdisc = !err;
-	snprintf(fname, sizeof(fname), "rawload_%d_%.32s%s", (int)getpid(), name,
-		 f.made_qdisc ? QDISC_MARK : "");
+	filter_name(fname, sizeof(fname), name, f.made_qdisc);
 	err = add_filter(prog_fd, &f, fname);
 	if (err == -EEXIST && rtnl_owner_gone(stale_owner(&f, &dead_made))) {
 		struct tc_filter stale = f;
@@ -242,8 +248,7 @@ int attach_tc_netlink(int prog_fd, int ifindex, int egress, const char *name,
 		tc_netlink_detach(&stale, NULL);
 		if (dead_made && !f.made_qdisc) {
 			f.made_qdisc = 1;	/* inherited from the killed run */
-			snprintf(fname, sizeof(fname), "rawload_%d_%.32s%s", (int)getpid(),
-				 name, QDISC_MARK);
+			filter_name(fname, sizeof(fname), name, 1);
 		}
 		err = add_filter(prog_fd, &f, fname);
 	}
