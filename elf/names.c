@@ -30,7 +30,7 @@ long name_bad_byte(const char *s, enum name_rule rule)
 {
 	if (!s || !*s)
 		return 0;
-	if (rule == NAME_TRACEFS && (!strcmp(s, ".") || !strcmp(s, "..")))
+	if ((rule == NAME_TRACEFS || rule == NAME_KERNEL) && (!strcmp(s, ".") || !strcmp(s, "..")))
 		return 0;
 	for (size_t i = 0; s[i]; i++)
 		if (!byte_ok((unsigned char)s[i], rule))
@@ -42,7 +42,8 @@ const char *name_rule_str(enum name_rule rule)
 {
 	switch (rule) {
 	case NAME_KERNEL:
-		return "letters, digits, '_' and '.' (the kernel's rule for BPF object names)";
+		return "letters, digits, '_' and '.', and not '.' or '..' (the kernel's rule "
+		       "for BPF object names; with --pin, a file name)";
 	case NAME_BPFFS:
 		return "letters, digits, '_' and '-' (one file name on a bpffs, which "
 		       "refuses '.')";

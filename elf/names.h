@@ -19,7 +19,9 @@
 enum name_rule {
 	NAME_KERNEL,	/* bpf_attr.map_name / prog_name: letters, digits,
 			   '_' and '.' (bpf_obj_name_cpy() in
-			   kernel/bpf/syscall.c refuses anything else) */
+			   kernel/bpf/syscall.c refuses anything else); not
+			   "." or "..", which --pin would turn into a
+			   directory rather than a file */
 	NAME_BPFFS,	/* one file name under a bpffs: letters, digits, '_'
 			   and '-' (bpf_lookup() in kernel/bpf/inode.c refuses
 			   names with a '.', and a '/' would be a directory) */
@@ -34,8 +36,8 @@ enum name_rule {
 
 /*
  * The offset of the first byte of @s that @rule refuses, or -1 if @s is
- * fine. An empty string is refused at offset 0. For NAME_TRACEFS, "." and
- * ".." are refused at offset 0 as well.
+ * fine. An empty string is refused at offset 0. For NAME_KERNEL and
+ * NAME_TRACEFS, "." and ".." are refused at offset 0 as well.
  */
 long name_bad_byte(const char *s, enum name_rule rule);
 

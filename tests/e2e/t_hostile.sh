@@ -108,6 +108,12 @@ patch_obj "$TMP/pindot.bpf.o" pinned_totals 'pinned.totals'
 expect "a map pinned by name with a '.' (bpffs refuses it) is refused, exit 2" 2 \
 	"map pinned by name 'pinned.totals': byte 6 \(0x2e\) is refused: it may hold only letters, digits, '_' and '-'" \
 	$ASAN_RAWLOAD "$TMP/pindot.bpf.o" --no-attach
+patch_obj "$TMP/mapdd.bpf.o" percpu_hits '..\x00'
+expect "a map named '..' (with --pin, the directory above) is refused, exit 2" 2 \
+	"map '..': byte 0 \(0x2e\) is refused: it may hold only letters, digits, '_' and '.', and not '.' or '..'" \
+	$ASAN_RAWLOAD "$TMP/mapdd.bpf.o" --no-attach --pin /sys/fs/bpf/rl_hostile_dd
+[ ! -e /sys/fs/bpf/rl_hostile_dd ] && ok "  and nothing was made under /sys/fs/bpf" ||
+	{ bad "  /sys/fs/bpf/rl_hostile_dd was made" "$(ls -R /sys/fs/bpf/rl_hostile_dd)"; rm -rf /sys/fs/bpf/rl_hostile_dd; }
 # 2. A section name that would write a second command into uprobe_events.
 patch_obj "$TMP/inject.bpf.o" tracepoint/syscalls/sys_enter_getpid 'uprobe//bin/true:0x0\n-:uprobes/X #'
 expect "a section name holding a newline (a tracefs command injection) is refused, exit 2" 2 \

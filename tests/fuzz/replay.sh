@@ -8,7 +8,7 @@
 # build/fuzz/seeds/<h>/* (cut from build/progs by make fuzz-seeds).
 set -u
 cd "$(dirname "$0")/../.."
-H="fuzz_elf fuzz_btf fuzz_btf_ext fuzz_object fuzz_core"
+H="fuzz_elf fuzz_btf fuzz_btf_ext fuzz_object fuzz_core fuzz_names"
 pass=0 fail=0
 if [ -z "${FUZZ_NO_BUILD:-}" ] && ! make -s fuzz-replay-build >/tmp/fuzz-replay-build.$$ 2>&1; then
 	echo "FAIL fuzz-replay: make fuzz-replay-build failed:"
