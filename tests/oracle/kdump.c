@@ -48,7 +48,12 @@
  *     as pin names (by id, as above);
  *   - an ld_imm64 of a kernel address that is no symbol is memory the
  *     verifier allocated for this program (prog->aux, loaded before
- *     bpf_timer_set_callback): printed as {"ld_kernel_address": "rN"}.
+ *     bpf_timer_set_callback): printed as {"ld_kernel_address": "rN"},
+ *     its second half (the address's upper 32 bits) as
+ *     {"ld_kernel_address": "high"}. The upper half too differs between
+ *     loads, though rarely: prog->aux is fresh slab memory, and with more
+ *     than 4 GiB of RAM two loads on two CPUs can get it from different
+ *     4 GiB windows of the direct map (0xffff8881... and 0xffff8882...);
  *
  * Not normalized, because they are the same for every load on one boot:
  *   - helper and kfunc calls: imm is the target's offset from
@@ -99,8 +104,12 @@
 #define EXIT_FAIL 1
 #define EXIT_USAGE 2
 
-/* Kernel addresses above this are worth a kallsyms lookup in ld_imm64. */
-#define KERNEL_ADDR_MIN 0xffff800000000000ULL
+/* Kernel addresses above this are worth a kallsyms lookup in ld_imm64:
+ * the kernel half of x86-64 with 5-level paging (la57) starts at
+ * 0xff00000000000000 (its direct map at 0xff11...), and arm64's 52-bit
+ * kernel half lower still than 4-level's 0xffff8...; user addresses stay
+ * below 0x0100000000000000 on both. */
+#define KERNEL_ADDR_MIN 0xff00000000000000ULL
 
 /* One pinned object: its file name and what BPF_OBJ_GET gave. */
 struct pinned {
@@ -609,9 +618,12 @@ static bool is_map_pseudo(__u8 src)
  * One xlated instruction, without the trailing comma. The first half of an
  * ld_imm64 may be printed as a map name or a symbol; its second half comes
  * through here on the next call and, being no ld_imm64 itself, prints as
- * plain hex (for a map value its imm is the offset, already shown).
+ * plain hex (for a map value its imm is the offset, already shown) --
+ * except after a per-load kernel address, whose upper half is no more
+ * stable than its lower: then it returns true, and the caller prints the
+ * next instruction as {"ld_kernel_address": "high"}.
  */
-static void print_insn(const struct dump *d, const struct bpf_insn *insns,
+static bool print_insn(const struct dump *d, const struct bpf_insn *insns,
 		       __u32 i, __u32 cnt)
 {
 	const struct bpf_insn *in = &insns[i];
@@ -627,7 +639,7 @@ static void print_insn(const struct dump *d, const struct bpf_insn *insns,
 			json_str(name_of_id(d, (__u32)in->imm, true, buf, sizeof(buf)));
 			printf(", \"src\": %u, \"dst\": %u, \"off\": %d}",
 			       in->src_reg, in->dst_reg, insns[i + 1].imm);
-			return;
+			return false;
 		}
 		sym = in->src_reg == 0 && val >= KERNEL_ADDR_MIN ?
 		      ksym_at(d, val, names, sizeof(names)) : NULL;
@@ -635,14 +647,14 @@ static void print_insn(const struct dump *d, const struct bpf_insn *insns,
 			printf("{\"ld_sym\": ");
 			json_str(sym);
 			printf(", \"insn\": \"%s\"}", raw);
-			return;
+			return false;
 		}
 		/* a kernel address that is no symbol: memory the verifier
 		 * patched in for this one program (prog->aux before
 		 * bpf_timer_set_callback, ...), different in every load */
 		if (in->src_reg == 0 && val >= KERNEL_ADDR_MIN) {
 			printf("{\"ld_kernel_address\": \"r%u\"}", in->dst_reg);
-			return;
+			return true;
 		}
 	}
 	if (in->code == (BPF_JMP | BPF_CALL) &&
@@ -656,10 +668,11 @@ static void print_insn(const struct dump *d, const struct bpf_insn *insns,
 			printf("{\"%s\": ", in->src_reg ? "kfunc" : "call");
 			json_str(sym);
 			printf(", \"insn\": \"%s\"}", raw);
-			return;
+			return false;
 		}
 	}
 	printf("\"%s\"", raw);
+	return false;
 }
 
 static void print_insns(const struct dump *d, const struct prog_data *p)
@@ -670,7 +683,11 @@ static void print_insns(const struct dump *d, const struct prog_data *p)
 	printf("      \"insns\": [\n");
 	for (__u32 i = 0; i < cnt; i++) {
 		printf("        ");
-		print_insn(d, p->insns, i, cnt);
+		if (print_insn(d, p->insns, i, cnt) && i + 1 < cnt) {
+			puts(",");
+			printf("        {\"ld_kernel_address\": \"high\"}");
+			i++;
+		}
 		puts(i + 1 < cnt ? "," : "");
 	}
 	puts("      ]");
