@@ -1,10 +1,12 @@
 /*
- * loader/attach.c - attach dispatch (see attach.h): which --attach fits
- * which program, the set of attachments and their undoing, and the
+ * loader/attach.c - the ways rawload attaches (see attach.h): one table,
+ * hows[], with a row per --attach TYPE (its name, usage, target parser,
+ * handler, plan check, and which programs it fits), the rules read from
+ * it, the set of attachments and their undoing, and the handlers of the
  * tracing family (tracepoints, k/uprobes, BTF-targeted programs,
- * kprobe.multi and kprobe.session, iterators, perf events). The network and cgroup hooks
- * are in attach_net.c, USDT probes in attach_usdt.c, uprobe.multi in
- * attach_umulti.c.
+ * kprobe.multi and kprobe.session, iterators, perf events). The network
+ * and cgroup hooks are in attach_net.c, USDT probes in attach_usdt.c,
+ * uprobe.multi in attach_umulti.c, the target parsers in attach_spec.c.
  */
 #include "attach_internal.h"
 
@@ -24,33 +26,43 @@
 #include "elf/names.h"
 #include "mounts.h"
 
-const char *attach_type_of(const struct obj_prog *p)
+enum attach_how attach_how_of(const struct obj_prog *p)
 {
-	switch (p->def->attach) {
-	case ATTACH_KPROBE:
-		return p->def->flags & SD_RETPROBE ? "kretprobe" : "kprobe";
-	case ATTACH_KSYSCALL:
-		return p->def->flags & SD_RETPROBE ? "kretsyscall" : "ksyscall";
-	case ATTACH_UPROBE:
-		return p->def->flags & SD_RETPROBE ? "uretprobe" : "uprobe";
+	int ret = p->def && (p->def->flags & SD_RETPROBE);
+
+	switch (p->def ? p->def->attach : ATTACH_NONE) {
+	case ATTACH_KPROBE: return ret ? AH_KRETPROBE : AH_KPROBE;
+	case ATTACH_KSYSCALL: return ret ? AH_KRETSYSCALL : AH_KSYSCALL;
+	case ATTACH_UPROBE: return ret ? AH_URETPROBE : AH_UPROBE;
 	case ATTACH_KPROBE_MULTI:
 		if (p->def->attach_type == RL_BPF_TRACE_KPROBE_SESSION)
-			return "kprobe.session";
-		return p->def->flags & SD_RETPROBE ? "kretprobe.multi" : "kprobe.multi";
-	case ATTACH_UPROBE_MULTI:
-		return p->def->flags & SD_RETPROBE ? "uretprobe.multi" : "uprobe.multi";
-	case ATTACH_TRACEPOINT: return "tracepoint";
-	case ATTACH_RAW_TP: return "raw_tp";
+			return AH_KPROBE_SESSION;
+		return ret ? AH_KRETPROBE_MULTI : AH_KPROBE_MULTI;
+	case ATTACH_UPROBE_MULTI: return ret ? AH_URETPROBE_MULTI : AH_UPROBE_MULTI;
+	case ATTACH_TRACEPOINT: return AH_TRACEPOINT;
+	case ATTACH_RAW_TP: return AH_RAW_TP;
 	case ATTACH_TRACING:
 		switch (p->def->attach_type) {
-		case BPF_TRACE_RAW_TP: return "tp_btf";
-		case BPF_TRACE_FEXIT: return "fexit";
-		case BPF_MODIFY_RETURN: return "fmod_ret";
-		default: return "fentry";
+		case BPF_TRACE_RAW_TP: return AH_TP_BTF;
+		case BPF_TRACE_FEXIT: return AH_FEXIT;
+		case BPF_MODIFY_RETURN: return AH_FMOD_RET;
+		default: return AH_FENTRY;
 		}
-	default:
-		return secdef_attach_kind_name(p->def->attach);
+	case ATTACH_LSM: return AH_LSM;
+	case ATTACH_XDP: return AH_XDP;
+	case ATTACH_TC: return AH_TC;
+	case ATTACH_CGROUP: return AH_CGROUP;
+	case ATTACH_SOCKET: return AH_SOCKET;
+	case ATTACH_PERF_EVENT: return AH_PERF_EVENT;
+	case ATTACH_ITER: return AH_ITER;
+	case ATTACH_SOCKMAP: return AH_SOCKMAP;
+	case ATTACH_NETNS: return AH_NETNS;
+	case ATTACH_NETFILTER: return AH_NETFILTER;
+	case ATTACH_USDT: return AH_USDT;
+	case ATTACH_FREPLACE: return AH_FREPLACE;
+	case ATTACH_NONE: break;
 	}
+	return AH_NONE;
 }
 
 const char *attach_section_target(const struct obj_prog *p)
@@ -61,86 +73,6 @@ const char *attach_section_target(const struct obj_prog *p)
 	if (p->def && (p->def->attach == ATTACH_CGROUP || p->def->attach == ATTACH_FREPLACE))
 		return NULL;
 	return p->attach_target;
-}
-
-/*
- * An --attach TYPE fits a program whose section means that TYPE, and the
- * interface/socket/cgroup/CPU types also fit any program of the matching
- * BPF program type, whatever its section is called ("classifier" is a
- * SCHED_CLS program too; the kernel judges the program type, not names).
- */
-/* Programs whose own attach type or program type is @type. */
-int attach_type_fits(const struct obj_prog *p, const char *type)
-{
-	static const struct { const char *type; uint32_t prog_type; } by_prog[] = {
-		{ "tc", BPF_PROG_TYPE_SCHED_CLS },
-		{ "socket", BPF_PROG_TYPE_SOCKET_FILTER },
-		{ "xdp", BPF_PROG_TYPE_XDP },
-		{ "perf_event", BPF_PROG_TYPE_PERF_EVENT },
-		{ "cgroup", BPF_PROG_TYPE_CGROUP_SKB },
-		{ "cgroup", BPF_PROG_TYPE_CGROUP_SOCK },
-		{ "cgroup", BPF_PROG_TYPE_CGROUP_SOCK_ADDR },
-		{ "cgroup", BPF_PROG_TYPE_CGROUP_SOCKOPT },
-		{ "cgroup", BPF_PROG_TYPE_CGROUP_SYSCTL },
-		{ "cgroup", BPF_PROG_TYPE_CGROUP_DEVICE },
-		{ "cgroup", BPF_PROG_TYPE_SOCK_OPS },
-		{ "sockmap", BPF_PROG_TYPE_SK_MSG },
-		{ "sockmap", BPF_PROG_TYPE_SK_SKB },
-		{ "netns", BPF_PROG_TYPE_FLOW_DISSECTOR },
-		{ "netns", BPF_PROG_TYPE_SK_LOOKUP },
-		{ "lwt", BPF_PROG_TYPE_LWT_IN },
-		{ "lwt", BPF_PROG_TYPE_LWT_OUT },
-		{ "lwt", BPF_PROG_TYPE_LWT_XMIT },
-	};
-
-	if (!p->def)
-		return 0;
-	if (!strcmp(attach_type_of(p), type))
-		return 1;
-	for (size_t i = 0; i < sizeof(by_prog) / sizeof(by_prog[0]); i++)
-		if (!strcmp(by_prog[i].type, type) && p->def->prog_type == by_prog[i].prog_type)
-			return 1;
-	return 0;
-}
-
-/* A kprobe program can run at any kernel function's entry or return, so
- * it can take every kprobe-family --attach; likewise for uprobes, and a
- * uprobe.multi program (entry or return is the link's flag) for both
- * uprobe.multi types. */
-static int family_fits(const struct obj_prog *p, const char *type)
-{
-	static const char *const kfamily[] = { "kprobe", "kretprobe", "ksyscall",
-					       "kretsyscall", NULL };
-	static const char *const ufamily[] = { "uprobe", "uretprobe", NULL };
-	static const char *const umfamily[] = { "uprobe.multi", "uretprobe.multi", NULL };
-	const char *const *fam = NULL;
-
-	if (!p->def)
-		return 0;
-	if (p->def->attach == ATTACH_KPROBE || p->def->attach == ATTACH_KSYSCALL)
-		fam = kfamily;
-	else if (p->def->attach == ATTACH_UPROBE)
-		fam = ufamily;
-	else if (p->def->attach == ATTACH_UPROBE_MULTI)
-		fam = umfamily;
-	for (size_t i = 0; fam && fam[i]; i++)
-		if (!strcmp(fam[i], type))
-			return 1;
-	return 0;
-}
-
-int attach_applies(const struct object *obj, const int *selected, size_t prog,
-		   const char *type)
-{
-	int exact = 0;
-
-	/* An object with both an entry and a return program (uprobe.bpf.o)
-	 * must get "uprobe:" only on the entry one: the family rule applies
-	 * only when no selected program is of the exact type. */
-	for (size_t i = 0; i < obj->nprogs && !exact; i++)
-		exact = selected[i] && attach_type_fits(&obj->progs[i], type);
-	return exact ? attach_type_fits(&obj->progs[prog], type)
-		     : family_fits(&obj->progs[prog], type);
 }
 
 /* The next free entry of @set, zeroed, in *@out (not counted until the
@@ -186,20 +118,14 @@ int attach_keep(struct attach_set *set, int fd, struct errbuf *eb)
 }
 
 /* tracepoint:CATEGORY:NAME (the section spells it CATEGORY/NAME) */
-static int attach_tp(int prog_fd, const char *target, struct errbuf *eb)
+static int do_tracepoint(const struct attach_call *c)
 {
-	const char *sep = strpbrk(target, ":/");
 	const char *tracefs;
-	char cat[128];
 	int err;
 
-	if (!sep || (size_t)(sep - target) >= sizeof(cat))
-		return err_set(eb, -EINVAL, "tracepoint target '%s' is not CATEGORY:NAME",
-			       target);
-	snprintf(cat, sizeof(cat), "%.*s", (int)(sep - target), target);
-	if ((err = mounts_tracefs(&tracefs, eb)))
-		return err_prefix(eb, err, "tracepoint %s:%s", cat, sep + 1);
-	return attach_tracepoint(prog_fd, tracefs, cat, sep + 1, eb);
+	if ((err = mounts_tracefs(&tracefs, c->eb)))
+		return err_prefix(c->eb, err, "tracepoint %s:%s", c->s->u.tp.cat, c->s->u.tp.name);
+	return attach_tracepoint(c->prog_fd, tracefs, c->s->u.tp.cat, c->s->u.tp.name, c->eb);
 }
 
 /* Test hooks and forced fallbacks, from the environment:
@@ -221,26 +147,6 @@ static struct probe_opts probe_opts_env(void)
 	o.kallsyms = getenv("RAWLOAD_KALLSYMS");
 	o.force_legacy = attach_env_flag("RAWLOAD_FORCE_LEGACY_KPROBE");
 	return o;
-}
-
-/* "NAME+OFF" into @name and *@off (0 without "+OFF"). */
-static int split_offset(const char *spec, const char *s, char *name, size_t size,
-			uint64_t *off, struct errbuf *eb)
-{
-	const char *plus = strchr(s, '+');
-	char *end;
-
-	*off = 0;
-	if (plus) {
-		errno = 0;
-		*off = strtoull(plus + 1, &end, 0);
-		if (errno || end == plus + 1 || *end)
-			return err_set(eb, -EINVAL, "%s: offset '%s' is not a number", spec, plus + 1);
-	}
-	if (!*s || s == plus || (size_t)(plus ? plus - s : (long)strlen(s)) >= size)
-		return err_set(eb, -EINVAL, "%s: expected NAME[+OFFSET]", spec);
-	snprintf(name, size, "%.*s", (int)(plus ? plus - s : (long)strlen(s)), s);
-	return 0;
 }
 
 /* Attach through bpf/probe.c and record the legacy event for undo. */
@@ -284,33 +190,27 @@ int attach_keep_probe(int prog_fd, const struct probe_spec *ps, struct attach_se
 }
 
 /* kprobe:FN[+OFF], kretprobe:FN, ksyscall:NAME, kretsyscall:NAME */
-static int do_kprobe(int prog_fd, const char *type, const char *target,
-		     struct attach_set *set, struct errbuf *eb)
+static int do_kprobe(const struct attach_call *c)
 {
 	struct probe_spec ps = { 0 };
-	char spec[300], fn[160], full[200];
-	int sys = strstr(type, "syscall") != NULL;
+	char spec[300], full[200];
 
-	snprintf(spec, sizeof(spec), "%s:%s", type, target);
+	snprintf(spec, sizeof(spec), "%s:%s", c->type, c->target);
 	ps.spec = spec;
-	ps.retprobe = !strncmp(type, "kret", 4);
-	if (split_offset(spec, target, fn, sizeof(fn), &ps.offset, eb))
-		return -EINVAL;
-	if (ps.offset && (ps.retprobe || sys))
-		return err_set(eb, -EINVAL, "%s: an offset needs kprobe:FN+OFF (a return "
-			       "probe fires at the return, wherever it is)", spec);
-	ps.func = fn;
-	if (sys) {
+	ps.retprobe = c->how == AH_KRETPROBE || c->how == AH_KRETSYSCALL;
+	ps.func = c->s->u.probe.func;
+	ps.offset = c->s->u.probe.offset;
+	if (c->how == AH_KSYSCALL || c->how == AH_KRETSYSCALL) {
 		/* the syscall's entry point: __x64_sys_NAME on x86_64 */
 		struct probe_opts o = probe_opts_env();
 		char prefix[32] = "sys_";
 
 		ksym_syscall_prefix(o.kallsyms ? o.kallsyms : KSYM_DEFAULT, prefix,
 				    sizeof(prefix), NULL);
-		snprintf(full, sizeof(full), "%s%s", prefix, fn);
+		snprintf(full, sizeof(full), "%s%s", prefix, ps.func);
 		ps.func = full;
 	}
-	return attach_keep_probe(prog_fd, &ps, set, eb);
+	return attach_keep_probe(c->prog_fd, &ps, c->set, c->eb);
 }
 
 int attach_user_file(const char *file, char *abspath, struct errbuf *eb)
@@ -329,42 +229,28 @@ int attach_user_file(const char *file, char *abspath, struct errbuf *eb)
 
 /* uprobe:PATH:SYMBOL[+OFF] or uprobe:PATH:0xFILEOFFSET; PATH may be a
  * library or program name (attach_user_file) */
-static int do_uprobe(int prog_fd, const char *type, const char *target,
-		     struct attach_set *set, struct errbuf *eb)
+static int do_uprobe(const struct attach_call *c)
 {
-	const char *colon = strrchr(target, ':');
-	char spec[PATH_MAX + 64], file[PATH_MAX], abspath[PATH_MAX], sym[256];
+	char spec[PATH_MAX + 64], file[PATH_MAX], abspath[PATH_MAX];
 	struct probe_spec ps = { 0 };
-	uint64_t off = 0, extra;
-	char *end;
+	uint64_t off = c->s->u.uprobe.addr;
 	int err;
 
-	snprintf(spec, sizeof(spec), "%s:%s", type, target);
+	snprintf(spec, sizeof(spec), "%s:%s", c->type, c->target);
 	ps.spec = spec;
 	ps.uprobe = 1;
-	ps.retprobe = !strcmp(type, "uretprobe");
-	if (!colon || colon == target || (size_t)(colon - target) >= sizeof(file))
-		return err_set(eb, -EINVAL, "%s: expected PATH:SYMBOL[+OFFSET], e.g. "
-			       "uprobe:/usr/lib/x86_64-linux-gnu/libc.so.6:malloc", spec);
-	snprintf(file, sizeof(file), "%.*s", (int)(colon - target), target);
+	ps.retprobe = c->how == AH_URETPROBE;
+	snprintf(file, sizeof(file), "%.*s", (int)c->s->u.uprobe.file_len, c->target);
 	/* the kernel resolves config1 to an inode; give it an absolute path */
-	if ((err = attach_user_file(file, abspath, eb)))
-		return err_prefix(eb, err, "%s", spec);
-	if (split_offset(spec, colon + 1, sym, sizeof(sym), &extra, eb))
-		return -EINVAL;
-	errno = 0;
-	off = strtoull(sym, &end, 0);
-	if (strncmp(sym, "0x", 2) || errno || *end) {
-		err = usym_file_offset(abspath, sym, &off, eb);
-		if (err)
-			return err_prefix(eb, err, "%s", spec);
-	}
-	if (ps.retprobe && extra)
-		return err_set(eb, -EINVAL, "%s: a return probe takes no +OFFSET", spec);
+	if ((err = attach_user_file(file, abspath, c->eb)))
+		return err_prefix(c->eb, err, "%s", spec);
+	if (!c->s->u.uprobe.is_addr &&
+	    (err = usym_file_offset(abspath, c->s->u.uprobe.sym, &off, c->eb)))
+		return err_prefix(c->eb, err, "%s", spec);
 	ps.path = abspath;
-	ps.offset = off + extra;
-	ps.pid = set->pid;
-	return attach_keep_probe(prog_fd, &ps, set, eb);
+	ps.offset = off + c->s->u.uprobe.extra;
+	ps.pid = c->set->pid;
+	return attach_keep_probe(c->prog_fd, &ps, c->set, c->eb);
 }
 
 /* tp_btf, fentry, fexit, fmod_ret, lsm, freplace: the target was fixed at
@@ -372,10 +258,15 @@ static int do_uprobe(int prog_fd, const char *type, const char *target,
  * created with target_fd 0 as well, meaning the program and function given
  * at load (libbpf's attach_freplace names them again, which the kernel
  * allows in order to attach one extension at several places). */
-static int do_tracing(const struct obj_prog *pr, int prog_fd, const char *type,
-		      const char *target, struct attach_set *set, struct errbuf *eb)
+static int do_tracing(const struct attach_call *c)
 {
-	int on_prog = attach_target_is_prog(type, target);
+	const struct obj_prog *pr = c->pr;
+	int prog_fd = c->prog_fd;
+	const char *type = c->type;
+	const char *target = c->target;
+	struct attach_set *set = c->set;
+	struct errbuf *eb = c->eb;
+	int on_prog = attach_target_is_prog(c->how, target);
 	char what[300];
 	int fd;
 
@@ -384,9 +275,9 @@ static int do_tracing(const struct obj_prog *pr, int prog_fd, const char *type,
 			 pr->def->attach != ATTACH_FREPLACE))
 		return err_set(eb, -EINVAL, "%s: only %s programs attach there (this one is "
 			       "in section '%s')", what, type, pr->sec_name);
-	if (strcmp(attach_type_of(pr), type) && strcmp(type, "lsm"))
+	if (attach_how_of(pr) != c->how && c->how != AH_LSM)
 		return err_set(eb, -EINVAL, "%s: the program was loaded as %s (section '%s')",
-			       what, attach_type_of(pr), pr->sec_name);
+			       what, attach_how_name(attach_how_of(pr)), pr->sec_name);
 	if (!on_prog && (!pr->attach_target || strcmp(pr->attach_target, target)))
 		return err_set(eb, -EINVAL, "%s: the program was loaded for '%s' (its BTF "
 			       "target is fixed at load time by section '%s'); attaching "
@@ -401,10 +292,12 @@ static int do_tracing(const struct obj_prog *pr, int prog_fd, const char *type,
  * matching expected_attach_type (BPF_TRACE_KPROBE_MULTI for kprobe.multi
  * and kretprobe.multi, BPF_TRACE_KPROBE_SESSION for kprobe.session) and
  * answers EINVAL, with no word of why, otherwise: say so before asking. */
-static int kmulti_check_prog(const struct obj_prog *pr, const char *type, const char *what,
-			     struct errbuf *eb)
+static int kmulti_check_prog(const struct attach_call *c, const char *what)
 {
-	int session = !strcmp(type, "kprobe.session");
+	const struct obj_prog *pr = c->pr;
+	const char *type = c->type;
+	struct errbuf *eb = c->eb;
+	int session = c->how == AH_KPROBE_SESSION;
 	uint32_t want = session ? RL_BPF_TRACE_KPROBE_SESSION : BPF_TRACE_KPROBE_MULTI;
 
 	if (pr->def && pr->def->prog_type == BPF_PROG_TYPE_KPROBE &&
@@ -422,21 +315,25 @@ static int kmulti_check_prog(const struct obj_prog *pr, const char *type, const 
 /* kprobe.multi:GLOB, kretprobe.multi:GLOB, kprobe.session:GLOB: every
  * traceable function the glob matches, in one link (libbpf's
  * attach_kprobe_multi does the same with available_filter_functions). */
-static int do_kprobe_multi(const struct obj_prog *pr, int prog_fd, const char *type,
-			   const char *target, struct attach_set *set, struct errbuf *eb)
+static int do_kprobe_multi(const struct attach_call *c)
 {
+	int prog_fd = c->prog_fd;
+	const char *type = c->type;
+	const char *target = c->target;
+	struct attach_set *set = c->set;
+	struct errbuf *eb = c->eb;
 	const char *kallsyms = getenv("RAWLOAD_KALLSYMS");
 	const char *list = getenv("RAWLOAD_FILTER_FUNCTIONS");
 	char what[300], flist[300], **names = NULL;
 	const char *source = NULL, *tracefs;
-	enum kmulti_mode mode = !strcmp(type, "kretprobe.multi") ? KMULTI_RETURN :
-				!strcmp(type, "kprobe.session")	 ? KMULTI_SESSION :
-								   KMULTI_ENTRY;
+	enum kmulti_mode mode = c->how == AH_KRETPROBE_MULTI ? KMULTI_RETURN :
+				c->how == AH_KPROBE_SESSION  ? KMULTI_SESSION :
+							       KMULTI_ENTRY;
 	size_t n = 0;
 	int fd;
 
 	snprintf(what, sizeof(what), "%s:%s", type, target);
-	if ((fd = kmulti_check_prog(pr, type, what, eb)))
+	if ((fd = kmulti_check_prog(c, what)))
 		return fd;
 	/* kallsyms (or its test stand-in) alone when the test says so;
 	 * else ftrace's list, and kallsyms where tracefs cannot be had */
@@ -460,9 +357,13 @@ static int do_kprobe_multi(const struct obj_prog *pr, int prog_fd, const char *t
 /* iter:TARGET: link the iterator, then read one walk of it to stdout,
  * as `cat` of a pinned iterator would; the link stays in @set so a
  * second reader (--pin) could walk it again. */
-static int do_iter(const struct obj_prog *pr, int prog_fd, const char *target,
-		   struct attach_set *set, struct errbuf *eb)
+static int do_iter(const struct attach_call *c)
 {
+	const struct obj_prog *pr = c->pr;
+	int prog_fd = c->prog_fd;
+	const char *target = c->target;
+	struct attach_set *set = c->set;
+	struct errbuf *eb = c->eb;
 	char what[128], buf[4096];
 	int link, fd, err;
 	ssize_t n;
@@ -499,161 +400,290 @@ static int do_iter(const struct obj_prog *pr, int prog_fd, const char *target,
 }
 
 /* perf_event:cpu-clock:FREQ on every online CPU */
-static int do_perf_event(int prog_fd, const char *target, struct attach_set *set,
-			 struct errbuf *eb)
+static int do_perf_event(const struct attach_call *c)
 {
 	int fds[ATTACH_MAX], n;
-	unsigned long long freq = 99;
-	char *end;
 
-	if (strncmp(target, "cpu-clock", 9) || (target[9] && target[9] != ':'))
-		return err_set(eb, -EINVAL, "perf_event:%s: only perf_event:cpu-clock:FREQ "
-			       "(samples per second on every CPU) is supported", target);
-	if (target[9]) {
-		errno = 0;
-		freq = strtoull(target + 10, &end, 10);
-		if (errno || *end || !freq)
-			return err_set(eb, -EINVAL, "perf_event:%s: FREQ must be a positive "
-				       "number of samples per second", target);
-	}
-	n = attach_cpu_clock(prog_fd, freq, fds, ATTACH_MAX - set->n, eb);
+	n = attach_cpu_clock(c->prog_fd, c->s->u.perf.freq, fds, ATTACH_MAX - c->set->n, c->eb);
 	for (int i = 0; i < n; i++)
-		attach_keep(set, fds[i], eb);
+		attach_keep(c->set, fds[i], c->eb);
 	return n < 0 ? n : 0;
 }
 
-int attach_check(const struct object *obj, size_t prog, const char *type,
-		 const char *target, struct errbuf *eb)
+/* raw_tp:NAME; the fd is the set's (attach_program keeps it) */
+static int do_raw_tp(const struct attach_call *c)
 {
-	const struct obj_prog *pr = &obj->progs[prog];
-	char what[128];
-	int m;
-
-	snprintf(what, sizeof(what), "%s:%s", type, target);
-	if (!strcmp(type, "sockmap")) {
-		m = attach_net_sockmap_check(obj, pr, what, target, eb);
-		return m < 0 ? m : 0;
-	}
-	if (!strcmp(type, "netfilter")) {
-		uint32_t pf, hooknum;
-		int32_t prio;
-
-		return attach_net_parse_netfilter(target, &pf, &hooknum, &prio, eb);
-	}
-	if (!strcmp(type, "usdt"))
-		return attach_usdt_check(obj, target, NULL, 0, eb);
-	if (!strcmp(type, "uprobe.multi") || !strcmp(type, "uretprobe.multi"))
-		return attach_umulti_check(pr, type, target, NULL, 0, eb);
-	if (!strcmp(type, "kprobe.multi") || !strcmp(type, "kretprobe.multi") ||
-	    !strcmp(type, "kprobe.session"))
-		return kmulti_check_prog(pr, type, what, eb);
-	if ((!strcmp(type, "netns") || !strcmp(type, "cgroup")) && !attach_type_fits(pr, type))
-		return err_set(eb, -EINVAL, "%s: a %s program (section '%s') does not attach "
-			       "there", what, pr->def ? secdef_prog_type_name(pr->def->prog_type)
-						    : "?", pr->sec_name);
-	return 0;
+	return attach_raw_tp(c->prog_fd, c->target, c->eb);
 }
 
-const char *attach_hint(const struct obj_prog *pr)
+static int check_kmulti(const struct attach_call *c, char *info, size_t size)
 {
-	if (attach_type_fits(pr, "sockmap"))
-		return " sockmap:MAP (a SOCKMAP or SOCKHASH of the object)";
-	if (attach_type_fits(pr, "netns"))
-		return " netns (this network namespace) or netns:/run/netns/NAME";
-	if (attach_type_fits(pr, "cgroup"))
-		return " cgroup:PATH";
-	if (attach_type_fits(pr, "netfilter"))
-		return " netfilter:FAMILY:HOOK[:PRIO]";
-	if (attach_type_fits(pr, "usdt"))
-		return " usdt:PATH:PROVIDER:NAME";
-	if (attach_type_fits(pr, "uprobe.multi"))
-		return " uprobe.multi:PATH:GLOB";
-	if (attach_type_fits(pr, "uretprobe.multi"))
-		return " uretprobe.multi:PATH:GLOB";
-	if (attach_type_fits(pr, "kprobe.session"))
-		return " kprobe.session:GLOB";
-	if (attach_type_fits(pr, "lwt"))
-		return " lwt:PREFIX:IFACE (a route of this network namespace)";
-	if (attach_type_fits(pr, "freplace"))
-		return " freplace:PROG (a pinned program or its id)";
-	return "";
+	char what[300];
+
+	(void)info;
+	(void)size;
+	snprintf(what, sizeof(what), "%s:%s", c->type, c->target);
+	return kmulti_check_prog(c, what);
 }
 
-int attach_takes_pid(const char *type)
+/* cgroup: and netns: take only programs of their program types; another
+ * type would reach the kernel as attach type 0 and get a bare EINVAL */
+static int check_fits(const struct attach_call *c, char *info, size_t size)
 {
-	static const char *const ufamily[] = { "uprobe", "uretprobe", "uprobe.multi",
-					       "uretprobe.multi", "usdt", NULL };
+	(void)info;
+	(void)size;
+	if (attach_type_fits(c->pr, c->how))
+		return 0;
+	return err_set(c->eb, -EINVAL, "%s:%s: a %s program (section '%s') does not attach "
+		       "there", c->type, c->target, c->pr->def ?
+		       secdef_prog_type_name(c->pr->def->prog_type) : "?", c->pr->sec_name);
+}
 
-	for (size_t i = 0; ufamily[i]; i++)
-		if (!strcmp(ufamily[i], type))
+/* Families: when no selected program is of an --attach's exact way,
+ * programs of its family take it. A kprobe program can run at any kernel
+ * function's entry or return, so it takes every kprobe-family --attach;
+ * likewise uprobes, and uprobe.multi programs (entry or return is the
+ * link's flag). */
+enum { FAM_NONE, FAM_KPROBE, FAM_UPROBE, FAM_UMULTI };
+
+/* Row flags. */
+enum {
+	HOW_PID = 1 << 0,	/* --pid filters it (attach_takes_pid) */
+};
+
+/*
+ * The table: one row per way, indexed by enum attach_how. @prog_types are
+ * the program types that take the way whatever their section is called
+ * ("classifier" is a SCHED_CLS program too: the kernel judges the program
+ * type, not names); @hint is what a program of those types hears when its
+ * section names no target.
+ */
+static const struct attach_how_def {
+	const char *name;
+	const char *usage;	/* --attach NAME:TARGET as --help shows it */
+	int (*parse)(struct attach_spec *s, struct errbuf *eb);	/* TARGET's syntax */
+	int (*attach)(const struct attach_call *c);
+	int (*check)(const struct attach_call *c, char *info, size_t size);
+	int family;
+	unsigned flags;
+	const char *default_target;	/* when --attach gives none */
+	uint32_t prog_types[7];
+	const char *hint;
+} hows[AH_COUNT] = {
+	[AH_KPROBE] = { .name = "kprobe", .usage = "kprobe:FN[+OFF]",
+		.parse = attach_parse_kprobe, .attach = do_kprobe, .family = FAM_KPROBE },
+	[AH_KRETPROBE] = { .name = "kretprobe", .usage = "kretprobe:FN",
+		.parse = attach_parse_kprobe, .attach = do_kprobe, .family = FAM_KPROBE },
+	[AH_KSYSCALL] = { .name = "ksyscall", .usage = "ksyscall:NAME",
+		.parse = attach_parse_kprobe, .attach = do_kprobe, .family = FAM_KPROBE },
+	[AH_KRETSYSCALL] = { .name = "kretsyscall", .usage = "kretsyscall:NAME",
+		.parse = attach_parse_kprobe, .attach = do_kprobe, .family = FAM_KPROBE },
+	[AH_UPROBE] = { .name = "uprobe", .usage = "uprobe:PATH:SYMBOL[+OFF]",
+		.parse = attach_parse_uprobe, .attach = do_uprobe, .family = FAM_UPROBE,
+		.flags = HOW_PID },
+	[AH_URETPROBE] = { .name = "uretprobe", .usage = "uretprobe:PATH:SYMBOL",
+		.parse = attach_parse_uprobe, .attach = do_uprobe, .family = FAM_UPROBE,
+		.flags = HOW_PID },
+	[AH_TRACEPOINT] = { .name = "tracepoint", .usage = "tracepoint:CATEGORY:NAME",
+		.parse = attach_parse_tracepoint, .attach = do_tracepoint },
+	[AH_RAW_TP] = { .name = "raw_tp", .usage = "raw_tp:NAME", .attach = do_raw_tp },
+	[AH_TP_BTF] = { .name = "tp_btf", .usage = "tp_btf:NAME", .attach = do_tracing },
+	[AH_FENTRY] = { .name = "fentry", .usage = "fentry:FN|PROG[:FUNC]",
+		.attach = do_tracing },
+	[AH_FEXIT] = { .name = "fexit", .usage = "fexit:FN|PROG[:FUNC]", .attach = do_tracing },
+	[AH_FMOD_RET] = { .name = "fmod_ret", .usage = "fmod_ret:FN", .attach = do_tracing },
+	[AH_LSM] = { .name = "lsm", .usage = "lsm:HOOK", .attach = do_tracing },
+	[AH_FREPLACE] = { .name = "freplace", .usage = "freplace:PROG[:FUNC]",
+		.attach = do_tracing, .hint = " freplace:PROG (a pinned program or its id)" },
+	[AH_XDP] = { .name = "xdp", .usage = "xdp:IFACE", .attach = attach_net_iface,
+		.prog_types = { BPF_PROG_TYPE_XDP } },
+	[AH_TC] = { .name = "tc", .usage = "tc:IFACE[:ingress|egress]",
+		.parse = attach_parse_tc, .attach = attach_net_tc,
+		.prog_types = { BPF_PROG_TYPE_SCHED_CLS } },
+	[AH_CGROUP] = { .name = "cgroup", .usage = "cgroup:PATH", .attach = attach_net_cgroup,
+		.check = check_fits,
+		.prog_types = { BPF_PROG_TYPE_CGROUP_SKB, BPF_PROG_TYPE_CGROUP_SOCK,
+				BPF_PROG_TYPE_CGROUP_SOCK_ADDR, BPF_PROG_TYPE_CGROUP_SOCKOPT,
+				BPF_PROG_TYPE_CGROUP_SYSCTL, BPF_PROG_TYPE_CGROUP_DEVICE,
+				BPF_PROG_TYPE_SOCK_OPS },
+		.hint = " cgroup:PATH" },
+	[AH_SOCKET] = { .name = "socket", .usage = "socket:IFACE", .attach = attach_net_iface,
+		.prog_types = { BPF_PROG_TYPE_SOCKET_FILTER } },
+	[AH_PERF_EVENT] = { .name = "perf_event", .usage = "perf_event:cpu-clock:FREQ",
+		.parse = attach_parse_perf_event, .attach = do_perf_event,
+		.prog_types = { BPF_PROG_TYPE_PERF_EVENT } },
+	[AH_ITER] = { .name = "iter", .usage = "iter:TARGET", .attach = do_iter },
+	[AH_KPROBE_MULTI] = { .name = "kprobe.multi", .usage = "kprobe.multi:GLOB",
+		.attach = do_kprobe_multi, .check = check_kmulti },
+	[AH_KRETPROBE_MULTI] = { .name = "kretprobe.multi", .usage = "kretprobe.multi:GLOB",
+		.attach = do_kprobe_multi, .check = check_kmulti },
+	[AH_KPROBE_SESSION] = { .name = "kprobe.session", .usage = "kprobe.session:GLOB",
+		.attach = do_kprobe_multi, .check = check_kmulti,
+		.hint = " kprobe.session:GLOB" },
+	[AH_SOCKMAP] = { .name = "sockmap", .usage = "sockmap:MAP", .attach = attach_net_sockmap,
+		.check = attach_net_sockmap_check,
+		.prog_types = { BPF_PROG_TYPE_SK_MSG, BPF_PROG_TYPE_SK_SKB },
+		.hint = " sockmap:MAP (a SOCKMAP or SOCKHASH of the object)" },
+	[AH_NETNS] = { .name = "netns", .usage = "netns[:PATH]", .attach = attach_net_netns,
+		.check = check_fits, .default_target = "/proc/self/ns/net",
+		.prog_types = { BPF_PROG_TYPE_FLOW_DISSECTOR, BPF_PROG_TYPE_SK_LOOKUP },
+		.hint = " netns (this network namespace) or netns:/run/netns/NAME" },
+	[AH_NETFILTER] = { .name = "netfilter", .usage = "netfilter:FAMILY:HOOK[:PRIO]",
+		.parse = attach_parse_netfilter, .attach = attach_net_netfilter,
+		.hint = " netfilter:FAMILY:HOOK[:PRIO]" },
+	[AH_LWT] = { .name = "lwt", .usage = "lwt:PREFIX:IFACE", .parse = attach_parse_lwt,
+		.attach = attach_net_lwt,
+		.prog_types = { BPF_PROG_TYPE_LWT_IN, BPF_PROG_TYPE_LWT_OUT,
+				BPF_PROG_TYPE_LWT_XMIT },
+		.hint = " lwt:PREFIX:IFACE (a route of this network namespace)" },
+	[AH_USDT] = { .name = "usdt", .usage = "usdt:PATH:PROVIDER:NAME", .attach = attach_usdt,
+		.check = attach_usdt_check, .flags = HOW_PID,
+		.hint = " usdt:PATH:PROVIDER:NAME" },
+	[AH_UPROBE_MULTI] = { .name = "uprobe.multi", .usage = "uprobe.multi:PATH:GLOB",
+		.attach = attach_umulti, .check = attach_umulti_check, .family = FAM_UMULTI,
+		.flags = HOW_PID, .hint = " uprobe.multi:PATH:GLOB" },
+	[AH_URETPROBE_MULTI] = { .name = "uretprobe.multi", .usage = "uretprobe.multi:PATH:GLOB",
+		.attach = attach_umulti, .check = attach_umulti_check, .family = FAM_UMULTI,
+		.flags = HOW_PID, .hint = " uretprobe.multi:PATH:GLOB" },
+};
+
+static const struct attach_how_def *how_def(enum attach_how how)
+{
+	return how > AH_NONE && how < AH_COUNT ? &hows[how] : NULL;
+}
+
+const char *attach_how_name(enum attach_how how)
+{
+	return how_def(how) ? hows[how].name : "none";
+}
+
+const char *attach_how_usage(enum attach_how how)
+{
+	return how_def(how) ? hows[how].usage : "";
+}
+
+enum attach_how attach_how_find(const char *name, size_t len)
+{
+	for (int i = 0; i < AH_COUNT; i++)
+		if (strlen(hows[i].name) == len && !strncmp(hows[i].name, name, len))
+			return (enum attach_how)i;
+	return AH_NONE;
+}
+
+int attach_spec_parse(enum attach_how how, const char *target, struct attach_spec *s,
+		      struct errbuf *eb)
+{
+	memset(s, 0, sizeof(*s));
+	s->how = how;
+	s->target = target;
+	return how_def(how) && hows[how].parse ? hows[how].parse(s, eb) : 0;
+}
+
+int attach_section_spec(const struct obj_prog *p, struct attach_spec *s, struct errbuf *eb)
+{
+	const char *t = attach_section_target(p);
+	int err;
+
+	if (!t)
+		return 0;
+	if ((err = attach_spec_parse(attach_how_of(p), t, s, eb)))
+		return err_prefix(eb, err, "program '%s': section '%s'", p->name, p->sec_name);
+	return 1;
+}
+
+int attach_type_fits(const struct obj_prog *p, enum attach_how how)
+{
+	const struct attach_how_def *d = how_def(how);
+
+	if (!p->def || !d)
+		return 0;
+	if (attach_how_of(p) == how)
+		return 1;
+	for (size_t i = 0; i < sizeof(d->prog_types) / sizeof(d->prog_types[0]); i++)
+		if (d->prog_types[i] && d->prog_types[i] == p->def->prog_type)
 			return 1;
 	return 0;
 }
 
-int attach_target_is_prog(const char *type, const char *target)
+static int family_fits(const struct obj_prog *p, enum attach_how how)
 {
-	if (!strcmp(type, "freplace"))
+	enum attach_how own = p->def ? attach_how_of(p) : AH_NONE;
+
+	return how_def(how) && how_def(own) && hows[how].family &&
+	       hows[how].family == hows[own].family;
+}
+
+int attach_applies(const struct object *obj, const int *selected, size_t prog,
+		   enum attach_how how)
+{
+	int exact = 0;
+
+	/* An object with both an entry and a return program (uprobe.bpf.o)
+	 * must get "uprobe:" only on the entry one: the family rule applies
+	 * only when no selected program is of the exact way. */
+	for (size_t i = 0; i < obj->nprogs && !exact; i++)
+		exact = selected[i] && attach_type_fits(&obj->progs[i], how);
+	return exact ? attach_type_fits(&obj->progs[prog], how)
+		     : family_fits(&obj->progs[prog], how);
+}
+
+int attach_check(const struct object *obj, size_t prog, const struct attach_spec *s,
+		 char *info, size_t size, struct errbuf *eb)
+{
+	struct attach_call c = { obj, NULL, &obj->progs[prog], -1, s->how,
+				 attach_how_name(s->how), s->target, s, NULL, eb };
+
+	if (size)
+		info[0] = '\0';
+	return how_def(s->how) && hows[s->how].check ? hows[s->how].check(&c, info, size) : 0;
+}
+
+const char *attach_hint(const struct obj_prog *pr)
+{
+	for (int i = 0; i < AH_COUNT; i++)
+		if (hows[i].hint && attach_type_fits(pr, (enum attach_how)i))
+			return hows[i].hint;
+	return "";
+}
+
+int attach_takes_pid(enum attach_how how)
+{
+	return how_def(how) && (hows[how].flags & HOW_PID);
+}
+
+int attach_target_is_prog(enum attach_how how, const char *target)
+{
+	if (how == AH_FREPLACE)
 		return 1;
-	if (strcmp(type, "fentry") && strcmp(type, "fexit"))
+	if (how != AH_FENTRY && how != AH_FEXIT)
 		return 0;
 	return target[0] == '/' || (target[0] >= '0' && target[0] <= '9');
 }
 
-const char *attach_default_target(const char *type)
+const char *attach_default_target(enum attach_how how)
 {
-	return !strcmp(type, "netns") ? "/proc/self/ns/net" : NULL;
+	return how_def(how) ? hows[how].default_target : NULL;
 }
 
 int attach_program(const struct object *obj, const int *map_fds, size_t prog,
-		   int prog_fd, const char *type, const char *target,
-		   struct attach_set *set, struct errbuf *eb)
+		   int prog_fd, const struct attach_spec *s, struct attach_set *set,
+		   struct errbuf *eb)
 {
 	const struct obj_prog *pr = &obj->progs[prog];
+	enum attach_how how = s->how;
+	struct attach_call c = { obj, map_fds, pr, prog_fd, how, attach_how_name(how),
+				 s->target, s, set, eb };
 	int err;
 
-	if (!strcmp(type, "tracepoint"))
-		err = attach_tp(prog_fd, target, eb);
-	else if (!strcmp(type, "raw_tp"))
-		err = attach_raw_tp(prog_fd, target, eb);
-	else if (!strcmp(type, "kprobe") || !strcmp(type, "kretprobe") ||
-		 !strcmp(type, "ksyscall") || !strcmp(type, "kretsyscall"))
-		err = do_kprobe(prog_fd, type, target, set, eb);
-	else if (!strcmp(type, "uprobe") || !strcmp(type, "uretprobe"))
-		err = do_uprobe(prog_fd, type, target, set, eb);
-	else if (!strcmp(type, "usdt"))
-		err = attach_usdt(obj, map_fds, pr, prog_fd, target, set, eb);
-	else if (!strcmp(type, "tp_btf") || !strcmp(type, "fentry") || !strcmp(type, "fexit") ||
-		 !strcmp(type, "fmod_ret") || !strcmp(type, "lsm") || !strcmp(type, "freplace"))
-		err = do_tracing(pr, prog_fd, type, target, set, eb);
-	else if (!strcmp(type, "xdp") || !strcmp(type, "socket"))
-		err = attach_net_iface(prog_fd, type, target, set, eb);
-	else if (!strcmp(type, "tc"))
-		err = attach_net_tc(pr, prog_fd, target, set, eb);
-	else if (!strcmp(type, "lwt"))
-		err = attach_net_lwt(pr, prog_fd, target, set, eb);
-	else if (!strcmp(type, "cgroup"))
-		err = attach_net_cgroup(pr, prog_fd, target, eb);
-	else if (!strcmp(type, "sockmap"))
-		err = attach_net_sockmap(obj, map_fds, pr, prog_fd, target, set, eb);
-	else if (!strcmp(type, "netns"))
-		err = attach_net_netns(pr, prog_fd, target, set, eb);
-	else if (!strcmp(type, "netfilter"))
-		err = attach_net_netfilter(pr, prog_fd, target, set, eb);
-	else if (!strcmp(type, "perf_event"))
-		err = do_perf_event(prog_fd, target, set, eb);
-	else if (!strcmp(type, "iter"))
-		err = do_iter(pr, prog_fd, target, set, eb);
-	else if (!strcmp(type, "kprobe.multi") || !strcmp(type, "kretprobe.multi") ||
-		 !strcmp(type, "kprobe.session"))
-		err = do_kprobe_multi(pr, prog_fd, type, target, set, eb);
-	else if (!strcmp(type, "uprobe.multi") || !strcmp(type, "uretprobe.multi"))
-		err = attach_umulti(pr, prog_fd, type, target, set, eb);
-	else
+	if (!how_def(how))
 		err = err_set(eb, -ENOTSUP, "attaching '%s' programs is not implemented; "
-			      "use --no-attach", type);
-	/* the tracepoint, raw_tp and cgroup calls return the fd to keep */
-	if (err > 0 && (!strcmp(type, "tracepoint") || !strcmp(type, "raw_tp") ||
-			!strcmp(type, "cgroup")))
+			      "use --no-attach", pr->def ? secdef_attach_kind_name(pr->def->attach)
+			      : "?");
+	else
+		err = hows[how].attach(&c);
+	/* a handler that returns an fd (tracepoint, raw_tp, cgroup) hands
+	 * it to the set */
+	if (err > 0)
 		err = attach_keep(set, err, eb);
 	if (err < 0)
 		return err_prefix(eb, err, "program '%s'", pr->name);

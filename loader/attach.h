@@ -55,18 +55,81 @@ struct attach_set {
 				     caller before the first attach */
 };
 
-/* Is @type ("kprobe", "xdp", ...) program @p's own attach type (or, for
- * tc/xdp/socket/cgroup/perf_event, its program type)? */
-int attach_type_fits(const struct obj_prog *p, const char *type);
-/* Does an --attach of @type given without --prog apply to program @prog?
- * Programs of exactly that type take it; when none of the @selected ones
+/*
+ * The ways rawload attaches, one per --attach TYPE. Each has one row of
+ * attach.c's table: its name, the TARGET it takes (for --help), the
+ * handler that attaches, the checks `plan` can make without the kernel,
+ * and the rules below (which programs it fits, --pid, defaults). The
+ * command line, --help, `--list-attach-types` (the shell completion's
+ * source) and the section targets are all read through that one table.
+ */
+enum attach_how {
+	AH_NONE = -1,		/* a section that names no way to attach */
+	AH_KPROBE, AH_KRETPROBE, AH_KSYSCALL, AH_KRETSYSCALL,
+	AH_UPROBE, AH_URETPROBE, AH_TRACEPOINT, AH_RAW_TP,
+	AH_TP_BTF, AH_FENTRY, AH_FEXIT, AH_FMOD_RET, AH_LSM, AH_FREPLACE,
+	AH_XDP, AH_TC, AH_CGROUP, AH_SOCKET, AH_PERF_EVENT, AH_ITER,
+	AH_KPROBE_MULTI, AH_KRETPROBE_MULTI, AH_KPROBE_SESSION,
+	AH_SOCKMAP, AH_NETNS, AH_NETFILTER, AH_LWT,
+	AH_USDT, AH_UPROBE_MULTI, AH_URETPROBE_MULTI,
+	AH_COUNT
+};
+
+/*
+ * An --attach TYPE:TARGET, or a section's own target, read once: the way,
+ * TARGET as given, and the fields its way uses (loader/attach_spec.c).
+ * Strings point into @target, which must outlive the spec (argv, or the
+ * object's section names).
+ */
+struct attach_spec {
+	enum attach_how how;
+	const char *target;
+	union {
+		struct { char cat[128]; const char *name; } tp;	/* tracepoint */
+		struct { char func[160]; uint64_t offset; } probe; /* kprobe family */
+		struct {
+			size_t file_len;	/* PATH is target[0, file_len) */
+			char sym[256];		/* SYMBOL, or "0x..." */
+			int is_addr;		/* @sym is a file offset, @addr */
+			uint64_t addr, extra;	/* +OFF after SYMBOL */
+		} uprobe;
+		struct { char ifname[64]; int dir; } tc;	/* dir -1: the section's,
+								   0 ingress, 1 egress */
+		struct { struct lwt_route route; const char *ifname; } lwt;
+		struct { uint32_t pf, hooknum; int32_t prio; } nf;
+		struct { uint64_t freq; } perf;
+	} u;
+};
+
+/* Read @target for @how into @s (syntax only: nothing on the machine is
+ * looked at). 0 or -EINVAL with @eb saying what form was expected. */
+int attach_spec_parse(enum attach_how how, const char *target, struct attach_spec *s,
+		      struct errbuf *eb);
+
+/* Program @p's own section target as a spec: 1 with @s filled, 0 when
+ * its section names none (attach_section_target), or -EINVAL with @eb. */
+int attach_section_spec(const struct obj_prog *p, struct attach_spec *s, struct errbuf *eb);
+
+/* "kprobe" for AH_KPROBE; "none" for AH_NONE. */
+const char *attach_how_name(enum attach_how how);
+/* The way named by the @len bytes at @name, or AH_NONE. */
+enum attach_how attach_how_find(const char *name, size_t len);
+/* What --help shows for it: "kprobe:FN[+OFF]". */
+const char *attach_how_usage(enum attach_how how);
+
+/* The way a program's own section means (AH_TRACEPOINT for
+ * tracepoint/CAT/NAME, AH_KRETPROBE for kretprobe/FN, ...), or AH_NONE. */
+enum attach_how attach_how_of(const struct obj_prog *p);
+
+/* Is @how program @p's own way (or, for tc/xdp/socket/cgroup/perf_event/
+ * sockmap/netns/lwt, its program type's)? */
+int attach_type_fits(const struct obj_prog *p, enum attach_how how);
+/* Does an --attach of @how given without --prog apply to program @prog?
+ * Programs of exactly that way take it; when none of the @selected ones
  * is, programs of the same family do (a kprobe program takes kretprobe:,
  * ksyscall:; a uprobe program uretprobe:). */
 int attach_applies(const struct object *obj, const int *selected, size_t prog,
-		   const char *type);
-/* The --attach type a program's own section target means ("tracepoint"
- * for tracepoint/CAT/NAME, "kprobe" for kprobe/FN, ...). */
-const char *attach_type_of(const struct obj_prog *p);
+		   enum attach_how how);
 
 /* Where the program's own section says to attach it (FN of kprobe/FN),
  * or NULL when an --attach must say: the section names no target, or its
@@ -74,55 +137,43 @@ const char *attach_type_of(const struct obj_prog *p);
  * the program attaches to a cgroup:PATH). */
 const char *attach_section_target(const struct obj_prog *p);
 
-/* Attach loaded program @prog (fd @prog_fd) at @type:@target, recording
- * what holds it in @set; @map_fds ([map] fd) give sockmap:MAP its map.
- * 0 or -errno with @eb naming the program. */
+/* Attach loaded program @prog (fd @prog_fd) at @s, recording what holds
+ * it in @set; @map_fds ([map] fd) give sockmap:MAP its map. 0 or -errno
+ * with @eb naming the program. */
 int attach_program(const struct object *obj, const int *map_fds, size_t prog,
-		   int prog_fd, const char *type, const char *target,
-		   struct attach_set *set, struct errbuf *eb);
+		   int prog_fd, const struct attach_spec *s, struct attach_set *set,
+		   struct errbuf *eb);
 
-/* The checks of @type:@target that need no kernel (plan runs them too):
+/* The checks of @s that need no kernel (plan runs them too):
  * a sockmap:MAP names a SOCKMAP/SOCKHASH map of the object, the program
- * type fits a sockmap, netns or cgroup target. 0 or -errno with @eb. */
-int attach_check(const struct object *obj, size_t prog, const char *type,
-		 const char *target, struct errbuf *eb);
-
-/* usdt:@target's checks without the kernel: the file, its probe, every
- * site's argument spec, the object's __bpf_usdt_specs map. With @info,
- * the sites found ("0x110d '-4@$1', ... (2 sites: ...)") for `rawload
- * plan`. 0 or -errno with @eb. */
-int attach_usdt_check(const struct object *obj, const char *target, char *info,
-		      size_t size, struct errbuf *eb);
-
-/* uprobe.multi:@target's checks without the kernel (@type is
- * "uprobe.multi" or "uretprobe.multi"): the program is a uprobe.multi
- * program, the file reads, the glob matches. With @info, what it matched
- * ("3 functions in PATH: add, add2, addx") for `rawload plan`. 0 or
- * -errno with @eb. */
-int attach_umulti_check(const struct obj_prog *pr, const char *type, const char *target,
-			char *info, size_t size, struct errbuf *eb);
+ * type fits a sockmap, netns or cgroup target, a usdt probe or a
+ * uprobe.multi glob is found. With @info, what was found ("3 functions in
+ * PATH: ...", the sites of a usdt probe) for `rawload plan`, else "".
+ * 0 or -errno with @eb. */
+int attach_check(const struct object *obj, size_t prog, const struct attach_spec *s,
+		 char *info, size_t size, struct errbuf *eb);
 
 /* For a program whose section names no target: " sockmap:MAP ...", the
  * --attach it wants, or "" when there is no particular one. */
 const char *attach_hint(const struct obj_prog *pr);
 
-/* The target an --attach TYPE given without one means ("netns" alone is
- * the current network namespace), or NULL when TYPE needs a target. */
-const char *attach_default_target(const char *type);
+/* The target an --attach of @how given without one means ("netns" alone
+ * is the current network namespace), or NULL when it needs a target. */
+const char *attach_default_target(enum attach_how how);
 
-/* Does an attach of @type take a process filter (--pid)? The uprobe
+/* Does an attach of @how take a process filter (--pid)? The uprobe
  * family does: uprobe, uretprobe, uprobe.multi, uretprobe.multi, usdt
  * (a breakpoint in one file, which the kernel can install in one
  * process's memory map only). Kernel-side hooks (kprobes, tracepoints,
  * fentry, xdp, ...) run in whatever task is current and have no such
  * filter; a program filters those itself with bpf_get_current_pid_tgid(). */
-int attach_takes_pid(const char *type);
+int attach_takes_pid(enum attach_how how);
 
-/* Does an --attach @type:@target name a function of a loaded BPF program
+/* Does an --attach @how:@target name a function of a loaded BPF program
  * rather than a kernel function? freplace: always does; fentry:/fexit: do
  * when the target is a pinned program (a path) or a program id, with an
  * optional :FUNC (kernel function names never start with '/' or a digit). */
-int attach_target_is_prog(const char *type, const char *target);
+int attach_target_is_prog(enum attach_how how, const char *target);
 
 /* Detach everything in @set, newest first, and free it. */
 void attach_release(struct attach_set *set);

@@ -35,40 +35,62 @@ int attach_user_file(const char *file, char *abspath, struct errbuf *eb);
  * "0"): RAWLOAD_FORCE_NETLINK_TC and the like. */
 int attach_env_flag(const char *name);
 
+/*
+ * One attach to make, as the table's handlers and checks receive it:
+ * every handler has this one signature, so attach_program can pick it by
+ * index. @type is attach_how_name(@how), for messages.
+ */
+struct attach_call {
+	const struct object *obj;
+	const int *map_fds;	/* [map] fd: sockmap:MAP, usdt's spec map; NULL
+				   for checks */
+	const struct obj_prog *pr;
+	int prog_fd;		/* -1 for checks */
+	enum attach_how how;	/* @s->how */
+	const char *type;
+	const char *target;	/* @s->target */
+	const struct attach_spec *s;
+	struct attach_set *set;	/* NULL for checks */
+	struct errbuf *eb;
+};
+
+/* The target parsers of attach_spec.c, the @parse column of the table:
+ * @s->how and @s->target set, the rest zeroed. 0 or -EINVAL with @eb. */
+int attach_parse_tracepoint(struct attach_spec *s, struct errbuf *eb);
+int attach_parse_kprobe(struct attach_spec *s, struct errbuf *eb);
+int attach_parse_uprobe(struct attach_spec *s, struct errbuf *eb);
+int attach_parse_tc(struct attach_spec *s, struct errbuf *eb);
+int attach_parse_lwt(struct attach_spec *s, struct errbuf *eb);
+int attach_parse_netfilter(struct attach_spec *s, struct errbuf *eb);
+int attach_parse_perf_event(struct attach_spec *s, struct errbuf *eb);
+
 /* The network and cgroup hooks (attach_net.c), each as its --attach type
- * says; 0 or -errno with @eb naming the target. */
-int attach_net_tc(const struct obj_prog *pr, int prog_fd, const char *target,
-		  struct attach_set *set, struct errbuf *eb);
-int attach_net_lwt(const struct obj_prog *pr, int prog_fd, const char *target,
-		   struct attach_set *set, struct errbuf *eb);
-int attach_net_iface(int prog_fd, const char *type, const char *target,
-		     struct attach_set *set, struct errbuf *eb);
-int attach_net_cgroup(const struct obj_prog *pr, int prog_fd, const char *target,
-		      struct errbuf *eb);
-int attach_net_sockmap(const struct object *obj, const int *map_fds,
-		       const struct obj_prog *pr, int prog_fd, const char *target,
-		       struct attach_set *set, struct errbuf *eb);
-int attach_net_netns(const struct obj_prog *pr, int prog_fd, const char *target,
-		     struct attach_set *set, struct errbuf *eb);
-int attach_net_netfilter(const struct obj_prog *pr, int prog_fd, const char *target,
-			 struct attach_set *set, struct errbuf *eb);
+ * says; 0 or -errno with @c->eb naming the target. */
+int attach_net_tc(const struct attach_call *c);
+int attach_net_lwt(const struct attach_call *c);
+int attach_net_iface(const struct attach_call *c);	/* xdp:, socket: */
+int attach_net_cgroup(const struct attach_call *c);
+int attach_net_sockmap(const struct attach_call *c);
+int attach_net_netns(const struct attach_call *c);
+int attach_net_netfilter(const struct attach_call *c);
 
 /* usdt:PATH:PROVIDER:NAME (attach_usdt.c): one uprobe per site of the
  * probe, each with its argument spec written to __bpf_usdt_specs (map fd
- * from @map_fds) and its index as the BPF cookie. */
-int attach_usdt(const struct object *obj, const int *map_fds, const struct obj_prog *pr,
-		int prog_fd, const char *target, struct attach_set *set, struct errbuf *eb);
+ * from @c->map_fds) and its index as the BPF cookie. */
+int attach_usdt(const struct attach_call *c);
 
 /* uprobe.multi:PATH:GLOB, uretprobe.multi:PATH:GLOB (attach_umulti.c):
  * every function of PATH the glob matches, in one uprobe.multi link. */
-int attach_umulti(const struct obj_prog *pr, int prog_fd, const char *type,
-		  const char *target, struct attach_set *set, struct errbuf *eb);
+int attach_umulti(const struct attach_call *c);
 
-/* Checks `rawload plan` makes without the kernel: the sockmap named
- * exists and fits (its index, or -errno), the netfilter target parses. */
-int attach_net_sockmap_check(const struct object *obj, const struct obj_prog *pr,
-			     const char *what, const char *target, struct errbuf *eb);
-int attach_net_parse_netfilter(const char *target, uint32_t *pf, uint32_t *hooknum,
-			       int32_t *prio, struct errbuf *eb);
+/* Checks `rawload plan` makes without the kernel, with what they found
+ * in @info for plan's output: the sockmap named exists and fits, the
+ * netfilter target parses, the usdt probe's sites and their argument
+ * specs ("0x110d '-4@$1', ... (2 sites)"), what a uprobe.multi glob
+ * matched ("3 functions in PATH: add, add2, addx"). @info is "" when
+ * there is nothing to add. 0 or -errno with @c->eb. */
+int attach_net_sockmap_check(const struct attach_call *c, char *info, size_t size);
+int attach_usdt_check(const struct attach_call *c, char *info, size_t size);
+int attach_umulti_check(const struct attach_call *c, char *info, size_t size);
 
 #endif

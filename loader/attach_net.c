@@ -20,60 +20,54 @@
 #include "bpf/lwt.h"
 #include "bpf/net.h"
 
-/* tc:IFACE[:ingress|egress]: a tcx link (6.6+), else clsact + cls_bpf. */
-int attach_net_tc(const struct obj_prog *pr, int prog_fd, const char *target,
-		 struct attach_set *set, struct errbuf *eb)
+/* tc:IFACE[:ingress|egress]: a tcx link (6.6+), else clsact + cls_bpf.
+ * Without a direction, the section's (tcx/egress) says, else ingress. */
+int attach_net_tc(const struct attach_call *c)
 {
-	const char *colon = strchr(target, ':');
-	char ifname[64], what[128];
-	int egress = pr->def && pr->def->attach_type == RL_BPF_TCX_EGRESS;
+	const struct obj_prog *pr = c->pr;
+	struct errbuf *eb = c->eb;
+	int egress = c->s->u.tc.dir >= 0 ? c->s->u.tc.dir :
+		     pr->def && pr->def->attach_type == RL_BPF_TCX_EGRESS;
 	int ifindex, fd = -EINVAL;
 	struct attach_entry *e;
+	char what[128];
 
-	snprintf(ifname, sizeof(ifname), "%.*s", (int)(colon ? colon - target : 63), target);
-	if (colon && !strcmp(colon + 1, "egress"))
-		egress = 1;
-	else if (colon && !strcmp(colon + 1, "ingress"))
-		egress = 0;
-	else if (colon)
-		return err_set(eb, -EINVAL, "tc:%s: expected tc:IFACE:ingress or "
-			       "tc:IFACE:egress", target);
-	snprintf(what, sizeof(what), "tc:%s:%s", ifname, egress ? "egress" : "ingress");
-	ifindex = net_ifindex(ifname, eb);
+	snprintf(what, sizeof(what), "tc:%s:%s", c->s->u.tc.ifname, egress ? "egress" : "ingress");
+	ifindex = net_ifindex(c->s->u.tc.ifname, eb);
 	if (ifindex < 0)
 		return err_prefix(eb, ifindex, "%s", what);
 	if (!attach_env_flag("RAWLOAD_FORCE_NETLINK_TC")) {
-		fd = attach_tcx(prog_fd, ifindex, egress, what, eb);
+		fd = attach_tcx(c->prog_fd, ifindex, egress, what, eb);
 		if (fd >= 0)
-			return attach_keep(set, fd, eb);
+			return attach_keep(c->set, fd, eb);
 	}
 	/* EINVAL: a kernel before 6.6 does not know the tcx attach types */
 	if (fd != -EINVAL)
 		return fd;
-	if ((fd = attach_new_entry(set, &e, eb)))
+	if ((fd = attach_new_entry(c->set, &e, eb)))
 		return fd;
-	fd = attach_tc_netlink(prog_fd, ifindex, egress, pr->name, &e->tc, eb);
+	fd = attach_tc_netlink(c->prog_fd, ifindex, egress, pr->name, &e->tc, eb);
 	if (fd < 0)
 		return err_prefix(eb, fd, "%s (no tcx here)", what);
 	e->undo = UNDO_TC_FILTER;
-	set->n++;
+	c->set->n++;
 	return 0;
 }
 
 /* lwt:PREFIX:IFACE: a route to PREFIX leaving by IFACE whose lightweight
  * tunnel runs the program, at the hook its type says (lwt_in, lwt_out,
  * lwt_xmit); the route is deleted at exit (bpf/lwt.c). */
-int attach_net_lwt(const struct obj_prog *pr, int prog_fd, const char *target,
-		   struct attach_set *set, struct errbuf *eb)
+int attach_net_lwt(const struct attach_call *c)
 {
-	const char *colon = strrchr(target, ':');
+	const struct obj_prog *pr = c->pr;
+	struct errbuf *eb = c->eb;
 	uint32_t type = pr->def ? pr->def->prog_type : 0;
-	char prefix[64], what[128];
+	struct lwt_route rt = c->s->u.lwt.route;
 	struct attach_entry *e;
-	struct lwt_route rt;
+	char what[128];
 	int err;
 
-	snprintf(what, sizeof(what), "lwt:%s", target);
+	snprintf(what, sizeof(what), "lwt:%s", c->target);
 	if (type != BPF_PROG_TYPE_LWT_IN && type != BPF_PROG_TYPE_LWT_OUT &&
 	    type != BPF_PROG_TYPE_LWT_XMIT)
 		return err_set(eb, -EINVAL, "%s: only lwt_in, lwt_out and lwt_xmit programs run "
@@ -82,31 +76,29 @@ int attach_net_lwt(const struct obj_prog *pr, int prog_fd, const char *target,
 			       "is an SRv6 End.BPF action: pin it (--pin) and give it to 'ip -6 "
 			       "route add ... encap seg6local action End.BPF endpoint pinned "
 			       "PATH'" : "", pr->sec_name);
-	if (!colon || !colon[1])
-		return err_set(eb, -EINVAL, "%s: expected lwt:PREFIX:IFACE, e.g. "
-			       "lwt:10.0.0.0/24:eth0", what);
-	snprintf(prefix, sizeof(prefix), "%.*s", (int)(colon - target), target);
-	if ((err = lwt_parse_prefix(prefix, &rt, eb)))
-		return err_prefix(eb, err, "%s", what);
-	rt.ifindex = net_ifindex(colon + 1, eb);
+	rt.ifindex = net_ifindex(c->s->u.lwt.ifname, eb);
 	if (rt.ifindex < 0)
 		return err_prefix(eb, rt.ifindex, "%s", what);
-	if ((err = attach_new_entry(set, &e, eb)))
+	if ((err = attach_new_entry(c->set, &e, eb)))
 		return err;
-	err = attach_lwt(prog_fd, type, &rt, pr->name, eb);
+	err = attach_lwt(c->prog_fd, type, &rt, pr->name, eb);
 	if (err)
 		return err_prefix(eb, err, "%s", what);
 	e->fd = -1;
 	e->undo = UNDO_LWT_ROUTE;
 	e->lwt = rt;
-	set->n++;
+	c->set->n++;
 	return 0;
 }
 
 /* xdp:IFACE, socket:IFACE */
-int attach_net_iface(int prog_fd, const char *type, const char *target,
-		    struct attach_set *set, struct errbuf *eb)
+int attach_net_iface(const struct attach_call *c)
 {
+	int prog_fd = c->prog_fd;
+	const char *type = c->type;
+	const char *target = c->target;
+	struct attach_set *set = c->set;
+	struct errbuf *eb = c->eb;
 	char what[128];
 	int ifindex, fd;
 
@@ -114,7 +106,7 @@ int attach_net_iface(int prog_fd, const char *type, const char *target,
 	ifindex = net_ifindex(target, eb);
 	if (ifindex < 0)
 		return err_prefix(eb, ifindex, "%s", what);
-	fd = !strcmp(type, "xdp") ? attach_xdp(prog_fd, ifindex, what, eb)
+	fd = c->how == AH_XDP ? attach_xdp(prog_fd, ifindex, what, eb)
 				  : attach_socket_filter(prog_fd, ifindex, what, eb);
 	return fd < 0 ? fd : attach_keep(set, fd, eb);
 }
@@ -144,12 +136,15 @@ static int lsm_cgroup_hint(int err, struct errbuf *eb)
  * 0 (CGROUP_INET_INGRESS) and be refused with a bare EINVAL. An
  * lsm_cgroup program attaches the same way, with BPF_LSM_CGROUP: its
  * hook (bpf_lsm_HOOK) came with attach_btf_id at load. */
-int attach_net_cgroup(const struct obj_prog *pr, int prog_fd, const char *target,
-		     struct errbuf *eb)
+int attach_net_cgroup(const struct attach_call *c)
 {
+	const struct obj_prog *pr = c->pr;
+	int prog_fd = c->prog_fd;
+	const char *target = c->target;
+	struct errbuf *eb = c->eb;
 	int fd;
 
-	if (!attach_type_fits(pr, "cgroup"))
+	if (!attach_type_fits(pr, AH_CGROUP))
 		return err_set(eb, -EINVAL, "cgroup:%s: a %s program does not attach to a "
 			       "cgroup (section '%s'); cgroup programs are in sections "
 			       "cgroup_skb/, cgroup/, sockops, lsm_cgroup/", target,
@@ -189,8 +184,8 @@ static void sockmaps_of(const struct object *obj, char *buf, size_t size)
 /* What can be checked before the kernel is asked: the program is a
  * sk_msg/sk_skb one with a hook, and MAP is a SOCKMAP or SOCKHASH of the
  * object. Returns the map's index, or -errno with @eb naming the fault. */
-int attach_net_sockmap_check(const struct object *obj, const struct obj_prog *pr,
-			 const char *what, const char *target, struct errbuf *eb)
+static int sockmap_find(const struct object *obj, const struct obj_prog *pr,
+			const char *what, const char *target, struct errbuf *eb)
 {
 	char have[256];
 	int m;
@@ -218,16 +213,33 @@ int attach_net_sockmap_check(const struct object *obj, const struct obj_prog *pr
 	return m;
 }
 
-int attach_net_sockmap(const struct object *obj, const int *map_fds,
-		      const struct obj_prog *pr, int prog_fd, const char *target,
-		      struct attach_set *set, struct errbuf *eb)
+int attach_net_sockmap_check(const struct attach_call *c, char *info, size_t size)
 {
+	char what[128];
+	int m;
+
+	snprintf(what, sizeof(what), "sockmap:%s", c->target);
+	(void)info;
+	(void)size;
+	m = sockmap_find(c->obj, c->pr, what, c->target, c->eb);
+	return m < 0 ? m : 0;
+}
+
+int attach_net_sockmap(const struct attach_call *c)
+{
+	const struct object *obj = c->obj;
+	const int *map_fds = c->map_fds;
+	const struct obj_prog *pr = c->pr;
+	int prog_fd = c->prog_fd;
+	const char *target = c->target;
+	struct attach_set *set = c->set;
+	struct errbuf *eb = c->eb;
 	struct attach_entry *e;
 	char what[128];
 	int m, err;
 
 	snprintf(what, sizeof(what), "sockmap:%s", target);
-	m = attach_net_sockmap_check(obj, pr, what, target, eb);
+	m = sockmap_find(obj, pr, what, target, eb);
 	if (m < 0)
 		return m;
 	if (map_fds[m] < 0)
@@ -260,12 +272,16 @@ fail:
 /* netns[:PATH] for flow_dissector and sk_lookup: one program per netns
  * hook, run for every packet (flow_dissector: when the stack dissects
  * one; sk_lookup: when a TCP SYN or UDP datagram looks for a socket). */
-int attach_net_netns(const struct obj_prog *pr, int prog_fd, const char *target,
-		    struct attach_set *set, struct errbuf *eb)
+int attach_net_netns(const struct attach_call *c)
 {
+	const struct obj_prog *pr = c->pr;
+	int prog_fd = c->prog_fd;
+	const char *target = c->target;
+	struct attach_set *set = c->set;
+	struct errbuf *eb = c->eb;
 	int fd;
 
-	if (!attach_type_fits(pr, "netns"))
+	if (!attach_type_fits(pr, AH_NETNS))
 		return err_set(eb, -EINVAL, "netns:%s: only flow_dissector and sk_lookup "
 			       "programs attach to a network namespace (this one is in "
 			       "section '%s')", target, pr->sec_name);
@@ -279,77 +295,21 @@ int attach_net_netns(const struct obj_prog *pr, int prog_fd, const char *target,
 	return fd < 0 ? fd : attach_keep(set, fd, eb);
 }
 
-/* "ipv4"/"ipv6" and the hook names as nft spells them
- * (include/uapi/linux/netfilter.h: NFPROTO_*, enum nf_inet_hooks) */
-static const struct { const char *name; uint32_t value; } nf_families[] = {
-	{ "ipv4", 2 }, { "ipv6", 10 },
-}, nf_hooks[] = {
-	{ "prerouting", 0 }, { "local_in", 1 }, { "forward", 2 },
-	{ "local_out", 3 }, { "postrouting", 4 },
-};
-
-/* netfilter:FAMILY:HOOK[:PRIO] into *@pf, *@hooknum, *@prio (default 0). */
-int attach_net_parse_netfilter(const char *target, uint32_t *pf, uint32_t *hooknum,
-			   int32_t *prio, struct errbuf *eb)
-{
-	char fam[16] = "", hook[32] = "", *end;
-	const char *c1 = strchr(target, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
-	size_t i;
-	long long p = 0;
-
-	if (!c1 || (size_t)(c1 - target) >= sizeof(fam))
-		goto usage;
-	snprintf(fam, sizeof(fam), "%.*s", (int)(c1 - target), target);
-	snprintf(hook, sizeof(hook), "%.*s", (int)(c2 ? c2 - c1 - 1 : (long)strlen(c1 + 1)),
-		 c1 + 1);
-	for (i = 0; i < sizeof(nf_families) / sizeof(nf_families[0]); i++)
-		if (!strcmp(fam, nf_families[i].name))
-			break;
-	if (i == sizeof(nf_families) / sizeof(nf_families[0]))
-		goto usage;
-	*pf = nf_families[i].value;
-	for (i = 0; i < sizeof(nf_hooks) / sizeof(nf_hooks[0]); i++)
-		if (!strcmp(hook, nf_hooks[i].name))
-			break;
-	if (i == sizeof(nf_hooks) / sizeof(nf_hooks[0]))
-		goto usage;
-	*hooknum = nf_hooks[i].value;
-	if (c2) {
-		errno = 0;
-		p = strtoll(c2 + 1, &end, 10);
-		/* INT_MIN and INT_MAX are NF_IP_PRI_FIRST/LAST, netfilter's own */
-		if (errno || end == c2 + 1 || *end || p <= INT32_MIN || p >= INT32_MAX)
-			return err_set(eb, -EINVAL, "netfilter:%s: PRIO '%s' is not a number "
-				       "between %d and %d", target, c2 + 1, INT32_MIN + 1,
-				       INT32_MAX - 1);
-	}
-	*prio = (int32_t)p;
-	return 0;
-usage:
-	return err_set(eb, -EINVAL, "netfilter:%s: expected netfilter:FAMILY:HOOK[:PRIO] with "
-		       "FAMILY ipv4 or ipv6 and HOOK prerouting, local_in, forward, "
-		       "local_out or postrouting, e.g. netfilter:ipv4:local_in:-100", target);
-}
-
 /* netfilter:FAMILY:HOOK[:PRIO]: a hook function in rawload's own network
  * namespace, run for every packet there like an nftables chain of that
  * priority; the program's return value is the verdict (NF_DROP 0,
  * NF_ACCEPT 1). */
-int attach_net_netfilter(const struct obj_prog *pr, int prog_fd, const char *target,
-			struct attach_set *set, struct errbuf *eb)
+int attach_net_netfilter(const struct attach_call *c)
 {
-	uint32_t pf, hooknum;
-	int32_t prio;
+	const struct obj_prog *pr = c->pr;
 	char what[128];
 	int fd;
 
-	snprintf(what, sizeof(what), "netfilter:%s", target);
+	snprintf(what, sizeof(what), "netfilter:%s", c->target);
 	if (!pr->def || pr->def->attach != ATTACH_NETFILTER)
-		return err_set(eb, -EINVAL, "%s: only netfilter programs attach there (this "
+		return err_set(c->eb, -EINVAL, "%s: only netfilter programs attach there (this "
 			       "one is in section '%s')", what, pr->sec_name);
-	fd = attach_net_parse_netfilter(target, &pf, &hooknum, &prio, eb);
-	if (fd)
-		return fd;
-	fd = attach_netfilter(prog_fd, pf, hooknum, prio, what, eb);
-	return fd < 0 ? fd : attach_keep(set, fd, eb);
+	fd = attach_netfilter(c->prog_fd, c->s->u.nf.pf, c->s->u.nf.hooknum, c->s->u.nf.prio,
+			      what, c->eb);
+	return fd < 0 ? fd : attach_keep(c->set, fd, c->eb);
 }

@@ -85,9 +85,12 @@ static int umulti_check_prog(const struct obj_prog *pr, const char *what, struct
 		       "each function with uprobe:PATH:SYMBOL", what, pr->sec_name);
 }
 
-int attach_umulti_check(const struct obj_prog *pr, const char *type, const char *target,
-			char *info, size_t size, struct errbuf *eb)
+int attach_umulti_check(const struct attach_call *c, char *info, size_t size)
 {
+	const struct obj_prog *pr = c->pr;
+	const char *type = c->type;
+	const char *target = c->target;
+	struct errbuf *eb = c->eb;
 	struct umulti_plan up;
 	char what[PATH_MAX + 64];
 	size_t len;
@@ -115,9 +118,14 @@ int attach_umulti_check(const struct obj_prog *pr, const char *type, const char 
 	return 0;
 }
 
-int attach_umulti(const struct obj_prog *pr, int prog_fd, const char *type,
-		  const char *target, struct attach_set *set, struct errbuf *eb)
+int attach_umulti(const struct attach_call *c)
 {
+	const struct obj_prog *pr = c->pr;
+	int prog_fd = c->prog_fd;
+	const char *type = c->type;
+	const char *target = c->target;
+	struct attach_set *set = c->set;
+	struct errbuf *eb = c->eb;
 	struct umulti_plan up;
 	char what[PATH_MAX + 64];
 	int fd;
@@ -130,7 +138,7 @@ int attach_umulti(const struct obj_prog *pr, int prog_fd, const char *type,
 	/* --pid: link_create.uprobe_multi.pid, filtered by the kernel as a
 	 * uprobe perf event is (bpf/probe.c, probe_target) */
 	fd = attach_uprobe_multi(prog_fd, up.path, up.offsets, up.n,
-				 !strcmp(type, "uretprobe.multi"), (uint32_t)set->pid, what, eb);
+				 c->how == AH_URETPROBE_MULTI, (uint32_t)set->pid, what, eb);
 	umulti_free(&up);
 	return fd < 0 ? fd : attach_keep(set, fd, eb);
 }

@@ -267,9 +267,15 @@ static int attach_sites(const struct usdt_plan *up, int map_fd, int prog_fd,
 	return 0;
 }
 
-int attach_usdt(const struct object *obj, const int *map_fds, const struct obj_prog *pr,
-		int prog_fd, const char *target, struct attach_set *set, struct errbuf *eb)
+int attach_usdt(const struct attach_call *c)
 {
+	const struct object *obj = c->obj;
+	const int *map_fds = c->map_fds;
+	const struct obj_prog *pr = c->pr;
+	int prog_fd = c->prog_fd;
+	const char *target = c->target;
+	struct attach_set *set = c->set;
+	struct errbuf *eb = c->eb;
 	struct usdt_plan up = { 0 };
 	char what[PATH_MAX + 300];
 	int m, err;
@@ -295,9 +301,11 @@ out:
 	return err_prefix(eb, err, "%s", what);
 }
 
-int attach_usdt_check(const struct object *obj, const char *target, char *info,
-		      size_t size, struct errbuf *eb)
+int attach_usdt_check(const struct attach_call *c, char *info, size_t size)
 {
+	const struct object *obj = c->obj;
+	const char *target = c->target;
+	struct errbuf *eb = c->eb;
 	struct usdt_plan up = { 0 };
 	size_t len = 0;
 	int err;

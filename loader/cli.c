@@ -15,13 +15,23 @@
 #include "attach.h"
 #include "elf/names.h"
 
-const char *const cli_attach_types[] = {
-	"kprobe", "kretprobe", "ksyscall", "kretsyscall", "uprobe", "uretprobe",
-	"tracepoint", "raw_tp", "tp_btf", "fentry", "fexit", "fmod_ret", "lsm",
-	"xdp", "tc", "cgroup", "socket", "perf_event", "iter", "kprobe.multi",
-	"kretprobe.multi", "sockmap", "netns", "netfilter", "usdt", "uprobe.multi",
-	"uretprobe.multi", "kprobe.session", "freplace", "lwt", NULL,
-};
+/* --attach's line of --help: every usage of attach.c's table, wrapped
+ * under the option's text. */
+static void attach_types_usage(FILE *out)
+{
+	const char *lead = "  --attach TYPE:TARGET  attach (repeatable):";
+	int col = fprintf(out, "%s", lead);
+
+	for (int i = 0; i < AH_COUNT; i++) {
+		const char *u = attach_how_usage((enum attach_how)i);
+
+		if (col + 1 + (int)strlen(u) > 80)
+			col = fprintf(out, "\n%24s%s", "", u) - 1;	/* the \n */
+		else
+			col += fprintf(out, " %s", u);
+	}
+	fprintf(out, "\n%24s(PROG: a loaded BPF program, pinned or its id)\n", "");
+}
 
 void cli_usage(FILE *out)
 {
@@ -30,23 +40,12 @@ void cli_usage(FILE *out)
 "       rawload inspect OBJ [--json]   show what OBJ holds, without loading\n"
 "       rawload core OBJ [--btf FILE]  resolve OBJ's CO-RE relocations, no load\n"
 "       rawload plan OBJ [--btf FILE]  what a load would do, up to the first syscall\n"
-"       rawload --help | --version\n"
+"       rawload --help | --version | --list-attach-types\n"
 "\n"
-"options:\n"
-"  --attach TYPE:TARGET  attach (repeatable): kprobe:FN kretprobe:FN ksyscall:NAME\n"
-"                        uprobe:PATH:SYMBOL[+OFF] uretprobe:PATH:SYMBOL\n"
-"                        tracepoint:CATEGORY:NAME raw_tp:NAME tp_btf:NAME\n"
-"                        fentry:FN fexit:FN lsm:HOOK xdp:IFACE\n"
-"                        tc:IFACE:ingress|egress cgroup:PATH socket:IFACE\n"
-"                        perf_event:cpu-clock:FREQ iter:TARGET\n"
-"                        kprobe.multi:GLOB kretprobe.multi:GLOB\n"
-"                        kprobe.session:GLOB\n"
-"                        sockmap:MAP netns[:PATH]\n"
-"                        netfilter:FAMILY:HOOK[:PRIO] lwt:PREFIX:IFACE\n"
-"                        usdt:PATH:PROVIDER:NAME\n"
-"                        uprobe.multi:PATH:GLOB uretprobe.multi:PATH:GLOB\n"
-"                        freplace:PROG[:FUNC] fentry:PROG[:FUNC] fexit:PROG[:FUNC]\n"
-"                        (PROG: a loaded BPF program, pinned or its id)\n"
+"options:\n",
+		out);
+	attach_types_usage(out);
+	fputs(
 "  --prog NAME           load and attach only the named programs (repeatable);\n"
 "                        an --attach right after a --prog applies to it\n"
 "  --no-attach           load only\n"
@@ -99,14 +98,14 @@ static int check_attach_target(const struct cli_attach *a, struct errbuf *eb)
 	const char *sep;
 	long at;
 
-	for (const char *c = a->target; *c; c++)
+	for (const char *c = a->at.target; *c; c++)
 		if ((unsigned char)*c < ' ' || *c == 0x7f)
 			return err_set(eb, -EINVAL, "--attach '%s': byte %ld of the target "
 				       "is the control character 0x%02x", name_quote(a->spec, q,
-				       sizeof(q)), (long)(c - a->target), (unsigned char)*c);
-	if (strcmp(a->type, "tracepoint") || !(sep = strpbrk(a->target, ":/")))
+				       sizeof(q)), (long)(c - a->at.target), (unsigned char)*c);
+	if (a->at.how != AH_TRACEPOINT || !(sep = strpbrk(a->at.target, ":/")))
 		return 0;
-	snprintf(part, sizeof(part), "%.*s", (int)(sep - a->target), a->target);
+	snprintf(part, sizeof(part), "%.*s", (int)(sep - a->at.target), a->at.target);
 	if ((at = name_bad_byte(part, NAME_TRACEFS)) >= 0 ||
 	    (at = name_bad_byte(sep + 1, NAME_TRACEFS)) >= 0)
 		return err_set(eb, -EINVAL, "--attach '%s': the tracepoint's category and name "
@@ -119,27 +118,33 @@ static int parse_attach(const char *arg, int prog, struct cli_attach *a,
 {
 	const char *colon = strchr(arg, ':');
 	size_t n = colon ? (size_t)(colon - arg) : strlen(arg);
-	int known = 0;
+	enum attach_how how = attach_how_find(arg, n);
+	const char *target;
+	char known[600];
+	size_t len = 0;
+	int err;
 
-	for (size_t i = 0; cli_attach_types[i]; i++)
-		if (strlen(cli_attach_types[i]) == n && !strncmp(arg, cli_attach_types[i], n))
-			known = 1;
-	if (!known)
-		return err_set(eb, -EINVAL,
-			       "--attach '%s': unknown type '%.*s' (kprobe, kretprobe, ksyscall, "
-			       "uprobe, uretprobe, tracepoint, raw_tp, tp_btf, fentry, fexit, "
-			       "fmod_ret, lsm, xdp, tc, cgroup, socket, perf_event, iter, "
-			       "kprobe.multi, kretprobe.multi, kprobe.session, sockmap, netns, "
-			       "netfilter, usdt, uprobe.multi, uretprobe.multi, freplace, lwt)",
-			       arg, (int)n, arg);
+	if (how == AH_NONE) {
+		known[0] = '\0';
+		for (int i = 0; i < AH_COUNT && len < sizeof(known); i++)
+			len += (size_t)snprintf(known + len, sizeof(known) - len, "%s%s",
+						i ? ", " : "", attach_how_name((enum attach_how)i));
+		return err_set(eb, -EINVAL, "--attach '%s': unknown type '%.*s' (%s)", arg,
+			       (int)n, arg, known);
+	}
 	a->spec = arg;
-	snprintf(a->type, sizeof(a->type), "%.*s", (int)n, arg);
-	a->target = colon && colon[1] ? colon + 1 : attach_default_target(a->type);
-	if (!a->target)
+	target = colon && colon[1] ? colon + 1 : attach_default_target(how);
+	if (!target)
 		return err_set(eb, -EINVAL, "--attach '%s': expected TYPE:TARGET, e.g. "
 			       "kprobe:bprm_execve", arg);
 	a->prog = prog;
-	return check_attach_target(a, eb);
+	/* control bytes first: the parsers quote TARGET in their messages */
+	a->at.how = how;
+	a->at.target = target;
+	if ((err = check_attach_target(a, eb)))
+		return err;
+	/* the parsers' messages name TYPE:TARGET themselves */
+	return attach_spec_parse(how, target, &a->at, eb);
 }
 
 /* The value of option argv[*i] ("--pin DIR" or "--pin=DIR"). */
@@ -276,6 +281,8 @@ static int parse_option(int argc, char **argv, int *i, struct cli *c,
 		c->cmd = CMD_HELP;
 	else if (!strcmp(a, "--version"))
 		c->cmd = CMD_VERSION;
+	else if (!strcmp(a, "--list-attach-types"))
+		c->cmd = CMD_ATTACH_TYPES;
 	else if (is_opt(a, "--run") || is_opt(a, "--data") || is_opt(a, "--ctx") ||
 		 is_opt(a, "--repeat"))
 		err = parse_run_option(argc, argv, i, c, eb);
@@ -363,7 +370,7 @@ int cli_parse(int argc, char **argv, struct cli *c, struct errbuf *eb)
 		err = parse_option(argc, argv, &i, c, eb);
 		if (err)
 			return err;
-		if (c->cmd == CMD_HELP || c->cmd == CMD_VERSION)
+		if (c->cmd == CMD_HELP || c->cmd == CMD_VERSION || c->cmd == CMD_ATTACH_TYPES)
 			return 0;
 	}
 	if (!c->obj)

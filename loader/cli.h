@@ -13,19 +13,23 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "attach.h"
+
 #include "elf/err.h"
 
 #define CLI_MAX 64
 
-enum cli_cmd { CMD_LOAD, CMD_INSPECT, CMD_CORE, CMD_PLAN, CMD_HELP, CMD_VERSION };
+enum cli_cmd { CMD_LOAD, CMD_INSPECT, CMD_CORE, CMD_PLAN, CMD_HELP, CMD_VERSION,
+	       CMD_ATTACH_TYPES };
 
-/* --attach TYPE:TARGET, split at the first ':' ("kprobe", "do_execve").
- * @prog is the --prog it follows (index into progs[]), or -1 when it
- * applies to every program whose type fits. */
+/* --attach TYPE:TARGET, split at the first ':' and read by TYPE's rules
+ * (attach_spec_parse): AH_KPROBE, "do_execve". @prog is the --prog it
+ * follows (index into progs[]), or -1 when it applies to every program
+ * whose type fits. */
 struct cli_attach {
 	const char *spec;	/* as given */
-	char type[24];		/* "kprobe", "tracepoint", "xdp", ... */
-	const char *target;	/* the rest after ':' (may hold more ':') */
+	struct attach_spec at;	/* TYPE, TARGET (the rest after ':', which may
+				   hold more ':') and its fields */
 	int prog;
 };
 
@@ -70,9 +74,6 @@ struct cli {
 	int no_attach, dump_maps, json, explain, verbose;
 	int after_prog;		/* parser state: the last option was --prog */
 };
-
-/* The attach types --attach accepts, for help and checking. */
-extern const char *const cli_attach_types[];
 
 int cli_parse(int argc, char **argv, struct cli *c, struct errbuf *eb);
 void cli_usage(FILE *out);

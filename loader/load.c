@@ -342,7 +342,7 @@ int load_attach_btf_id(struct load *l, const struct obj_prog *pr, uint32_t *id)
 		return err_set(&l->eb, -ENOENT, "program '%s' (%s): no %s '%s' in the kernel's "
 			       "BTF; if it is a function of a loaded BPF program, name that "
 			       "program with --attach %s:PROG (pinned, or its id)", pr->name,
-			       pr->sec_name, btf_kind_name(kind), name, attach_type_of(pr));
+			       pr->sec_name, btf_kind_name(kind), name, attach_how_name(attach_how_of(pr)));
 	if (r < 0)
 		return err_set(&l->eb, -ENOENT, "program '%s' (%s): no %s '%s' in the kernel's "
 			       "BTF", pr->name, pr->sec_name, btf_kind_name(kind), name);
@@ -482,6 +482,7 @@ static const struct {
 } steps[] = {
 	{ "read the object", step_open, LOAD_BAD_INPUT },
 	{ "apply options", step_options, LOAD_BAD_INPUT },
+	{ "read attach targets", step_targets, LOAD_BAD_INPUT },
 	{ "place struct_ops", step_struct_ops, LOAD_BAD_INPUT },
 	{ "collect relocations", step_relocs, LOAD_BAD_INPUT },
 	{ "apply CO-RE relocations", step_core, LOAD_BAD_INPUT },

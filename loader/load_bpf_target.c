@@ -46,11 +46,11 @@ static const struct cli_attach *bpf_target_spec(const struct load *l, size_t i)
 
 	for (size_t k = 0; k < l->c->nattaches; k++) {
 		a = &l->c->attaches[k];
-		if (ext ? strcmp(a->type, "freplace")
-			: !attach_target_is_prog(a->type, a->target))
+		if (ext ? a->at.how != AH_FREPLACE
+			: !attach_target_is_prog(a->at.how, a->at.target))
 			continue;
 		if (a->prog >= 0 ? obj_find_prog(&l->obj, l->c->progs[a->prog]) == (int)i
-				 : attach_applies(&l->obj, l->selected, i, a->type))
+				 : attach_applies(&l->obj, l->selected, i, a->at.how))
 			return a;
 	}
 	return NULL;
@@ -181,13 +181,14 @@ int load_bpf_target_spec(const struct load *l, size_t i, char *prog, size_t psiz
 			       "of another loaded BPF program, which the kernel needs at load "
 			       "time: give it with --attach freplace:PROG (a pinned program or "
 			       "its id from 'bpftool prog')", pr->name, pr->sec_name);
-	split_target(a->target, prog, psize, func);
+	split_target(a->at.target, prog, psize, func);
 	if (!*func)
 		*func = pr->attach_target;
 	*spec = a->spec;
 	if (!*func)
 		return err_set(eb, -EINVAL, "--attach %s: section '%s' names no function; "
-			       "say which with %s:PROG:FUNC", a->spec, pr->sec_name, a->type);
+			       "say which with %s:PROG:FUNC", a->spec, pr->sec_name,
+			       attach_how_name(a->at.how));
 	return 0;
 }
 

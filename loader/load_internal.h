@@ -101,6 +101,9 @@ int step_maps(struct load *l);
 int step_progs(struct load *l);
 int step_slots(struct load *l);
 int step_pin(struct load *l);
+/* Each selected program's section target that will be used, read by its
+ * way's rules (attach_section_spec) before anything is loaded. */
+int step_targets(struct load *l);
 int step_attach(struct load *l);
 int step_run(struct load *l);
 int step_dump(struct load *l);

@@ -99,26 +99,56 @@ int step_pin(struct load *l)
 
 /* ---- attach ------------------------------------------------------------- */
 
-static int attach_one(struct load *l, size_t i, const char *type, const char *target)
+static int attach_one(struct load *l, size_t i, const struct attach_spec *s)
 {
-	int err = attach_program(&l->obj, l->map_fds, i, l->prog_fds[i], type, target,
-				 &l->att, &l->eb);
+	enum attach_how how = s->how;
+	const char *type = attach_how_name(how), *target = s->target;
+	int err = attach_program(&l->obj, l->map_fds, i, l->prog_fds[i], s, &l->att, &l->eb);
 
 	if (err)
 		return err;
 	load_say(l, "attached '%s' to %s:%s%s", l->obj.progs[i].name, type, target,
-		 l->att.pid && attach_takes_pid(type) ? " (in process --pid only)" : "");
+		 l->att.pid && attach_takes_pid(how) ? " (in process --pid only)" : "");
 	/* --pid is a note, not a refusal, for the other hooks: bpftrace's -p
 	 * and libbpf's pid argument are likewise for user probes only, and an
 	 * object may well mix a kprobe with the uprobes it filters */
-	if (l->att.pid && !attach_takes_pid(type))
+	if (l->att.pid && !attach_takes_pid(how))
 		load_say(l, "note: --pid %d does not apply to %s:%s: a kernel hook runs "
 			 "in every process (filter with bpf_get_current_pid_tgid() in the "
 			 "program)", l->att.pid, type, target);
-	if (!strcmp(type, "iter"))
+	if (how == AH_ITER)
 		l->iters++;
 	else
 		l->others++;
+	return 0;
+}
+
+/* Is there an --attach for program @i (after its --prog, or one whose
+ * type fits it)? Then its section's target is not used. */
+static int attach_given(const struct load *l, size_t i)
+{
+	for (size_t k = 0; k < l->c->nattaches; k++) {
+		const struct cli_attach *a = &l->c->attaches[k];
+
+		if (a->prog >= 0 ? obj_find_prog(&l->obj, l->c->progs[a->prog]) == (int)i
+				 : attach_applies(&l->obj, l->selected, i, a->at.how))
+			return 1;
+	}
+	return 0;
+}
+
+int step_targets(struct load *l)
+{
+	struct attach_spec sp;
+
+	/* the --attach targets were read with the command line */
+	for (size_t i = 0; !l->c->no_attach && i < l->obj.nprogs; i++) {
+		int err;
+
+		if (l->selected[i] && !attach_given(l, i) &&
+		    (err = attach_section_spec(&l->obj.progs[i], &sp, &l->eb)) < 0)
+			return err;
+	}
 	return 0;
 }
 
@@ -137,12 +167,12 @@ int step_attach(struct load *l)
 		for (size_t k = 0; k < l->c->nattaches; k++) {
 			const struct cli_attach *a = &l->c->attaches[k];
 			int mine = a->prog >= 0 ? obj_find_prog(o, l->c->progs[a->prog]) == (int)i
-						: attach_applies(o, l->selected, i, a->type);
+						: attach_applies(o, l->selected, i, a->at.how);
 
 			if (!mine)
 				continue;
 			given = 1;
-			err = attach_one(l, i, a->type, a->target);
+			err = attach_one(l, i, &a->at);
 			if (err)
 				return err;
 		}
@@ -163,9 +193,14 @@ int step_attach(struct load *l)
 			    attach_hint(pr));
 			continue;
 		}
-		err = attach_one(l, i, attach_type_of(pr), attach_section_target(pr));
-		if (err)
-			return err;
+		{
+			struct attach_spec sp;
+
+			/* read by step_options already; cannot fail here */
+			err = attach_section_spec(pr, &sp, &l->eb);
+			if (err < 0 || (err = attach_one(l, i, &sp)))
+				return err;
+		}
 	}
 	return load_struct_ops_attach(l);
 }

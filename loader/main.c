@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "attach.h"
 #include "cli.h"
 #include "mounts.h"
 #include "elf/object.h"
@@ -47,6 +48,12 @@ static int run(const struct cli *c)
 		return EXIT_DONE;
 	case CMD_VERSION:
 		printf("rawload %s\n", RAWLOAD_VERSION);
+		return EXIT_DONE;
+	case CMD_ATTACH_TYPES:
+		/* one per line, TYPE:TARGET as --help shows it: what the shell
+		 * completion offers after --attach */
+		for (int i = 0; i < AH_COUNT; i++)
+			printf("%s\n", attach_how_usage((enum attach_how)i));
 		return EXIT_DONE;
 	case CMD_INSPECT:
 		return cmd_inspect(c);

@@ -33,29 +33,31 @@ static void attach_out(const struct plan *pl, const struct obj_prog *p, const ch
 	json_obj_end(pl->j);
 }
 
-/* @what ("--attach"), and for a usdt target the sites it will probe, for
- * a uprobe.multi glob the functions it matched; with --pid (@pid), whether
- * the attach is filtered to that process (attach_takes_pid). */
-static void plan_attach_info(const struct object *o, size_t prog, const char *type,
-			     const char *target, const char *what, int pid, char *why,
-			     size_t size)
+/* Program @prog's attach at @sp, as @what ("--attach") asks:
+ * "will fail" and why when a check the load makes before asking the
+ * kernel refuses it; else what the check found (a usdt probe's sites, a
+ * uprobe.multi glob's functions) and, with --pid, whether the attach is
+ * filtered to that process (attach_takes_pid). */
+static void plan_one(const struct plan *pl, size_t prog, const struct attach_spec *sp,
+		     const char *what)
 {
-	char info[400], filter[96] = "";
+	enum attach_how how = sp->how;
+	const struct object *o = &pl->l.obj;
+	struct errbuf eb = { { 0 } };
+	char info[400], filter[96] = "", why[sizeof(eb.msg) + 48];
+	int pid = pl->l.c->pid;
 
-	if (!strcmp(type, "usdt")) {
-		if (attach_usdt_check(o, target, info, sizeof(info), NULL))
-			info[0] = '\0';
-	} else if (!strcmp(type, "uprobe.multi") || !strcmp(type, "uretprobe.multi")) {
-		if (attach_umulti_check(&o->progs[prog], type, target, info, sizeof(info), NULL))
-			info[0] = '\0';
+	if (attach_check(o, prog, sp, info, sizeof(info), &eb)) {
+		snprintf(why, sizeof(why), "%s; will fail: %s", what, eb.msg);
 	} else {
-		info[0] = '\0';
+		if (pid && attach_takes_pid(how))
+			snprintf(filter, sizeof(filter), "; only in process %d (--pid)", pid);
+		else if (pid)
+			snprintf(filter, sizeof(filter), "; --pid %d does not apply: every process",
+				 pid);
+		snprintf(why, sizeof(why), "%s%s%s%s", what, info[0] ? "; " : "", info, filter);
 	}
-	if (pid && attach_takes_pid(type))
-		snprintf(filter, sizeof(filter), "; only in process %d (--pid)", pid);
-	else if (pid)
-		snprintf(filter, sizeof(filter), "; --pid %d does not apply: every process", pid);
-	snprintf(why, size, "%s%s%s%s", what, info[0] ? "; " : "", info, filter);
+	attach_out(pl, &o->progs[prog], attach_how_name(how), sp->target, why);
 }
 
 /* What load.c's step_attach would do, program by program, without
@@ -86,20 +88,11 @@ void plan_attach(const struct plan *pl)
 			/* the load's own rule (load_run.c), family fallback
 			 * included: kretprobe: on a kprobe program, ... */
 			int mine = a->prog >= 0 ? obj_find_prog(o, pl->l.c->progs[a->prog]) == (int)i
-						: attach_applies(o, pl->l.selected, i, a->type);
+						: attach_applies(o, pl->l.selected, i, a->at.how);
 
 			if (mine) {
-				struct errbuf eb = { { 0 } };
-
 				given = 1;
-				/* a target the load would refuse before asking the
-				 * kernel (sockmap:MAP that is no sockmap) says so */
-				if (attach_check(o, i, a->type, a->target, &eb))
-					snprintf(why, sizeof(why), "--attach; will fail: %s", eb.msg);
-				else
-					plan_attach_info(o, i, a->type, a->target, "--attach",
-							 pl->l.c->pid, why, sizeof(why));
-				attach_out(pl, p, a->type, a->target, why);
+				plan_one(pl, i, &a->at, "--attach");
 			}
 		}
 		if (given)
@@ -107,16 +100,17 @@ void plan_attach(const struct plan *pl)
 		if (load_struct_ops_member(&pl->l, i, st, sizeof(st), why, sizeof(why))) {
 			attach_out(pl, p, "struct_ops", st, why);
 		} else if (attach_section_target(p)) {
-			const char *t = attach_section_target(p);
+			struct attach_spec sp;
 			struct errbuf eb = { { 0 } };
 
-			if (attach_check(o, i, attach_type_of(p), t, &eb))
+			if (attach_section_spec(p, &sp, &eb) < 0) {
 				snprintf(why, sizeof(why), "the section's target; will fail: %s",
 					 eb.msg);
-			else
-				plan_attach_info(o, i, attach_type_of(p), t, "the section's target",
-						 pl->l.c->pid, why, sizeof(why));
-			attach_out(pl, p, attach_type_of(p), t, why);
+				attach_out(pl, p, attach_how_name(attach_how_of(p)),
+					   attach_section_target(p), why);
+			} else {
+				plan_one(pl, i, &sp, "the section's target");
+			}
 		} else {
 			snprintf(why, sizeof(why), "its section names %s; give one with "
 				 "--attach%s", p->attach_target ? "the hook, not where to attach"

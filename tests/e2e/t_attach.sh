@@ -106,7 +106,7 @@ if [ "$(uname -m)" = x86_64 ]; then
 		"'do_frob' is not in $TMP/kallsyms.*closest: do_frob.cold, do_frob.isra.0, vfs_frob, do_frob_common; syscall entry point __x64_sys_frob" \
 		env RAWLOAD_KALLSYMS="$TMP/kallsyms" $RAWLOAD $P/hello.bpf.o --attach kprobe:do_frob --duration 1
 fi
-expect "kretprobe with an offset is refused" 1 "an offset needs kprobe:FN\+OFF" \
+expect "kretprobe with an offset is refused with the command line, exit 2" 2 "an offset needs kprobe:FN\+OFF" \
 	$RAWLOAD $P/hello.bpf.o --prog hello --attach kretprobe:bprm_execve+4 --duration 1
 
 # ---- uprobe / uretprobe on a binary built here --------------------------
@@ -259,8 +259,15 @@ left=$(ip netns exec "$NS1" ip link show rlatt0 | grep -i xdp)
 [ -z "$left" ] && ok "xdp detached at exit" || bad "xdp detached at exit" "$left"
 expect "xdp on a missing interface is named" 1 "xdp:nosuch0: no network interface 'nosuch0'" \
 	$RAWLOAD $P/xdp_tc.bpf.o --prog xdp_count --attach xdp:nosuch0 --duration 1
-expect "tc with a bad direction" 1 "expected tc:IFACE:ingress or tc:IFACE:egress" \
+expect "tc with a bad direction is refused with the command line, exit 2" 2 \
+	"^rawload: tc:lo:sideways: expected tc:IFACE:ingress or tc:IFACE:egress" \
 	$RAWLOAD $P/xdp_tc.bpf.o --prog tc_count --attach tc:lo:sideways --duration 1
+if $RAWLOAD $P/xdp_tc.bpf.o --prog tc_count --attach tc:lo:sideways --explain 2>&1 | grep -q 'bpf('; then
+	bad "  a malformed --attach makes no bpf() call" "$($RAWLOAD $P/xdp_tc.bpf.o --prog tc_count \
+		--attach tc:lo:sideways --explain 2>&1 | grep -m2 'bpf(')"
+else
+	ok "  a malformed --attach makes no bpf() call"
+fi
 
 # ---- iterators -------------------------------------------------------------
 # iter/task runs when read: rawload attaches it, prints one walk and, with
@@ -454,10 +461,10 @@ grep -q "attach_type=NETFILTER, netfilter={pf=2, hooknum=1, priority=-100}" "$TM
 	ok "--explain decodes the netfilter link" || bad "--explain netfilter" "$(grep LINK_CREATE "$TMP/nf.err")"
 left=$(bpftool prog show name nf_count 2>&1; bpftool link show 2>&1 | grep -i netfilter)
 [ -z "$left" ] && ok "netfilter link gone at exit" || bad "netfilter link gone at exit" "$left"
-expect "netfilter: a bad hook name lists the good ones" 1 \
+expect "netfilter: a bad hook name lists the good ones, exit 2" 2 \
 	"netfilter:ipv4:input: expected netfilter:FAMILY:HOOK\[:PRIO\] with FAMILY ipv4 or ipv6 and HOOK prerouting, local_in" \
 	$RAWLOAD $P/netfilter.bpf.o --attach netfilter:ipv4:input --duration 1
-expect "netfilter: netfilter's own priority INT_MIN is refused" 1 "PRIO '-2147483648' is not a number between" \
+expect "netfilter: netfilter's own priority INT_MIN is refused, exit 2" 2 "PRIO '-2147483648' is not a number between" \
 	$RAWLOAD $P/netfilter.bpf.o --attach netfilter:ipv4:local_in:-2147483648 --duration 1
 
 finish

@@ -100,16 +100,23 @@ else
 	[ -z "$miss" ] && ok "man page has every section" || bad "man page sections" "missing:$miss"
 fi
 opts=$($RAWLOAD --help 2>&1 | grep -oE '(^| )--?[a-z][a-z-]*' | tr -d ' ' | sort -u)
-types=$($RAWLOAD --help 2>&1 | sed -n '/--attach TYPE/,/--prog NAME/p' | grep -oE '(^| )[a-z_]+:' | tr -d ' ' | sort -u)
+# every way of attach.c's table, as --list-attach-types names them
+types=$($RAWLOAD --list-attach-types 2>&1 | grep -oE '^[a-z_.]+' | sort -u)
+[ "$(echo "$types" | wc -l)" -ge 30 ] && ok "--list-attach-types names $(echo $types | wc -w) attach types" ||
+	bad "--list-attach-types" "$($RAWLOAD --list-attach-types 2>&1 | head -3)"
+for t in $types; do
+	$RAWLOAD --help | sed -n '/--attach TYPE/,/--prog NAME/p' | grep -qE "(^| )$t(:|\[)" ||
+		bad "--help lists attach type $t" "not in --attach's lines of --help"
+done
 miss_man= miss_comp=
 for o in $opts; do
 	grep -qF -- "$o" "$TMP/man.txt" || miss_man="$miss_man $o"
 	grep -qE -- "(\"| )$o( |\")" scripts/bash-completion/rawload || miss_comp="$miss_comp $o"
 done
 for t in $types; do
-	grep -qE "^ +(.*, )?$t" "$TMP/man.txt" || miss_man="$miss_man $t"
-	grep -q " $t\| ${t}cpu" scripts/bash-completion/rawload || grep -q "\"$t" scripts/bash-completion/rawload ||
-		miss_comp="$miss_comp $t"
+	grep -qE "^ +(.*, )?${t//./\\.}(:|\\[| )" "$TMP/man.txt" || miss_man="$miss_man $t"
+	PATH="$PWD:$PATH" bash -c '. scripts/bash-completion/rawload; _rawload_attach_types' |
+		grep -qxE "${t//./\\.}(:.*| .*)?" || miss_comp="$miss_comp $t"
 done
 [ -z "$miss_man" ] && ok "man page names every option and attach type of --help" ||
 	bad "man page vs --help" "not in $MAN:$miss_man"
@@ -125,7 +132,7 @@ printf '%s\n' 'ffffffff81000000 T bprm_execve' 'ffffffff81000010 t bprm_execve_t
 complete_as() { # EXPECTED WORDS...: the replies, space-separated, must equal EXPECTED
 	local want=$1 got
 	shift
-	got=$(RAWLOAD_KALLSYMS="$TMP/kallsyms" bash -c '. "$0"; COMP_WORDS=("$@");
+	got=$(PATH="$PWD:$PATH" RAWLOAD_KALLSYMS="$TMP/kallsyms" bash -c '. "$0"; COMP_WORDS=("$@");
 		COMP_CWORD=$(($# - 1)); COMPREPLY=(); _rawload; echo "${COMPREPLY[*]}"' "$COMP" "$@" 2>&1)
 	if [ "$got" = "$want" ]; then
 		ok "completion: '$*' -> '$want'"

@@ -199,7 +199,7 @@ $RAWLOAD $P/bad_slow_verify.bpf.o --no-attach --explain >"$TMP/slow.out" 2>&1 &
 pid=$!
 in_load=
 for i in $(seq 1 400); do
-	if grep -q 'step 10/15 load programs' "$TMP/slow.out"; then in_load=1; break; fi
+	if grep -qE 'step [0-9]+/[0-9]+ load programs' "$TMP/slow.out"; then in_load=1; break; fi
 	sleep 0.01
 done
 sleep 0.5

@@ -124,6 +124,12 @@ no_bpf "section name with a newline" "$TMP/inject.bpf.o"
 patch_obj "$TMP/tptrav.bpf.o" tracepoint/syscalls/sys_enter_getpid 'tracepoint/../../../../../../proc/se'
 expect "a tracepoint section climbing out of events/ is refused, exit 2" 2 \
 	"tracepoint category '..': byte 0 \(0x2e\) is refused" $ASAN_RAWLOAD "$TMP/tptrav.bpf.o" --no-attach
+# A section target its way cannot read, refused before anything loads.
+patch_obj "$TMP/tpnosep.bpf.o" tracepoint/syscalls/sys_enter_getpid 'tracepoint/syscalls_sys_enter_getpid'
+expect "a tracepoint section without CATEGORY/NAME is refused, exit 2" 2 \
+	"program '[a-z_]+': section 'tracepoint/syscalls_sys_enter_getpid': tracepoint target 'syscalls_sys_enter_getpid' is not CATEGORY:NAME" \
+	$ASAN_RAWLOAD "$TMP/tpnosep.bpf.o"
+expect "  but loads with --no-attach" 0 "" $ASAN_RAWLOAD "$TMP/tpnosep.bpf.o" --no-attach
 # The command line's targets too, before any system call.
 expect "--attach with a newline in the target is refused, exit 2" 2 \
 	"--attach 'tracepoint:syscalls:sys_enter_execve\\\\x0a-:x': byte 25 of the target is the control character 0x0a" \

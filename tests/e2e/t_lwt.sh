@@ -91,9 +91,9 @@ grep -q "encap" <<<"$(route 10.78.0.0/24)" && bad "foreign route" "changed: $(ro
 	ok "  that route is unchanged"
 expect "lwt: a missing interface" 1 "lwt:10.77.0.0/24:nosuch0: no network interface 'nosuch0'" \
 	in_ns $RAWLOAD $O --prog count_xmit --attach lwt:10.77.0.0/24:nosuch0 --duration 0.3
-expect "lwt: a bad prefix" 1 "'10.77.0.0/40': the prefix length must be 0 to 32" \
+expect "lwt: a bad prefix, exit 2" 2 "'10.77.0.0/40': the prefix length must be 0 to 32" \
 	in_ns $RAWLOAD $O --prog count_xmit --attach lwt:10.77.0.0/40:veth0 --duration 0.3
-expect "lwt: no interface" 1 "expected lwt:PREFIX:IFACE" \
+expect "lwt: no interface, exit 2" 2 "expected lwt:PREFIX:IFACE" \
 	in_ns $RAWLOAD $O --prog count_xmit --attach lwt:10.77.0.0/24 --duration 0.3
 expect "lwt: a program of another type" 1 \
 	"lwt:10.77.0.0/24:veth0: only lwt_in, lwt_out and lwt_xmit programs run on a route" \

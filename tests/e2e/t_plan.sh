@@ -171,9 +171,12 @@ expect "plan: lsm_cgroup's hook is not a place to attach" 0 \
 expect "plan: the AF_UNIX cgroup hooks take cgroup:PATH" 0 \
 	"on_connect_unix +-> cgroup:/x \(--attach\).*on_getsockname_unix -> cgroup:/x \(--attach\)" \
 	bash -c "$RAWLOAD plan $P/cgroup_unix.bpf.o --attach cgroup:/x | tr '\n' ' '"
-expect "plan: a bad netfilter hook will fail" 0 \
-	"nf_count +-> netfilter:ipv4:input \(--attach; will fail: .*HOOK prerouting, local_in" \
+expect "plan: a bad netfilter hook is refused with the command line, exit 2" 2 \
+	"netfilter:ipv4:input: expected netfilter:FAMILY:HOOK\[:PRIO\] with .*HOOK prerouting, local_in" \
 	$RAWLOAD plan $P/netfilter.bpf.o --attach netfilter:ipv4:input
+expect "plan: a sockmap that is no map of the object will fail" 0 \
+	"msg_count +-> sockmap:nosuch \(--attach; will fail: sockmap:nosuch: the object has no map 'nosuch'" \
+	$RAWLOAD plan $P/sockmap.bpf.o --prog msg_count --attach sockmap:nosuch
 if $RAWLOAD plan $P/subprogs.bpf.o --prog tp_getpid 2>&1 | grep -q "raw_sys_enter"; then
 	bad "plan: --prog" "raw_sys_enter listed although not selected"
 else

@@ -171,7 +171,7 @@ runj "two runs: --repeat before any --run goes to xdp, not to syscall" \
 $RAWLOAD $O --prog xdp_filter --run xdp_filter --repeat 5 --explain >"$TMP/explain.txt" 2>&1
 for want in '^  \[run\] bpf\(BPF_PROG_TEST_RUN, \{prog_fd=[0-9]+, data_in=<60 bytes>, data_size_in=60, data_out=<buffer>, repeat=5\} -> \{retval=1, duration=[0-9]+, data_size_out=60\}\) = 0$' \
 	"^           # run 'xdp_filter' \(XDP\) on the built-in packet, repeated$" \
-	'^rawload: step 14/15 run$'; do
+	'^rawload: step [0-9]+/[0-9]+ run$'; do
 	grep -qE -- "$want" "$TMP/explain.txt" && ok "--explain: /$want/" ||
 		bad "--explain" "no line /$want/ in: $(grep -A3 'step 14' "$TMP/explain.txt")"
 done
