@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "elf/err.h"
+#include "elf/uapi.h"
 
 /* tracepoint CATEGORY:NAME through the perf event of its id, read under
  * @tracefs (the caller makes sure tracefs is mounted there). */
@@ -51,11 +52,6 @@ enum kmulti_mode {
 			   (BPF_TRACE_KPROBE_SESSION) */
 };
 
-/* BPF_LINK_CREATE's attach type for kprobe.session links (uapi
- * BPF_TRACE_KPROBE_SESSION, kernel 6.10; newer than Debian 12's 6.1
- * header; elf/secdef.c spells the same number for the load). */
-#define RL_BPF_TRACE_KPROBE_SESSION 56
-
 /* A kprobe_multi link (5.18+, CONFIG_FPROBE): @prog_fd at all @n
  * functions @syms, as @mode says, in one BPF_LINK_CREATE; the kernel
  * resolves the names. The program must have been loaded with the matching
@@ -64,12 +60,6 @@ enum kmulti_mode {
 int attach_kprobe_multi(int prog_fd, char *const *syms, size_t n, enum kmulti_mode mode,
 			const char *what, struct errbuf *eb);
 
-/* BPF_LINK_CREATE's attach type for uprobe.multi links (uapi
- * BPF_TRACE_UPROBE_MULTI, kernel 6.6; newer than Debian 12's 6.1 header),
- * and its flag for return probes (BPF_F_UPROBE_MULTI_RETURN). */
-#define RL_BPF_TRACE_UPROBE_MULTI 48
-#define RL_BPF_F_UPROBE_MULTI_RETURN 1u
-
 /* A uprobe.multi link (6.6+, CONFIG_UPROBES): @prog_fd, loaded with
  * expected_attach_type BPF_TRACE_UPROBE_MULTI, at the @n file offsets
  * @offsets of the file @path (absolute: the kernel looks it up), at entry
@@ -77,10 +67,6 @@ int attach_kprobe_multi(int prog_fd, char *const *syms, size_t n, enum kmulti_mo
  * process), all in one BPF_LINK_CREATE. @what names it in errors. */
 int attach_uprobe_multi(int prog_fd, const char *path, const uint64_t *offsets, size_t n,
 			int retprobe, uint32_t pid, const char *what, struct errbuf *eb);
-
-/* BPF_LINK_CREATE's attach type for struct_ops maps (uapi BPF_STRUCT_OPS,
- * kernel 6.4; newer than Debian 12's 6.1 header). */
-#define RL_BPF_STRUCT_OPS 44
 
 /* Register struct_ops map @map_fd (created with BPF_F_LINK, its value
  * written) through a link: BPF_LINK_CREATE with the map in place of a

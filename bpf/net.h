@@ -12,13 +12,7 @@
 #include <stdint.h>
 
 #include "elf/err.h"
-
-/* enum bpf_attach_type values newer than some installed <linux/bpf.h>
- * (Debian 12's has no tcx): kernel 6.6 added them. */
-#define RL_BPF_TCX_INGRESS 46
-#define RL_BPF_TCX_EGRESS 47
-/* and 6.4 the netfilter hook (BPF_PROG_TYPE_NETFILTER is 32) */
-#define RL_BPF_NETFILTER 45
+#include "elf/uapi.h"
 
 /* The ifindex of interface @ifname (from /sys/class/net/NAME/ifindex in
  * the caller's network namespace), or -ENODEV naming it. */

@@ -25,10 +25,8 @@
 #include <linux/bpf.h>
 #include <string.h>
 
+#include "elf/uapi.h"
 #include "sys.h"
-
-/* Debian 12's 6.1 header predates the netfilter program type (6.4). */
-#define RL_BPF_PROG_TYPE_NETFILTER 32
 
 /*
  * prog_test_run - the test fields of union bpf_attr, all of them given

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "object_internal.h"
+#include "uapi.h"
 
 /* __uint(name, N): PTR -> ARRAY[N]; returns N. */
 static int member_uint(const struct btf *btf, const struct btf_member *m,
@@ -345,9 +346,6 @@ int maps_collect_btf(struct object *obj, struct errbuf *eb)
 	}
 	return 0;
 }
-
-/* BPF_MAP_TYPE_CGRP_STORAGE (6.2) is newer than Debian 12's uapi headers. */
-#define RL_BPF_MAP_TYPE_CGRP_STORAGE 32
 
 int obj_map_unsized(uint32_t type)
 {

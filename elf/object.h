@@ -34,6 +34,7 @@
 #include "elf.h"
 #include "err.h"
 #include "secdef.h"
+#include "uapi.h"
 
 /* A function in an executable section. Functions in .text are
  * subprograms: linked into the programs that call them, never loaded on
@@ -82,11 +83,6 @@ enum map_origin {
 };
 
 enum data_kind { DATA_DATA, DATA_RODATA, DATA_BSS, DATA_KCONFIG };
-
-/* map_flags of a .struct_ops.link map: registered by BPF_LINK_CREATE, not
- * by writing its value (uapi BPF_F_LINK, kernel 6.4; newer than the 6.1
- * header Debian 12 ships). */
-#define RL_BPF_F_LINK (1U << 13)
 
 /* A function pointer of a struct_ops variable set to a program: the
  * ELF relocation in .rel.struct_ops* at that member's bytes. */

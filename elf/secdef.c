@@ -11,33 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Attach types newer than the 6.1 uapi header Debian 12 ships
- * (include/uapi/linux/bpf.h of 6.4 and 6.6). */
-#define RL_BPF_TCX_INGRESS 46
-#define RL_BPF_TCX_EGRESS 47
-#define RL_BPF_NETFILTER 45
-#define RL_BPF_PROG_TYPE_NETFILTER 32
-/* uprobe.multi (6.6): the kernel's bpf_uprobe_multi_link_attach refuses a
- * program loaded with any other expected_attach_type */
-#define RL_BPF_TRACE_UPROBE_MULTI 48
-
-/* The AF_UNIX hooks of CGROUP_SOCK_ADDR programs (Linux 6.7): connect(),
- * sendmsg() with an address, recvmsg() asking for one, getpeername() and
- * getsockname() of a socket that has an address. The 6.7+
- * include/uapi/linux/bpf.h numbers them 49 to 53, right after
- * BPF_TRACE_UPROBE_MULTI (48). */
-#define RL_BPF_CGROUP_UNIX_CONNECT 49
-#define RL_BPF_CGROUP_UNIX_SENDMSG 50
-#define RL_BPF_CGROUP_UNIX_RECVMSG 51
-#define RL_BPF_CGROUP_UNIX_GETPEERNAME 52
-#define RL_BPF_CGROUP_UNIX_GETSOCKNAME 53
-/* kprobe.session (Linux 6.10, uapi enum bpf_attach_type after
- * BPF_NETKIT_PRIMARY 54 and BPF_NETKIT_PEER 55): a KPROBE program run at
- * both the entry and the return of each function, through a kprobe_multi
- * link; the kernel's bpf_kprobe_multi_link_attach takes the program only
- * with this expected_attach_type, and the bpf_session_* kfuncs are offered
- * only to such programs (bpf_kprobe_multi_session_kfunc_filter). */
-#define RL_BPF_TRACE_KPROBE_SESSION 56
+#include "uapi.h"
 
 #define P(t) BPF_PROG_TYPE_##t
 #define DEF(n, t, a, f, k) { n, P(t), a, f, ATTACH_##k }

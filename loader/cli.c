@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -259,92 +260,154 @@ static int parse_pid(const char *v, int *out, struct errbuf *eb)
 	return 0;
 }
 
+/* ---- the options, one table ----------------------------------------- */
+
+/* Options without a value: a flag of struct cli, or the command to run. */
+static const struct {
+	const char *name, *alias;
+	size_t flag;		/* offsetof the int it sets to 1, or 0 */
+	int cmd;		/* else the command it selects */
+} flag_opts[] = {
+	{ "--no-attach", NULL, offsetof(struct cli, no_attach), 0 },
+	{ "--dump-maps", NULL, offsetof(struct cli, dump_maps), 0 },
+	{ "--json", NULL, offsetof(struct cli, json), 0 },
+	{ "--explain", NULL, offsetof(struct cli, explain), 0 },
+	{ "--verbose", "-v", offsetof(struct cli, verbose), 0 },
+	{ "--help", "-h", 0, CMD_HELP },
+	{ "--version", NULL, 0, CMD_VERSION },
+	{ "--list-attach-types", NULL, 0, CMD_ATTACH_TYPES },
+};
+
+/* Options with a value @v; @after_prog: the option before was --prog. */
+static int opt_prog(struct cli *c, const char *v, int after_prog, struct errbuf *eb)
+{
+	int err = add_checked(&c->nprogs, "--prog", eb);
+
+	(void)after_prog;
+	if (err)
+		return err;
+	c->progs[c->nprogs++] = v;
+	c->after_prog = 1;
+	return 0;
+}
+
+static int opt_attach(struct cli *c, const char *v, int after_prog, struct errbuf *eb)
+{
+	int err = add_checked(&c->nattaches, "--attach", eb);
+
+	/* An --attach right after a --prog belongs to that program. */
+	if (!err)
+		err = parse_attach(v, after_prog ? (int)c->nprogs - 1 : -1,
+				   &c->attaches[c->nattaches], eb);
+	c->nattaches += !err;
+	return err;
+}
+
+/* NAME=VALUE into the next of @kv (*@n used), as option @opt. */
+static int add_kv(const char *opt, const char *v, struct cli_kv *kv, size_t *n,
+		  struct errbuf *eb)
+{
+	int err = add_checked(n, opt, eb);
+
+	if (!err && !(err = parse_kv(opt, v, &kv[*n], eb)))
+		(*n)++;
+	return err;
+}
+
+static int opt_set(struct cli *c, const char *v, int after_prog, struct errbuf *eb)
+{
+	(void)after_prog;
+	return add_kv("--set", v, c->sets, &c->nsets, eb);
+}
+
+static int opt_resize(struct cli *c, const char *v, int after_prog, struct errbuf *eb)
+{
+	(void)after_prog;
+	return add_kv("--resize", v, c->resizes, &c->nresizes, eb);
+}
+
+static int opt_format(struct cli *c, const char *v, int after_prog, struct errbuf *eb)
+{
+	(void)after_prog;
+	return add_kv("--format", v, c->formats, &c->nformats, eb);
+}
+
+static int opt_pin(struct cli *c, const char *v, int after_prog, struct errbuf *eb)
+{
+	(void)after_prog;
+	(void)eb;
+	c->pin = v;
+	return 0;
+}
+
+static int opt_btf(struct cli *c, const char *v, int after_prog, struct errbuf *eb)
+{
+	(void)after_prog;
+	(void)eb;
+	c->btf = v;
+	return 0;
+}
+
+static int opt_pid(struct cli *c, const char *v, int after_prog, struct errbuf *eb)
+{
+	(void)after_prog;
+	if (c->pid)
+		return err_set(eb, -EINVAL, "--pid '%s': only one --pid (already %d)", v, c->pid);
+	return parse_pid(v, &c->pid, eb);
+}
+
+static int opt_duration(struct cli *c, const char *v, int after_prog, struct errbuf *eb)
+{
+	char *end;
+
+	(void)after_prog;
+	c->duration = strtod(v, &end);
+	if (*end || end == v || c->duration <= 0)
+		return err_set(eb, -EINVAL, "--duration '%s': expected a positive number of "
+			       "seconds", v);
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	int (*fn)(struct cli *c, const char *v, int after_prog, struct errbuf *eb);
+} value_opts[] = {
+	{ "--prog", opt_prog },	    { "--attach", opt_attach },
+	{ "--set", opt_set },	    { "--resize", opt_resize },
+	{ "--format", opt_format }, { "--pin", opt_pin },
+	{ "--btf", opt_btf },	    { "--pid", opt_pid },
+	{ "--duration", opt_duration },
+};
+
 static int parse_option(int argc, char **argv, int *i, struct cli *c,
 			struct errbuf *eb)
 {
 	const char *a = argv[*i], *v;
-	int after_prog = c->after_prog, err = 0;
+	int after_prog = c->after_prog;
 
 	c->after_prog = 0;
-
-	if (!strcmp(a, "--no-attach"))
-		c->no_attach = 1;
-	else if (!strcmp(a, "--dump-maps"))
-		c->dump_maps = 1;
-	else if (!strcmp(a, "--json"))
-		c->json = 1;
-	else if (!strcmp(a, "--explain"))
-		c->explain = 1;
-	else if (!strcmp(a, "-v") || !strcmp(a, "--verbose"))
-		c->verbose = 1;
-	else if (!strcmp(a, "-h") || !strcmp(a, "--help"))
-		c->cmd = CMD_HELP;
-	else if (!strcmp(a, "--version"))
-		c->cmd = CMD_VERSION;
-	else if (!strcmp(a, "--list-attach-types"))
-		c->cmd = CMD_ATTACH_TYPES;
-	else if (is_opt(a, "--run") || is_opt(a, "--data") || is_opt(a, "--ctx") ||
-		 is_opt(a, "--repeat"))
-		err = parse_run_option(argc, argv, i, c, eb);
-	else if (is_opt(a, "--prog")) {
-		if (!(v = optarg_of(argc, argv, i, "--prog", eb)))
+	for (size_t k = 0; k < sizeof(flag_opts) / sizeof(flag_opts[0]); k++) {
+		if (strcmp(a, flag_opts[k].name) &&
+		    (!flag_opts[k].alias || strcmp(a, flag_opts[k].alias)))
+			continue;
+		if (flag_opts[k].flag)
+			*(int *)((char *)c + flag_opts[k].flag) = 1;
+		else
+			c->cmd = (enum cli_cmd)flag_opts[k].cmd;
+		return 0;
+	}
+	/* a --run and the inputs that belong to it (cli.h, struct cli_run) */
+	if (is_opt(a, "--run") || is_opt(a, "--data") || is_opt(a, "--ctx") ||
+	    is_opt(a, "--repeat"))
+		return parse_run_option(argc, argv, i, c, eb);
+	for (size_t k = 0; k < sizeof(value_opts) / sizeof(value_opts[0]); k++) {
+		if (!is_opt(a, value_opts[k].name))
+			continue;
+		if (!(v = optarg_of(argc, argv, i, value_opts[k].name, eb)))
 			return -EINVAL;
-		if ((err = add_checked(&c->nprogs, "--prog", eb)))
-			return err;
-		c->progs[c->nprogs++] = v;
-		c->after_prog = 1;
-	} else if (is_opt(a, "--attach")) {
-		if (!(v = optarg_of(argc, argv, i, "--attach", eb)))
-			return -EINVAL;
-		if ((err = add_checked(&c->nattaches, "--attach", eb)))
-			return err;
-		/* An --attach right after a --prog belongs to that program. */
-		err = parse_attach(v, after_prog ? (int)c->nprogs - 1 : -1,
-				   &c->attaches[c->nattaches], eb);
-		c->nattaches += !err;
-	} else if (is_opt(a, "--set")) {
-		if (!(v = optarg_of(argc, argv, i, "--set", eb)))
-			return -EINVAL;
-		if (!(err = add_checked(&c->nsets, "--set", eb)) &&
-		    !(err = parse_kv("--set", v, &c->sets[c->nsets], eb)))
-			c->nsets++;
-	} else if (is_opt(a, "--resize")) {
-		if (!(v = optarg_of(argc, argv, i, "--resize", eb)))
-			return -EINVAL;
-		if (!(err = add_checked(&c->nresizes, "--resize", eb)) &&
-		    !(err = parse_kv("--resize", v, &c->resizes[c->nresizes], eb)))
-			c->nresizes++;
-	} else if (is_opt(a, "--format")) {
-		if (!(v = optarg_of(argc, argv, i, "--format", eb)))
-			return -EINVAL;
-		if (!(err = add_checked(&c->nformats, "--format", eb)) &&
-		    !(err = parse_kv("--format", v, &c->formats[c->nformats], eb)))
-			c->nformats++;
-	} else if (is_opt(a, "--pin")) {
-		if (!(c->pin = optarg_of(argc, argv, i, "--pin", eb)))
-			return -EINVAL;
-	} else if (is_opt(a, "--btf")) {
-		if (!(c->btf = optarg_of(argc, argv, i, "--btf", eb)))
-			return -EINVAL;
-	} else if (is_opt(a, "--pid")) {
-		if (!(v = optarg_of(argc, argv, i, "--pid", eb)))
-			return -EINVAL;
-		if (c->pid)
-			return err_set(eb, -EINVAL, "--pid '%s': only one --pid (already %d)",
-				       v, c->pid);
-		err = parse_pid(v, &c->pid, eb);
-	} else if (is_opt(a, "--duration")) {
-		char *end;
-
-		if (!(v = optarg_of(argc, argv, i, "--duration", eb)))
-			return -EINVAL;
-		c->duration = strtod(v, &end);
-		if (*end || end == v || c->duration <= 0)
-			return err_set(eb, -EINVAL, "--duration '%s': expected a positive "
-				       "number of seconds", v);
-	} else
-		return err_set(eb, -EINVAL, "unknown option '%s' (see rawload --help)", a);
-	return err;
+		return value_opts[k].fn(c, v, after_prog, eb);
+	}
+	return err_set(eb, -EINVAL, "unknown option '%s' (see rawload --help)", a);
 }
 
 int cli_parse(int argc, char **argv, struct cli *c, struct errbuf *eb)

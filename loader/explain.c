@@ -11,10 +11,12 @@
 #include <linux/perf_event.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "bpf/sys.h"
 #include "elf/secdef.h"
+#include "elf/uapi.h"
 
 static int enabled;
 
@@ -85,30 +87,114 @@ static void decode_kprobe_multi(FILE *o, const union bpf_attr *a)
 	fputc('}', o);
 }
 
+/* BPF_MAP_CREATE's fields, strace's way (flags by name). */
+static void decode_map_create(FILE *o, const union bpf_attr *a)
+{
+	fprintf(o, "{map_type=%s, key_size=%u, value_size=%u, max_entries=%u, "
+		"map_flags=", obj_map_type_name(a->map_type), a->key_size,
+		a->value_size, a->max_entries);
+	if (a->map_flags) {
+		char fl[160];
+
+		obj_map_flags_str(a->map_flags, fl, sizeof(fl));
+		fputs(fl, o);
+	} else {
+		fputs("0x0", o);	/* as strace prints it */
+	}
+	fprintf(o, ", map_name=\"%.16s\"", a->map_name);
+	if (a->inner_map_fd)
+		fprintf(o, ", inner_map_fd=%u", a->inner_map_fd);
+	if (a->btf_fd)
+		fprintf(o, ", btf_fd=%u, btf_key_type_id=%u, btf_value_type_id=%u",
+			a->btf_fd, a->btf_key_type_id, a->btf_value_type_id);
+	if (a->btf_vmlinux_value_type_id)
+		fprintf(o, ", btf_vmlinux_value_type_id=%u", a->btf_vmlinux_value_type_id);
+	fputc('}', o);
+}
+
+/* BPF_PROG_LOAD's fields: the ones a load sets, and the log's. */
+static void decode_prog_load(FILE *o, const union bpf_attr *a)
+{
+	fprintf(o, "{prog_type=%s, insn_cnt=%u, license=\"%s\", prog_name=\"%.16s\"",
+		secdef_prog_type_name(a->prog_type), a->insn_cnt,
+		(const char *)(uintptr_t)a->license, a->prog_name);
+	/* struct_ops: the index of the member the program fills */
+	if (a->prog_type == BPF_PROG_TYPE_STRUCT_OPS)
+		fprintf(o, ", expected_attach_type=%u (member index)",
+			a->expected_attach_type);
+	else if (a->expected_attach_type)
+		fprintf(o, ", expected_attach_type=%s",
+			secdef_attach_type_name(a->expected_attach_type));
+	if (a->prog_flags)
+		fprintf(o, ", prog_flags=0x%x", a->prog_flags);
+	if (a->prog_btf_fd)
+		fprintf(o, ", prog_btf_fd=%u, func_info_cnt=%u, line_info_cnt=%u",
+			a->prog_btf_fd, a->func_info_cnt, a->line_info_cnt);
+	if (a->attach_btf_id)
+		fprintf(o, ", attach_btf_id=%u", a->attach_btf_id);
+	/* freplace, fentry/fexit on a BPF function: the program holding
+	 * that function (one field with attach_btf_obj_fd, which
+	 * rawload does not use, named for what it holds) */
+	if (a->prog_type == BPF_PROG_TYPE_EXT ||
+	    (a->prog_type == BPF_PROG_TYPE_TRACING && a->attach_prog_fd))
+		fprintf(o, ", attach_prog_fd=%u", a->attach_prog_fd);
+	if (a->log_level)
+		fprintf(o, ", log_level=%u, log_size=%u", a->log_level, a->log_size);
+	fputc('}', o);
+}
+
+/* BPF_LINK_CREATE: the common fields, then the per-type union's words
+ * for the attach types that use them. */
+static void decode_link_create(FILE *o, const union bpf_attr *a)
+{
+	/* BPF_STRUCT_OPS links a map: the same slot, named map_fd.
+	 * attach_type 0 with no target is an extension's link (a cgroup
+	 * link, the other 0, always has its cgroup's fd): the kernel
+	 * ignores the type there, and 0 is not CGROUP_INET_INGRESS */
+	fprintf(o, "{%s=%u, target_fd=%u, attach_type=%s",
+		a->link_create.attach_type == RL_BPF_STRUCT_OPS ? "map_fd" : "prog_fd",
+		a->link_create.prog_fd,
+		a->link_create.target_fd,
+		!a->link_create.attach_type && !a->link_create.target_fd ? "0" :
+		secdef_attach_type_name(a->link_create.attach_type));
+	/* BPF_NETFILTER: link_create.netfilter, pf/hooknum/priority,
+	 * the first words of the per-type union (bpf/net.c) */
+	if (a->link_create.attach_type == RL_BPF_NETFILTER) {
+		uint32_t nf[3];
+
+		memcpy(nf, &a->link_create.target_btf_id, sizeof(nf));
+		fprintf(o, ", netfilter={pf=%u, hooknum=%u, priority=%d}", nf[0], nf[1],
+			(int32_t)nf[2]);
+	}
+	/* BPF_TRACE_UPROBE_MULTI: link_create.uprobe_multi, the
+	 * per-type union's words as bpf/attach.c lays them out */
+	if (a->link_create.attach_type == RL_BPF_TRACE_UPROBE_MULTI) {
+		uint64_t p[4];
+		uint32_t w[3];
+
+		memcpy(p, &a->link_create.target_btf_id, sizeof(p));
+		memcpy(w, (const char *)&a->link_create.target_btf_id + sizeof(p),
+		       sizeof(w));
+		fprintf(o, ", uprobe_multi={path=\"%s\", offsets=<%u x u64>, cnt=%u, flags=%s, "
+			"pid=%u}", p[0] ? (const char *)(uintptr_t)p[0] : "", w[0], w[0],
+			w[1] & RL_BPF_F_UPROBE_MULTI_RETURN ? "RETURN" : "0", w[2]);
+	}
+	/* BPF_TRACE_KPROBE_MULTI and BPF_TRACE_KPROBE_SESSION (6.10):
+	 * link_create.kprobe_multi */
+	if (a->link_create.attach_type == BPF_TRACE_KPROBE_MULTI ||
+	    a->link_create.attach_type == RL_BPF_TRACE_KPROBE_SESSION)
+		decode_kprobe_multi(o, a);
+	if (a->link_create.attach_type == BPF_PERF_EVENT && a->link_create.perf_event.bpf_cookie)
+		fprintf(o, ", perf_event={bpf_cookie=%llu}",
+			(unsigned long long)a->link_create.perf_event.bpf_cookie);
+	fputc('}', o);
+}
+
 static void decode_bpf(FILE *o, int cmd, const union bpf_attr *a)
 {
 	switch (cmd) {
 	case BPF_MAP_CREATE:
-		fprintf(o, "{map_type=%s, key_size=%u, value_size=%u, max_entries=%u, "
-			"map_flags=", obj_map_type_name(a->map_type), a->key_size,
-			a->value_size, a->max_entries);
-		if (a->map_flags) {
-			char fl[160];
-
-			obj_map_flags_str(a->map_flags, fl, sizeof(fl));
-			fputs(fl, o);
-		} else {
-			fputs("0x0", o);	/* as strace prints it */
-		}
-		fprintf(o, ", map_name=\"%.16s\"", a->map_name);
-		if (a->inner_map_fd)
-			fprintf(o, ", inner_map_fd=%u", a->inner_map_fd);
-		if (a->btf_fd)
-			fprintf(o, ", btf_fd=%u, btf_key_type_id=%u, btf_value_type_id=%u",
-				a->btf_fd, a->btf_key_type_id, a->btf_value_type_id);
-		if (a->btf_vmlinux_value_type_id)
-			fprintf(o, ", btf_vmlinux_value_type_id=%u", a->btf_vmlinux_value_type_id);
-		fputc('}', o);
+		decode_map_create(o, a);
 		break;
 	case BPF_MAP_UPDATE_ELEM:
 	case BPF_MAP_LOOKUP_ELEM:
@@ -128,32 +214,7 @@ static void decode_bpf(FILE *o, int cmd, const union bpf_attr *a)
 			a->btf_size, a->btf_log_level);
 		break;
 	case BPF_PROG_LOAD:
-		fprintf(o, "{prog_type=%s, insn_cnt=%u, license=\"%s\", prog_name=\"%.16s\"",
-			secdef_prog_type_name(a->prog_type), a->insn_cnt,
-			(const char *)(uintptr_t)a->license, a->prog_name);
-		/* struct_ops: the index of the member the program fills */
-		if (a->prog_type == BPF_PROG_TYPE_STRUCT_OPS)
-			fprintf(o, ", expected_attach_type=%u (member index)",
-				a->expected_attach_type);
-		else if (a->expected_attach_type)
-			fprintf(o, ", expected_attach_type=%s",
-				secdef_attach_type_name(a->expected_attach_type));
-		if (a->prog_flags)
-			fprintf(o, ", prog_flags=0x%x", a->prog_flags);
-		if (a->prog_btf_fd)
-			fprintf(o, ", prog_btf_fd=%u, func_info_cnt=%u, line_info_cnt=%u",
-				a->prog_btf_fd, a->func_info_cnt, a->line_info_cnt);
-		if (a->attach_btf_id)
-			fprintf(o, ", attach_btf_id=%u", a->attach_btf_id);
-		/* freplace, fentry/fexit on a BPF function: the program holding
-		 * that function (one field with attach_btf_obj_fd, which
-		 * rawload does not use, named for what it holds) */
-		if (a->prog_type == BPF_PROG_TYPE_EXT ||
-		    (a->prog_type == BPF_PROG_TYPE_TRACING && a->attach_prog_fd))
-			fprintf(o, ", attach_prog_fd=%u", a->attach_prog_fd);
-		if (a->log_level)
-			fprintf(o, ", log_level=%u, log_size=%u", a->log_level, a->log_size);
-		fputc('}', o);
+		decode_prog_load(o, a);
 		break;
 	case BPF_OBJ_PIN:
 	case BPF_OBJ_GET:
@@ -161,47 +222,7 @@ static void decode_bpf(FILE *o, int cmd, const union bpf_attr *a)
 			a->bpf_fd);
 		break;
 	case BPF_LINK_CREATE:
-		/* BPF_STRUCT_OPS (44) links a map: the same slot, named map_fd.
-		 * attach_type 0 with no target is an extension's link (a cgroup
-		 * link, the other 0, always has its cgroup's fd): the kernel
-		 * ignores the type there, and 0 is not CGROUP_INET_INGRESS */
-		fprintf(o, "{%s=%u, target_fd=%u, attach_type=%s",
-			a->link_create.attach_type == 44 ? "map_fd" : "prog_fd",
-			a->link_create.prog_fd,
-			a->link_create.target_fd,
-			!a->link_create.attach_type && !a->link_create.target_fd ? "0" :
-			secdef_attach_type_name(a->link_create.attach_type));
-		/* BPF_NETFILTER (45): link_create.netfilter, pf/hooknum/priority,
-		 * the first words of the per-type union (bpf/net.c) */
-		if (a->link_create.attach_type == 45) {
-			uint32_t nf[3];
-
-			memcpy(nf, &a->link_create.target_btf_id, sizeof(nf));
-			fprintf(o, ", netfilter={pf=%u, hooknum=%u, priority=%d}", nf[0], nf[1],
-				(int32_t)nf[2]);
-		}
-		/* BPF_TRACE_UPROBE_MULTI (48): link_create.uprobe_multi, the
-		 * per-type union's words as bpf/attach.c lays them out */
-		if (a->link_create.attach_type == 48) {
-			uint64_t p[4];
-			uint32_t w[3];
-
-			memcpy(p, &a->link_create.target_btf_id, sizeof(p));
-			memcpy(w, (const char *)&a->link_create.target_btf_id + sizeof(p),
-			       sizeof(w));
-			fprintf(o, ", uprobe_multi={path=\"%s\", offsets=<%u x u64>, cnt=%u, flags=%s, "
-				"pid=%u}", p[0] ? (const char *)(uintptr_t)p[0] : "", w[0], w[0],
-				w[1] & 1 ? "RETURN" : "0", w[2]);
-		}
-		/* BPF_TRACE_KPROBE_MULTI (42) and BPF_TRACE_KPROBE_SESSION
-		 * (56, 6.10): link_create.kprobe_multi */
-		if (a->link_create.attach_type == BPF_TRACE_KPROBE_MULTI ||
-		    a->link_create.attach_type == 56)
-			decode_kprobe_multi(o, a);
-		if (a->link_create.attach_type == BPF_PERF_EVENT && a->link_create.perf_event.bpf_cookie)
-			fprintf(o, ", perf_event={bpf_cookie=%llu}",
-				(unsigned long long)a->link_create.perf_event.bpf_cookie);
-		fputc('}', o);
+		decode_link_create(o, a);
 		break;
 	case BPF_PROG_ATTACH:
 	case BPF_PROG_DETACH:
@@ -246,15 +267,15 @@ static void decode_socket(FILE *o, const struct sys_call *c)
 {
 	switch (c->cmd) {
 	case SOCK_OPEN:
-		fprintf(o, "socket(%s, %ld, %ld)", c->args[0] == 16 ? "AF_NETLINK" :
-			c->args[0] == 17 ? "AF_PACKET" : "?", c->args[1], c->args[2]);
+		fprintf(o, "socket(%s, %ld, %ld)", c->args[0] == AF_NETLINK ? "AF_NETLINK" :
+			c->args[0] == AF_PACKET ? "AF_PACKET" : "?", c->args[1], c->args[2]);
 		break;
 	case SOCK_BIND:
 		fprintf(o, "bind(%ld, ..., %ld)", c->args[0], c->args[3]);
 		break;
 	case SOCK_SETSOCKOPT:
 		fprintf(o, "setsockopt(%ld, %ld, %s, ..., %ld)", c->args[0], c->args[1],
-			c->args[2] == 50 ? "SO_ATTACH_BPF" : "?", c->args[3]);
+			c->args[2] == SO_ATTACH_BPF ? "SO_ATTACH_BPF" : "?", c->args[3]);
 		break;
 	case SOCK_SEND:
 		fprintf(o, "sendto(%ld, <netlink message of %ld bytes>)", c->args[0], c->args[3]);

@@ -205,17 +205,13 @@ static uint32_t ringbuf_size(uint32_t size)
 
 /* Global data: a private, writable copy of each section's initial bytes,
  * which --set edits and BPF_MAP_UPDATE_ELEM writes. */
-int step_options(struct load *l)
+/* The global data sections' bytes, copied so --set can write them
+ * (struct load.map_data; the object keeps clang's). */
+static int copy_data_maps(struct load *l)
 {
-	struct object *o = &l->obj;
-	int err = select_progs(l);
+	const struct object *o = &l->obj;
 
-	if (!err)
-		err = testrun_prepare(l);	/* --run NAME selects NAME too */
-	if (!err)
-		err = check_pin_dir(l);
-
-	for (size_t i = 0; !err && i < o->nmaps; i++) {
+	for (size_t i = 0; i < o->nmaps; i++) {
 		if (o->maps[i].origin != MAP_DATA)
 			continue;
 		l->map_data[i] = calloc(1, o->maps[i].value_size);
@@ -224,8 +220,17 @@ int step_options(struct load *l)
 		if (o->maps[i].data)
 			memcpy(l->map_data[i], o->maps[i].data, o->maps[i].data_size);
 	}
-	/* an extension cannot load without knowing what it replaces, nor a
-	 * tracing program on a BPF function without its name */
+	return 0;
+}
+
+/* An extension cannot load without knowing what it replaces, nor a
+ * tracing program on a BPF function without its name: both must be given
+ * (--attach freplace:PROG, fentry:PROG:FUNC) before anything loads. */
+static int check_bpf_targets(struct load *l)
+{
+	const struct object *o = &l->obj;
+	int err = 0;
+
 	for (size_t i = 0; !err && i < o->nprogs; i++) {
 		char prog[256];
 		const char *func, *spec;
@@ -236,6 +241,15 @@ int step_options(struct load *l)
 			err = load_bpf_target_spec(l, i, prog, sizeof(prog), &func, &spec,
 						   &l->eb);
 	}
+	return err;
+}
+
+/* --format MAP=TYPE, --set VAR=VALUE, --resize MAP=N, in that order. */
+static int apply_values(struct load *l)
+{
+	struct object *o = &l->obj;
+	int err = 0;
+
 	for (size_t k = 0; !err && k < l->c->nformats; k++) {
 		int m;
 		uint32_t tid;
@@ -260,28 +274,55 @@ int step_options(struct load *l)
 				       "from 1 to 4294967295", kv->key, kv->value);
 		o->maps[m].max_entries = (uint32_t)n;
 	}
-	/* A perf event array without max_entries gets one slot per CPU
-	 * (libbpf does the same): its slots are the CPUs' perf rings. Local
-	 * storage (one value per socket, inode, task or cgroup) and cgroup
-	 * storage have no size: the kernel wants 0 there. Any other map left
-	 * at 0 is the user's to size (stack traces, hash maps sized to the
-	 * machine): a usage error, before any kernel call. */
+	return err;
+}
+
+/* A perf event array without max_entries gets one slot per CPU (libbpf
+ * does the same): its slots are the CPUs' perf rings. Local storage (one
+ * value per socket, inode, task or cgroup) and cgroup storage have no
+ * size: the kernel wants 0 there. Any other map left at 0 is the user's
+ * to size (stack traces, hash maps sized to the machine): a usage error,
+ * before any kernel call. Then each map within rawload's limits. */
+static int size_maps(struct load *l)
+{
+	struct object *o = &l->obj;
+	uint32_t ncpus = (uint32_t)sysconf(_SC_NPROCESSORS_CONF);
+	int err = 0;
+
 	for (size_t i = 0; !err && i < o->nmaps; i++) {
 		struct obj_map *m = &o->maps[i];
 
 		if (m->type == BPF_MAP_TYPE_PERF_EVENT_ARRAY && !m->max_entries)
-			m->max_entries = (uint32_t)sysconf(_SC_NPROCESSORS_CONF);
+			m->max_entries = ncpus;
 		else if (m->type == BPF_MAP_TYPE_RINGBUF ||
 			 m->type == BPF_MAP_TYPE_USER_RINGBUF)
 			m->max_entries = ringbuf_size(m->max_entries);
-		else if (!m->max_entries && m->type != BPF_MAP_TYPE_RINGBUF &&
-			 !obj_map_unsized(m->type))
+		else if (!m->max_entries && !obj_map_unsized(m->type))
 			err = err_set(&l->eb, -EINVAL, "map '%s': max_entries is 0: the object "
 				      "leaves it to the loader; give it with --resize %s=N",
 				      m->name, m->name);
 		if (!err && m->origin != MAP_DATA)
-			err = obj_map_check(m, (uint32_t)sysconf(_SC_NPROCESSORS_CONF), &l->eb);
+			err = obj_map_check(m, ncpus, &l->eb);
 	}
+	return err;
+}
+
+int step_options(struct load *l)
+{
+	int err = select_progs(l);
+
+	if (!err)
+		err = testrun_prepare(l);	/* --run NAME selects NAME too */
+	if (!err)
+		err = check_pin_dir(l);
+	if (!err)
+		err = copy_data_maps(l);
+	if (!err)
+		err = check_bpf_targets(l);
+	if (!err)
+		err = apply_values(l);
+	if (!err)
+		err = size_maps(l);
 	return err;
 }
 

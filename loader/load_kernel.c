@@ -514,9 +514,104 @@ static void bind_rodata(struct load *l, size_t i, const struct final_prog *fp)
 	}
 }
 
-static int load_one(struct load *l, size_t i)
+/* What BPF_PROG_LOAD is told about program @i, from its section and the
+ * linked image @fp (bpf/prog.c's struct prog_params names each field). */
+static void prog_params_of(const struct load *l, size_t i, const struct final_prog *fp,
+			   struct prog_params *p, char *why, size_t size)
 {
 	const struct obj_prog *pr = &l->obj.progs[i];
+
+	memset(p, 0, sizeof(*p));
+	p->name = pr->name;
+	p->prog_type = pr->def->prog_type;
+	p->expected_attach_type = pr->def->attach_type;
+	p->prog_flags = (pr->def->flags & SD_SLEEPABLE ? BPF_F_SLEEPABLE : 0) |
+			(pr->def->flags & SD_XDP_FRAGS ? BPF_F_XDP_HAS_FRAGS : 0);
+	p->insns = fp->insns;
+	p->insn_cnt = (uint32_t)fp->insn_cnt;
+	p->license = l->obj.license;
+	/* Only kprobe programs on kernels before 5.0 were checked against
+	 * it; libbpf sends the running kernel's version unless the object
+	 * has a "version" section, and so does rawload. */
+	p->kern_version = l->obj.has_kern_version ? l->obj.kern_version : l->kversion;
+	/* func_info and line_info point at FUNC types: without them in the
+	 * kernel's copy of the BTF (rewritten as TYPEDEFs) the program goes
+	 * without its BTF, as libbpf does on such kernels. */
+	p->btf_fd = l->btf_func_ok ? l->btf_fd : -1;
+	p->func_info = fp->func_info;
+	p->func_info_cnt = (uint32_t)fp->func_info_cnt;
+	p->line_info = fp->line_info;
+	p->line_info_cnt = (uint32_t)fp->line_info_cnt;
+	p->attach_btf_obj_fd = -1;
+	p->attach_prog_fd = -1;
+	/* the reason is text for --explain only (sys_trace set): not
+	 * formatted otherwise, which was a tenth of a 1000-program load */
+	if (sys_trace)
+		snprintf(why, size, "load program '%s' (%s) with %zu instructions%s",
+			 pr->name, secdef_prog_type_name(p->prog_type), fp->insn_cnt,
+			 fp->nsubprogs ? ", its subprograms appended" : "");
+	p->why = sys_trace ? why : NULL;
+}
+
+/* Where the program attaches, when the kernel wants it at load: the BPF
+ * function it replaces or traces (freplace, fentry/fexit on a BPF
+ * program: held open in p->attach_prog_fd until the kernel has the new
+ * program), the kernel BTF id of its hook, or its struct_ops member. */
+static int prog_attach_target(struct load *l, size_t i, struct prog_params *p)
+{
+	const struct obj_prog *pr = &l->obj.progs[i];
+
+	if (p->prog_type == BPF_PROG_TYPE_EXT || p->prog_type == BPF_PROG_TYPE_TRACING) {
+		int err = load_bpf_target(l, i, &p->attach_btf_id, &p->attach_prog_fd);
+
+		if (err)
+			return err;
+	}
+	if ((pr->def->flags & SD_ATTACH_BTF) && p->attach_prog_fd < 0 &&
+	    p->prog_type != BPF_PROG_TYPE_EXT)
+		return load_attach_btf_id(l, pr, &p->attach_btf_id);
+	/* a struct_ops program is verified as the callback its member is */
+	if (p->prog_type == BPF_PROG_TYPE_STRUCT_OPS)
+		return load_struct_ops_prog(l, i, &p->attach_btf_id, &p->expected_attach_type);
+	return 0;
+}
+
+/* The kernel refused program @i (@err, its verifier @log): say where and,
+ * for what root is refused anyway, why. */
+static int prog_refused(struct load *l, size_t i, const struct final_prog *fp, int err,
+			const char *log)
+{
+	const struct obj_prog *pr = &l->obj.progs[i];
+	uint32_t type = pr->def->prog_type;
+	size_t n;
+
+	err_prefix(&l->eb, err, "program '%s' (section '%s')", pr->name, pr->sec_name);
+	if (log && *log) {
+		print_log_tail(log, l->c->verbose);
+		explain_poison(l, i, fp, log);
+	}
+	if (err != -EPERM || (type != BPF_PROG_TYPE_TRACING && type != BPF_PROG_TYPE_LSM &&
+			      type != BPF_PROG_TYPE_EXT))
+		return err;
+	/* root got EPERM: not a capability problem but the kernel's refusal
+	 * of BPF trampolines (lockdown, no
+	 * CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS, or for LSM no 'bpf' in
+	 * lsm=); an extension is patched into its target through a
+	 * trampoline too */
+	n = strlen(l->eb.msg);
+	if (type == BPF_PROG_TYPE_EXT)
+		snprintf(l->eb.msg + n, sizeof(l->eb.msg) - n, "; this kernel refuses freplace "
+			 "(BPF trampoline) programs");
+	else
+		snprintf(l->eb.msg + n, sizeof(l->eb.msg) - n, "; this kernel refuses %s "
+			 "programs%s; a tracepoint, raw_tp or kprobe can often observe the same "
+			 "event", type == BPF_PROG_TYPE_LSM ? "LSM" : "fentry/fexit/fmod_ret",
+			 type == BPF_PROG_TYPE_LSM ? " (is 'bpf' in the lsm= boot parameter?)" : "");
+	return err;
+}
+
+static int load_one(struct load *l, size_t i)
+{
 	struct reloc_env env = { l->map_fds, l->ext };
 	struct final_prog fp;
 	struct prog_params p;
@@ -526,102 +621,27 @@ static int load_one(struct load *l, size_t i)
 	fd = reloc_build_prog(&l->obj, &l->relos, i, &env, &fp, &l->eb);
 	if (fd)
 		return fd;
-	memset(&p, 0, sizeof(p));
-	p.name = pr->name;
-	p.prog_type = pr->def->prog_type;
-	p.expected_attach_type = pr->def->attach_type;
-	p.prog_flags = (pr->def->flags & SD_SLEEPABLE ? BPF_F_SLEEPABLE : 0) |
-		       (pr->def->flags & SD_XDP_FRAGS ? BPF_F_XDP_HAS_FRAGS : 0);
-	p.insns = fp.insns;
-	p.insn_cnt = (uint32_t)fp.insn_cnt;
-	p.license = l->obj.license;
-	/* Only kprobe programs on kernels before 5.0 were checked against
-	 * it; libbpf sends the running kernel's version unless the object
-	 * has a "version" section, and so does rawload. */
-	p.kern_version = l->obj.has_kern_version ? l->obj.kern_version : l->kversion;
-	/* func_info and line_info point at FUNC types: without them in the
-	 * kernel's copy of the BTF (rewritten as TYPEDEFs) the program goes
-	 * without its BTF, as libbpf does on such kernels. */
-	p.btf_fd = l->btf_func_ok ? l->btf_fd : -1;
-	p.func_info = fp.func_info;
-	p.func_info_cnt = (uint32_t)fp.func_info_cnt;
-	p.line_info = fp.line_info;
-	p.line_info_cnt = (uint32_t)fp.line_info_cnt;
-	p.attach_btf_obj_fd = -1;
-	p.attach_prog_fd = -1;
-	/* the reason is text for --explain only (sys_trace set): not
-	 * formatted otherwise, which was a tenth of a 1000-program load */
-	if (sys_trace)
-		snprintf(why, sizeof(why), "load program '%s' (%s) with %zu instructions%s",
-			 pr->name, secdef_prog_type_name(p.prog_type), fp.insn_cnt,
-			 fp.nsubprogs ? ", its subprograms appended" : "");
-	p.why = sys_trace ? why : NULL;
-	/* freplace, or fentry/fexit on a BPF function: that function's
-	 * program, held open (in p.attach_prog_fd) until the kernel has the
-	 * new program */
-	if ((p.prog_type == BPF_PROG_TYPE_EXT || p.prog_type == BPF_PROG_TYPE_TRACING) &&
-	    (fd = load_bpf_target(l, i, &p.attach_btf_id, &p.attach_prog_fd))) {
-		reloc_free_prog(&fp);
-		return fd;
-	}
-	if ((pr->def->flags & SD_ATTACH_BTF) && p.attach_prog_fd < 0 &&
-	    p.prog_type != BPF_PROG_TYPE_EXT &&
-	    (fd = load_attach_btf_id(l, pr, &p.attach_btf_id))) {
-		reloc_free_prog(&fp);
-		return fd;
-	}
-	/* a struct_ops program is verified as the callback its member is */
-	if (p.prog_type == BPF_PROG_TYPE_STRUCT_OPS &&
-	    (fd = load_struct_ops_prog(l, i, &p.attach_btf_id, &p.expected_attach_type))) {
-		reloc_free_prog(&fp);
-		return fd;
-	}
+	prog_params_of(l, i, &fp, &p, why, sizeof(why));
+	if ((fd = prog_attach_target(l, i, &p)))
+		goto out;
 	p.interrupted = (const volatile int *)&load_stop;
 	fd = prog_load(&p, &log, &l->eb);
+	if (fd < 0 && load_stop)
+		fd = err_set(&l->eb, -EINTR, "interrupted while the kernel verified program "
+			     "'%s'; everything loaded so far is released", l->obj.progs[i].name);
+	else if (fd < 0)
+		fd = prog_refused(l, i, &fp, fd, log);
+	if (fd >= 0) {
+		l->prog_fds[i] = fd;
+		bind_rodata(l, i, &fp);
+		fd = 0;
+	}
+out:
 	if (p.attach_prog_fd >= 0)
 		close(p.attach_prog_fd);
-	if (fd < 0 && load_stop) {
-		reloc_free_prog(&fp);
-		free(log);
-		return err_set(&l->eb, -EINTR, "interrupted while the kernel verified program "
-			       "'%s'; everything loaded so far is released", pr->name);
-	}
-	if (fd < 0) {
-		err_prefix(&l->eb, fd, "program '%s' (section '%s')", pr->name, pr->sec_name);
-		if (log && *log) {
-			print_log_tail(log, l->c->verbose);
-			explain_poison(l, i, &fp, log);
-		}
-		if (fd == -EPERM && (p.prog_type == BPF_PROG_TYPE_TRACING ||
-				     p.prog_type == BPF_PROG_TYPE_LSM ||
-				     p.prog_type == BPF_PROG_TYPE_EXT)) {
-			size_t n = strlen(l->eb.msg);
-
-			/* root got EPERM: not a capability problem but the kernel's
-			 * refusal of BPF trampolines (lockdown, no
-			 * CONFIG_DYNAMIC_FTRACE_WITH_DIRECT_CALLS, or for LSM no
-			 * 'bpf' in lsm=); an extension is patched into its target
-			 * through a trampoline too */
-			if (p.prog_type == BPF_PROG_TYPE_EXT)
-				snprintf(l->eb.msg + n, sizeof(l->eb.msg) - n, "; this kernel "
-					 "refuses freplace (BPF trampoline) programs");
-			else
-				snprintf(l->eb.msg + n, sizeof(l->eb.msg) - n,
-					 "; this kernel refuses %s programs%s; a tracepoint, raw_tp "
-					 "or kprobe can often observe the same event",
-					 p.prog_type == BPF_PROG_TYPE_LSM ? "LSM" :
-					 "fentry/fexit/fmod_ret",
-					 p.prog_type == BPF_PROG_TYPE_LSM ?
-					 " (is 'bpf' in the lsm= boot parameter?)" : "");
-		}
-		reloc_free_prog(&fp);
-		free(log);
-		return fd;
-	}
-	l->prog_fds[i] = fd;
-	bind_rodata(l, i, &fp);
 	reloc_free_prog(&fp);
-	return 0;
+	free(log);
+	return fd;
 }
 
 int step_progs(struct load *l)

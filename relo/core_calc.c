@@ -25,6 +25,75 @@
  * drop the bits above the field and right to drop the ones below
  * (BPF_CORE_READ_BITFIELD).
  */
+/* The last step of @spec is an array element, a[n]: only its offset and
+ * size can be asked. */
+static int calc_element(uint32_t kind, const struct core_spec *spec, uint64_t *val,
+			uint32_t *field_sz, uint32_t *type_id, bool *validate,
+			struct errbuf *eb)
+{
+	const struct core_acc *acc = &spec->spec[spec->len - 1];
+	int64_t sz = core_resolve_size(spec->btf, acc->type_id);
+
+	if (sz < 0)
+		return err_set(eb, -EINVAL, "element has no size");
+	if (kind == BPF_CORE_FIELD_BYTE_OFFSET) {
+		*val = spec->bit_offset / 8;
+		*field_sz = (uint32_t)sz;
+		*type_id = acc->type_id;
+	} else if (kind == BPF_CORE_FIELD_BYTE_SIZE) {
+		*val = (uint64_t)sz;
+	} else {
+		return err_set(eb, -EINVAL, "%s cannot be applied to an array element",
+			       core_relo_kind_name(kind));
+	}
+	if (validate)
+		*validate = true;
+	return 0;
+}
+
+/* Where a field lives, as one load reads it: *@byte_off and *@byte_sz of
+ * the load, *@bit_sz of the field. A plain field is its own container; a
+ * bitfield gets the smallest aligned power-of-two load (from its type's
+ * size up to 8 bytes) that holds all its bits, as libbpf computes it. */
+struct field_box {
+	uint32_t byte_off, byte_sz, bit_off, bit_sz;
+	bool bitfield;
+};
+
+static int field_box(const struct core_spec *spec, const struct btf_type *mt, uint32_t ftype,
+		     uint32_t bit_sz, struct field_box *fb, struct errbuf *eb)
+{
+	const struct core_acc *acc = &spec->spec[spec->len - 1];
+	int64_t sz;
+
+	fb->bit_off = spec->bit_offset;
+	fb->bit_sz = bit_sz;
+	fb->bitfield = bit_sz > 0;
+	if (!fb->bitfield) {
+		sz = core_resolve_size(spec->btf, ftype);
+		if (sz < 0)
+			return err_set(eb, -EINVAL, "field '%s' has no size", acc->name);
+		fb->byte_sz = (uint32_t)sz;
+		fb->byte_off = spec->bit_offset / 8;
+		fb->bit_sz = fb->byte_sz * 8;
+		return 0;
+	}
+	if (!mt)
+		return err_set(eb, -EINVAL, "bitfield of void");
+	fb->byte_sz = mt->size;
+	if (fb->byte_sz == 0)
+		return err_set(eb, -EINVAL, "bitfield of size 0");
+	fb->byte_off = fb->bit_off / 8 / fb->byte_sz * fb->byte_sz;
+	while (fb->bit_off + fb->bit_sz - fb->byte_off * 8 > fb->byte_sz * 8) {
+		if (fb->byte_sz >= 8)
+			return err_set(eb, -E2BIG, "bitfield at bit %u (%u bits) cannot be read "
+				       "with one 64-bit load", fb->bit_off, fb->bit_sz);
+		fb->byte_sz *= 2;
+		fb->byte_off = fb->bit_off / 8 / fb->byte_sz * fb->byte_sz;
+	}
+	return 0;
+}
+
 static int calc_field(uint32_t kind, const struct core_spec *spec,
 		      uint64_t *val, uint32_t *field_sz, uint32_t *type_id,
 		      bool *validate, struct errbuf *eb)
@@ -32,9 +101,9 @@ static int calc_field(uint32_t kind, const struct core_spec *spec,
 	const struct core_acc *acc;
 	const struct btf_type *t, *mt;
 	const struct btf_member *m;
-	uint32_t byte_off, byte_sz, bit_off, bit_sz, ftype;
-	bool bitfield;
-	int64_t sz;
+	struct field_box fb = { 0 };
+	uint32_t ftype;
+	int err;
 
 	*field_sz = 0;
 	if (kind == BPF_CORE_FIELD_EXISTS) {
@@ -45,73 +114,29 @@ static int calc_field(uint32_t kind, const struct core_spec *spec,
 		return -CORE_EPOISON;
 
 	acc = &spec->spec[spec->len - 1];
+	if (!acc->name)
+		return calc_element(kind, spec, val, field_sz, type_id, validate, eb);
 	t = btf_type_by_id(spec->btf, acc->type_id);
-
-	if (!acc->name) { /* the last step is an array element: a[n] */
-		sz = core_resolve_size(spec->btf, acc->type_id);
-		if (sz < 0)
-			return err_set(eb, -EINVAL, "element has no size");
-		if (kind == BPF_CORE_FIELD_BYTE_OFFSET) {
-			*val = spec->bit_offset / 8;
-			*field_sz = (uint32_t)sz;
-			*type_id = acc->type_id;
-		} else if (kind == BPF_CORE_FIELD_BYTE_SIZE) {
-			*val = (uint64_t)sz;
-		} else {
-			return err_set(eb, -EINVAL,
-				       "%s cannot be applied to an array element",
-				       core_relo_kind_name(kind));
-		}
-		if (validate)
-			*validate = true;
-		return 0;
-	}
-
 	m = btf_members(t) + acc->idx;
 	mt = core_skip_mods(spec->btf, m->type, &ftype);
-	bit_off = spec->bit_offset;
-	bit_sz = btf_member_bitfield_size(t, acc->idx);
-	bitfield = bit_sz > 0;
-	if (bitfield) {
-		if (!mt)
-			return err_set(eb, -EINVAL, "bitfield of void");
-		byte_sz = mt->size;
-		if (byte_sz == 0)
-			return err_set(eb, -EINVAL, "bitfield of size 0");
-		byte_off = bit_off / 8 / byte_sz * byte_sz;
-		while (bit_off + bit_sz - byte_off * 8 > byte_sz * 8) {
-			if (byte_sz >= 8)
-				return err_set(eb, -E2BIG,
-					       "bitfield at bit %u (%u bits) cannot be read with one 64-bit load",
-					       bit_off, bit_sz);
-			byte_sz *= 2;
-			byte_off = bit_off / 8 / byte_sz * byte_sz;
-		}
-	} else {
-		sz = core_resolve_size(spec->btf, ftype);
-		if (sz < 0)
-			return err_set(eb, -EINVAL, "field '%s' has no size",
-				       acc->name);
-		byte_sz = (uint32_t)sz;
-		byte_off = spec->bit_offset / 8;
-		bit_sz = byte_sz * 8;
-	}
+	if ((err = field_box(spec, mt, ftype, btf_member_bitfield_size(t, acc->idx), &fb, eb)))
+		return err;
 
 	/* The compiler and we may pick different containers for a
 	 * bitfield: do not insist the instruction holds our guess. */
 	if (validate)
-		*validate = !bitfield;
+		*validate = !fb.bitfield;
 
 	switch (kind) {
 	case BPF_CORE_FIELD_BYTE_OFFSET:
-		*val = byte_off;
-		if (!bitfield) {
-			*field_sz = byte_sz;
+		*val = fb.byte_off;
+		if (!fb.bitfield) {
+			*field_sz = fb.byte_sz;
 			*type_id = ftype;
 		}
 		break;
 	case BPF_CORE_FIELD_BYTE_SIZE:
-		*val = byte_sz;
+		*val = fb.byte_sz;
 		break;
 	case BPF_CORE_FIELD_SIGNED:
 		*val = (is_any_enum(mt) && btf_kflag(mt)) ||
@@ -122,13 +147,13 @@ static int calc_field(uint32_t kind, const struct core_spec *spec,
 		break;
 	case BPF_CORE_FIELD_LSHIFT_U64:
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-		*val = 64 - (bit_off + bit_sz - byte_off * 8);
+		*val = 64 - (fb.bit_off + fb.bit_sz - fb.byte_off * 8);
 #else
-		*val = (8 - byte_sz) * 8 + (bit_off - byte_off * 8);
+		*val = (8 - fb.byte_sz) * 8 + (fb.bit_off - fb.byte_off * 8);
 #endif
 		break;
 	case BPF_CORE_FIELD_RSHIFT_U64:
-		*val = 64 - bit_sz;
+		*val = 64 - fb.bit_sz;
 		if (validate)
 			*validate = true;
 		break;

@@ -165,6 +165,63 @@ static int parse_access_str(const char *s, struct core_spec *spec,
 }
 
 /*
+ * One step of a field's access string past the first: accessor @i enters
+ * type *@id (a member of a struct or union, or an element of an array),
+ * adds its offset to spec->bit_offset and leaves *@id at the type
+ * entered. A member without a name (an anonymous struct or union) is
+ * walked through but not recorded as a step of its own, as libbpf's
+ * bpf_core_parse_spec does: the names are what candidates match on.
+ */
+static int step_into(struct core_spec *spec, int i, uint32_t *id, struct errbuf *eb)
+{
+	const struct btf *btf = spec->btf;
+	uint32_t idx = spec->raw_spec[i];
+	const struct btf_type *t = core_skip_mods(btf, *id, id);
+	struct core_acc *acc = &spec->spec[spec->len];
+	int64_t sz;
+
+	if (is_composite(t)) {
+		const struct btf_member *m;
+
+		if (idx >= btf_vlen(t))
+			return err_set(eb, -EINVAL, "member %u of [%u] out of range", idx, *id);
+		m = btf_members(t) + idx;
+		spec->bit_offset += btf_member_bit_offset(t, idx);
+		if (m->name_off) {
+			const char *name = btf_str(btf, m->name_off);
+
+			if (!*name)
+				return err_set(eb, -EINVAL, "member %u of [%u] has an empty name",
+					       idx, *id);
+			acc->type_id = *id;
+			acc->idx = idx;
+			acc->name = name;
+			spec->len++;
+		}
+		*id = m->type;
+		return 0;
+	}
+	if (kind_of(t) == BTF_KIND_ARRAY) {
+		const struct btf_array *a = btf_array(t);
+
+		core_skip_mods(btf, a->type, id);
+		if (!core_is_flex_arr(btf, acc - 1, a) && idx >= a->nelems)
+			return err_set(eb, -EINVAL, "index %u past array of %u", idx, a->nelems);
+		acc->type_id = *id;
+		acc->idx = idx;
+		acc->name = NULL;
+		spec->len++;
+		sz = core_resolve_size(btf, *id);
+		if (sz < 0)
+			return err_set(eb, -EINVAL, "array element [%u] has no size", *id);
+		spec->bit_offset += (uint32_t)(idx * sz * 8);
+		return 0;
+	}
+	return err_set(eb, -EINVAL, "accessor %d: [%u] %s is neither composite nor array", i,
+		       *id, btf_kind_name(kind_of(t)));
+}
+
+/*
  * libbpf's bpf_core_parse_spec. Type relocations must say "0"; enum ones
  * "N" = the N-th enumerator; field ones "N:m:...": N indexes the root as
  * an array (clang records p[N].x as N:x), the rest are member indexes in
@@ -224,58 +281,9 @@ int core_parse_spec(const struct btf *btf, uint32_t type_id,
 		return err_set(eb, -EINVAL, "local type [%u] has no size", id);
 	spec->bit_offset = (uint32_t)(acc->idx * sz * 8);
 
-	for (int i = 1; i < spec->raw_len; i++) {
-		uint32_t idx = spec->raw_spec[i];
-
-		t = core_skip_mods(btf, id, &id);
-		acc = &spec->spec[spec->len];
-		if (is_composite(t)) {
-			const struct btf_member *m;
-
-			if (idx >= btf_vlen(t))
-				return err_set(eb, -EINVAL,
-					       "member %u of [%u] out of range",
-					       idx, id);
-			m = btf_members(t) + idx;
-			spec->bit_offset += btf_member_bit_offset(t, idx);
-			if (m->name_off) {
-				const char *name = btf_str(btf, m->name_off);
-
-				if (!*name)
-					return err_set(eb, -EINVAL,
-						       "member %u of [%u] has an empty name",
-						       idx, id);
-				acc->type_id = id;
-				acc->idx = idx;
-				acc->name = name;
-				spec->len++;
-			}
-			id = m->type;
-		} else if (kind_of(t) == BTF_KIND_ARRAY) {
-			const struct btf_array *a = btf_array(t);
-			bool flex;
-
-			core_skip_mods(btf, a->type, &id);
-			flex = core_is_flex_arr(btf, acc - 1, a);
-			if (!flex && idx >= a->nelems)
-				return err_set(eb, -EINVAL,
-					       "index %u past array of %u", idx,
-					       a->nelems);
-			acc->type_id = id;
-			acc->idx = idx;
-			acc->name = NULL;
-			spec->len++;
-			sz = core_resolve_size(btf, id);
-			if (sz < 0)
-				return err_set(eb, -EINVAL,
-					       "array element [%u] has no size", id);
-			spec->bit_offset += (uint32_t)(idx * sz * 8);
-		} else {
-			return err_set(eb, -EINVAL,
-				       "accessor %d: [%u] %s is neither composite nor array",
-				       i, id, btf_kind_name(kind_of(t)));
-		}
-	}
+	for (int i = 1; i < spec->raw_len; i++)
+		if ((err = step_into(spec, i, &id, eb)))
+			return err;
 	return 0;
 }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tests/rules.sh - the layering rules of style.md, checked on every run.
 #   elf/  includes only elf/ headers      relo/ only elf/ and relo/
-#   bpf/  includes only elf/err.h         only loader/ prints
+#   bpf/  includes only elf/err.h, uapi.h only loader/ prints
 #   no libbpf or libelf header in rawload's own code
 set -u
 cd "$(dirname "$0")/.."
@@ -18,11 +18,13 @@ check() { # name, command producing offending lines
 quote_includes() { grep -Hn '#include "' "$@" 2>/dev/null; }
 
 check "elf/ includes only elf/" \
-  "quote_includes elf/*.[ch] | grep -vE '#include \"(err|elf|btf|btf_ext|btf_internal|names|object|object_internal|secdef|usdt_arg|usdt_note)\\.h\"'"
+  "quote_includes elf/*.[ch] | grep -vE '#include \"(err|elf|btf|btf_ext|btf_internal|names|object|object_internal|secdef|uapi|usdt_arg|usdt_note)\\.h\"'"
 check "relo/ includes only elf/ and relo/" \
   "quote_includes relo/*.[ch] | grep -vE '#include \"(elf/[a-z_]+|[a-z_]+)\\.h\"'"
-check "bpf/ includes only elf/err.h and bpf/" \
-  "quote_includes bpf/*.[ch] | grep -vE '#include \"(elf/err|[a-z_]+)\\.h\"'"
+check "bpf/ includes only elf/err.h, elf/uapi.h and bpf/" \
+  "quote_includes bpf/*.[ch] | grep -vE '#include \"(elf/err|elf/uapi|[a-z_]+)\\.h\"'"
+check "UAPI numbers newer than Debian 12's header are defined once, in elf/uapi.h" \
+  "grep -HnE '#define RL_BPF_' elf/*.[ch] relo/*.[ch] bpf/*.[ch] loader/*.[ch] 2>/dev/null | grep -v '^elf/uapi.h:'"
 check "only loader/ prints" \
   "grep -HnE '\\b(printf|puts|perror|fprintf\\s*\\(\\s*std(out|err))\\b|\\bexit\\s*\\(' elf/*.c relo/*.c bpf/*.c 2>/dev/null | grep -vE 'snprintf|format\\(printf'"
 check "no libbpf/libelf in rawload's code" \
