@@ -15,10 +15,10 @@ CPPFLAGS := -std=c11 -D_GNU_SOURCE -I. -DRAWLOAD_VERSION='"$(VERSION)"'
 ASAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 B        := build
-LIB_SRC  := $(sort $(wildcard elf/*.c relo/*.c bpf/*.c))
+LIB_SRC  := $(sort $(wildcard elf/*.c relo/*.c host/*.c bpf/*.c))
 CLI_SRC  := $(sort $(wildcard loader/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
-HDRS     := $(wildcard elf/*.h relo/*.h bpf/*.h loader/*.h tests/unit/*.h)
+HDRS     := $(wildcard elf/*.h relo/*.h host/*.h bpf/*.h loader/*.h tests/unit/*.h)
 
 LIB_OBJ      := $(LIB_SRC:%.c=$(B)/%.o)
 CLI_OBJ      := $(CLI_SRC:%.c=$(B)/%.o)

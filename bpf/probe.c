@@ -45,15 +45,9 @@
 #include <unistd.h>
 
 #include "attach.h"
-#include "ksym.h"
 #include "sys.h"
 
 #define PMU_ROOT "/sys/bus/event_source/devices"
-
-static const char *kallsyms_of(const struct probe_opts *o)
-{
-	return o && o->kallsyms ? o->kallsyms : KSYM_DEFAULT;
-}
 
 /* The first tracefs root that has @file; 0 and the full path in @out, or
  * -ENOENT. */
@@ -124,73 +118,6 @@ int probe_kprobes_available(const struct probe_opts *o)
 
 	return pmu_lookup(o, "kprobe", &bit) >= 0 ||
 	       !tracefs_path(o, "kprobe_events", path, sizeof(path));
-}
-
-/* ", alternatives: tracepoint:syscalls:sys_enter_STEM, ..." for @func. */
-static void alternatives(const struct probe_opts *o, const char *func,
-			 const char *closest, int kprobes, char *out, size_t size)
-{
-	const char *stem = ksym_stem(func);
-	char path[512], prefix[32], entry[160];
-	int n = 0;
-
-	out[0] = '\0';
-	snprintf(path, sizeof(path), "events/syscalls/sys_enter_%s", stem);
-	if (!tracefs_path(o, path, entry, sizeof(entry)))
-		n += snprintf(out + n, size - (size_t)n, "tracepoint:syscalls:sys_enter_%s", stem);
-	else
-		n += snprintf(out, size, "tracepoint:CATEGORY:NAME (ls /sys/kernel/tracing/events)");
-	if (kprobes && !ksym_syscall_prefix(kallsyms_of(o), prefix, sizeof(prefix), NULL)) {
-		snprintf(entry, sizeof(entry), "%s%s", prefix, stem);
-		if (ksym_has_func(kallsyms_of(o), entry, NULL) == 1)
-			n += snprintf(out + n, size - (size_t)n, "%sksyscall:%s", n ? ", " : "", stem);
-	}
-	if (closest && *closest && (size_t)n < size)
-		snprintf(out + n, size - (size_t)n, ", fentry:%s", closest);
-}
-
-/*
- * Before any perf event is opened: can this kernel probe @func at all?
- * Two independent facts, reported together when both fail, because the
- * fix differs (another kernel vs. another function):
- *   - kprobes exist: a kprobe PMU or tracefs kprobe_events;
- *   - @func is a text symbol in kallsyms.
- */
-static int kprobe_precheck(const struct probe_spec *ps, const struct probe_opts *o,
-			   struct errbuf *eb)
-{
-	const char *ks = kallsyms_of(o);
-	int kprobes = probe_kprobes_available(o);
-	int have = ksym_has_func(ks, ps->func, NULL);
-	char closest[200] = "", entry[200] = "", prefix[32], alt[256];
-	char first[128] = "";
-	const char *nosupport = kprobes ? "" :
-		"the running kernel has no kprobe support (no kprobe PMU, no kprobe_events); ";
-
-	if (have < 0 && kprobes)
-		return 0;	/* no kallsyms to check against: let the kernel judge */
-	if (have == 1) {
-		if (kprobes)
-			return 0;
-		alternatives(o, ps->func, ps->func, 0, alt, sizeof(alt));
-		return err_set(eb, -EOPNOTSUPP, "%s: %salternatives: %s", ps->spec,
-			       nosupport, alt);
-	}
-	ksym_suggest(ks, ps->func, 4, closest, sizeof(closest));
-	snprintf(first, sizeof(first), "%.*s", (int)strcspn(closest, ","), closest);
-	if (!ksym_syscall_prefix(ks, prefix, sizeof(prefix), NULL)) {
-		char name[160];
-
-		snprintf(name, sizeof(name), "%s%s", prefix, ksym_stem(ps->func));
-		if (ksym_has_func(ks, name, NULL) == 1)
-			snprintf(entry, sizeof(entry), "; syscall entry point %s", name);
-	}
-	alternatives(o, ps->func, first, kprobes, alt, sizeof(alt));
-	return err_set(eb, kprobes ? -ENOENT : -EOPNOTSUPP,
-		       "%s: %s'%s' is not in %s: inlined into its callers, renamed by the "
-		       "compiler (.isra/.constprop/.part) or not built in; closest: %s%s; "
-		       "alternatives: %s", ps->spec, nosupport, ps->func, ks,
-		       *closest ? closest : "none", entry, alt);
 }
 
 /*
@@ -425,8 +352,6 @@ int attach_probe(int prog_fd, const struct probe_spec *ps,
 	int type = -ENOENT, retbit = 0, pfd, fd;
 
 	legacy[0] = '\0';
-	if (!ps->uprobe && (pfd = kprobe_precheck(ps, o, eb)))
-		return pfd;
 	if (!(o && o->force_legacy))
 		type = pmu_lookup(o, ps->uprobe ? "uprobe" : "kprobe", &retbit);
 	if (type >= 0) {

@@ -12,7 +12,6 @@
 
 /* Where to look; NULL fields mean the real system paths. */
 struct probe_opts {
-	const char *kallsyms;	/* default /proc/kallsyms */
 	const char *pmu_root;	/* default /sys/bus/event_source/devices */
 	const char *tracefs;	/* where tracefs is mounted (loader/ makes sure
 				   it is before the legacy path); NULL: look at
@@ -42,9 +41,10 @@ struct probe_spec {
  * Attach @prog_fd at @ps. Returns the fd that holds the attachment (a link
  * or a perf event). When the legacy tracefs path was taken, the event it
  * created is named in @legacy (else @legacy is ""): the caller removes it
- * with probe_legacy_remove() after closing the fd. Kprobes are checked
- * first: a function missing from kallsyms, or a kernel without kprobes,
- * fail with the reason and the closest names that would work.
+ * with probe_legacy_remove() after closing the fd. Whether the kernel
+ * has the function at all is the caller's to check first, from kallsyms
+ * (loader/kprobe_check.c), so that a refusal can name the functions that
+ * would work.
  */
 int attach_probe(int prog_fd, const struct probe_spec *ps,
 		 const struct probe_opts *o, char *legacy, size_t legacy_size,

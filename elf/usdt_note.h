@@ -17,7 +17,7 @@
  *
  * Addresses, not offsets: a uprobe names an (inode, file offset) pair, so
  * each address goes through the PT_LOAD segment that holds it, as for
- * uprobes on symbols (bpf/usym.c):
+ * uprobes on symbols (host/usym.c):
  *
  *   file offset = address - p_vaddr + p_offset
  *

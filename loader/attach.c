@@ -18,11 +18,11 @@
 #include <unistd.h>
 
 #include "bpf/attach.h"
-#include "bpf/ksym.h"
+#include "host/ksym.h"
 #include "bpf/map.h"
 #include "bpf/probe.h"
-#include "bpf/upath.h"
-#include "bpf/usym.h"
+#include "host/upath.h"
+#include "host/usym.h"
 #include "elf/names.h"
 #include "mounts.h"
 
@@ -144,7 +144,6 @@ static struct probe_opts probe_opts_env(void)
 {
 	struct probe_opts o = { 0 };
 
-	o.kallsyms = getenv("RAWLOAD_KALLSYMS");
 	o.force_legacy = attach_env_flag("RAWLOAD_FORCE_LEGACY_KPROBE");
 	return o;
 }
@@ -177,6 +176,8 @@ int attach_keep_probe(int prog_fd, const struct probe_spec *ps, struct attach_se
 			return err_prefix(eb, fd, "%s: no %s PMU, so the probe needs tracefs's "
 					  "%s_events", ps->spec, kind, kind);
 	}
+	if (!ps->uprobe && (fd = kprobe_check(ps, &o, getenv("RAWLOAD_KALLSYMS"), eb)))
+		return fd;
 	if ((fd = attach_new_entry(set, &e, eb)))
 		return fd;
 	fd = attach_probe(prog_fd, ps, &o, e->event, sizeof(e->event), eb);
@@ -202,11 +203,11 @@ static int do_kprobe(const struct attach_call *c)
 	ps.offset = c->s->u.probe.offset;
 	if (c->how == AH_KSYSCALL || c->how == AH_KRETSYSCALL) {
 		/* the syscall's entry point: __x64_sys_NAME on x86_64 */
-		struct probe_opts o = probe_opts_env();
+		const char *kallsyms = getenv("RAWLOAD_KALLSYMS");
 		char prefix[32] = "sys_";
 
-		ksym_syscall_prefix(o.kallsyms ? o.kallsyms : KSYM_DEFAULT, prefix,
-				    sizeof(prefix), NULL);
+		ksym_syscall_prefix(kallsyms ? kallsyms : KSYM_DEFAULT, prefix, sizeof(prefix),
+				    NULL);
 		snprintf(full, sizeof(full), "%s%s", prefix, ps.func);
 		ps.func = full;
 	}

@@ -24,9 +24,16 @@ int attach_keep(struct attach_set *set, int fd, struct errbuf *eb);
 struct probe_spec;
 int attach_keep_probe(int prog_fd, const struct probe_spec *ps, struct attach_set *set,
 		      struct errbuf *eb);
+/* Before a kprobe at @ps->func (loader/kprobe_check.c): 0 when this
+ * kernel has kprobes and @kallsyms (NULL: /proc/kallsyms) lists the
+ * function, or cannot be read; else -ENOENT or -EOPNOTSUPP with @eb
+ * naming the closest functions and the alternatives this machine has. */
+struct probe_opts;
+int kprobe_check(const struct probe_spec *ps, const struct probe_opts *o,
+		 const char *kallsyms, struct errbuf *eb);
 /* The file of a uprobe-family target (uprobe:, uretprobe:, uprobe.multi:,
  * usdt:): @file itself when it holds a '/', else the library or program
- * of that name, looked up as libbpf does (bpf/upath.c, with
+ * of that name, looked up as libbpf does (host/upath.c, with
  * $LD_LIBRARY_PATH and $PATH); made absolute in @abspath (PATH_MAX
  * bytes), since the kernel resolves it to an inode and --explain and the
  * errors should show which file was meant. 0 or -errno with @eb. */

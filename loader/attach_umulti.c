@@ -13,7 +13,7 @@
  *      libbpf does, and make the path absolute (the kernel looks it up
  *      from rawload's working directory, but --explain and the errors
  *      should show which file was meant);
- *   2. expand the glob over the file's functions (bpf/usym.c: .symtab
+ *   2. expand the glob over the file's functions (host/usym.c: .symtab
  *      and .dynsym, one offset per function, aliases merged);
  *   3. BPF_LINK_CREATE (bpf/attach.c).
  *
@@ -32,7 +32,7 @@
 #include <string.h>
 
 #include "bpf/attach.h"
-#include "bpf/usym.h"
+#include "host/usym.h"
 
 /* What a uprobe.multi target expands to before the kernel is asked. */
 struct umulti_plan {

@@ -33,6 +33,7 @@
 
 #include "elf/btf.h"
 #include "elf/object.h"
+#include "host/btf_modules.h"
 #include "json.h"
 #include "relo/core.h"
 
@@ -203,7 +204,9 @@ static int open_targets(const struct cli *c, struct btf **base,
 		return core_targets_init(ts, *base, slash ? slash + 1 : c->btf,
 					 NULL, eb);
 	}
-	return core_targets_init(ts, *base, "vmlinux", CORE_MODULE_BTF_DIR, eb);
+	err = core_targets_init(ts, *base, "vmlinux", CORE_MODULE_BTF_DIR, eb);
+	ts->list_modules = host_btf_modules;
+	return err;
 }
 
 int core_cmd_run(const struct cli *c)

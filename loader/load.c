@@ -29,6 +29,9 @@
 #include "explain.h"
 #include "load_internal.h"
 #include "mounts.h"
+#include "host/btf_modules.h"
+#include "host/kconfig.h"
+#include "host/ksym.h"
 #include "relo/extern.h"
 #include "setvar.h"
 #include "testrun.h"
@@ -450,6 +453,7 @@ int step_core(struct load *l)
 				l->c->btf ? NULL : CORE_MODULE_BTF_DIR, &l->eb);
 	if (err)
 		return err;
+	ts.list_modules = host_btf_modules;
 	l->core = calloc(l->obj.nprogs, sizeof(*l->core));
 	if (!l->core)
 		err = err_set(&l->eb, -ENOMEM, "out of memory");
@@ -466,11 +470,20 @@ int step_core(struct load *l)
 
 /* ---- externs -------------------------------------------------------------- */
 
+/* kallsyms, line by line, for relo/extern.c (extern_env.ksyms) */
+static int each_kallsyms(void *src, extern_ksym_fn fn, void *arg, struct errbuf *eb)
+{
+	return ksym_each(src, fn, arg, eb);
+}
+
 int step_externs(struct load *l)
 {
 	struct extern_env env = { 0 };
+	char config_name[300], prefix[32];
 	struct utsname u;
 	uint8_t *kconfig = NULL;
+	char *config = NULL;
+	unsigned need;
 	int err;
 
 	if (!l->obj.nexterns)
@@ -484,9 +497,25 @@ int step_externs(struct load *l)
 		if (l->obj.externs[i].kind == EXTERN_KSYM &&
 		    (err = load_target_btf(l, (struct btf **)&env.vmlinux)))
 			return err;
+	/* what only the machine knows, read here (host/) and handed over */
+	need = extern_needs(&l->obj);
+	if ((need & EXTERN_NEED_CONFIG) &&
+	    (err = kconfig_read_running(NULL, env.release, &config, config_name,
+					sizeof(config_name), &l->eb)))
+		return err;
+	env.config = config;
+	env.config_name = config ? config_name : NULL;
+	env.ksyms = each_kallsyms;
+	env.ksyms_src = (void *)KSYM_DEFAULT;
+	env.ksyms_name = KSYM_DEFAULT;
+	if (need & EXTERN_NEED_WRAPPER)
+		env.syscall_wrapper = !ksym_syscall_prefix(KSYM_DEFAULT, prefix, sizeof(prefix),
+							   NULL) && strcmp(prefix, "sys_");
 	if (l->obj.has_kconfig_map)
 		kconfig = l->map_data[l->obj.kconfig_map];
-	return extern_resolve(&l->obj, &env, l->ext, kconfig, &l->eb);
+	err = extern_resolve(&l->obj, &env, l->ext, kconfig, &l->eb);
+	free(config);
+	return err;
 }
 
 /*

@@ -63,15 +63,19 @@ struct core_target {
  * the other entries, the modules, only for a local type that has no
  * candidate at all in v[0], and then every module contributes.
  *
- * With @module_dir set, the modules are read from it (every file but
- * "vmlinux", parsed as split BTF on top of v[0]) the first time a local
- * type needs them, so a load whose types are all in vmlinux never opens a
- * module's BTF. Tests fill @v by hand and leave @module_dir NULL.
+ * With @module_dir and @list_modules set, the modules are read from it
+ * (every file @list_modules names, parsed as split BTF on top of v[0])
+ * the first time a local type needs them, so a load whose types are all
+ * in vmlinux never opens a module's BTF. The caller supplies the lister
+ * (host/btf_modules.c's host_btf_modules): relo/ opens no folder of the
+ * machine itself. Tests fill @v by hand and leave @module_dir NULL.
  */
 struct core_targets {
 	struct core_target *v;	/* malloc'ed by core_targets_init/_add */
 	size_t n;
 	const char *module_dir;	/* NULL: no modules beyond those in @v */
+	int (*list_modules)(const char *dir, char ***names, size_t *n,
+			    struct errbuf *eb);	/* NULL: none either */
 	int modules_read;	/* @module_dir was read (or failed: see below) */
 	/* The candidates found so far, per local type of the object being
 	 * relocated (libbpf's cand_cache): every program of that object

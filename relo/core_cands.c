@@ -12,7 +12,6 @@
  * has no candidate there, every module's split BTF under
  * /sys/kernel/btf, read on first need -- libbpf's order.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -216,46 +215,6 @@ int core_targets_init(struct core_targets *ts, const struct btf *base,
 	return core_targets_add(ts, base, name, 0, eb);
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The module names in @dir (every entry but ".", ".." and "vmlinux"),
- * sorted so the candidate order does not depend on readdir's. */
-static int list_modules(const char *dir, char ***out, size_t *n,
-			struct errbuf *eb)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char **v = NULL;
-	int err = 0;
-
-	*n = 0;
-	if (!d)
-		return errno == ENOENT ? 0 :
-			err_set(eb, -errno, "%s: %s", dir, strerror(errno));
-	while ((e = readdir(d))) {
-		char **p;
-
-		if (e->d_name[0] == '.' || !strcmp(e->d_name, "vmlinux"))
-			continue;
-		p = realloc(v, (*n + 1) * sizeof(*p));
-		if (!p || !(p[*n] = strdup(e->d_name))) {
-			v = p ? p : v;
-			err = err_set(eb, -ENOMEM, "out of memory");
-			break;
-		}
-		v = p;
-		(*n)++;
-	}
-	closedir(d);
-	if (*n > 1)
-		qsort(v, *n, sizeof(*v), cmp_str);
-	*out = v;
-	return err;
-}
-
 int core_targets_load_modules(struct core_targets *ts, struct errbuf *eb)
 {
 	char **names = NULL, path[4096];
@@ -265,7 +224,9 @@ int core_targets_load_modules(struct core_targets *ts, struct errbuf *eb)
 	if (ts->modules_read || !ts->module_dir || ts->n == 0)
 		return 0;
 	ts->modules_read = 1;
-	err = list_modules(ts->module_dir, &names, &n, eb);
+	/* the folder is listed by the caller's host/ reader: relo/ opens
+	 * no file of the machine itself (the BTF files are elf/'s to read) */
+	err = ts->list_modules ? ts->list_modules(ts->module_dir, &names, &n, eb) : 0;
 	for (size_t i = 0; !err && i < n; i++) {
 		struct btf *m = NULL;
 

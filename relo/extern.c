@@ -50,8 +50,6 @@ struct ctx {
 	struct extern_value *vals;
 	uint8_t *kconfig;
 	struct errbuf *eb;
-	char *config;		  /* the kernel config's text, once read */
-	const char *config_path;  /* where it came from */
 };
 
 static enum kcfg_type kcfg_type(const struct btf *btf, uint32_t id, int *is_signed)
@@ -231,42 +229,6 @@ uint32_t extern_kernel_version(const char *release)
 
 /* ---- the kernel's config ------------------------------------------------ */
 
-/*
- * Read the config once. The order: the path given, then /proc/config.gz
- * (the running kernel's own, by construction), then
- * /boot/config-RELEASE (what the distribution installed next to it).
- * libbpf tries /boot first; the two only differ when both exist and
- * disagree, i.e. when /boot holds a stale config for the same release.
- */
-static int load_config(struct ctx *c)
-{
-	static char boot[300];
-	const char *paths[3] = { c->env->kconfig_path, NULL, NULL };
-	int err = -ENOENT;
-
-	if (c->config)
-		return 0;
-	if (!paths[0]) {
-		paths[0] = "/proc/config.gz";
-		if (c->env->release) {
-			snprintf(boot, sizeof(boot), "/boot/config-%s", c->env->release);
-			paths[1] = boot;
-		}
-	}
-	for (int k = 0; k < 3 && paths[k]; k++) {
-		err = kconfig_read(paths[k], &c->config, c->eb);
-		if (!err) {
-			c->config_path = paths[k];
-			return 0;
-		}
-	}
-	if (!c->env->kconfig_path)
-		return err_set(c->eb, err, "cannot read the kernel config: neither "
-			       "/proc/config.gz nor %s is readable; pass the file "
-			       "explicitly", paths[1] ? paths[1] : "/boot/config-RELEASE");
-	return err;
-}
-
 /* LINUX_*: values libbpf computes itself rather than reads from a file. */
 static int set_virtual(struct ctx *c, size_t i, int *known)
 {
@@ -286,7 +248,9 @@ static int set_virtual(struct ctx *c, size_t i, int *known)
 		v = c->env->bpf_cookie ? c->env->bpf_cookie > 0
 				       : kver >= ((5u << 16) + (15u << 8));
 	} else if (!strcmp(name, "LINUX_HAS_SYSCALL_WRAPPER")) {
-		return 0; /* known from kallsyms: set in scan_kallsyms() */
+		/* found by the caller in kallsyms (host/ksym.c: the
+		 * architecture's __ARCH_sys_bpf is there) */
+		v = c->env->syscall_wrapper > 0;
 	} else {
 		*known = 0;
 		return 0;
@@ -315,48 +279,25 @@ static int resolve_kconfig(struct ctx *c, size_t i)
 	if (strncmp(x->name, "CONFIG_", 7))
 		return err_set(c->eb, -EINVAL, "a __kconfig name must start with "
 			       "CONFIG_ or LINUX_");
-	if ((err = load_config(c)))
-		return err;
-	if (kconfig_lookup(c->config, x->name, &v, &len))
+	if (!c->env->config)
+		return err_set(c->eb, -ENOENT, "the kernel config was not read (extern_needs "
+			       "says EXTERN_NEED_CONFIG)");
+	if (kconfig_lookup(c->env->config, x->name, &v, &len))
 		return 0; /* "not set": 0 if weak; the final check names it */
 	return set_config(c, i, v, len);
 }
 
 /* ---- kallsyms ------------------------------------------------------------ */
 
-static const char *syscall_prefix(void)
-{
-	/* The name a syscall's entry point has on each architecture since
-	 * syscall wrappers (x86-64 in 4.17, arm64 in 4.19, ...), libbpf's
-	 * arch_specific_syscall_pfx(). */
-#if defined(__x86_64__)
-	return "x64";
-#elif defined(__aarch64__)
-	return "arm64";
-#elif defined(__s390x__)
-	return "s390x";
-#elif defined(__riscv)
-	return "riscv";
-#elif defined(__powerpc64__)
-	return "powerpc64";
-#elif defined(__i386__)
-	return "ia32";
-#else
-	return NULL;
-#endif
-}
-
 /* One kallsyms line "ffffffff81377cc0 T __x64_sys_getpid [module]". A
  * symbol can repeat (static functions of the same name): a typeless ksym
  * with two different addresses is refused, as libbpf does. */
-static int on_ksym(struct ctx *c, uint64_t addr, char type, const char *name,
-		   const char *wrapper, int *has_wrapper)
+static int on_ksym(void *arg, uint64_t addr, char type, const char *name)
 {
+	struct ctx *c = arg;
 	const char *llvm = strstr(name, ".llvm.");
 	size_t len = strlen(name);
 
-	if (wrapper && !strcmp(name, wrapper))
-		*has_wrapper = 1;
 	/* clang's ThinLTO renames static data to NAME.llvm.NUMBER */
 	if (type == 'd' && llvm)
 		len = (size_t)(llvm - name);
@@ -376,31 +317,12 @@ static int on_ksym(struct ctx *c, uint64_t addr, char type, const char *name,
 	return 0;
 }
 
-static int scan_kallsyms(struct ctx *c, int need_wrapper)
+static int scan_kallsyms(struct ctx *c)
 {
-	const char *path = c->env->kallsyms_path ? c->env->kallsyms_path : "/proc/kallsyms";
-	const char *pfx = syscall_prefix();
-	char wrapper[32], name[512], type;
-	int has_wrapper = 0, err = 0;
-	unsigned long long addr;
-	char *line = NULL;
-	size_t cap = 0;
-	FILE *f;
-
-	snprintf(wrapper, sizeof(wrapper), "__%s_sys_bpf", pfx ? pfx : "");
-	if (!(f = fopen(path, "re")))
-		return err_set(c->eb, -errno, "%s: %s", path, err_str(-errno));
-	while (!err && getline(&line, &cap, f) > 0)
-		if (sscanf(line, "%llx %c %511s", &addr, &type, name) == 3)
-			err = on_ksym(c, addr, type, name, pfx ? wrapper : NULL, &has_wrapper);
-	free(line);
-	fclose(f);
-	for (size_t i = 0; !err && need_wrapper && i < c->obj->nexterns; i++)
-		if (c->obj->externs[i].kind == EXTERN_KCONFIG &&
-		    !strcmp(c->obj->externs[i].name, "LINUX_HAS_SYSCALL_WRAPPER") &&
-		    (err = set_num(c, i, (uint64_t)has_wrapper)))
-			err_prefix(c->eb, err, "extern 'LINUX_HAS_SYSCALL_WRAPPER'");
-	return err;
+	if (!c->env->ksyms)
+		return err_set(c->eb, -ENOENT, "no kallsyms to read (extern_needs says "
+			       "EXTERN_NEED_KALLSYMS)");
+	return c->env->ksyms(c->env->ksyms_src, on_ksym, c, c->eb);
 }
 
 /* ---- BTF ids ------------------------------------------------------------- */
@@ -448,42 +370,56 @@ static int check_missing(struct ctx *c)
 		if (x->kind == EXTERN_KCONFIG)
 			return err_set(c->eb, -ESRCH, "extern '%s' (__kconfig): not set in "
 				       "%s; declare it __weak to read a missing option as 0",
-				       x->name, c->config_path ? c->config_path : "the kernel");
+				       x->name, c->env->config_name ? c->env->config_name
+								    : "the kernel");
 		if (x->type_id || x->is_func)
 			return err_set(c->eb, -ESRCH, "extern '%s' (__ksym): no %s of that "
 				       "name in the kernel's BTF (modules are not searched)",
 				       x->name, x->is_func ? "FUNC" : "VAR");
 		return err_set(c->eb, -ESRCH, "extern '%s' (__ksym): not in %s", x->name,
-			       c->env->kallsyms_path ? c->env->kallsyms_path
-						     : "/proc/kallsyms");
+			       c->env->ksyms_name ? c->env->ksyms_name : "kallsyms");
 	}
 	return 0;
+}
+
+unsigned extern_needs(const struct object *obj)
+{
+	unsigned need = 0;
+
+	for (size_t i = 0; i < obj->nexterns; i++) {
+		const struct obj_extern *x = &obj->externs[i];
+
+		if (x->kind == EXTERN_KCONFIG && !strncmp(x->name, "CONFIG_", 7))
+			need |= EXTERN_NEED_CONFIG;
+		else if (x->kind == EXTERN_KCONFIG &&
+			 !strcmp(x->name, "LINUX_HAS_SYSCALL_WRAPPER"))
+			need |= EXTERN_NEED_WRAPPER;
+		else if (x->kind == EXTERN_KSYM && !x->is_func && !x->type_id)
+			need |= EXTERN_NEED_KALLSYMS;
+	}
+	return need;
 }
 
 int extern_resolve(const struct object *obj, const struct extern_env *env,
 		   struct extern_value *vals, uint8_t *kconfig, struct errbuf *eb)
 {
 	struct ctx c = { .obj = obj, .env = env, .vals = vals, .kconfig = kconfig, .eb = eb };
-	int err = 0, need_kallsyms = 0, need_wrapper = 0;
+	int err = 0;
 
 	memset(vals, 0, obj->nexterns * sizeof(*vals));
 	for (size_t i = 0; !err && i < obj->nexterns; i++) {
 		const struct obj_extern *x = &obj->externs[i];
 
 		if (x->kind == EXTERN_KCONFIG) {
-			need_wrapper |= !strcmp(x->name, "LINUX_HAS_SYSCALL_WRAPPER");
 			if ((err = resolve_kconfig(&c, i)))
 				err_prefix(eb, err, "extern '%s' (__kconfig)", x->name);
 		} else if (x->is_func || x->type_id) {
 			err = resolve_btf_id(&c, i);
-		} else {
-			need_kallsyms = 1;
 		}
 	}
-	if (!err && (need_kallsyms || need_wrapper))
-		err = scan_kallsyms(&c, need_wrapper);
+	if (!err && (extern_needs(obj) & EXTERN_NEED_KALLSYMS))
+		err = scan_kallsyms(&c);
 	if (!err)
 		err = check_missing(&c);
-	free(c.config);
 	return err;
 }

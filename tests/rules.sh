@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # tests/rules.sh - the layering rules of style.md, checked on every run.
 #   elf/  includes only elf/ headers      relo/ only elf/ and relo/
+#   host/ includes only elf/err.h         relo/ opens no file of the machine
 #   bpf/  includes only elf/err.h, uapi.h only loader/ prints
 #   no libbpf or libelf header in rawload's own code
 set -u
@@ -21,14 +22,18 @@ check "elf/ includes only elf/" \
   "quote_includes elf/*.[ch] | grep -vE '#include \"(err|elf|btf|btf_ext|btf_internal|names|object|object_internal|secdef|uapi|usdt_arg|usdt_note)\\.h\"'"
 check "relo/ includes only elf/ and relo/" \
   "quote_includes relo/*.[ch] | grep -vE '#include \"(elf/[a-z_]+|[a-z_]+)\\.h\"'"
+check "host/ includes only elf/err.h and host/" \
+  "quote_includes host/*.[ch] | grep -vE '#include \"(elf/err|[a-z_]+)\\.h\"'"
+check "relo/ opens no file or folder: host/ reads the machine, loader/ hands it over" \
+  "grep -HnE '\\b(fopen|fdopen|opendir|open|openat|mmap)\\s*\\(' relo/*.c 2>/dev/null"
 check "bpf/ includes only elf/err.h, elf/uapi.h and bpf/" \
   "quote_includes bpf/*.[ch] | grep -vE '#include \"(elf/err|elf/uapi|[a-z_]+)\\.h\"'"
 check "UAPI numbers newer than Debian 12's header are defined once, in elf/uapi.h" \
   "grep -HnE '#define RL_BPF_' elf/*.[ch] relo/*.[ch] bpf/*.[ch] loader/*.[ch] 2>/dev/null | grep -v '^elf/uapi.h:'"
 check "only loader/ prints" \
-  "grep -HnE '\\b(printf|puts|perror|fprintf\\s*\\(\\s*std(out|err))\\b|\\bexit\\s*\\(' elf/*.c relo/*.c bpf/*.c 2>/dev/null | grep -vE 'snprintf|format\\(printf'"
+  "grep -HnE '\\b(printf|puts|perror|fprintf\\s*\\(\\s*std(out|err))\\b|\\bexit\\s*\\(' elf/*.c relo/*.c host/*.c bpf/*.c 2>/dev/null | grep -vE 'snprintf|format\\(printf'"
 check "no libbpf/libelf in rawload's code" \
-  "grep -HnE '#include\\s*<(bpf/|libelf|gelf)' loader elf bpf relo -r 2>/dev/null"
+  "grep -HnE '#include\\s*<(bpf/|libelf|gelf)' loader elf bpf relo host -r 2>/dev/null"
 check "rawload links only libc (static: no NEEDED entries)" \
   "readelf -d ./rawload | grep NEEDED"
 check "rawload-dyn, the same objects linked dynamically, needs only libc" \

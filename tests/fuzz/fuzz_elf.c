@@ -1,7 +1,7 @@
 /*
  * tests/fuzz/fuzz_elf.c - the ELF readers on arbitrary bytes: elf/elf.c
  * (BPF objects), elf/usdt_note.c (the USDT notes of a traced program),
- * whose argument strings then go through elf/usdt_arg.c, and bpf/usym.c
+ * whose argument strings then go through elf/usdt_arg.c, and host/usym.c
  * (a traced program's functions, for uprobe and uprobe.multi).
  *
  * elf_open_mem promises that a file which opened can be walked without
@@ -13,7 +13,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
-#include "bpf/usym.h"
+#include "host/usym.h"
 #include "elf/elf.h"
 #include "elf/usdt_arg.h"
 #include "elf/usdt_note.h"
@@ -96,7 +96,7 @@ static void walk_usdt(const uint8_t *buf, size_t size)
 	usdt_notes_free(&n);
 }
 
-/* The same bytes as a program to probe. bpf/usym.c reads a path, not
+/* The same bytes as a program to probe. host/usym.c reads a path, not
  * memory (it reads host binaries with fread, never mapping them), so the
  * input goes to a memfd and the reader opens /proc/self/fd/N: the file
  * path it takes in rawload, with nothing on disk. */

@@ -36,6 +36,7 @@
 #include "elf/btf.h"
 #include "elf/btf_ext.h"
 #include "elf/object.h"
+#include "host/btf_modules.h"
 #include "relo/core.h"
 #include "btf_build.h"
 #include "core_btf.h"
@@ -841,6 +842,7 @@ START_TEST(test_modules_dir)
 	mods_fake(f);
 	f->prog.insn_cnt = 1;
 	ck_assert_int_eq(core_targets_init(&ts, m.btf[0], "vmlinux", dir, &eb), 0);
+	ts.list_modules = host_btf_modules;
 	ck_assert_msg(core_relocate_prog_targets(&f->obj, &f->prog, &ts, 0, NULL, &eb) == 0,
 		      "%s", eb.msg);
 	ck_assert_uint_eq(ts.n, 1);
@@ -863,6 +865,7 @@ START_TEST(test_modules_dir)
 	fake_close(f);
 	mods_fake(f);
 	ck_assert_int_eq(core_targets_init(&ts, m.btf[0], "vmlinux", dir, &eb), 0);
+	ts.list_modules = host_btf_modules;
 	ck_assert_int_lt(core_relocate_prog_targets(&f->obj, &f->prog, &ts, 0, NULL, &eb), 0);
 	ck_assert_msg(strstr(eb.msg, "module BTF '") && strstr(eb.msg, "/mod1'"), "%s",
 		      eb.msg);

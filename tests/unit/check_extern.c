@@ -1,6 +1,6 @@
 /*
- * tests/unit/check_extern.c - suite "extern": relo/extern.c, relo/kconfig.c
- * and relo/inflate.c.
+ * tests/unit/check_extern.c - suite "extern": relo/extern.c, relo/kconfig.c,
+ * host/kconfig.c and host/inflate.c.
  *
  *   inflate  the CRC-32 check value; gzip -1/-9 output of random and of
  *            repetitive data (dynamic and fixed blocks), a hand-built
@@ -24,8 +24,10 @@
 #include <unistd.h>
 
 #include "elf/object.h"
+#include "host/inflate.h"
+#include "host/kconfig.h"
+#include "host/ksym.h"
 #include "relo/extern.h"
-#include "relo/inflate.h"
 #include "relo/kconfig.h"
 #include "unit.h"
 
@@ -229,8 +231,27 @@ struct fixture {
 	struct extern_value vals[32];
 	uint8_t kconfig[64];
 	struct extern_env env;
+	char *config;		/* the text env.config points at */
+	char config_path[128], ksyms_path[128], prefix[32];
 	struct errbuf eb;
 };
+
+/* kallsyms from a test file, as loader/load.c hands it over */
+static int each_ksym(void *src, extern_ksym_fn fn, void *arg, struct errbuf *eb)
+{
+	return ksym_each(src, fn, arg, eb);
+}
+
+/* The config text of @path into the fixture, as loader/load.c reads it. */
+static void fx_config(struct fixture *f, const char *path)
+{
+	free(f->config);
+	f->config = NULL;
+	snprintf(f->config_path, sizeof(f->config_path), "%s", path);
+	ck_assert_msg(kconfig_read(f->config_path, &f->config, &f->eb) == 0, "%s", f->eb.msg);
+	f->env.config = f->config;
+	f->env.config_name = f->config_path;
+}
 
 static void fx_open(struct fixture *f, const char *config, const char *kallsyms)
 {
@@ -242,8 +263,14 @@ static void fx_open(struct fixture *f, const char *config, const char *kallsyms)
 	write_file(tmp_path("config"), config, strlen(config));
 	write_file(tmp_path("kallsyms"), kallsyms, strlen(kallsyms));
 	f->env.release = "5.10.300-test";
-	f->env.kconfig_path = tmp_path("config");
-	f->env.kallsyms_path = tmp_path("kallsyms");
+	fx_config(f, tmp_path("config"));
+	snprintf(f->ksyms_path, sizeof(f->ksyms_path), "%s", tmp_path("kallsyms"));
+	f->env.ksyms = each_ksym;
+	f->env.ksyms_src = f->ksyms_path;
+	f->env.ksyms_name = f->ksyms_path;
+	f->env.syscall_wrapper = !ksym_syscall_prefix(f->ksyms_path, f->prefix,
+						      sizeof(f->prefix), NULL) &&
+				 strcmp(f->prefix, "sys_");
 	if (access(VMLINUX, R_OK) == 0)
 		ck_assert(btf_load_file(VMLINUX, NULL, &f->vmlinux, &f->eb) == 0);
 	f->env.vmlinux = f->vmlinux;
@@ -252,6 +279,7 @@ static void fx_open(struct fixture *f, const char *config, const char *kallsyms)
 static void fx_close(struct fixture *f)
 {
 	btf_free(f->vmlinux);
+	free(f->config);
 	obj_close(&f->obj);
 }
 
@@ -333,7 +361,7 @@ START_TEST(test_kconfig_gzip)
 	snprintf(cmd, sizeof(cmd), "gzip -9 -c '%s' > '%s'", tmp_path("config"),
 		 tmp_path("config.gz"));
 	run(cmd);
-	f.env.kconfig_path = tmp_path("config.gz");
+	fx_config(&f, tmp_path("config.gz"));
 	ck_assert_msg(extern_resolve(&f.obj, &f.env, f.vals, f.kconfig, &f.eb) == 0, "%s",
 		      f.eb.msg);
 	check_resolved(&f);

@@ -1,6 +1,6 @@
 /*
  * tests/unit/check_upath.c - suite "upath": how a bare uprobe target name
- * becomes a file (bpf/upath.c), on a fake directory tree made per test:
+ * becomes a file (host/upath.c), on a fake directory tree made per test:
  *
  *   ROOT/ld/libfoo.so.1       (LD_LIBRARY_PATH)    readable
  *   ROOT/lib64/libfoo.so.1    (standard, first)    shadowed by ld/
@@ -22,7 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "bpf/upath.h"
+#include "host/upath.h"
 #include "unit.h"
 
 static char root[64];

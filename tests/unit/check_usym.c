@@ -1,6 +1,6 @@
 /*
  * tests/unit/check_usym.c - suite "usym": the glob matcher uprobe.multi
- * uses (bpf/usym.c), and the function collection behind it on a
+ * uses (host/usym.c), and the function collection behind it on a
  * hand-built executable (which symbols count, aliases merged by offset,
  * .symtab before .dynsym, sorted) and on malformed ones, then on this
  * compiled test binary against the one-name lookup uprobes use.
@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "bpf/usym.h"
+#include "host/usym.h"
 #include "unit.h"
 
 /* ---- the glob matcher -------------------------------------------------- */

@@ -1,5 +1,5 @@
 /*
- * bpf/upath.c - a uprobe target's file from a bare name (see upath.h).
+ * host/upath.c - a uprobe target's file from a bare name (see upath.h).
  *
  * The search, for "libc.so.6" with LD_LIBRARY_PATH=/opt/x:
  *

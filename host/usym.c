@@ -1,5 +1,5 @@
 /*
- * bpf/usym.c - symbol to file offset for uprobes (see usym.h).
+ * host/usym.c - symbol to file offset for uprobes (see usym.h).
  *
  * The kernel places a uprobe at an offset in the file (struct uprobe's
  * inode + offset), not at an address: the same library is mapped at

@@ -1,5 +1,5 @@
 /*
- * bpf/upath.h - the file a uprobe-family target names, when it names it
+ * host/upath.h - the file a uprobe-family target names, when it names it
  * without a path: "libc.so.6" or "bash", as libbpf accepts them.
  *
  * A uprobe is placed in a file (the kernel takes an inode), so every
@@ -26,8 +26,8 @@
  * $LD_LIBRARY_PATH and $PATH, and the tests pass a fake tree instead of
  * the standard directories.
  */
-#ifndef RAWLOAD_BPF_UPATH_H
-#define RAWLOAD_BPF_UPATH_H
+#ifndef RAWLOAD_HOST_UPATH_H
+#define RAWLOAD_HOST_UPATH_H
 
 #include <stddef.h>
 

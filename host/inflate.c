@@ -1,5 +1,5 @@
 /*
- * relo/inflate.c - gzip/DEFLATE decoding (see inflate.h for why).
+ * host/inflate.c - gzip/DEFLATE decoding (see inflate.h for why).
  *
  * DEFLATE in one paragraph (RFC 1951 section 3): the data is a sequence of
  * blocks; each starts with 3 bits (BFINAL, then BTYPE: 0 stored, 1 fixed

@@ -1,13 +1,13 @@
 /*
- * bpf/usym.h - a function in an executable or shared library, as the file
+ * host/usym.h - a function in an executable or shared library, as the file
  * offset a uprobe needs.
  *
  * Separate from elf/elf.c on purpose: that reader accepts only relocatable
  * BPF objects (ET_REL, EM_BPF); this one reads host executables (ET_EXEC,
  * ET_DYN: PIE programs and shared libraries). It only reads the file.
  */
-#ifndef RAWLOAD_BPF_USYM_H
-#define RAWLOAD_BPF_USYM_H
+#ifndef RAWLOAD_HOST_USYM_H
+#define RAWLOAD_HOST_USYM_H
 
 #include <stddef.h>
 #include <stdint.h>

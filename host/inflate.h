@@ -1,5 +1,5 @@
 /*
- * relo/inflate.h - a small, bounded gzip/DEFLATE decoder.
+ * host/inflate.h - a small, bounded gzip/DEFLATE decoder.
  *
  * Why rawload has its own: the kernel's configuration is most often found
  * only as /proc/config.gz (CONFIG_IKCONFIG_PROC), libbpf reads it with

@@ -1,5 +1,5 @@
 /*
- * bpf/ksym.c - kernel function names from kallsyms (see ksym.h).
+ * host/ksym.c - kernel function names from kallsyms (see ksym.h).
  *
  * /proc/kallsyms has one symbol a line (kernel/kallsyms.c s_show):
  *
@@ -50,6 +50,24 @@ static FILE *open_ksyms(const char *kallsyms, struct errbuf *eb)
 	return f;
 }
 
+int ksym_each(const char *kallsyms, ksym_fn fn, void *arg, struct errbuf *eb)
+{
+	char *line = NULL, name[512], type;
+	unsigned long long addr;
+	size_t cap = 0;
+	int err = 0;
+	FILE *f;
+
+	if (!(f = fopen(kallsyms, "re")))
+		return err_set(eb, -errno, "%s: %s", kallsyms, err_str(-errno));
+	while (!err && getline(&line, &cap, f) > 0)
+		if (sscanf(line, "%llx %c %511s", &addr, &type, name) == 3)
+			err = fn(arg, (uint64_t)addr, type, name);
+	free(line);
+	fclose(f);
+	return err;
+}
+
 int ksym_has_func(const char *kallsyms, const char *name, struct errbuf *eb)
 {
 	FILE *f = open_ksyms(kallsyms, eb);
@@ -68,16 +86,22 @@ int ksym_has_func(const char *kallsyms, const char *name, struct errbuf *eb)
 }
 
 /* The wrapper prefix of this build's architecture (arch/x86/include/asm/
- * syscall_wrapper.h and its arm64/s390/riscv siblings). An x86_64 kernel
- * also has __ia32_sys_* for 32-bit callers: not the one to probe. */
+ * syscall_wrapper.h and its arm64/s390/riscv/powerpc siblings; libbpf's
+ * arch_specific_syscall_pfx() lists the same six). An x86_64 kernel also
+ * has __ia32_sys_* for 32-bit callers: not the one to probe. The one
+ * table of them in rawload. */
 #if defined(__x86_64__)
 #define ARCH_SYS_PREFIX "__x64_sys_"
+#elif defined(__i386__)
+#define ARCH_SYS_PREFIX "__ia32_sys_"
 #elif defined(__aarch64__)
 #define ARCH_SYS_PREFIX "__arm64_sys_"
 #elif defined(__s390x__)
 #define ARCH_SYS_PREFIX "__s390x_sys_"
 #elif defined(__riscv)
 #define ARCH_SYS_PREFIX "__riscv_sys_"
+#elif defined(__powerpc64__)
+#define ARCH_SYS_PREFIX "__powerpc64_sys_"
 #else
 #define ARCH_SYS_PREFIX "sys_"
 #endif

@@ -1,19 +1,28 @@
 /*
- * bpf/ksym.h - questions about kernel function names, answered from a
+ * host/ksym.h - questions about kernel function names, answered from a
  * kallsyms file (normally /proc/kallsyms; tests pass a file of their own).
  *
  * Used before a kprobe is attached: a function the kernel does not list
- * cannot be probed, and the user deserves the nearest names that can.
- * Only reads a file; makes no bpf() or perf calls.
+ * cannot be probed, and the user deserves the nearest names that can;
+ * and to resolve an object's __ksym externs. Only reads a file; makes no
+ * bpf() or perf calls (host/: the files of the running machine).
  */
-#ifndef RAWLOAD_BPF_KSYM_H
-#define RAWLOAD_BPF_KSYM_H
+#ifndef RAWLOAD_HOST_KSYM_H
+#define RAWLOAD_HOST_KSYM_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "elf/err.h"
 
 #define KSYM_DEFAULT "/proc/kallsyms"
+
+/* Every line "ADDR TYPE NAME [module]" of @kallsyms, to @fn with @arg,
+ * until @fn returns non-zero (then that). 0, or -errno with @eb naming
+ * the file when it cannot be read. relo/extern.c takes its __ksym
+ * addresses this way, without opening the file itself. */
+typedef int (*ksym_fn)(void *arg, uint64_t addr, char type, const char *name);
+int ksym_each(const char *kallsyms, ksym_fn fn, void *arg, struct errbuf *eb);
 
 /* 1 if @name is a text symbol (type t or T) in @kallsyms, 0 if not, or
  * -errno (message in @eb) when the file cannot be read. */
