@@ -249,7 +249,10 @@ static int collect_progs(struct object *obj, struct errbuf *eb)
 	/* Programs first, then subprograms, so indexes of programs are
 	 * stable and small: loader/ lists them in this order. */
 	for (int pass = 0; pass < 2; pass++) {
-		for (size_t i = 1; i < ef->nsyms ? i < ef->shnum : 0; i++) {
+		/* every section: a program's index may well be past the
+		 * symbol count (objcopy and linkers reorder sections); an
+		 * object with no symbols has no programs to name */
+		for (size_t i = 1; ef->nsyms && i < ef->shnum; i++) {
 			int text = i == obj->text_shndx;
 
 			if (!is_code(&ef->shdrs[i]) || ef->shdrs[i].sh_size == 0 ||

@@ -16,13 +16,29 @@ trap cleanup EXIT
 # 1. Same kernel objects as libbpf: translated instructions, func/line
 #    info and map definitions, compared up to map ids (tests/oracle).
 for o in hello globals maps tailcall subprogs cgroup uprobe xdp_tc core printk perfbuf iter features tools \
-	sockmap netns cgroup_hooks; do
+	sockmap netns cgroup_hooks many_sections; do
 	if load_both $P/$o.bpf.o; then
 		ok "same instructions, info and maps as libbpf: $o"
 	else
 		bad "same as libbpf: $o" "$(head -40 "$TMP/diff")"
 	fi
 done
+# Programs at section indexes past the symbol count (a linker or objcopy
+# may order sections so): the same ten programs, loaded as libbpf loads
+# them. rawload once stopped looking for programs at index nsyms.
+python3 tests/e2e/sections_last.py $P/many_sections.bpf.o "$TMP/sections_last.bpf.o"
+nsyms=$(readelf -s -W "$TMP/sections_last.bpf.o" | grep -cE '^ +[0-9]+:')
+last=$(readelf -S -W "$TMP/sections_last.bpf.o" | sed -n 's/^ *\[ *\([0-9]*\)\] tracepoint.*/\1/p' | tail -1)
+if [ "$last" -ge "$nsyms" ] && [ "$($RAWLOAD inspect "$TMP/sections_last.bpf.o" | grep -c ' on_get')" -eq 10 ]; then
+	ok "programs past the symbol count: all 10 found (last at section $last of $nsyms symbols)"
+else
+	bad "programs past the symbol count" "last program section ${last:-?}, $nsyms symbols: $($RAWLOAD inspect "$TMP/sections_last.bpf.o" 2>&1 | head -4)"
+fi
+if load_both "$TMP/sections_last.bpf.o"; then
+	ok "  and loaded as libbpf loads them"
+else
+	bad "  same as libbpf: sections_last" "$(head -40 "$TMP/diff")"
+fi
 # The comparison can fail: a changed .rodata value must show, both as the
 # map's bytes and in the code, since the verifier keeps the branch that a
 # frozen target_pid of 0 let it remove.
