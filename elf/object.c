@@ -171,7 +171,10 @@ static int add_prog(struct object *obj, size_t shndx, size_t sym,
 		return -ENOMEM;
 	p = &obj->progs[obj->nprogs - 1];
 	p->name = elf_sym_name(ef, sym);
-	p->sec_name = sec;
+	/* SEC("?NAME"): a program the loader leaves out unless it is named
+	 * (libbpf sets autoload false and forgets the '?') */
+	p->autoload = !(sec[0] == '?' && shndx != obj->text_shndx);
+	p->sec_name = p->autoload ? sec : sec + 1;
 	p->shndx = shndx;
 	p->sec_off = s->st_value;
 	p->insn_cnt = s->st_size / sizeof(struct bpf_insn);
@@ -187,13 +190,14 @@ static int add_prog(struct object *obj, size_t shndx, size_t sym,
 		return err_set(eb, -ENOMEM, "out of memory");
 	memcpy(p->insns, bytes + s->st_value, s->st_size);
 	if (!p->is_subprog) {
-		p->def = secdef_find(sec, &p->attach_target);
+		p->def = secdef_find(p->sec_name, &p->attach_target);
 		if (!p->def)
 			return err_set(eb, -EINVAL,
 				       "program '%s': unknown section name '%s'; expected a "
 				       "libbpf section name such as kprobe/FN, tracepoint/CAT/NAME, "
 				       "raw_tp/NAME, fentry/FN, lsm/HOOK, xdp, tc, socket, "
-				       "cgroup_skb/egress", p->name, sec);
+				       "cgroup_skb/egress (a '?' before it: not loaded unless "
+				       "named with --prog)", p->name, sec);
 	}
 	if (obj->btf) {
 		int id = btf_find_by_name_kind(obj->btf, p->name, BTF_KIND_FUNC);

@@ -54,6 +54,10 @@ struct obj_prog {
 					internal visibility (__hidden, as in
 					usdt.bpf.h): relo/btf_fixup.c makes its
 					BTF FUNC static, as libbpf does */
+	int autoload;		     /* 0 when the section name starts with
+					'?' (SEC("?tc"): libbpf's "not loaded
+					unless asked"); @sec_name is then the
+					name after the '?', as libbpf keeps it */
 	const struct secdef *def;    /* NULL for subprograms */
 	const char *attach_target;   /* what follows "kprobe/" etc., or NULL */
 	uint32_t btf_func_id;	     /* its FUNC type in .BTF, 0 if none */

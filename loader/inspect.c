@@ -34,6 +34,8 @@ static void text_prog(const struct object *obj, const struct obj_prog *p, FILE *
 				secdef_attach_type_name(p->def->attach_type));
 		if (p->attach_target)
 			fprintf(out, "  target=%s", p->attach_target);
+		if (!p->autoload)
+			fputs("  autoload=off (SEC(\"?...\"): loaded only with --prog)", out);
 	}
 	fputc('\n', out);
 	(void)obj;
@@ -133,6 +135,7 @@ static void json_prog(struct json *j, const struct obj_prog *p)
 	json_kstr(j, "section", p->sec_name);
 	json_kbool(j, "subprogram", p->is_subprog);
 	json_kbool(j, "global", p->is_global);
+	json_kbool(j, "autoload", p->autoload);
 	json_kstr(j, "type", p->is_subprog ? NULL : secdef_prog_type_name(p->def->prog_type));
 	json_kstr(j, "expected_attach_type",
 		  p->is_subprog || !p->def->attach_type ? NULL

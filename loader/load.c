@@ -109,8 +109,15 @@ static int select_progs(struct load *l)
 {
 	const struct object *o = &l->obj;
 
-	for (size_t i = 0; i < o->nprogs; i++)
-		l->selected[i] = !o->progs[i].is_subprog && !l->c->nprogs;
+	for (size_t i = 0; i < o->nprogs; i++) {
+		const struct obj_prog *p = &o->progs[i];
+
+		l->selected[i] = !p->is_subprog && p->autoload && !l->c->nprogs;
+		if (!p->is_subprog && !p->autoload && !l->c->nprogs)
+			load_say(l, "program '%s' (SEC(\"?%s\")) is not loaded: a '?' before its "
+				 "section name leaves it out unless it is named with --prog %s",
+				 p->name, p->sec_name, p->name);
+	}
 	for (size_t k = 0; k < l->c->nprogs; k++) {
 		int p = obj_find_prog(o, l->c->progs[k]);
 

@@ -223,6 +223,32 @@ $RAWLOAD $P/attach_perf.bpf.o --prog on_sample --attach perf_event:cpu-clock:200
 check "perf_event:cpu-clock:200 samples on every CPU" \
 	"$(val "$TMP/p.json" '.maps[]|select(.name==".bss")|.entries[0].value.samples')" "v >= 100"
 
+# ---- SEC("?..."): autoload off -------------------------------------------
+# optional and broken are left out unless named: broken would be refused
+# by the verifier, so a default load that succeeds never offered it.
+syscalls='import os
+for _ in range(5): os.getpid(); os.getppid()'
+$RAWLOAD $P/autoload.bpf.o --duration 1.5 --dump-maps --json --explain >"$TMP/al.json" 2>"$TMP/al.err" &
+pid=$!; wait_running $pid; python3 -c "$syscalls"
+wait $pid && ok "SEC(\"?...\"): the default load succeeds (the refused program is left out)" ||
+	bad "autoload: rawload" "$(tail -3 "$TMP/al.err")"
+expect "  and says which programs it left out, and how to load them" 0 \
+	"program 'broken' \(SEC\(\"\?tracepoint/syscalls/sys_enter_getuid\"\)\) is not loaded: a '\?' before its section name leaves it out unless it is named with --prog broken" \
+	$RAWLOAD $P/autoload.bpf.o --no-attach
+check "  one BPF_PROG_LOAD, for 'always'" "$(grep -c 'bpf(BPF_PROG_LOAD' "$TMP/al.err")" "v == 1"
+al() { val "$TMP/al.json" ".maps[]|select(.name==\"counts\")|.entries[]|select(.key==$1)|.value"; }
+check "  always counted getpid" "$(al 0)" "v >= 5"
+check "  optional never ran" "$(al 1)" "v == 0"
+$RAWLOAD $P/autoload.bpf.o --prog optional --duration 1.5 --dump-maps --json >"$TMP/al2.json" 2>"$TMP/al2.err" &
+pid=$!; wait_running $pid; python3 -c "$syscalls"
+wait $pid || bad "autoload --prog optional: rawload" "$(tail -3 "$TMP/al2.err")"
+check "--prog optional loads and attaches it: getppid counted" \
+	"$(val "$TMP/al2.json" '.maps[]|select(.name=="counts")|.entries[]|select(.key==1)|.value')" "v >= 5"
+expect "--prog broken offers it to the verifier, which refuses it" 1 \
+	"program 'broken' \(section 'tracepoint/syscalls/sys_enter_getuid'\).*EACCES" \
+	$RAWLOAD $P/autoload.bpf.o --prog broken --no-attach
+expect "inspect marks autoload off" 0 "optional .*autoload=off" $RAWLOAD inspect $P/autoload.bpf.o
+
 # ---- xdp, tc (tcx and netlink), socket filter on a veth pair ---------------
 ip netns add "$NS1" && ip netns add "$NS2" &&
 	ip link add rlatt0 netns "$NS1" type veth peer name rlatt1 netns "$NS2" &&
