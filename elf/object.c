@@ -775,8 +775,11 @@ static int build(struct object *obj, struct errbuf *eb)
 		if (err)
 			return err;
 	}
-	if (!obj->nprogs)
-		return err_set(eb, -ENOENT, "no programs: no function in an executable section");
+	/* an object of maps alone is loaded as libbpf loads it: the maps are
+	 * made (and pinned, dumped) for other programs to share */
+	if (!obj->nprogs && !obj->nmaps)
+		return err_set(eb, -ENOENT, "nothing to load: no program (a function in an "
+			       "executable section) and no map");
 	return 0;
 }
 

@@ -225,6 +225,14 @@ int step_run(struct load *l)
 	 * with nothing else attached, there is nothing to wait for */
 	if ((l->iters || l->c->nruns) && !l->others && !l->c->duration)
 		return 0;
+	/* an object of maps alone (libbpf loads those too): made, and
+	 * pinned or dumped if asked; nothing runs to wait for */
+	if (!l->obj.nprogs && !l->c->duration) {
+		load_say(l, "no programs: %zu map%s created%s", l->obj.nmaps,
+			 l->obj.nmaps == 1 ? "" : "s", l->c->pin ? " and pinned" :
+			 "; they are gone when rawload exits unless pinned (--pin DIR)");
+		return 0;
+	}
 	err = events_open(&ev, &l->obj, l->map_fds, l->c, stdout, &l->eb);
 	if (err) {
 		events_close(&ev);

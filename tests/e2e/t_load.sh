@@ -16,7 +16,7 @@ trap cleanup EXIT
 # 1. Same kernel objects as libbpf: translated instructions, func/line
 #    info and map definitions, compared up to map ids (tests/oracle).
 for o in hello globals maps tailcall subprogs cgroup uprobe xdp_tc core printk perfbuf iter features tools \
-	sockmap netns cgroup_hooks many_sections autoload; do
+	sockmap netns cgroup_hooks many_sections autoload maps_only; do
 	if load_both $P/$o.bpf.o; then
 		ok "same instructions, info and maps as libbpf: $o"
 	else
@@ -39,6 +39,16 @@ if load_both "$TMP/sections_last.bpf.o"; then
 else
 	bad "  same as libbpf: sections_last" "$(head -40 "$TMP/diff")"
 fi
+# An object of maps alone: made (and pinned, dumped), then rawload exits.
+expect "maps only: created, and rawload exits at once" 0 \
+	"no programs: 2 maps created; they are gone when rawload exits unless pinned" \
+	timeout 10 $RAWLOAD $P/maps_only.bpf.o
+check "maps only: --dump-maps shows .data's initial value" \
+	"$(timeout 10 $RAWLOAD $P/maps_only.bpf.o --dump-maps --json | jq '.maps[]|select(.name==".data")|.entries[0].value.config_value')" "v == 42"
+MPIN=/sys/fs/bpf/rawload-mo-$$
+timeout 10 $RAWLOAD $P/maps_only.bpf.o --pin "$MPIN" >/dev/null 2>&1
+check "maps only: --pin pins both maps" "$(ls "$MPIN/maps" 2>/dev/null | wc -l)" "v == 2"
+rm -rf "$MPIN"
 # The comparison can fail: a changed .rodata value must show, both as the
 # map's bytes and in the code, since the verifier keeps the branch that a
 # frozen target_pid of 0 let it remove.

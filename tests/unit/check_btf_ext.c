@@ -521,6 +521,18 @@ static unsigned count_funcs(Elf *e, const char *sec, const struct btf_ext_sec *f
 	return n;
 }
 
+/* Does @e have an executable section with bytes (a function)? */
+static int has_code(Elf *e)
+{
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+
+	while ((scn = elf_nextscn(e, scn)))
+		if (gelf_getshdr(scn, &sh) && (sh.sh_flags & SHF_EXECINSTR) && sh.sh_size)
+			return 1;
+	return 0;
+}
+
 START_TEST(test_objects)
 {
 	char **objs = unit_list_objects();
@@ -541,6 +553,13 @@ START_TEST(test_objects)
 		ck_assert_ptr_nonnull(e);
 		bdata = elf_section_copy(e, ".BTF", &bsize, NULL);
 		edata = elf_section_copy(e, ".BTF.ext", &esize, NULL);
+		if (bdata && !edata && !has_code(e)) {
+			/* maps alone (maps_only.bpf.o): clang writes no .BTF.ext */
+			free(bdata);
+			elf_end(e);
+			close(fd);
+			continue;
+		}
 		ck_assert_msg(bdata && edata, "%s: no .BTF/.BTF.ext", objs[o]);
 		ck_assert_msg(btf_parse(bdata, bsize, NULL, &btf, &eb) == 0, "%s: %s",
 			      objs[o], eb.msg);
