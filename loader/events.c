@@ -102,7 +102,14 @@ static int add_source(struct events *ev, const struct object *obj, size_t m, int
 			epoll_ctl(ev->epfd, EPOLL_CTL_ADD, fd, &e);
 	} else {
 		src->is_perf = 1;
-		err = pb_open(&src->pb, fd, (int)obj->maps[m].max_entries, eb);
+		/* one ring per possible CPU, as libbpf's perf_buffer__new: a
+		 * map sized past them (max_entries 1024 on 2 CPUs) has slots
+		 * no CPU writes, and perf_event_open refuses those CPUs */
+		long ncpus = sysconf(_SC_NPROCESSORS_CONF);
+		uint32_t slots = obj->maps[m].max_entries;
+
+		err = pb_open(&src->pb, fd, ncpus > 0 && (uint32_t)ncpus < slots ? (int)ncpus
+						: (int)slots, eb);
 		for (int cpu = 0; !err && cpu < src->pb.ncpu; cpu++)
 			if (src->pb.fds[cpu] >= 0) {
 				e.data.u32 = (uint32_t)ev->nsrc;

@@ -58,6 +58,19 @@ if [ "$n" -ge 15 ]; then
 else
 	bad "perf buffer" "$n; $(head -c 400 "$TMP/pb.out") $(cat "$TMP/pb.err")"
 fi
+# A perf event array sized past the CPUs (max_entries 1024): one ring per
+# possible CPU, as libbpf opens them; perf_event_open refuses the others.
+$RAWLOAD $P/perfbuf.bpf.o --resize samples=1024 --duration 3 --json \
+	--format "samples=struct pb_sample" >"$TMP/pbw.out" 2>"$TMP/pbw.err" &
+pid=$!
+wait_running $pid
+python3 -c 'import os; [os.getpid() for _ in range(15)]'
+if wait $pid; then
+	n=$(grep -c '"perfbuf":"samples".*"comm":"python3"' "$TMP/pbw.out")
+	check "a perf array of 1024 slots on $(nproc) CPUs: a ring per CPU, samples arrive" "$n" "v >= 15"
+else
+	bad "a perf array of 1024 slots" "$(tail -3 "$TMP/pbw.err")"
+fi
 # tools.bpf.o, a libbpf-bootstrap style tracer: exec and exit records in a
 # ring buffer sized in events (rounded up to pages, as libbpf does), filled
 # by a __weak __hidden helper; exec records only for targ_comm, a filter
