@@ -196,7 +196,7 @@ int step_attach(struct load *l)
 		{
 			struct attach_spec sp;
 
-			/* read by step_options already; cannot fail here */
+			/* read by step_targets already; cannot fail here */
 			err = attach_section_spec(pr, &sp, &l->eb);
 			if (err < 0 || (err = attach_one(l, i, &sp)))
 				return err;

@@ -111,7 +111,10 @@ done
 miss_man= miss_comp=
 for o in $opts; do
 	grep -qF -- "$o" "$TMP/man.txt" || miss_man="$miss_man $o"
-	grep -qE -- "(\"| )$o( |\")" scripts/bash-completion/rawload || miss_comp="$miss_comp $o"
+	# the list the completion offers (its `local opts=` line), not any
+	# mention of the option elsewhere in the script
+	grep -E '^\s*local opts=' scripts/bash-completion/rawload | grep -qE -- "(\"| )$o( |\")" ||
+		miss_comp="$miss_comp $o"
 done
 for t in $types; do
 	grep -qE "^ +(.*, )?${t//./\\.}(:|\\[| )" "$TMP/man.txt" || miss_man="$miss_man $t"
