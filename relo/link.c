@@ -252,12 +252,16 @@ static int patch_extern_var(struct builder *b, struct bpf_insn *in,
 	if (!v)
 		return err_set(b->eb, -ENOTSUP, "extern '%s' (__ksym) was not resolved",
 			       x->name);
-	if (x->type_id && v->resolved && v->btf_id) {
-		/* a typed ksym: the verifier knows its type from vmlinux BTF */
+	if ((x->type_id || x->is_func) && v->resolved && v->btf_id) {
+		/* a typed ksym, or a kfunc's address (bpf_ksym_exists(kfunc)):
+		 * the verifier knows it from its vmlinux BTF id (a FUNC's is a
+		 * non-NULL read-only pointer, so the guarded branch stays) */
 		in[0].src_reg = BPF_PSEUDO_BTF_ID;
 		in[0].imm = (int32_t)v->btf_id;
 		in[1].imm = 0;
 	} else {
+		/* an untyped ksym's address from kallsyms, or 0 for a weak one
+		 * the kernel lacks (bpf_ksym_exists() is then false) */
 		in[0].imm = (int32_t)(uint32_t)v->addr;
 		in[1].imm = (int32_t)(uint32_t)(v->addr >> 32);
 	}
@@ -270,6 +274,18 @@ static int patch_extern_func(struct builder *b, struct bpf_insn *in,
 	const struct obj_extern *x = &b->obj->externs[r->ext];
 	const struct extern_value *v = b->env->ext ? &b->env->ext[r->ext] : NULL;
 
+	if (v && !v->resolved && x->is_weak) {
+		/* a weak kfunc this kernel lacks: the call stays, with BTF id
+		 * 0 (no kernel function has it), for the verifier to drop as
+		 * dead code behind bpf_ksym_exists(), as libbpf 1.1 leaves it
+		 * (libbpf 1.2+ turns it into a call of helper 2002000000 +
+		 * the extern's index instead; the kernel keeps the same code).
+		 * A call that is reached is refused by the verifier. */
+		in->src_reg = BPF_PSEUDO_KFUNC_CALL;
+		in->off = 0;
+		in->imm = 0;
+		return 0;
+	}
 	if (!v || !v->resolved)
 		return err_set(b->eb, -ENOTSUP, "kfunc '%s' was not resolved", x->name);
 	in->src_reg = BPF_PSEUDO_KFUNC_CALL;

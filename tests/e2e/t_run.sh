@@ -207,4 +207,14 @@ expect "the same with --no-attach (printk.bpf.o)" 1 \
 	$RAWLOAD $P/printk.bpf.o --no-attach --run "$($RAWLOAD inspect $P/printk.bpf.o --json |
 		python3 -c 'import json,sys; print([p["name"] for p in json.load(sys.stdin)["programs"] if not p["subprogram"]][0])')"
 
+# bpf_ksym_exists() on weak kfuncs: true for one the kernel has (an
+# ld_imm64 of its vmlinux BTF id), false for one it lacks, whose guarded
+# call is then dead code (ksym_exists.bpf.c).
+$RAWLOAD $P/ksym_exists.bpf.o --run probe --dump-maps --json >"$TMP/kx.json" 2>"$TMP/kx.err" ||
+	bad "ksym_exists: rawload" "$(tail -3 "$TMP/kx.err")"
+kx() { val "$TMP/kx.json" ".maps[]|select(.name==\"$1\")|.entries[0].value.$2"; }
+check "bpf_ksym_exists(bpf_rcu_read_lock), a kfunc the kernel has, is true" "$(kx .data have_rcu)" "v == 1"
+check "bpf_ksym_exists() of a weak kfunc the kernel lacks is false" "$(kx .data have_missing)" "v == 0"
+check "  and its guarded call is dropped, never made" "$(kx .bss called_missing)" "v == 0"
+
 finish
