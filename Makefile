@@ -142,7 +142,10 @@ $(B)/oracle/%.bpf.o: tests/oracle/%.bpf.c $(B)/progs/vmlinux.h $(B)/progs/.clang
 	$(CLANG) $(BPF_CFLAGS) -c -o $@ $<
 ORACLE_PROGS := $(patsubst tests/oracle/%.c,$(B)/oracle/%.o,$(wildcard tests/oracle/*.bpf.c))
 
-test: rawload $(B)/rawload-dyn $(B)/asan/rawload $(B)/unit $(PROG_OBJ) $(USDT_TARGETS) oracle $(ORACLE_PROGS) $(VM_HELPERS) vm-kernels docs-progs
+# The kernel's BPF selftests against libbpf (tests/selftests).
+include tests/selftests/Makefile.inc
+
+test: rawload $(B)/rawload-dyn $(B)/asan/rawload $(B)/unit $(PROG_OBJ) $(USDT_TARGETS) oracle $(ORACLE_PROGS) $(VM_HELPERS) vm-kernels docs-progs selftests
 	@bash tests/run.sh
 
 deps:

@@ -776,11 +776,33 @@ static int build(struct object *obj, struct errbuf *eb)
 			return err;
 	}
 	/* an object of maps alone is loaded as libbpf loads it: the maps are
-	 * made (and pinned, dumped) for other programs to share */
-	if (!obj->nprogs && !obj->nmaps)
+	 * made (and pinned, dumped) for other programs to share. Functions
+	 * in .text are subprograms, loaded only inside the programs that
+	 * call them; libbpf makes an exception of one function in .text
+	 * with no program beside it: it loads that as a program, of no
+	 * type, which the kernel refuses. Said here in words instead. */
+	size_t text = 0, entries = obj_count_entries(obj);
+
+	for (size_t i = 0; i < obj->nprogs; i++)
+		text += obj->progs[i].is_subprog;
+	if (!entries && text == 1)
+		return err_set(eb, -ENOENT, "nothing to load: '%s' in .text is no program, "
+			       "only a function other programs may call: a program is a "
+			       "function in a section that names its type (SEC(\"xdp\"), "
+			       "SEC(\"tracepoint/CATEGORY/NAME\"), ...)", obj->progs[0].name);
+	if (!entries && !text && !obj->nmaps)
 		return err_set(eb, -ENOENT, "nothing to load: no program (a function in an "
 			       "executable section) and no map");
 	return 0;
+}
+
+size_t obj_count_entries(const struct object *obj)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < obj->nprogs; i++)
+		n += !obj->progs[i].is_subprog;
+	return n;
 }
 
 int obj_open_mem(const void *data, size_t size, const char *name,

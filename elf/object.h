@@ -213,6 +213,8 @@ int obj_open_mem(const void *data, size_t size, const char *name,
 		 struct object *obj, struct errbuf *eb);
 void obj_close(struct object *obj);
 
+/* The programs that are loaded on their own: all but the subprograms. */
+size_t obj_count_entries(const struct object *obj);
 /* Index of the program / map named @name, or -1. */
 int obj_find_prog(const struct object *obj, const char *name);
 int obj_find_map(const struct object *obj, const char *name);

@@ -63,6 +63,18 @@ static int pin_one(struct load *l, const char *kind, const char *name, int fd)
 	return made(l, path);
 }
 
+/* A map's pin is named as libbpf's bpf_map__name(): a BTF map by its
+ * variable, .data/.rodata/.bss by the name the kernel gets ("hello_bss",
+ * the object's name in front), and a custom data section (.data.NAME,
+ * .rodata.NAME: a second dot) by the whole section name, which the kernel
+ * gets cut to 15 characters (".data.read_mostly" is ".data.read_most"). */
+static const char *pin_name(const struct obj_map *m)
+{
+	if (m->origin != MAP_DATA || strchr(m->name + 1, '.'))
+		return m->name;
+	return m->kernel_name;
+}
+
 void load_pins_rollback(struct load *l, int remove)
 {
 	while (l->nmade) {
@@ -89,8 +101,7 @@ int step_pin(struct load *l)
 		return err;
 	for (size_t i = 0; !err && i < o->nmaps; i++)
 		if (l->map_fds[i] >= 0)
-			err = pin_one(l, "maps", o->maps[i].origin == MAP_DATA ?
-				      o->maps[i].kernel_name : o->maps[i].name, l->map_fds[i]);
+			err = pin_one(l, "maps", pin_name(&o->maps[i]), l->map_fds[i]);
 	for (size_t i = 0; !err && i < o->nprogs; i++)
 		if (l->prog_fds[i] >= 0)
 			err = pin_one(l, "progs", o->progs[i].name, l->prog_fds[i]);
@@ -227,7 +238,7 @@ int step_run(struct load *l)
 		return 0;
 	/* an object of maps alone (libbpf loads those too): made, and
 	 * pinned or dumped if asked; nothing runs to wait for */
-	if (!l->obj.nprogs && !l->c->duration) {
+	if (!obj_count_entries(&l->obj) && !l->c->duration) {
 		load_say(l, "no programs: %zu map%s created%s", l->obj.nmaps,
 			 l->obj.nmaps == 1 ? "" : "s", l->c->pin ? " and pinned" :
 			 "; they are gone when rawload exits unless pinned (--pin DIR)");

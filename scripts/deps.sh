@@ -26,6 +26,7 @@ pkgs=(
 	systemtap-sdt-dev                 # <sys/sdt.h>: USDT probes in the e2e targets
 	man-db groff-base                 # the man page check
 	bash-completion                   # loads scripts/bash-completion/rawload once installed
+	linux-source-6.1                  # the kernel's BPF selftests (tests/selftests)
 )
 
 # Prefer clang-19/llvm-19 (Debian 12 ships them in its updates); fall back to

@@ -44,6 +44,7 @@ run_stage smoke make -s fuzz-smoke FUZZ_SMOKE_SECONDS=8
 run_stage e2e bash tests/e2e/run.sh
 run_stage e2e-asan bash tests/e2e/run.sh --asan
 run_stage oracle bash tests/oracle/selftest.sh
+run_stage selftests bash tests/selftests/compare.sh
 run_stage vm bash scripts/vm/test-all.sh
 
 echo

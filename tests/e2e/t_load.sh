@@ -16,7 +16,7 @@ trap cleanup EXIT
 # 1. Same kernel objects as libbpf: translated instructions, func/line
 #    info and map definitions, compared up to map ids (tests/oracle).
 for o in hello globals maps tailcall subprogs cgroup uprobe xdp_tc core printk perfbuf iter features tools \
-	sockmap netns cgroup_hooks many_sections autoload maps_only ksym_exists; do
+	sockmap netns cgroup_hooks many_sections autoload maps_only ksym_exists long_sections; do
 	if load_both $P/$o.bpf.o; then
 		ok "same instructions, info and maps as libbpf: $o"
 	else
@@ -49,6 +49,14 @@ MPIN=/sys/fs/bpf/rawload-mo-$$
 timeout 10 $RAWLOAD $P/maps_only.bpf.o --pin "$MPIN" >/dev/null 2>&1
 check "maps only: --pin pins both maps" "$(ls "$MPIN/maps" 2>/dev/null | wc -l)" "v == 2"
 rm -rf "$MPIN"
+# One function in .text and nothing else is no program (libbpf loads it
+# as one of no type, and the kernel refuses it: the selftests' sample_ret0).
+# Built here, not in build/progs, whose objects the unit tests all open.
+CLANG=${CLANG:-$(command -v clang-19 || command -v clang)}
+echo 'int func(void) { return 0; }' | $CLANG -target bpf -g -O2 -x c -c -o "$TMP/text_only.bpf.o" -
+expect "a lone .text function: refused in words, as a bad object" 2 \
+	"nothing to load: 'func' in .text is no program, only a function other programs may call" \
+	$RAWLOAD "$TMP/text_only.bpf.o" --no-attach
 # The comparison can fail: a changed .rodata value must show, both as the
 # map's bytes and in the code, since the verifier keeps the branch that a
 # frozen target_pid of 0 let it remove.

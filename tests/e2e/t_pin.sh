@@ -11,6 +11,13 @@ expect "--pin pins maps and programs" 0 '' $RAWLOAD $P/globals.bpf.o --no-attach
 for f in maps/globals_rodata maps/globals_bss maps/_data_custom progs/count_getpid; do
 	if [ -e "$PIN/$f" ]; then ok "pinned $f"; else bad "pinned $f" "$(ls -R $PIN)"; fi
 done
+# A custom data section longer than a kernel name: pinned by its whole
+# name, as libbpf pins it (the kernel's name is cut to ".data.read_most").
+expect "--pin: a long custom data section" 0 '' \
+	$RAWLOAD $P/long_sections.bpf.o --no-attach --pin "$PIN-long"
+if [ -e "$PIN-long/maps/_data_read_mostly" ]; then ok "  pinned as maps/_data_read_mostly"
+else bad "  pinned as maps/_data_read_mostly" "$(ls -R "$PIN-long")"; fi
+rm -rf "$PIN-long"
 expect "pins outlive rawload: bpftool reads the pinned .rodata" 0 'globals.rodata' \
 	bpftool map show pinned $PIN/maps/globals_rodata
 expect "pinning again over existing pins fails with EEXIST" 1 'EEXIST.*remove the old pin' \

@@ -807,36 +807,56 @@ static bool holds_ids(__u32 type)
  * "entries" of a PROG_ARRAY or map-in-map: the slots the loader filled,
  * key as hex, value (the kernel returns the prog or map id) as a name.
  * Iterates with BPF_MAP_GET_NEXT_KEY; empty array slots answer ENOENT.
+ * Printed in key order: a HASH_OF_MAPS walks its buckets, whose order
+ * depends on the hash seed of each map, not on what the loader did.
  */
+struct id_entry {
+	char key[2 * 64 + 1];
+	char name[64];
+};
+
+static int entry_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct id_entry *)a)->key, ((const struct id_entry *)b)->key);
+}
+
 static void print_id_entries(const struct dump *d, int fd,
 			     const struct bpf_map_info *mi)
 {
 	unsigned char *key = calloc(2, mi->key_size + 1), *next;
-	char khex[2 * 64 + 1], buf[64];
-	bool first = true, have_key = false;
-	__u32 id, n = 0;
+	struct id_entry *e = NULL;
+	char buf[64];
+	bool have_key = false;
+	__u32 id, n = 0, ne = 0;
 
-	if (!key || mi->key_size > 64 || mi->value_size != 4) {
+	if (!key || mi->key_size > 64 || mi->value_size != 4 ||
+	    !(e = calloc(mi->max_entries + 1, sizeof(*e)))) {
 		free(key);
 		return;
 	}
 	next = key + mi->key_size + 1;
-	printf("      \"entries\": [");
 	while (n++ <= mi->max_entries &&
 	       !bpf_map_get_next_key(fd, have_key ? key : NULL, next)) {
 		memcpy(key, next, mi->key_size);
 		have_key = true;
 		if (bpf_map_lookup_elem(fd, key, &id))
 			continue;
-		hex(key, mi->key_size, khex);
-		printf("%s\n        {\"key\": \"%s\", \"%s\": ", first ? "" : ",",
-		       khex, mi->type == BPF_MAP_TYPE_PROG_ARRAY ? "prog" : "map");
-		json_str(name_of_id(d, id, mi->type != BPF_MAP_TYPE_PROG_ARRAY,
-				    buf, sizeof(buf)));
-		putchar('}');
-		first = false;
+		hex(key, mi->key_size, e[ne].key);
+		snprintf(e[ne].name, sizeof(e[ne].name), "%s",
+			 name_of_id(d, id, mi->type != BPF_MAP_TYPE_PROG_ARRAY, buf,
+				    sizeof(buf)));
+		ne++;
 	}
-	printf("%s],\n", first ? "" : "\n      ");
+	qsort(e, ne, sizeof(*e), entry_cmp);
+	printf("      \"entries\": [");
+	for (__u32 i = 0; i < ne; i++) {
+		printf("%s\n        {\"key\": \"%s\", \"%s\": ", i ? "," : "",
+		       e[i].key, mi->type == BPF_MAP_TYPE_PROG_ARRAY ? "prog" : "map");
+		json_str(e[i].name);
+		putchar('}');
+	}
+	printf("%s],\n", ne ? "\n      " : "");
+	free(e);
 	free(key);
 }
 
