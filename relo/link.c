@@ -199,9 +199,12 @@ static int link_subprog(struct builder *b, size_t prog, size_t i,
 			       ") is not the start of a subprogram", i, target);
 	/* A call back into a function whose walk has not finished closes a
 	 * cycle: recursion, which the verifier refuses ("recursive call").
-	 * Say which functions, before the kernel is involved at all. */
+	 * Say which functions, before the kernel is involved at all. An
+	 * address is no call: a timer callback that re-arms itself names
+	 * itself in bpf_timer_set_callback(), and the kernel calls it later
+	 * from the timer, not from itself (the verifier allows it). */
 	sp = placed_of(b, (size_t)sub);
-	if (sp && sp->walking)
+	if (sp && sp->walking && !(r && r->kind == RELO_SUBPROG_ADDR))
 		return err_set(b->eb, -EINVAL,
 			       "instruction %zu: '%s' calls '%s' recursively; BPF programs "
 			       "cannot recurse", i, p->name, b->obj->progs[sub].name);

@@ -16,7 +16,7 @@ trap cleanup EXIT
 # 1. Same kernel objects as libbpf: translated instructions, func/line
 #    info and map definitions, compared up to map ids (tests/oracle).
 for o in hello globals maps tailcall subprogs cgroup uprobe xdp_tc core printk perfbuf iter features tools \
-	sockmap netns cgroup_hooks many_sections autoload maps_only ksym_exists long_sections; do
+	sockmap netns cgroup_hooks many_sections autoload maps_only ksym_exists long_sections timer_rearm; do
 	if load_both $P/$o.bpf.o; then
 		ok "same instructions, info and maps as libbpf: $o"
 	else

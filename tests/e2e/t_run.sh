@@ -217,4 +217,12 @@ check "bpf_ksym_exists(bpf_rcu_read_lock), a kfunc the kernel has, is true" "$(k
 check "bpf_ksym_exists() of a weak kfunc the kernel lacks is false" "$(kx .data have_missing)" "v == 0"
 check "  and its guarded call is dropped, never made" "$(kx .bss called_missing)" "v == 0"
 
+# A timer callback that re-arms itself names itself by address, which is
+# no recursion (the selftests' timer.c; rawload once refused it as one):
+# after --run arm the timer fires, and tick() re-arms it until 5 ticks.
+$RAWLOAD $P/timer_rearm.bpf.o --run arm --duration 1 --dump-maps --json >"$TMP/tr.json" 2>"$TMP/tr.err" ||
+	bad "timer_rearm: rawload" "$(tail -3 "$TMP/tr.err")"
+check "a timer callback that re-arms itself loads, and ticks 5 times" \
+	"$(val "$TMP/tr.json" '.maps[]|select(.name==".bss")|.entries[0].value.ticks')" "v == 5"
+
 finish
