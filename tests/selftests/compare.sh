@@ -17,10 +17,14 @@
 #   differ        both loaded it, and something differs (the first line says what)
 #   libbpf-only   libbpf loaded it, rawload refused
 #   rawload-only  rawload loaded it, libbpf refused
-#   neither       both refused (the kernel, or what both lack)
+#   neither       both refused, rawload's refusal the kernel's (exit 1)
+#   bad-object    both refused, rawload before any bpf() call (exit 2): the
+#                 object needs what no plain load gives it (another program
+#                 to replace, a test module's kfuncs, a link step first, ...)
 #   no-compile    it does not compile on this machine (build/selftests/compile-failed.txt)
 # tests/selftests/expected.txt lists every object whose outcome is not
-# "same" or "neither", with the reason. A check per object: its outcome is
+# "same" or "neither", with the reason: each object rawload refuses by
+# itself is there, so a refusal that hides a gap must be explained. A check per object: its outcome is
 # the listed one, or "same"/"neither" when it is not listed. So the run
 # fails on a new difference, and on an expected difference that has gone
 # (the file must then be updated, and stays true). Ends with a table and
@@ -63,7 +67,8 @@ compare_one() {
 	timeout 300 "$B/oracle/oracle" --pin-root "$pin/byname" "$obj" "$pin/lib" \
 		>"$log/lib.log" 2>&1 && lib=1
 	timeout 300 "$RAWLOAD" "$obj" --no-attach --pin "$pin/raw" \
-		>"$log/raw.log" 2>&1 && raw=1
+		>"$log/raw.log" 2>&1
+	case $? in 0) raw=1 ;; 2) raw=2 ;; esac
 	case $lib$raw in
 	11)
 		if "$B/oracle/kdump" "$pin/lib" >"$log/lib.json" 2>&1 &&
@@ -82,6 +87,8 @@ compare_one() {
 	10) out=libbpf-only; detail=$(grep -a -m1 -E '^rawload:|error' "$log/raw.log") ;;
 	01) out=rawload-only; detail=$(grep -a -m1 -iE 'failed|error' "$log/lib.log") ;;
 	00) out=neither; detail=$(grep -a -m1 -E '^rawload:|error' "$log/raw.log") ;;
+	02) out=bad-object; detail=$(grep -a -m1 -E '^rawload:' "$log/raw.log") ;;
+	12) out=libbpf-only; detail=$(grep -a -m1 -E '^rawload:' "$log/raw.log") ;;
 	esac
 	rm -rf "$pin"
 	printf '%s\t%s\t%s\n' "$out" "$progs" "${detail:0:200}" >"$WORK/res/$name"
@@ -117,7 +124,7 @@ show_log() {
 	local l=$WORK/log/$1
 	case $2 in
 	differ) sed -n '1,40p' "$l/diff" ;;
-	libbpf-only | neither) tail -n 8 "$l/raw.log" ;;
+	libbpf-only | neither | bad-object) tail -n 8 "$l/raw.log" ;;
 	rawload-only) grep -a -m8 -E '^libbpf: ' "$l/lib.log" | tail -n 8 ;;
 	same) ;;
 	esac | sed 's/^/     | /'
@@ -192,7 +199,8 @@ printf '  %-32s %4d\n' \
 	"loaded by both, differ" "${count[differ]:-0}" \
 	"libbpf only" "${count[libbpf-only]:-0}" \
 	"rawload only" "${count[rawload-only]:-0}" \
-	"refused by both" "${count[neither]:-0}" \
+	"refused by both: by the kernel" "${count[neither]:-0}" \
+	"  by rawload before the kernel" "${count[bad-object]:-0}" \
 	"programs of objects both loaded" "$progs_all" \
 	"  of them the same" "$progs_same" \
 	"did not compile" "${count[no-compile]:-0}"
