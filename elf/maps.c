@@ -9,6 +9,8 @@
  *        a pointer to an array whose element count is the value
  *   __type(key, u32)           ->  u32 *key;
  *        a pointer to the key's type: its size and its BTF id
+ *   __ulong(map_extra, N)      ->  enum { __unique_value0 = N } map_extra;
+ *        an enum whose one value is N (64 bits: an arena's address)
  *   __array(values, struct inner) -> struct inner *values[];
  *        an empty array of pointers: the inner map's definition (map in
  *        map) or a function prototype (prog array); the elements, if any,
@@ -42,6 +44,34 @@ static int member_uint(const struct btf *btf, const struct btf_member *m,
 			       "field '%s' is not __uint() (not a pointer to an array)",
 			       btf_str(btf, m->name_off));
 	*val = btf_array(arr)->nelems;
+	return 0;
+}
+
+/* __ulong(name, N): a member of an anonymous enum whose one value is N
+ * (libbpf's bpf_helpers.h since 1.4: a pointer-to-array's count holds 32
+ * bits, an enum's value 64, as map_extra needs for an arena's address).
+ * clang makes it an ENUM when N fits 32 bits, else an ENUM64. __uint()
+ * is taken too, as libbpf takes either. */
+static int member_ulong(const struct btf *btf, const struct btf_member *m,
+			uint64_t *val, struct errbuf *eb)
+{
+	const struct btf_type *t = btf_type_by_id(btf, btf_skip_mods_typedefs(btf, m->type));
+	uint32_t v32;
+	int err;
+
+	if (t && (btf_kind(t) == BTF_KIND_ENUM || btf_kind(t) == BTF_KIND_ENUM64)) {
+		if (btf_vlen(t) != 1)
+			return err_set(eb, -EINVAL, "field '%s' is not __ulong() (an enum of "
+				       "%u values, not 1)", btf_str(btf, m->name_off),
+				       btf_vlen(t));
+		*val = btf_kind(t) == BTF_KIND_ENUM ? (uint32_t)btf_enums(t)[0].val :
+			btf_enum64_value(&btf_enum64s(t)[0]);
+		return 0;
+	}
+	if ((err = member_uint(btf, m, &v32, eb)))
+		return err_set(eb, err, "field '%s' is neither __ulong() nor __uint()",
+			       btf_str(btf, m->name_off));
+	*val = v32;
 	return 0;
 }
 
@@ -137,10 +167,9 @@ int maps_parse_btf_def(const struct btf *btf, uint32_t struct_id,
 			err = member_uint(btf, &mem[i], &m->numa_node, eb);
 		else if (!strcmp(f, "pinning"))
 			err = member_uint(btf, &mem[i], &m->pinning, eb);
-		else if (!strcmp(f, "map_extra")) {
-			err = member_uint(btf, &mem[i], &v, eb);
-			m->map_extra = v;
-		} else if (!strcmp(f, "key_size")) {
+		else if (!strcmp(f, "map_extra"))
+			err = member_ulong(btf, &mem[i], &m->map_extra, eb);
+		else if (!strcmp(f, "key_size")) {
 			if (!(err = member_uint(btf, &mem[i], &v, eb)))
 				err = set_size(&ksz, v, "key size", eb);
 		} else if (!strcmp(f, "value_size")) {

@@ -121,6 +121,9 @@ static void map_text(const struct plan *pl, size_t i)
 		obj_map_flags_str(m->map_flags, decl, sizeof(decl));
 		printf(" (declared %s; the loader adds the rest)", decl);
 	}
+	/* map_extra: a bloom filter's hash count, an arena's user address */
+	if (mp.map_extra)
+		printf(", map_extra %#" PRIx64, (uint64_t)mp.map_extra);
 	if (m->origin == MAP_DATA && m->data_kind != DATA_BSS)
 		printf(", initial value written");
 	if (m->origin == MAP_DATA &&
@@ -184,6 +187,7 @@ static void map_json(const struct plan *pl, size_t i)
 	json_ku64(j, "map_flags", mp.map_flags);
 	json_kstr(j, "flags", flags);
 	json_ku64(j, "declared_flags", m->map_flags);
+	json_ku64(j, "map_extra", mp.map_extra);
 	json_kbool(j, "frozen", m->origin == MAP_DATA && (m->data_kind == DATA_RODATA ||
 							  m->data_kind == DATA_KCONFIG));
 	json_kstr(j, "origin", obj_map_origin_name(m->origin));

@@ -57,6 +57,22 @@ echo 'int func(void) { return 0; }' | $CLANG -target bpf -g -O2 -x c -c -o "$TMP
 expect "a lone .text function: refused in words, as a bad object" 2 \
 	"nothing to load: 'func' in .text is no program, only a function other programs may call" \
 	$RAWLOAD "$TMP/text_only.bpf.o" --no-attach
+# __ulong(map_extra, N) (libbpf 1.4+'s bpf_helpers.h; 1.1, the oracle,
+# refuses it): an ENUM's value for a bloom filter's hash count, an
+# ENUM64's for an arena's 64-bit address.
+MX=/sys/fs/bpf/rawload-mx-$$
+if $RAWLOAD $P/map_extra.bpf.o --no-attach --pin "$MX" >"$TMP/mx.log" 2>&1; then
+	check "__ulong(map_extra, 5): the kernel's bloom filter has 5 hash functions" \
+		"$(build/oracle/kdump "$MX" | jq '.maps[]|select(.name=="seen")|.map_extra')" "v == 5"
+else
+	bad "__ulong(map_extra, 5): load" "$(tail -3 "$TMP/mx.log")"
+fi
+rm -rf "$MX"
+$RAWLOAD $P/map_extra.bpf.o --run probe --dump-maps --json >"$TMP/mx.json" 2>"$TMP/mx.err"
+check "  and the program ran: the value it pushed is found" \
+	"$(tail -1 "$TMP/mx.json" | jq '.maps[]|select(.name==".bss")|.entries[0].value.found_pushed')" "v == 1"
+check "__ulong(map_extra, 1 << 44), an ENUM64: plan passes all 64 bits" \
+	"$($RAWLOAD plan $P/map_extra64.bpf.o --json | jq '.maps[0].map_extra')" "v == 17592186044416"
 # The comparison can fail: a changed .rodata value must show, both as the
 # map's bytes and in the code, since the verifier keeps the branch that a
 # frozen target_pid of 0 let it remove.

@@ -62,11 +62,13 @@ objs=("$@")
 # umulti: SEC("uprobe.multi") is libbpf 1.3's too: 1.1 does not know the
 # section ("missing BPF prog type") and refuses the load (EINVAL); so for
 # ksession: SEC("kprobe.session") came with a later libbpf (for Linux 6.10).
+# map_extra, map_extra64: __ulong() map fields are libbpf 1.4's; 1.1
+# refuses them (and this host's kernel refuses to make an arena).
 # freplace, progtrace: their programs load only against a loaded target
 # program (t_freplace.sh compares freplace with --freplace-target).
 [ ${#objs[@]} -gt 0 ] || for o in "$B"/progs/*.bpf.o; do
 	case $(basename "$o") in bad_*|vm_*|legacy_maps.bpf.o|resize.bpf.o|netfilter.bpf.o|struct_ops.bpf.o|\
-		cgroup_unix.bpf.o|umulti.bpf.o|ksession.bpf.o|freplace.bpf.o|\
+		cgroup_unix.bpf.o|umulti.bpf.o|ksession.bpf.o|freplace.bpf.o|map_extra.bpf.o|map_extra64.bpf.o|\
 		progtrace.bpf.o) ;;
 	*) objs+=("$o") ;;
 	esac
