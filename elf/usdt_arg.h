@@ -22,8 +22,9 @@
  * exactly that with the record; the records live in the BPF map
  * __bpf_usdt_specs, and the uprobe's BPF cookie says which one to use.
  *
- * Source of truth: the layout is struct __bpf_usdt_spec of libbpf 1.x's
- * usdt.bpf.h (the BPF side reads it, so it must match byte for byte); the
+ * Source of truth: the record's fields are struct __bpf_usdt_spec's of
+ * libbpf's usdt.bpf.h (where each lies is the object's business:
+ * elf/usdt_layout.h reads it from the object's BTF); the
  * operand forms are what gcc and clang emit for the "nor" asm constraint
  * of <sys/sdt.h>; the register offsets are struct pt_regs in the kernel's
  * arch/x86/include/asm/ptrace.h. x86-64 only.
@@ -45,9 +46,12 @@ enum usdt_arg_type {
 	USDT_ARG_CONST,		/* "$42": the value is val_off itself */
 	USDT_ARG_REG,		/* "%rax": the register's value */
 	USDT_ARG_REG_DEREF,	/* "-8(%rbp)": 8 bytes of user memory at reg + val_off */
+	USDT_ARG_KINDS
 };
 
-/* struct __bpf_usdt_arg_spec: 16 bytes, no padding of ours. */
+/* One argument as parsed, in the shape of libbpf 1.1's struct
+ * __bpf_usdt_arg_spec (16 bytes); what the map gets is written from it in
+ * the object's own layout (elf/usdt_layout.h). */
 struct usdt_arg_spec {
 	uint64_t val_off;	/* CONST: the value; REG_DEREF: the offset (two's
 				   complement); REG: 0 */
@@ -57,9 +61,9 @@ struct usdt_arg_spec {
 	int8_t arg_bitshift;	/* 64 - 8 * size: the high bits to clear */
 };
 
-/* struct __bpf_usdt_spec: one probe site's arguments, the value type of
- * the map __bpf_usdt_specs (208 bytes; the tail padding stays zero so two
- * equal specs are equal bytes). */
+/* One probe site's arguments as parsed, in the shape of libbpf 1.1's
+ * struct __bpf_usdt_spec (208 bytes; the tail padding stays zero so two
+ * equal specs are equal bytes); written out by usdt_spec_encode(). */
 struct usdt_spec {
 	struct usdt_arg_spec args[USDT_MAX_ARGS];
 	uint64_t usdt_cookie;	/* what bpf_usdt_cookie() returns */
