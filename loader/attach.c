@@ -132,6 +132,7 @@ static int do_tracepoint(const struct attach_call *c)
  *   RAWLOAD_KALLSYMS=FILE            check kprobe targets against FILE
  *   RAWLOAD_FILTER_FUNCTIONS=FILE    kprobe.multi globs match FILE's names
  *   RAWLOAD_FORCE_LEGACY_KPROBE=1    tracefs kprobe_events even with a PMU
+ *   RAWLOAD_FORCE_USDT_PERF=1        usdt: perf-event uprobes, not uprobe_multi
  *   RAWLOAD_FORCE_NETLINK_TC=1       clsact + cls_bpf even with tcx */
 int attach_env_flag(const char *name)
 {
