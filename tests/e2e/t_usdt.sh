@@ -15,7 +15,7 @@ if [ "$(id -u)" -ne 0 ]; then
 	finish; exit 1
 fi
 for f in build/e2e/usdt_target build/e2e/usdt_target_exec build/e2e/usdt_target_lib \
-	 $P/usdt.bpf.o $P/usdt_v17.bpf.o $P/usdt_wide.bpf.o $P/uprobe.bpf.o; do
+	 $P/usdt.bpf.o $P/usdt_v17.bpf.o $P/usdt_wide.bpf.o $P/usdt_unknown.bpf.o $P/uprobe.bpf.o; do
 	[ -e "$f" ] || { bad "build" "$f missing: make progs usdt-targets"; finish; exit 1; }
 done
 mountpoint -q /sys/kernel/tracing || mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null
@@ -214,6 +214,11 @@ expect "spec map full: --resize named as the fix" 1 \
 	"program 'on_twice': .*all 2 entries of __bpf_usdt_specs are in use; give more with --resize __bpf_usdt_specs=N" \
 	$RAWLOAD $O --prog on_args --attach "usdt:$PIE:rawload_test:args" --prog on_same \
 	--attach "usdt:$PIE:rawload_test:same" --prog on_twice --resize __bpf_usdt_specs=2 --duration 1
+expect "a record layout with a member rawload cannot fill: refused, naming it" 1 \
+	"program 'on_args': usdt:.*: map __bpf_usdt_specs: struct __bpf_usdt_arg_spec has a member 'arg_flags' rawload does not know how to fill" \
+	$RAWLOAD $P/usdt_unknown.bpf.o --attach "usdt:$PIE:rawload_test:args" --duration 1
+expect "plan says so too" 0 "on_args +-> usdt:.*will fail: .*member 'arg_flags'" \
+	$RAWLOAD plan $P/usdt_unknown.bpf.o --attach "usdt:$PIE:rawload_test:args"
 expect "plan says an unsupported argument will fail" 0 \
 	"on_args +-> usdt:.*rawload_test:global \(--attach; will fail: .*%rip-relative" \
 	$RAWLOAD plan $O --prog on_args --attach "usdt:$PIE:rawload_test:global"

@@ -20,6 +20,8 @@
  *   of that patch did: reg_off stays at byte 12, records are again 24
  *   bytes. Assumption: no released libbpf has it; it stands for a layout
  *   rawload was not written against, which it must fill by its BTF.
+ * USDT_LAYOUT_UNKNOWN: a member rawload has no meaning for (arg_flags),
+ *   which it must refuse by name rather than leave zero.
  */
 #ifndef USDT_NEWER_H
 #define USDT_NEWER_H
@@ -54,6 +56,9 @@ struct __bpf_usdt_arg_spec {
 #ifdef USDT_LAYOUT_WIDE
 	short idx_reg_off;
 	char scale_bitshift;
+#endif
+#ifdef USDT_LAYOUT_UNKNOWN
+	int arg_flags;		/* a member rawload cannot know the meaning of */
 #endif
 };
 
@@ -97,6 +102,7 @@ static __always_inline int usdt_arg(struct pt_regs *ctx, __u64 n, long *res)
 		if (!err)
 			err = bpf_probe_read_user(&val, sizeof(val), (void *)val + a->val_off);
 		break;
+#if defined(USDT_LAYOUT_V17) || defined(USDT_LAYOUT_WIDE)
 	case BPF_USDT_ARG_SIB:
 		err = bpf_probe_read_kernel(&val, sizeof(val), (void *)ctx + a->reg_off);
 		if (!err)
@@ -107,6 +113,7 @@ static __always_inline int usdt_arg(struct pt_regs *ctx, __u64 n, long *res)
 						  (void *)(val + (idx << a->scale_bitshift) +
 							   a->val_off));
 		break;
+#endif
 	default:
 		return -EINVAL;
 	}
