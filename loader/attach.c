@@ -681,6 +681,15 @@ int attach_program(const struct object *obj, const int *map_fds, size_t prog,
 		err = err_set(eb, -ENOTSUP, "attaching '%s' programs is not implemented; "
 			      "use --no-attach", pr->def ? secdef_attach_kind_name(pr->def->attach)
 			      : "?");
+	/* loaded for a uprobe_multi link (attach_usdt_pick_link): the
+	 * kernel refuses it on a perf event with a bare EINVAL */
+	else if (set->usdt_multi && pr->def && pr->def->attach == ATTACH_USDT &&
+		 how != AH_USDT)
+		err = err_set(eb, -EINVAL, "%s:%s: a usdt program is loaded for a uprobe_multi "
+			      "link on this kernel (expected attach type BPF_TRACE_UPROBE_MULTI, "
+			      "as libbpf does), which only usdt: attaches make; attach it with "
+			      "usdt:PATH:PROVIDER:NAME, or set RAWLOAD_FORCE_USDT_PERF=1 to load "
+			      "it as a plain uprobe", attach_how_name(how), s->target);
 	else
 		err = hows[how].attach(&c);
 	/* a handler that returns an fd (tracepoint, raw_tp, cgroup) hands

@@ -214,6 +214,12 @@ expect "spec map full: --resize named as the fix" 1 \
 	"program 'on_twice': .*all 2 entries of __bpf_usdt_specs are in use; give more with --resize __bpf_usdt_specs=N" \
 	$RAWLOAD $O --prog on_args --attach "usdt:$PIE:rawload_test:args" --prog on_same \
 	--attach "usdt:$PIE:rawload_test:same" --prog on_twice --resize __bpf_usdt_specs=2 --duration 1
+expect "a usdt program on a plain uprobe: loaded for uprobe_multi, so refused in words" 1 \
+	"program 'on_args': uprobe:$PIE:main: a usdt program is loaded for a uprobe_multi link .*RAWLOAD_FORCE_USDT_PERF=1" \
+	$RAWLOAD $O --prog on_args --attach "uprobe:$PIE:main" --duration 1
+RAWLOAD_FORCE_USDT_PERF=1 expect "... and with RAWLOAD_FORCE_USDT_PERF=1 it attaches" 0 \
+	"attached 'on_args' to uprobe:$PIE:main" \
+	$RAWLOAD $O --prog on_args --attach "uprobe:$PIE:main" --duration 0.2
 expect "a record layout with a member rawload cannot fill: refused, naming it" 1 \
 	"program 'on_args': usdt:.*: map __bpf_usdt_specs: struct __bpf_usdt_arg_spec has a member 'arg_flags' rawload does not know how to fill" \
 	$RAWLOAD $P/usdt_unknown.bpf.o --attach "usdt:$PIE:rawload_test:args" --duration 1
