@@ -46,6 +46,7 @@ static const struct member_name arg_members[] = {
  * order. */
 static const char *const type_names[USDT_ARG_KINDS] = {
 	"BPF_USDT_ARG_CONST", "BPF_USDT_ARG_REG", "BPF_USDT_ARG_REG_DEREF",
+	"BPF_USDT_ARG_SIB",
 };
 
 /* Member @i of struct @t: its bit offset and width. A bitfield's width is
@@ -128,7 +129,7 @@ static int read_members(const struct btf *btf, const struct btf_type *t, const c
 
 /* enum __bpf_usdt_arg_type's values, by name. A plain integer member
  * (no enum to read) gets libbpf's numbering, which usdt.c's copy of the
- * enum "should match exactly": CONST 0, REG 1, REG_DEREF 2. */
+ * enum "should match exactly": CONST 0, REG 1, REG_DEREF 2, SIB 3. */
 static void read_type_vals(const struct btf *btf, const struct btf_type *arg_t,
 			   struct usdt_layout *lay)
 {
@@ -251,8 +252,16 @@ int usdt_spec_encode(const struct usdt_layout *lay, const struct usdt_spec *spec
 
 		if (a->arg_type >= USDT_ARG_KINDS || lay->type_val[a->arg_type] < 0)
 			return err_set(eb, -EINVAL, "argument %d: the object's enum "
-				       "__bpf_usdt_arg_type has no %s", i + 1,
-				       a->arg_type < USDT_ARG_KINDS ? type_names[a->arg_type] : "?");
+				       "__bpf_usdt_arg_type has no %s%s", i + 1,
+				       a->arg_type < USDT_ARG_KINDS ? type_names[a->arg_type] : "?",
+				       a->arg_type == USDT_ARG_SIB ? " (base + index * scale "
+				       "operands need libbpf 1.7+'s usdt.bpf.h)" : "");
+		if (a->arg_type == USDT_ARG_SIB && (!lay->idx_reg_off.bits ||
+						    !lay->scale_bitshift.bits))
+			return err_set(eb, -EINVAL, "argument %d: base + index * scale, and the "
+				       "object's struct __bpf_usdt_arg_spec has no member '%s'",
+				       i + 1, lay->idx_reg_off.bits ? "scale_bitshift" :
+				       "idx_reg_off");
 		err = put(out, base, &lay->val_off, a->val_off, 0, "val_off", eb) ||
 		      put(out, base, &lay->arg_type, (uint64_t)lay->type_val[a->arg_type], 0,
 			  "arg_type", eb) ||
@@ -260,7 +269,12 @@ int usdt_spec_encode(const struct usdt_layout *lay, const struct usdt_spec *spec
 			  eb) ||
 		      put(out, base, &lay->arg_signed, a->arg_signed, 0, "arg_signed", eb) ||
 		      put(out, base, &lay->arg_bitshift, (uint64_t)(int64_t)a->arg_bitshift, 1,
-			  "arg_bitshift", eb);
+			  "arg_bitshift", eb) ||
+		      (a->arg_type == USDT_ARG_SIB &&
+		       (put(out, base, &lay->idx_reg_off, (uint64_t)a->idx_reg_off, 0,
+			    "idx_reg_off", eb) ||
+			put(out, base, &lay->scale_bitshift, a->scale_bitshift, 0,
+			    "scale_bitshift", eb)));
 		if (err)
 			return err_prefix(eb, -EINVAL, "argument %d", i + 1);
 	}

@@ -87,8 +87,9 @@ int usdt_layout_read(const struct btf *btf, uint32_t type_id, struct usdt_layout
  * Write @spec into @out (@lay->value_size bytes, zeroed first) as @lay
  * says. Returns 0, or -EINVAL with @eb when the record cannot hold it:
  * more arguments than args[] has, an argument kind the object's enum
- * lacks, a value wider than its member. (rawload parses no SIB operands
- * yet, so idx_reg_off and scale_bitshift, where declared, stay 0.)
+ * lacks (BPF_USDT_ARG_SIB before libbpf 1.7), a SIB argument where the
+ * record has no idx_reg_off or scale_bitshift, a value wider than its
+ * member.
  */
 int usdt_spec_encode(const struct usdt_layout *lay, const struct usdt_spec *spec,
 		     uint8_t *out, struct errbuf *eb);

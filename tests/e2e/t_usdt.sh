@@ -14,7 +14,7 @@ if [ "$(id -u)" -ne 0 ]; then
 	bad "root" "the usdt tests attach uprobes; run as root"
 	finish; exit 1
 fi
-for f in build/e2e/usdt_target build/e2e/usdt_target_exec build/e2e/usdt_target_lib \
+for f in build/e2e/usdt_target build/e2e/usdt_target_exec build/e2e/usdt_target_lib build/e2e/usdt_target_sib \
 	 $P/usdt.bpf.o $P/usdt_v17.bpf.o $P/usdt_wide.bpf.o $P/usdt_unknown.bpf.o $P/uprobe.bpf.o; do
 	[ -e "$f" ] || { bad "build" "$f missing: make progs usdt-targets"; finish; exit 1; }
 done
@@ -158,6 +158,20 @@ check_py "layout v17: the record as the BTF lays it out (dumped through it)" \
 	'specs[0]["arg_cnt"] == 6 and [a["arg_type"] for a in specs[0]["args"][:6]] == [0, 1, 1, 1, 1, 2] and specs[0]["args"][5]["reg_off"] == 152 and specs[0]["args"][1]["arg_bitshift"] == 32' \
 	"$TMP/layout_v17.json" "$TMP/layout_v17.out"
 
+# base + index * scale ("-8@16(%rsp,%rax,8)", usdt_target_sib.c): read by
+# 1.7's layout and by the appended one (both declare idx_reg_off and
+# scale_bitshift, and BPF_USDT_ARG_SIB); libbpf 1.1's cannot, refused below
+SIB=build/e2e/usdt_target_sib
+grep -qE 'Arguments: .*@-?[0-9]*\(%r[a-z0-9]+,%r[a-z0-9]+,[1248]\)' <<<"$(readelf -n $SIB)" &&
+	ok "the sib target's note has a base + index * scale argument" ||
+	bad "sib target note" "$(readelf -n $SIB | grep Arguments)"
+for v in v17 wide; do
+	O=$P/usdt_$v.bpf.o run_usdt "sib_$v" "$SIB" 3 --attach "usdt:$SIB:rawload_sib:elem"
+	check_py "layout $v: the array element and its index, as printed (SIB)" \
+		'b["args_hits"] == 3 and b["args_cnt"] == 2 and b["args"][:2] == [int(x) for x in [l.split()[1:] for l in out if l.startswith("elem:")][-1]] == [1555, 5]' \
+		"$TMP/sib_$v.json" "$TMP/sib_$v.out"
+done
+
 # ---- ET_EXEC (-no-pie): addresses 0x40xxxx, file offsets through PT_LOAD --
 run_usdt exec "$EXE" 2 --prog on_args --attach "usdt:$EXE:rawload_test:args" \
 	--prog on_sema --attach "usdt:$EXE:rawload_test:sema"
@@ -220,6 +234,9 @@ expect "a usdt program on a plain uprobe: loaded for uprobe_multi, so refused in
 RAWLOAD_FORCE_USDT_PERF=1 expect "... and with RAWLOAD_FORCE_USDT_PERF=1 it attaches" 0 \
 	"attached 'on_args' to uprobe:$PIE:main" \
 	$RAWLOAD $O --prog on_args --attach "uprobe:$PIE:main" --duration 0.2
+expect "a SIB argument with libbpf 1.1's layout: refused, naming what is missing" 1 \
+	"site 1 of 1 \(args '.*'\): argument 1: the object's enum __bpf_usdt_arg_type has no BPF_USDT_ARG_SIB \(base \+ index \* scale operands need libbpf 1.7\+'s usdt.bpf.h\)" \
+	$RAWLOAD $O --prog on_args --attach "usdt:$SIB:rawload_sib:elem" --duration 1
 expect "a record layout with a member rawload cannot fill: refused, naming it" 1 \
 	"program 'on_args': usdt:.*: map __bpf_usdt_specs: struct __bpf_usdt_arg_spec has a member 'arg_flags' rawload does not know how to fill" \
 	$RAWLOAD $P/usdt_unknown.bpf.o --attach "usdt:$PIE:rawload_test:args" --duration 1
