@@ -107,7 +107,8 @@ docs-progs: $(B)/docs/core.bpf.o $(B)/vm/btf/6.1.btf
 # a -no-pie executable (ET_EXEC), and with the semaphore-guarded probe in
 # a shared library. -O2, so the argument operands are what optimized code
 # has (registers, stack slots), not -O0's frame-pointer loads.
-USDT_TARGETS := $(B)/e2e/usdt_target $(B)/e2e/usdt_target_exec $(B)/e2e/usdt_target_lib
+USDT_TARGETS := $(B)/e2e/usdt_target $(B)/e2e/usdt_target_exec $(B)/e2e/usdt_target_lib \
+		$(B)/e2e/usdt_target_sib
 USDT_SRC := tests/e2e/usdt_target.c tests/e2e/usdt_target_sema.c
 $(B)/e2e/usdt_target: $(USDT_SRC)
 	@mkdir -p $(dir $@)
@@ -121,6 +122,10 @@ $(B)/e2e/libusdt_sema.so: tests/e2e/usdt_target_sema.c
 $(B)/e2e/usdt_target_lib: tests/e2e/usdt_target.c $(B)/e2e/libusdt_sema.so
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -g $(WARN) -o $@ $< -L$(B)/e2e -lusdt_sema -Wl,-rpath,'$$ORIGIN'
+# a base + index * scale argument (tests/e2e/usdt_target_sib.c)
+$(B)/e2e/usdt_target_sib: tests/e2e/usdt_target_sib.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -g $(WARN) -o $@ $<
 usdt-targets: $(USDT_TARGETS)
 
 # VM tests on Debian's 6.1, 6.1-rt and 6.12 kernels (tests/vm, scripts/vm).

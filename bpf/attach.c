@@ -13,6 +13,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "prog.h"
 #include "sys.h"
 
 /* The tracepoint's id, from @tracefs/events/CAT/NAME/id (loader/ found or
@@ -319,8 +320,8 @@ int attach_kprobe_multi(int prog_fd, char *const *syms, size_t n, enum kmulti_mo
 struct rl_link_uprobe_multi {
 	uint64_t path;		  /* char *: the file, looked up by the kernel */
 	uint64_t offsets;	  /* u64[cnt]: file offsets, as for a uprobe */
-	uint64_t ref_ctr_offsets; /* u64[cnt] or 0: USDT semaphores; none here */
-	uint64_t cookies;	  /* u64[cnt] or 0: bpf_get_attach_cookie(); 0 */
+	uint64_t ref_ctr_offsets; /* u64[cnt] or 0: USDT semaphores' file offsets */
+	uint64_t cookies;	  /* u64[cnt] or 0: bpf_get_attach_cookie() per site */
 	uint32_t cnt;
 	uint32_t flags;		  /* BPF_F_UPROBE_MULTI_RETURN */
 	uint32_t pid;		  /* 0 every process, else this one's (tgid) */
@@ -333,40 +334,54 @@ struct rl_link_uprobe_multi {
 	(offsetof(union bpf_attr, link_create.target_btf_id) +           \
 	 offsetof(struct rl_link_uprobe_multi, pid) + sizeof(uint32_t))
 
-/*
- * BPF_LINK_CREATE with attach_type BPF_TRACE_UPROBE_MULTI (kernel 6.6,
- * bpf_uprobe_multi_link_attach): one link holding a uprobe at each of
- * @n offsets of one file, all running @prog_fd.
- *   prog_fd       the program; loaded with expected_attach_type
- *                 BPF_TRACE_UPROBE_MULTI, else EINVAL
- *   target_fd     0: the file is named by uprobe_multi.path
- *   uprobe_multi  path, offsets, cnt, flags, pid as above
- * Left zero: link_create.flags (must be), ref_ctr_offsets (no USDT
- * semaphores), cookies (every site reads cookie 0).
- */
-int attach_uprobe_multi(int prog_fd, const char *path, const uint64_t *offsets, size_t n,
-			int retprobe, uint32_t pid, const char *what, struct errbuf *eb)
+/* The attr for @s, as attach_uprobe_multi_sites() documents it. */
+static void umulti_attr(union bpf_attr *attr, int prog_fd, const struct umulti_sites *s,
+			int retprobe, uint32_t pid)
 {
 	struct rl_link_uprobe_multi um;
-	union bpf_attr attr;
-	char why[4200];
-	long fd;
 
 	_Static_assert(UPROBE_MULTI_ATTR_SIZE == 60, "link_create.uprobe_multi.pid ends at 60");
 	_Static_assert(sizeof(union bpf_attr) >= UPROBE_MULTI_ATTR_SIZE,
 		       "union bpf_attr holds link_create.uprobe_multi");
 	memset(&um, 0, sizeof(um));
-	um.path = (uint64_t)(uintptr_t)path;
-	um.offsets = (uint64_t)(uintptr_t)offsets;
-	um.cnt = (uint32_t)n;
+	um.path = (uint64_t)(uintptr_t)s->path;
+	um.offsets = (uint64_t)(uintptr_t)s->offsets;
+	um.ref_ctr_offsets = (uint64_t)(uintptr_t)s->ref_ctr_offsets;
+	um.cookies = (uint64_t)(uintptr_t)s->cookies;
+	um.cnt = (uint32_t)s->n;
 	um.flags = retprobe ? RL_BPF_F_UPROBE_MULTI_RETURN : 0;
 	um.pid = pid;
-	memset(&attr, 0, sizeof(attr));
-	attr.link_create.prog_fd = (uint32_t)prog_fd;
-	attr.link_create.attach_type = RL_BPF_TRACE_UPROBE_MULTI;
-	memcpy(&attr.link_create.target_btf_id, &um, sizeof(um));
-	snprintf(why, sizeof(why), "link the program to %zu %s in %s", n,
-		 n == 1 ? "function" : "functions", path);
+	memset(attr, 0, sizeof(*attr));
+	attr->link_create.prog_fd = (uint32_t)prog_fd;
+	attr->link_create.attach_type = RL_BPF_TRACE_UPROBE_MULTI;
+	memcpy(&attr->link_create.target_btf_id, &um, sizeof(um));
+}
+
+/*
+ * BPF_LINK_CREATE with attach_type BPF_TRACE_UPROBE_MULTI (kernel 6.6,
+ * bpf_uprobe_multi_link_attach): one link holding a uprobe at each of
+ * @s->n offsets of one file, all running @prog_fd.
+ *   prog_fd       the program; loaded with expected_attach_type
+ *                 BPF_TRACE_UPROBE_MULTI, else EINVAL
+ *   target_fd     0: the file is named by uprobe_multi.path
+ *   uprobe_multi  path, offsets, cnt, flags, pid as above;
+ *                 ref_ctr_offsets: per site the file offset of a USDT
+ *                 semaphore for the kernel to count up while the uprobe
+ *                 exists (0: none), cookies: per site what
+ *                 bpf_get_attach_cookie() returns there (usdt.bpf.h's
+ *                 spec id); either array left 0 when @s has none
+ * Left zero: link_create.flags (must be).
+ */
+int attach_uprobe_multi_sites(int prog_fd, const struct umulti_sites *s, int retprobe,
+			      uint32_t pid, const char *what, struct errbuf *eb)
+{
+	union bpf_attr attr;
+	char why[4200];
+	long fd;
+
+	umulti_attr(&attr, prog_fd, s, retprobe, pid);
+	snprintf(why, sizeof(why), "link the program to %zu %s%s in %s", s->n, s->unit,
+		 s->n == 1 ? "" : "s", s->path);
 	fd = sys_bpf(BPF_LINK_CREATE, &attr, UPROBE_MULTI_ATTR_SIZE, SYS_ATTACH, why);
 	if (fd >= 0)
 		return (int)fd;
@@ -375,7 +390,7 @@ int attach_uprobe_multi(int prog_fd, const char *path, const uint64_t *offsets, 
 	if (fd == -EINVAL && kernel_older_than(6, 6))
 		return err_set(eb, (int)fd, "%s: BPF_LINK_CREATE (BPF_TRACE_UPROBE_MULTI, %zu "
 			       "offsets): %s; needs Linux 6.6+ (BPF_TRACE_UPROBE_MULTI); attach "
-			       "each function with uprobe:PATH:SYMBOL instead", what, n,
+			       "each function with uprobe:PATH:SYMBOL instead", what, s->n,
 			       err_str((int)fd));
 	/* 6.6+ without CONFIG_UPROBES: the stub bpf_uprobe_multi_link_attach */
 	if (fd == -EOPNOTSUPP || fd == -KERNEL_ENOTSUPP)
@@ -384,11 +399,75 @@ int attach_uprobe_multi(int prog_fd, const char *path, const uint64_t *offsets, 
 			       "attach each function with uprobe:PATH:SYMBOL instead", what,
 			       err_str((int)fd));
 	return err_set(eb, (int)fd, "%s: BPF_LINK_CREATE (BPF_TRACE_UPROBE_MULTI, path %s, "
-		       "%zu offsets, flags 0x%x, pid %u): %s%s", what, path, n, um.flags, pid,
-		       err_str((int)fd),
+		       "%zu offsets, flags 0x%x, pid %u): %s%s", what, s->path, s->n,
+		       retprobe ? RL_BPF_F_UPROBE_MULTI_RETURN : 0, pid, err_str((int)fd),
 		       fd == -EINVAL ? "; the program must be in a uprobe.multi section "
 				       "(expected_attach_type BPF_TRACE_UPROBE_MULTI)" :
 		       fd == -ESRCH ? "; no such process" : "");
+}
+
+int attach_uprobe_multi(int prog_fd, const char *path, const uint64_t *offsets, size_t n,
+			int retprobe, uint32_t pid, const char *what, struct errbuf *eb)
+{
+	struct umulti_sites s = { path, offsets, NULL, NULL, n, "function" };
+
+	return attach_uprobe_multi_sites(prog_fd, &s, retprobe, pid, what, eb);
+}
+
+/*
+ * Does this kernel have uprobe_multi links that filter by process? The
+ * probe libbpf makes (probe_uprobe_multi_link, libbpf 1.3+, the pid part
+ * 1.5+), because a USDT program must be loaded for the link it will get:
+ *   1. BPF_PROG_LOAD a kprobe program "r0 = 0; exit" with
+ *      expected_attach_type BPF_TRACE_UPROBE_MULTI;
+ *   2. BPF_LINK_CREATE it at offset 0 of "/": a kernel with the link
+ *      looks the path up and refuses a directory with EBADF (older ones:
+ *      EINVAL for the unknown attach type, EOPNOTSUPP without uprobes);
+ *   3. again with pid -1 (no such process): a kernel whose filter is by
+ *      process (6.9's fix of 6.6's, which filtered by thread) checks the
+ *      pid first and answers EINVAL; libbpf counts the others as having
+ *      no uprobe_multi, since --pid is known only after the load.
+ * Returns 1 or 0; -errno when the program itself is refused for another
+ * reason (EPERM: not root), with @eb saying so.
+ */
+int probe_uprobe_multi_link(struct errbuf *eb)
+{
+	static const struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	uint64_t offset = 0;
+	struct umulti_sites s = { "/", &offset, NULL, NULL, 1, "offset" };
+	struct prog_params p = { 0 };
+	union bpf_attr attr;
+	long r1, r2;
+	int prog_fd;
+
+	p.name = "uprobe_multi_probe";
+	p.prog_type = BPF_PROG_TYPE_KPROBE;
+	p.expected_attach_type = RL_BPF_TRACE_UPROBE_MULTI;
+	p.insns = insns;
+	p.insn_cnt = 2;
+	p.license = "GPL";
+	p.btf_fd = p.attach_btf_obj_fd = p.attach_prog_fd = -1;
+	p.why = "does this kernel have uprobe_multi links (for USDT)? a program for one";
+	prog_fd = prog_load(&p, NULL, eb);
+	if (prog_fd == -EINVAL || prog_fd == -E2BIG)
+		return 0;
+	if (prog_fd < 0)
+		return prog_fd;
+	umulti_attr(&attr, prog_fd, &s, 0, 0);
+	r1 = sys_bpf(BPF_LINK_CREATE, &attr, UPROBE_MULTI_ATTR_SIZE, SYS_PROBE,
+		     "a uprobe_multi link on \"/\": EBADF if the kernel has them");
+	umulti_attr(&attr, prog_fd, &s, 0, (uint32_t)-1);
+	r2 = r1 == -EBADF ? sys_bpf(BPF_LINK_CREATE, &attr, UPROBE_MULTI_ATTR_SIZE, SYS_PROBE,
+				    "again with pid -1: EINVAL if it filters by process") : 0;
+	if (r1 >= 0)
+		close((int)r1);
+	if (r2 > 0)
+		close((int)r2);
+	close(prog_fd);
+	return r1 == -EBADF && r2 == -EINVAL;
 }
 
 /*

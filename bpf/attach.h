@@ -68,6 +68,28 @@ int attach_kprobe_multi(int prog_fd, char *const *syms, size_t n, enum kmulti_mo
 int attach_uprobe_multi(int prog_fd, const char *path, const uint64_t *offsets, size_t n,
 			int retprobe, uint32_t pid, const char *what, struct errbuf *eb);
 
+/* The sites of one uprobe.multi link, for USDT probes: per site a file
+ * offset and, in arrays that may be NULL (none), the file offset of a
+ * semaphore (0: none) and a BPF cookie. */
+struct umulti_sites {
+	const char *path;		/* absolute */
+	const uint64_t *offsets;	/* [n] */
+	const uint64_t *ref_ctr_offsets;/* [n] or NULL */
+	const uint64_t *cookies;	/* [n] or NULL */
+	size_t n;
+	const char *unit;		/* what a site is, for --explain: "function" */
+};
+
+/* attach_uprobe_multi() with @s's semaphores and cookies. Returns the
+ * link fd (the caller closes it) or -errno with @eb. */
+int attach_uprobe_multi_sites(int prog_fd, const struct umulti_sites *s, int retprobe,
+			      uint32_t pid, const char *what, struct errbuf *eb);
+
+/* Does this kernel have uprobe_multi links with per-process filtering
+ * (libbpf's probe, see bpf/attach.c)? 1 or 0; -errno with @eb when it
+ * cannot tell (the probe program refused, EPERM). */
+int probe_uprobe_multi_link(struct errbuf *eb);
+
 /* Register struct_ops map @map_fd (created with BPF_F_LINK, its value
  * written) through a link: BPF_LINK_CREATE with the map in place of a
  * program. Closing the link unregisters it. Returns the link fd; @what

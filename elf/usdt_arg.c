@@ -19,8 +19,12 @@
  *     libbpf 1.x refuses them too ("unrecognized arg spec").
  *   - a symbol as a constant or offset ("8@$buf", "4@buf+8(%rax)"): the
  *     note holds the symbol's name, and its run-time address is unknown.
- *   - base + index * scale ("(%rax,%rbx,8)") and segment prefixes
- *     ("%fs:8"): struct __bpf_usdt_arg_spec has room for one register.
+ *   - segment prefixes ("%fs:8"): thread-local data, whose base the
+ *     BPF side cannot read.
+ * base + index * scale ("16(%rsp,%rax,8)", what gcc writes for an array
+ * element under the "m" constraint) parses to USDT_ARG_SIB, as libbpf
+ * 1.7 parses it; only 1.7's usdt.bpf.h reads it, which the object's
+ * layout decides (usdt_layout.c), not this file.
  */
 #include "usdt_arg.h"
 
@@ -121,7 +125,35 @@ static int parse_reg(const char *s, int *off, struct errbuf *eb)
 	return 0;
 }
 
-/* The operand after '@': "$N", "%REG", "N(%REG)" or "(%REG)". */
+/* "%BASE,%INDEX[,SCALE]" (inside the parentheses of a SIB operand). */
+static int parse_sib(char *inner, struct usdt_arg_spec *a, struct errbuf *eb)
+{
+	char *idx = strchr(inner, ','), *scale;
+	int64_t n = 1;
+	int off;
+
+	*idx++ = '\0';
+	scale = strchr(idx, ',');
+	if (scale)
+		*scale++ = '\0';
+	if (!*inner)
+		return err_set(eb, -EINVAL, "an index without a base register ('(,%s)') is "
+			       "not supported: the BPF side adds the index to a register", idx);
+	if (parse_reg(inner, &off, eb))
+		return -EINVAL;
+	a->reg_off = (int16_t)off;
+	if (parse_reg(idx, &off, eb))
+		return -EINVAL;
+	a->idx_reg_off = (int16_t)off;
+	if (scale && (parse_int(scale, &n) || !(n == 1 || n == 2 || n == 4 || n == 8)))
+		return err_set(eb, -EINVAL, "scale '%s' is not 1, 2, 4 or 8", scale);
+	a->scale_bitshift = (uint8_t)(n == 8 ? 3 : n == 4 ? 2 : n == 2 ? 1 : 0);
+	a->arg_type = USDT_ARG_SIB;
+	return 0;
+}
+
+/* The operand after '@': "$N", "%REG", "N(%REG)", "(%REG)" or
+ * "N(%BASE,%INDEX,SCALE)". */
 static int parse_operand(const char *op, struct usdt_arg_spec *a, struct errbuf *eb)
 {
 	const char *open = strchr(op, '(');
@@ -159,17 +191,17 @@ static int parse_operand(const char *op, struct usdt_arg_spec *a, struct errbuf 
 	disp[dlen] = '\0';
 	memcpy(base, open + 1, blen);
 	base[blen] = '\0';
-	if (strchr(base, ','))
-		return err_set(eb, -EINVAL, "base + index * scale operands ('(%s)') are "
-			       "not supported: the BPF side reads one register", base);
-	if (parse_reg(base, &off, eb))
+	/* the register first: "sym(%rip)" is refused for the %rip */
+	if (!strchr(base, ',') && parse_reg(base, &off, eb))
 		return -EINVAL;
 	if (dlen && parse_int(disp, &v))
 		return err_set(eb, -EINVAL, "offset '%s' is not a number (a symbol's "
 			       "address is known only at run time)", disp);
+	a->val_off = (uint64_t)v;
+	if (strchr(base, ','))
+		return parse_sib(base, a, eb);
 	a->arg_type = USDT_ARG_REG_DEREF;
 	a->reg_off = (int16_t)off;
-	a->val_off = (uint64_t)v;
 	return 0;
 }
 

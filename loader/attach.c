@@ -132,6 +132,7 @@ static int do_tracepoint(const struct attach_call *c)
  *   RAWLOAD_KALLSYMS=FILE            check kprobe targets against FILE
  *   RAWLOAD_FILTER_FUNCTIONS=FILE    kprobe.multi globs match FILE's names
  *   RAWLOAD_FORCE_LEGACY_KPROBE=1    tracefs kprobe_events even with a PMU
+ *   RAWLOAD_FORCE_USDT_PERF=1        usdt: perf-event uprobes, not uprobe_multi
  *   RAWLOAD_FORCE_NETLINK_TC=1       clsact + cls_bpf even with tcx */
 int attach_env_flag(const char *name)
 {
@@ -680,6 +681,15 @@ int attach_program(const struct object *obj, const int *map_fds, size_t prog,
 		err = err_set(eb, -ENOTSUP, "attaching '%s' programs is not implemented; "
 			      "use --no-attach", pr->def ? secdef_attach_kind_name(pr->def->attach)
 			      : "?");
+	/* loaded for a uprobe_multi link (attach_usdt_pick_link): the
+	 * kernel refuses it on a perf event with a bare EINVAL */
+	else if (set->usdt_multi && pr->def && pr->def->attach == ATTACH_USDT &&
+		 how != AH_USDT)
+		err = err_set(eb, -EINVAL, "%s:%s: a usdt program is loaded for a uprobe_multi "
+			      "link on this kernel (expected attach type BPF_TRACE_UPROBE_MULTI, "
+			      "as libbpf does), which only usdt: attaches make; attach it with "
+			      "usdt:PATH:PROVIDER:NAME, or set RAWLOAD_FORCE_USDT_PERF=1 to load "
+			      "it as a plain uprobe", attach_how_name(how), s->target);
 	else
 		err = hows[how].attach(&c);
 	/* a handler that returns an fd (tracepoint, raw_tp, cgroup) hands

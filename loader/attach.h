@@ -49,6 +49,10 @@ struct attach_set {
 	struct attach_entry *ent; /* malloc'ed, @cap entries, @n used */
 	size_t n, cap;
 	uint32_t usdt_next_spec;  /* the next free index of __bpf_usdt_specs */
+	int usdt_multi;		  /* 1: usdt programs are loaded for, and
+				     attached with, one uprobe_multi link
+				     each; 0: one perf-event uprobe per site.
+				     Set by attach_usdt_pick_link() */
 	int pid;		  /* --pid: the uprobe-family attaches of this
 				     set (attach_takes_pid) fire only in this
 				     process; 0 in every process. Set by the
@@ -177,5 +181,11 @@ int attach_target_is_prog(enum attach_how how, const char *target);
 
 /* Detach everything in @set, newest first, and free it. */
 void attach_release(struct attach_set *set);
+
+/* Before the programs are loaded: whether this run's usdt programs get
+ * uprobe_multi links (@set->usdt_multi), asking the kernel only when a
+ * @selected program is a usdt one (loader/attach_usdt.c). */
+void attach_usdt_pick_link(const struct object *obj, const int *selected,
+			   struct attach_set *set);
 
 #endif

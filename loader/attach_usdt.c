@@ -40,9 +40,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bpf/attach.h"
 #include "bpf/map.h"
 #include "bpf/probe.h"
 #include "elf/usdt_arg.h"
+#include "elf/usdt_layout.h"
 #include "elf/usdt_note.h"
 
 #define SPECS_MAP "__bpf_usdt_specs"
@@ -63,12 +65,17 @@ struct usdt_plan {
 	struct usdt_notes notes;
 	struct usdt_site *sites;
 	size_t nsites;
+	struct usdt_layout lay;	/* the object's struct __bpf_usdt_spec */
+	uint8_t *values;	/* [nsites] records of lay.value_size bytes, as
+				   written to __bpf_usdt_specs */
 };
 
 static void plan_free(struct usdt_plan *up)
 {
 	usdt_notes_free(&up->notes);
 	free(up->sites);
+	free(up->values);
+	up->values = NULL;
 	up->sites = NULL;
 	up->nsites = 0;
 }
@@ -177,25 +184,56 @@ static int usdt_resolve(const char *target, struct usdt_plan *up, struct errbuf 
 	return 0;
 }
 
-/* The object's __bpf_usdt_specs, checked against the record rawload
- * writes (a usdt.bpf.h of another layout would read garbage). */
-static int specs_map(const struct object *obj, struct errbuf *eb)
+/* The object's __bpf_usdt_specs and, from its BTF value type, the layout
+ * of its records (elf/usdt_layout.h): the usdt.bpf.h the object was built
+ * with decides it, whichever libbpf that came from. */
+static int specs_map(const struct object *obj, struct usdt_layout *lay, struct errbuf *eb)
 {
 	int m = obj_find_map(obj, SPECS_MAP);
 	const struct obj_map *mp;
+	int err;
 
 	if (m < 0)
 		return err_set(eb, -EINVAL, "the object has no map " SPECS_MAP ": a usdt "
 			       "program reads its arguments through <bpf/usdt.bpf.h>, which "
 			       "declares it");
 	mp = &obj->maps[m];
-	if (mp->type != BPF_MAP_TYPE_ARRAY || mp->key_size != 4 ||
-	    mp->value_size != sizeof(struct usdt_spec))
-		return err_set(eb, -EINVAL, "map " SPECS_MAP " is type %u, key %u, value %u "
-			       "bytes; rawload writes libbpf 1.x's struct __bpf_usdt_spec "
-			       "(ARRAY, key 4, value %zu): a usdt.bpf.h of another version?",
-			       mp->type, mp->key_size, mp->value_size, sizeof(struct usdt_spec));
+	if (mp->type != BPF_MAP_TYPE_ARRAY || mp->key_size != 4)
+		return err_set(eb, -EINVAL, "map " SPECS_MAP " is type %u, key %u; "
+			       "usdt.bpf.h declares an ARRAY (2) with 4-byte keys", mp->type,
+			       mp->key_size);
+	if (!obj->btf || !mp->btf_value_type_id)
+		return err_set(eb, -EINVAL, "map " SPECS_MAP " has no BTF value type, from "
+			       "which rawload reads where each field of its records lies");
+	err = usdt_layout_read(obj->btf, mp->btf_value_type_id, lay, eb);
+	if (err)
+		return err_prefix(eb, err, "map " SPECS_MAP);
+	if (lay->value_size != mp->value_size)
+		return err_set(eb, -EINVAL, "map " SPECS_MAP ": value %u bytes, but its BTF "
+			       "value type struct __bpf_usdt_spec is %u", mp->value_size,
+			       lay->value_size);
 	return m;
+}
+
+/* Every site's record in the object's layout, before the kernel is asked
+ * anything: a record the layout cannot hold fails the attach whole. */
+static int encode_specs(struct usdt_plan *up, struct errbuf *eb)
+{
+	size_t vs = up->lay.value_size;
+
+	up->values = calloc(up->nsites ? up->nsites : 1, vs ? vs : 1);
+	if (!up->values)
+		return err_set(eb, -ENOMEM, "out of memory");
+	for (size_t i = 0; i < up->nsites; i++) {
+		const struct usdt_site *s = &up->sites[i];
+		int err = usdt_spec_encode(&up->lay, &s->spec, up->values + i * vs, eb);
+
+		if (err)
+			return err_prefix(eb, err, "%s: probe %s:%s: site %zu of %zu (args '%s')",
+					  up->path, up->provider, up->name, i + 1, up->nsites,
+					  s->note->args);
+	}
+	return 0;
 }
 
 /* Spec ids: one per distinct argument string, new ones from the run's
@@ -225,11 +263,11 @@ static int assign_ids(struct usdt_plan *up, const struct obj_map *mp, struct att
 	return 0;
 }
 
-/* Write the new records, then one uprobe per site with its cookie. */
-static int attach_sites(const struct usdt_plan *up, int map_fd, int prog_fd,
-			const char *what, struct attach_set *set, struct errbuf *eb)
+/* Write the records of the specs this attach added. */
+static int write_specs(const struct usdt_plan *up, int map_fd, const char *what,
+		       struct errbuf *eb)
 {
-	char why[160], spec[PATH_MAX + 400];
+	char why[160];
 	int err;
 
 	for (size_t i = 0; i < up->nsites; i++) {
@@ -240,10 +278,22 @@ static int attach_sites(const struct usdt_plan *up, int map_fd, int prog_fd,
 		snprintf(why, sizeof(why), "argument spec %u for '%s' (%d argument%s), "
 			 "read by bpf_usdt_arg()", s->spec_id, s->note->args, s->spec.arg_cnt,
 			 s->spec.arg_cnt == 1 ? "" : "s");
-		err = map_update(map_fd, &s->spec_id, &s->spec, BPF_ANY, SYS_ATTACH, why, eb);
+		err = map_update(map_fd, &s->spec_id, up->values + i * up->lay.value_size,
+				 BPF_ANY, SYS_ATTACH, why, eb);
 		if (err)
 			return err_prefix(eb, err, "%s: map " SPECS_MAP, what);
 	}
+	return 0;
+}
+
+/* Without uprobe_multi: one perf-event uprobe per site, its spec id as
+ * the BPF cookie (a BPF_PERF_EVENT link's perf_event.bpf_cookie). */
+static int attach_perf_sites(const struct usdt_plan *up, int prog_fd, const char *what,
+			     struct attach_set *set, struct errbuf *eb)
+{
+	char spec[PATH_MAX + 400];
+	int err;
+
 	for (size_t i = 0; i < up->nsites; i++) {
 		const struct usdt_site *s = &up->sites[i];
 		struct probe_spec ps = { 0 };
@@ -267,12 +317,38 @@ static int attach_sites(const struct usdt_plan *up, int map_fd, int prog_fd,
 	return 0;
 }
 
+/* With uprobe_multi (libbpf 1.3+'s way): every site in one link, each
+ * with its semaphore (link_create.uprobe_multi.ref_ctr_offsets) and its
+ * spec id as cookie (.cookies); --pid is the link's pid, filtered by the
+ * kernel as for a perf-event uprobe. */
+static int attach_multi_sites(const struct usdt_plan *up, int prog_fd, const char *what,
+			      struct attach_set *set, struct errbuf *eb)
+{
+	uint64_t *arr = calloc(up->nsites ? 3 * up->nsites : 1, sizeof(*arr));
+	struct umulti_sites ms = { up->path, arr, NULL, NULL, up->nsites, "USDT site" };
+	int fd, any_sema = 0;
+
+	if (!arr)
+		return err_set(eb, -ENOMEM, "out of memory");
+	for (size_t i = 0; i < up->nsites; i++) {
+		const struct usdt_note *n = up->sites[i].note;
+
+		arr[i] = n->file_off;
+		arr[up->nsites + i] = n->semaphore ? n->sema_off : 0;
+		arr[2 * up->nsites + i] = up->sites[i].spec_id;
+		any_sema |= n->semaphore != 0;
+	}
+	ms.ref_ctr_offsets = any_sema ? arr + up->nsites : NULL;
+	ms.cookies = arr + 2 * up->nsites;
+	fd = attach_uprobe_multi_sites(prog_fd, &ms, 0, (uint32_t)set->pid, what, eb);
+	free(arr);
+	return fd < 0 ? fd : attach_keep(set, fd, eb);
+}
+
 int attach_usdt(const struct attach_call *c)
 {
 	const struct object *obj = c->obj;
-	const int *map_fds = c->map_fds;
 	const struct obj_prog *pr = c->pr;
-	int prog_fd = c->prog_fd;
 	const char *target = c->target;
 	struct attach_set *set = c->set;
 	struct errbuf *eb = c->eb;
@@ -286,14 +362,19 @@ int attach_usdt(const struct attach_call *c)
 			      "there; this one is in section '%s'", pr->sec_name);
 		goto out;
 	}
-	if ((m = specs_map(obj, eb)) < 0) {
+	if ((m = specs_map(obj, &up.lay, eb)) < 0) {
 		err = m;
 		goto out;
 	}
-	if ((err = usdt_resolve(target, &up, eb)) ||
+	if ((err = usdt_resolve(target, &up, eb)) || (err = encode_specs(&up, eb)) ||
 	    (err = assign_ids(&up, &obj->maps[m], set, eb)))
 		goto out;
-	err = attach_sites(&up, map_fds[m], prog_fd, what, set, eb);
+	err = write_specs(&up, c->map_fds[m], what, eb);
+	/* the link the program was loaded for (attach_usdt_pick_link) */
+	if (!err)
+		err = set->usdt_multi && pr->def->attach == ATTACH_USDT ?
+		      attach_multi_sites(&up, c->prog_fd, what, set, eb) :
+		      attach_perf_sites(&up, c->prog_fd, what, set, eb);
 	plan_free(&up);
 	return err;
 out:
@@ -312,9 +393,11 @@ int attach_usdt_check(const struct attach_call *c, char *info, size_t size)
 
 	if (info && size)
 		info[0] = '\0';
-	err = specs_map(obj, eb);
+	err = specs_map(obj, &up.lay, eb);
 	if (err >= 0)
 		err = usdt_resolve(target, &up, eb);
+	if (!err)
+		err = encode_specs(&up, eb);
 	for (size_t i = 0; !err && info && i < up.nsites && len < size; i++) {
 		const struct usdt_note *n = up.sites[i].note;
 		int w;
@@ -331,4 +414,33 @@ int attach_usdt_check(const struct attach_call *c, char *info, size_t size)
 	}
 	plan_free(&up);
 	return err < 0 ? err_prefix(eb, err, "usdt:%s", target) : 0;
+}
+
+/*
+ * Which link the usdt programs of this run get, decided before they are
+ * loaded, since the program is verified for it (a uprobe_multi program's
+ * bpf_get_attach_cookie() reads the multi link's cookie, a plain one the
+ * perf event's): uprobe_multi where the kernel has it, as libbpf 1.3+
+ * does, else perf-event uprobes. The kernel is asked (libbpf's probe,
+ * bpf/attach.c) once, and only when a usdt program is loaded.
+ * RAWLOAD_FORCE_USDT_PERF=1 keeps perf-event uprobes;
+ * RAWLOAD_FORCE_LEGACY_KPROBE=1 does too (tracefs uprobe_events, the way
+ * of kernels before the uprobe PMU, which have no uprobe_multi either).
+ */
+void attach_usdt_pick_link(const struct object *obj, const int *selected,
+			   struct attach_set *set)
+{
+	int any = 0;
+	struct errbuf eb;
+
+	for (size_t i = 0; i < obj->nprogs; i++)
+		any |= selected[i] && obj->progs[i].def &&
+		       obj->progs[i].def->attach == ATTACH_USDT;
+	set->usdt_multi = 0;
+	if (!any || attach_env_flag("RAWLOAD_FORCE_USDT_PERF") ||
+	    attach_env_flag("RAWLOAD_FORCE_LEGACY_KPROBE"))
+		return;
+	/* a refused probe program (EPERM) counts as no: the program's own
+	 * load then says why */
+	set->usdt_multi = probe_uprobe_multi_link(&eb) > 0;
 }

@@ -175,8 +175,21 @@ static void decode_link_create(FILE *o, const union bpf_attr *a)
 		memcpy(p, &a->link_create.target_btf_id, sizeof(p));
 		memcpy(w, (const char *)&a->link_create.target_btf_id + sizeof(p),
 		       sizeof(w));
-		fprintf(o, ", uprobe_multi={path=\"%s\", offsets=<%u x u64>, cnt=%u, flags=%s, "
-			"pid=%u}", p[0] ? (const char *)(uintptr_t)p[0] : "", w[0], w[0],
+		fprintf(o, ", uprobe_multi={path=\"%s\", offsets=<%u x u64>",
+			p[0] ? (const char *)(uintptr_t)p[0] : "", w[0]);
+		/* USDT (loader/attach_usdt.c): the semaphores, and the
+		 * cookies, which are spec ids, so worth seeing */
+		if (p[2])
+			fprintf(o, ", ref_ctr_offsets=<%u x u64>", w[0]);
+		if (p[3]) {
+			const uint64_t *ck = (const uint64_t *)(uintptr_t)p[3];
+
+			fputs(", cookies=[", o);
+			for (uint32_t i = 0; i < w[0] && i < 8; i++)
+				fprintf(o, "%s%llu", i ? ", " : "", (unsigned long long)ck[i]);
+			fputs(w[0] > 8 ? ", ...]" : "]", o);
+		}
+		fprintf(o, ", cnt=%u, flags=%s, pid=%u}", w[0],
 			w[1] & RL_BPF_F_UPROBE_MULTI_RETURN ? "RETURN" : "0", w[2]);
 	}
 	/* BPF_TRACE_KPROBE_MULTI and BPF_TRACE_KPROBE_SESSION (6.10):

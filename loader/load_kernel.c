@@ -525,6 +525,10 @@ static void prog_params_of(const struct load *l, size_t i, const struct final_pr
 	p->name = pr->name;
 	p->prog_type = pr->def->prog_type;
 	p->expected_attach_type = pr->def->attach_type;
+	/* a usdt program is verified for the link it will get: with
+	 * uprobe_multi its cookie is the multi link's (libbpf 1.3+) */
+	if (pr->def->attach == ATTACH_USDT && l->att.usdt_multi)
+		p->expected_attach_type = RL_BPF_TRACE_UPROBE_MULTI;
 	p->prog_flags = (pr->def->flags & SD_SLEEPABLE ? BPF_F_SLEEPABLE : 0) |
 			(pr->def->flags & SD_XDP_FRAGS ? BPF_F_XDP_HAS_FRAGS : 0);
 	p->insns = fp->insns;
@@ -646,6 +650,7 @@ out:
 
 int step_progs(struct load *l)
 {
+	attach_usdt_pick_link(&l->obj, l->selected, &l->att);
 	for (size_t i = 0; i < l->obj.nprogs; i++) {
 		int err;
 

@@ -19,7 +19,7 @@ check() { # name, command producing offending lines
 quote_includes() { grep -Hn '#include "' "$@" 2>/dev/null; }
 
 check "elf/ includes only elf/" \
-  "quote_includes elf/*.[ch] | grep -vE '#include \"(err|elf|btf|btf_ext|btf_internal|names|object|object_internal|secdef|uapi|usdt_arg|usdt_note)\\.h\"'"
+  "quote_includes elf/*.[ch] | grep -vE '#include \"(err|elf|btf|btf_ext|btf_internal|names|object|object_internal|secdef|uapi|usdt_arg|usdt_layout|usdt_note)\\.h\"'"
 check "relo/ includes only elf/ and relo/" \
   "quote_includes relo/*.[ch] | grep -vE '#include \"(elf/[a-z_]+|[a-z_]+)\\.h\"'"
 check "host/ includes only elf/err.h and host/" \

@@ -14,8 +14,8 @@ if [ "$(id -u)" -ne 0 ]; then
 	bad "root" "the usdt tests attach uprobes; run as root"
 	finish; exit 1
 fi
-for f in build/e2e/usdt_target build/e2e/usdt_target_exec build/e2e/usdt_target_lib \
-	 $P/usdt.bpf.o $P/uprobe.bpf.o; do
+for f in build/e2e/usdt_target build/e2e/usdt_target_exec build/e2e/usdt_target_lib build/e2e/usdt_target_sib \
+	 $P/usdt.bpf.o $P/usdt_v17.bpf.o $P/usdt_wide.bpf.o $P/usdt_unknown.bpf.o $P/uprobe.bpf.o; do
 	[ -e "$f" ] || { bad "build" "$f missing: make progs usdt-targets"; finish; exit 1; }
 done
 mountpoint -q /sys/kernel/tracing || mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null
@@ -105,18 +105,72 @@ check_py "pie: the args record: const, then registers, then a deref of %rsp (152
 grep -q '^semaphore: 0$' "$TMP/after.out" && ok "pie: the semaphore is 0 again after rawload exits" ||
 	bad "pie: semaphore after exit" "$(cat "$TMP/after.out")"
 
-# The cookies: one per distinct spec, in attach order; same's two sites
-# one spec, so two links with one cookie (0: --explain shows a cookie
-# only when it is not 0).
+# uprobe_multi (this kernel has it; libbpf 1.3+ does the same): each usdt
+# program is loaded with expected_attach_type BPF_TRACE_UPROBE_MULTI and
+# gets one link for all its sites, the spec ids as the link's cookies.
+# (Debian's libbpf 1.1 still makes one perf-event uprobe per site, so the
+# oracle would differ here on purpose; t_usdt has no oracle comparison.)
 out=$($RAWLOAD $O --prog on_same --attach "usdt:$PIE:rawload_test:same" --prog on_twice \
-	--explain --duration 0.1 2>&1)
+	--prog on_sema --attach "usdt:$PIE:rawload_test:sema" --explain --duration 0.1 2>&1)
+[ "$(grep -c 'BPF_PROG_LOAD.*prog_name="on_.*expected_attach_type=TRACE_UPROBE_MULTI' <<<"$out")" = 3 ] &&
+	ok "uprobe_multi: the three usdt programs load with expected attach type uprobe_multi" ||
+	bad "uprobe_multi: expected attach type" "$(grep -E 'PROG_LOAD' <<<"$out")"
+[ "$(grep -c 'BPF_LINK_CREATE.*attach_type=TRACE_UPROBE_MULTI.*usdt_target' <<<"$out")" = 3 ] &&
+[ "$(grep -c 'PERF_EVENT\|perf_event_open' <<<"$out")" = 0 ] &&
+grep -q 'offsets=<2 x u64>, cookies=\[0, 0\], cnt=2' <<<"$out" &&
+grep -q 'offsets=<2 x u64>, cookies=\[2, 3\], cnt=2' <<<"$out" &&
+grep -q 'offsets=<1 x u64>, ref_ctr_offsets=<1 x u64>, cookies=\[1\], cnt=1' <<<"$out" &&
+	ok "uprobe_multi: one link per program, spec ids as cookies, the semaphore's offset" ||
+	bad "uprobe_multi: links" "$(grep -E 'LINK_CREATE|perf_event_open' <<<"$out")"
+
+# The fallback, perf-event uprobes (kernels without uprobe_multi; forced
+# here): one spec per distinct argument string, in attach order; same's
+# two sites one spec, so two links with one cookie (0: --explain shows a
+# cookie only when it is not 0); the programs load as plain uprobes.
+out=$(RAWLOAD_FORCE_USDT_PERF=1 $RAWLOAD $O --prog on_same --attach "usdt:$PIE:rawload_test:same" \
+	--prog on_twice --explain --duration 0.1 2>&1)
 [ "$(grep -c "argument spec [0-9]* for '-4@\$5'" <<<"$out")" = 1 ] &&
+! grep -q 'UPROBE_MULTI' <<<"$out" &&
 [ "$(grep -c 'BPF_LINK_CREATE.*attach_type=PERF_EVENT' <<<"$out")" = 4 ] &&
 [ "$(grep -c 'perf_event={bpf_cookie=' <<<"$out")" = 2 ] &&
 grep -q "argument spec 0 for '-4@\$5'" <<<"$out" &&
 grep -qE 'bpf_cookie=1}' <<<"$out" && grep -qE 'bpf_cookie=2}' <<<"$out" &&
-	ok "explain: one spec for same's two sites; twice's sites get cookies 1 and 2" ||
+	ok "perf fallback: one spec for same's two sites; twice's sites get cookies 1 and 2" ||
 	bad "explain: specs and cookies" "$(grep -E 'argument spec|LINK_CREATE' <<<"$out")"
+
+RAWLOAD_FORCE_USDT_PERF=1 run_usdt perf "$PIE" 2 --prog on_args --attach "usdt:$PIE:rawload_test:args" \
+	--prog on_sema --attach "usdt:$PIE:rawload_test:sema"
+check_py "perf fallback: arguments, and the semaphore 1 while attached" \
+	'b["args_hits"] == 2 and b["args"][:3] == [42, -7, 200] and b["args"][5] == 1001 and sema == [1, 1] and b["sema_last"] == 101' \
+	"$TMP/perf.json" "$TMP/perf.out"
+
+# ---- newer usdt.bpf.h layouts: rawload fills the records by the BTF -------
+# usdt_v17.bpf.o: libbpf 1.7's struct __bpf_usdt_arg_spec (bitfields, 24
+# bytes, a 304-byte spec); usdt_wide.bpf.o: SIB fields appended (304 too,
+# reg_off where 1.1 has it). tests/progs/usdt_newer.h describes both.
+for v in v17 wide; do
+	O=$P/usdt_$v.bpf.o run_usdt "layout_$v" "$PIE" 2 --attach "usdt:$PIE:rawload_test:args"
+	check_py "layout $v: all six arguments as printed, count 6, -ENOENT past it" \
+		'b["args_hits"] == 2 and b["args_cnt"] == 6 and b["args_ret"] == [0] * 6 + [-2] and b["args"][:3] == [42, -7, 200] and b["args"][3] == s64(args[-1][3]) and b["args"][4] == int(args[-1][4]) and b["args"][5] == int(args[-1][5]) == 1001' \
+		"$TMP/layout_$v.json" "$TMP/layout_$v.out"
+done
+check_py "layout v17: the record as the BTF lays it out (dumped through it)" \
+	'specs[0]["arg_cnt"] == 6 and [a["arg_type"] for a in specs[0]["args"][:6]] == [0, 1, 1, 1, 1, 2] and specs[0]["args"][5]["reg_off"] == 152 and specs[0]["args"][1]["arg_bitshift"] == 32' \
+	"$TMP/layout_v17.json" "$TMP/layout_v17.out"
+
+# base + index * scale ("-8@16(%rsp,%rax,8)", usdt_target_sib.c): read by
+# 1.7's layout and by the appended one (both declare idx_reg_off and
+# scale_bitshift, and BPF_USDT_ARG_SIB); libbpf 1.1's cannot, refused below
+SIB=build/e2e/usdt_target_sib
+grep -qE 'Arguments: .*@-?[0-9]*\(%r[a-z0-9]+,%r[a-z0-9]+,[1248]\)' <<<"$(readelf -n $SIB)" &&
+	ok "the sib target's note has a base + index * scale argument" ||
+	bad "sib target note" "$(readelf -n $SIB | grep Arguments)"
+for v in v17 wide; do
+	O=$P/usdt_$v.bpf.o run_usdt "sib_$v" "$SIB" 3 --attach "usdt:$SIB:rawload_sib:elem"
+	check_py "layout $v: the array element and its index, as printed (SIB)" \
+		'b["args_hits"] == 3 and b["args_cnt"] == 2 and b["args"][:2] == [int(x) for x in [l.split()[1:] for l in out if l.startswith("elem:")][-1]] == [1555, 5]' \
+		"$TMP/sib_$v.json" "$TMP/sib_$v.out"
+done
 
 # ---- ET_EXEC (-no-pie): addresses 0x40xxxx, file offsets through PT_LOAD --
 run_usdt exec "$EXE" 2 --prog on_args --attach "usdt:$EXE:rawload_test:args" \
@@ -174,6 +228,20 @@ expect "spec map full: --resize named as the fix" 1 \
 	"program 'on_twice': .*all 2 entries of __bpf_usdt_specs are in use; give more with --resize __bpf_usdt_specs=N" \
 	$RAWLOAD $O --prog on_args --attach "usdt:$PIE:rawload_test:args" --prog on_same \
 	--attach "usdt:$PIE:rawload_test:same" --prog on_twice --resize __bpf_usdt_specs=2 --duration 1
+expect "a usdt program on a plain uprobe: loaded for uprobe_multi, so refused in words" 1 \
+	"program 'on_args': uprobe:$PIE:main: a usdt program is loaded for a uprobe_multi link .*RAWLOAD_FORCE_USDT_PERF=1" \
+	$RAWLOAD $O --prog on_args --attach "uprobe:$PIE:main" --duration 1
+RAWLOAD_FORCE_USDT_PERF=1 expect "... and with RAWLOAD_FORCE_USDT_PERF=1 it attaches" 0 \
+	"attached 'on_args' to uprobe:$PIE:main" \
+	$RAWLOAD $O --prog on_args --attach "uprobe:$PIE:main" --duration 0.2
+expect "a SIB argument with libbpf 1.1's layout: refused, naming what is missing" 1 \
+	"site 1 of 1 \(args '.*'\): argument 1: the object's enum __bpf_usdt_arg_type has no BPF_USDT_ARG_SIB \(base \+ index \* scale operands need libbpf 1.7\+'s usdt.bpf.h\)" \
+	$RAWLOAD $O --prog on_args --attach "usdt:$SIB:rawload_sib:elem" --duration 1
+expect "a record layout with a member rawload cannot fill: refused, naming it" 1 \
+	"program 'on_args': usdt:.*: map __bpf_usdt_specs: struct __bpf_usdt_arg_spec has a member 'arg_flags' rawload does not know how to fill" \
+	$RAWLOAD $P/usdt_unknown.bpf.o --attach "usdt:$PIE:rawload_test:args" --duration 1
+expect "plan says so too" 0 "on_args +-> usdt:.*will fail: .*member 'arg_flags'" \
+	$RAWLOAD plan $P/usdt_unknown.bpf.o --attach "usdt:$PIE:rawload_test:args"
 expect "plan says an unsupported argument will fail" 0 \
 	"on_args +-> usdt:.*rawload_test:global \(--attach; will fail: .*%rip-relative" \
 	$RAWLOAD plan $O --prog on_args --attach "usdt:$PIE:rawload_test:global"
@@ -194,15 +262,24 @@ rc=$?
 "$PIE" 1 >"$TMP/after2.out"
 grep -q '^semaphore: 0$' "$TMP/after2.out" && ok "after the failure the semaphore is 0 (uprobe gone)" ||
 	bad "semaphore after the failure" "$(cat "$TMP/after2.out")"
-# while running: one link per site (args 1, sema 1, twice 2); SIGKILL;
+# while running: one uprobe_multi link per program (args, sema, twice);
+# SIGKILL;
 # then none of those links exists and the semaphore is 0
 $RAWLOAD $O --prog on_args --attach "usdt:$PIE:rawload_test:args" --prog on_sema \
 	--attach "usdt:$PIE:rawload_test:sema" --prog on_twice --duration 5 >/dev/null 2>&1 &
 pid=$!
 wait_running $pid
 ids=$(link_ids $pid)
-[ "$(wc -w <<<"$ids")" = 4 ] && ok "four links held while attached (one per site)" ||
+[ "$(wc -w <<<"$ids")" = 3 ] && ok "three links held while attached (one per program)" ||
 	bad "links while attached" "'$ids'"
+# Debian 12's bpftool 7.1 predates the type: it shows its number, 12
+# (BPF_LINK_TYPE_UPROBE_MULTI)
+types=$(bpftool -j link show 2>/dev/null | python3 -c '
+import json, sys
+want = set(int(x) for x in sys.argv[1].split())
+print(" ".join(sorted(set(str(l["type"]) for l in (json.load(sys.stdin) or []) if l["id"] in want))))' "$ids")
+[ "$types" = uprobe_multi ] || [ "$types" = 12 ] && ok "bpftool: they are uprobe_multi links" ||
+	bad "bpftool link types" "'$types'"
 "$PIE" 1 | grep -q '^semaphore: 1$' && ok "semaphore 1 while attached" || bad "semaphore while attached" "not 1"
 kill -KILL $pid; wait $pid 2>/dev/null
 left=

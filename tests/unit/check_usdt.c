@@ -84,15 +84,26 @@ START_TEST(test_spec_good)
 }
 END_TEST
 
-/* The layout usdt.bpf.h's BPF side reads. */
-START_TEST(test_spec_layout)
+/* base + index * scale (libbpf 1.7's BPF_USDT_ARG_SIB), as gcc writes an
+ * array element under the "m" constraint; and register names. */
+START_TEST(test_spec_sib)
 {
-	ck_assert_uint_eq(offsetof(struct usdt_arg_spec, arg_type), 8);
-	ck_assert_uint_eq(offsetof(struct usdt_arg_spec, reg_off), 12);
-	ck_assert_uint_eq(offsetof(struct usdt_arg_spec, arg_signed), 14);
-	ck_assert_uint_eq(offsetof(struct usdt_arg_spec, arg_bitshift), 15);
-	ck_assert_uint_eq(offsetof(struct usdt_spec, usdt_cookie), 192);
-	ck_assert_uint_eq(offsetof(struct usdt_spec, arg_cnt), 200);
+	struct usdt_spec s;
+	struct errbuf eb = { { 0 } };
+
+	ck_assert_int_eq(usdt_spec_parse("-8@16(%rsp,%rax,8) 4@(%rax,%rbx)", 0, &s, &eb), 0);
+	ck_assert_int_eq(s.arg_cnt, 2);
+	ck_assert_uint_eq(s.args[0].arg_type, USDT_ARG_SIB);
+	ck_assert_uint_eq(s.args[0].val_off, 16);
+	ck_assert_int_eq(s.args[0].reg_off, SP);
+	ck_assert_int_eq(s.args[0].idx_reg_off, AX);
+	ck_assert_uint_eq(s.args[0].scale_bitshift, 3);
+	ck_assert_uint_eq(s.args[0].arg_signed, 1);
+	ck_assert_uint_eq(s.args[1].arg_type, USDT_ARG_SIB);
+	ck_assert_uint_eq(s.args[1].val_off, 0);
+	ck_assert_int_eq(s.args[1].reg_off, AX);
+	ck_assert_int_eq(s.args[1].idx_reg_off, 40);	/* pt_regs.bx */
+	ck_assert_uint_eq(s.args[1].scale_bitshift, 0);
 	ck_assert_int_eq(usdt_reg_off("rip"), -1);
 	ck_assert_int_eq(usdt_reg_off("ah"), -1);
 	ck_assert_int_eq(usdt_reg_off("r9w"), 64);
@@ -110,8 +121,9 @@ static const struct {
 	{ "8@%rip", "%rip-relative" },
 	{ "8@$buf", "constant 'buf' is not a number" },
 	{ "8@buf+8(%rax)", "offset 'buf+8' is not a number" },
-	{ "8@(%rax,%rbx,8)", "base + index * scale" },
-	{ "4@-4(%rbp,%rax,4)", "base + index * scale" },
+	{ "8@(,%rax,8)", "an index without a base register" },
+	{ "4@-4(%rbp,%rax,3)", "scale '3' is not 1, 2, 4 or 8" },
+	{ "4@-4(%rbp,%rip,4)", "%rip-relative" },
 	{ "8@%fs:40", "segment-prefixed" },
 	{ "1@%ah", "register '%ah' cannot be read from struct pt_regs" },
 	{ "8@%xmm0", "register '%xmm0'" },
@@ -418,7 +430,7 @@ static Suite *usdt_suite(void)
 	TCase *tc = tcase_create("args");
 
 	tcase_add_loop_test(tc, test_spec_good, 0, sizeof(good) / sizeof(good[0]));
-	tcase_add_test(tc, test_spec_layout);
+	tcase_add_test(tc, test_spec_sib);
 	tcase_add_loop_test(tc, test_spec_bad, 0, sizeof(bad) / sizeof(bad[0]));
 	suite_add_tcase(s, tc);
 	tc = tcase_create("notes");
