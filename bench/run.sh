@@ -58,7 +58,7 @@ for p in hello globals maps tailcall subprogs cgroup uprobe xdp_tc core; do
 	OBJS="$OBJS $B/progs/$p.bpf.o"
 done
 # the CO-RE-heavy object: 1000 relocations in 10 programs
-SIZES_PROGS="" SIZES_CORE="1000" CG=0 REPS=1 bash bench/scale.sh >/dev/null
+SIZES_PROGS="" SIZES_CORE="1000" SIZES_VARS="" SIZES_SECS="" SIZES_TPBTF="" CG=0 REPS=1 bash bench/scale.sh >/dev/null
 OBJS="$OBJS $B/bench/gen/core1000.bpf.o"
 say "whole loads ($LOAD_REPS runs each side per object)"
 REPS=$LOAD_REPS bash bench/load_bench.sh $OBJS >"$W/load.tsv"

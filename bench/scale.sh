@@ -1,23 +1,28 @@
 #!/bin/bash
 # bench/scale.sh - how a load's cost grows: generated objects with 1, 10,
-# 100, 1000 programs, with 100, 1000, 10000 CO-RE relocations and with
-# 1000, 10000, 65535 global variables (bench/gen.sh), rawload vs libbpf.
+# 100, 1000 programs, with 100, 1000, 10000 CO-RE relocations, with
+# 1000, 10000, 65535 global variables, with 100 and 1000 programs each in
+# its own section and with 100 and 1000 tp_btf programs (bench/gen.sh),
+# rawload vs libbpf.
 #
 # Prints one tab-separated line per object and side:
 #   kind size side wall_ms user_ms sys_ms cpu_ms rss_kb instr
 # wall..rss: medians of REPS fresh-process runs (bench/runner); instr:
 # callgrind's total for one run, "-" with CG=0.
 # Environment: B, CLANG, RAWLOAD (default ./rawload), REPS (default 7),
-# CG (0: no callgrind), SIZES_PROGS, SIZES_CORE, SIZES_VARS.
+# CG (0: no callgrind), SIZES_PROGS, SIZES_CORE, SIZES_VARS, SIZES_SECS,
+# SIZES_TPBTF (an empty list skips that shape).
 set -u
 B=${B:-build}
 CLANG=${CLANG:-clang-19}
 RAWLOAD=${RAWLOAD:-./rawload}
 REPS=${REPS:-7}
 CG=${CG:-1}
-SIZES_PROGS=${SIZES_PROGS:-"1 10 100 1000"}
-SIZES_CORE=${SIZES_CORE:-"100 1000 10000"}
-SIZES_VARS=${SIZES_VARS:-"1000 10000 65535"}
+SIZES_PROGS=${SIZES_PROGS-"1 10 100 1000"}
+SIZES_CORE=${SIZES_CORE-"100 1000 10000"}
+SIZES_VARS=${SIZES_VARS-"1000 10000 65535"}
+SIZES_SECS=${SIZES_SECS-"100 1000"}
+SIZES_TPBTF=${SIZES_TPBTF-"100 1000"}
 GEN=$B/bench/gen
 BPF_CFLAGS="-target bpf -g -O2 -Wall -Wno-unused-function -I$B/progs -D__TARGET_ARCH_x86 -I/usr/include/$(${CC:-gcc} -dumpmachine)"
 mkdir -p "$GEN"
@@ -51,7 +56,16 @@ measure() {
 		"$(echo "$t" | field maxrss_kb)" "$ins"
 }
 
-for spec in $(for n in $SIZES_PROGS; do echo progs:$n; done; for n in $SIZES_CORE; do echo core:$n; done; for n in $SIZES_VARS; do echo vars:$n; done); do
+specs() {
+	local n
+	for n in $SIZES_PROGS; do echo progs:$n; done
+	for n in $SIZES_CORE; do echo core:$n; done
+	for n in $SIZES_VARS; do echo vars:$n; done
+	for n in $SIZES_SECS; do echo secs:$n; done
+	for n in $SIZES_TPBTF; do echo tpbtf:$n; done
+}
+
+for spec in $(specs); do
 	kind=${spec%:*} n=${spec#*:}
 	o=$(obj "$kind" "$n") || { echo "scale: cannot build $kind $n" >&2; continue; }
 	measure "$kind" "$n" rawload "$RAWLOAD" "$o" --no-attach

@@ -233,9 +233,34 @@ static int btf_ext_copy_sec(const uint8_t *p, uint32_t rec_size,
 	return 0;
 }
 
+/* By name, then by position: equal names keep the table's order, so the
+ * first of a repeated name sorts first (what btf_ext_find promises). */
+static int sec_name_cmp(const void *a, const void *b)
+{
+	const struct btf_ext_sec *x = *(const struct btf_ext_sec *const *)a;
+	const struct btf_ext_sec *y = *(const struct btf_ext_sec *const *)b;
+	int c = strcmp(x->sec_name, y->sec_name);
+
+	return c ? c : (x > y) - (x < y);
+}
+
+/* @tab->by_name: its sections sorted once, O(n log n), so that each
+ * program's lookup of its section costs O(log n) (btf_ext_find). */
+static int btf_ext_index_table(struct btf_ext_table *tab, struct errbuf *eb)
+{
+	tab->by_name = malloc((tab->nsecs ? tab->nsecs : 1) * sizeof(*tab->by_name));
+	if (!tab->by_name)
+		return err_set(eb, -ENOMEM, "out of memory for %zu sections", tab->nsecs);
+	for (size_t i = 0; i < tab->nsecs; i++)
+		tab->by_name[i] = &tab->secs[i];
+	qsort(tab->by_name, tab->nsecs, sizeof(*tab->by_name), sec_name_cmp);
+	return 0;
+}
+
 /*
  * One table at @p (@len bytes; 0 means the object has none): the record
- * size, then the sections, counted first so that one array holds them.
+ * size, then the sections, counted first so that one array holds them,
+ * then the index of their names.
  */
 static int btf_ext_parse_table(const uint8_t *p, uint32_t len,
 			       const struct btf_ext_kind *k, const struct btf *btf,
@@ -275,7 +300,7 @@ static int btf_ext_parse_table(const uint8_t *p, uint32_t len,
 		/* Pass 1 proved the section fits in the table's u32 length. */
 		off += 2 * sizeof(uint32_t) + sec->count * tab->file_rec_size;
 	}
-	return 0;
+	return btf_ext_index_table(tab, eb);
 }
 
 /* The header, with the optional CO-RE part zero when hdr_len lacks it. */
@@ -387,6 +412,7 @@ static void btf_ext_table_free(struct btf_ext_table *tab)
 	for (size_t i = 0; i < tab->nsecs; i++)
 		free(tab->secs[i].recs);
 	free(tab->secs);
+	free(tab->by_name);
 }
 
 void btf_ext_free(struct btf_ext *ext)
@@ -402,8 +428,24 @@ void btf_ext_free(struct btf_ext *ext)
 const struct btf_ext_sec *btf_ext_find(const struct btf_ext_table *table,
 				       const char *sec_name)
 {
-	for (size_t i = 0; i < table->nsecs; i++)
-		if (strcmp(table->secs[i].sec_name, sec_name) == 0)
-			return &table->secs[i];
+	size_t lo = 0, hi = table->nsecs;
+
+	if (!table->by_name) {
+		for (size_t i = 0; i < table->nsecs; i++)
+			if (strcmp(table->secs[i].sec_name, sec_name) == 0)
+				return &table->secs[i];
+		return NULL;
+	}
+	/* the first entry not below @sec_name: the first of that name */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(table->by_name[mid]->sec_name, sec_name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < table->nsecs && strcmp(table->by_name[lo]->sec_name, sec_name) == 0)
+		return table->by_name[lo];
 	return NULL;
 }

@@ -40,6 +40,11 @@ struct btf_ext_table {
 	uint32_t file_rec_size; /* record size in the file (>= the struct's) */
 	size_t nsecs;		/* sections that have records */
 	struct btf_ext_sec *secs;
+	/* [nsecs]: @secs sorted by sec_name, then by position, built by
+	 * btf_ext_parse so that btf_ext_find is a binary search (every
+	 * program asks for its section: a scan made an object of 1000
+	 * sections quadratic). NULL in a table built by hand: then it scans. */
+	const struct btf_ext_sec **by_name;
 };
 
 struct btf_ext {
@@ -57,7 +62,8 @@ int btf_ext_parse(const void *data, size_t size, const struct btf *btf,
 		  struct btf_ext **out, struct errbuf *eb);
 void btf_ext_free(struct btf_ext *ext);
 
-/* The records of @table for section @sec_name, or NULL if none. */
+/* The records of @table for section @sec_name, or NULL if none: the
+ * first section of that name in the table's order, should it repeat. */
 const struct btf_ext_sec *btf_ext_find(const struct btf_ext_table *table,
 				       const char *sec_name);
 

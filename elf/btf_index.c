@@ -22,22 +22,22 @@
  *    structs never hashes the 56,000 FUNC names:
  *
  *      name "task_struct___old" -> key "task_struct"   (btf_name_key_len)
- *                               -> key word "task_str" (its first 8 bytes)
- *                               -> key_hash() >> shift = bucket b
+ *                               -> words "task_str" "uct" (8 bytes each)
+ *                               -> key_hash_str() >> shift = bucket b
  *      head[b] -> entry 12 -> entry 640 -> 0        (next[] links them)
  *      ids[12] = 1843, ids[640] = 90211             (ascending)
  *
  *    The key is the name up to its first "___", so all CO-RE flavors of a
- *    name land in the name's bucket. Only the key's first eight bytes are
- *    hashed: finding them is a few word operations per name (key_word).
- *    Hashing the whole key a byte at a time, looking for "___" at each
+ *    name land in the name's bucket. The key is read and hashed eight
+ *    bytes at a time (key_word finds its end in each word with a few word
+ *    operations): hashing it a byte at a time, looking for "___" at each
  *    byte, cost ~180 instructions per name, and with every kind but FUNC
- *    indexed at once, 2.5 times the parse itself; one kind hashed this
- *    way costs about half a parse (STRUCT on vmlinux). The price is
- *    shared buckets for names that agree in eight bytes (1,600
- *    "trace_event_raw_*" structs in one), which only a lookup of such a
- *    name pays: the visit compares each entry's key with the one asked
- *    and calls back on equal keys only.
+ *    indexed at once, 2.5 times the parse itself. Every word of the key is
+ *    hashed, not only the first: names that agree in eight bytes are
+ *    common (1,600 "btf_trace_*" typedefs, 1,600 "trace_event_raw_*"
+ *    structs), and with one word they shared one bucket, which made 1000
+ *    tp_btf programs' lookups quadratic (issue 17). The visit still
+ *    compares each entry's key with the one asked, for hash collisions.
  *
  * Both tools look at eight bytes at a time with the "which bytes are
  * zero" trick (Hacker's Delight 6-1; musl's strlen and memchr use it).
@@ -59,7 +59,7 @@
  * calloc'ed head[] is all empty chains.
  */
 struct btf_kind_index {
-	uint32_t shift;		/* a key's bucket: key_hash() >> shift */
+	uint32_t shift;		/* a key's bucket: its hash >> shift */
 	uint32_t *head;		/* [b]: the first entry of bucket b, or 0 */
 	uint32_t *next;		/* [e]: the entry after e in its bucket, or 0 */
 	uint32_t *ids;		/* [e]: entry e's type id (ascending in e) */
@@ -245,15 +245,16 @@ static inline uint64_t pack_key(const char *key, size_t key_len)
 /*
  * pack_key(@s, btf_name_key_len(@s)) without reading the whole name: load
  * eight bytes, flag the NULs and the starts of "___" in them, and cut the
- * word at the first flag. A "___" that starts at byte 6 or 7 runs into
+ * word at the first flag; *@len is the key bytes kept (8: the key goes on
+ * into the next word). A "___" that starts at byte 6 or 7 runs into
  * bytes 8 and 9, which are looked at only then (they exist: no NUL came
- * before). @s must have eight bytes to read (key_word_at() sees to it).
+ * before). @s must have ten bytes to read (key_hash_str() sees to it).
  *
  *   "task_struct___old"   no flag in "task_str"        -> "task_str"
  *   "file"                NUL at byte 4                -> "file"
  *   "ab___c"              "___" starts at byte 2       -> "ab"
  */
-static inline uint64_t key_word(const char *s)
+static inline uint64_t key_word(const char *s, unsigned *len)
 {
 	uint64_t w, under, stop;
 	unsigned k;
@@ -265,33 +266,89 @@ static inline uint64_t key_word(const char *s)
 	if (stop)
 		k = first_byte(stop);
 	else if (!(under & byte_flag(7)) || s[8] != '_')
-		return w; /* no "___" can start at byte 6 or 7 */
+		k = 8; /* no "___" can start at byte 6 or 7 */
 	else if (under & byte_flag(6))
 		k = 6; /* bytes 6, 7 and s[8] */
 	else
 		k = s[9] == '_' ? 7 : 8;
+	*len = k;
 	return w & first_bytes(k);
 }
 
-/* key_word() of the name at string offset @off wherever it lies: in the
- * base's strings, within eight bytes of a section's end (then byte by
- * byte), or nowhere (""). Not inlined: the index build's loop calls it
- * rarely, and inlined it would crowd that loop's registers. */
-static __attribute__((noinline)) uint64_t key_word_at(const struct btf *btf,
+/*
+ * The key's hash, over all of its words: key word i is bytes 8i..8i+7 of
+ * the key (zero past its end), and there are key_len / 8 + 1 of them, so
+ * a key of exactly eight bytes ends with an all-zero word, as the NUL
+ * after it reads. Each word is mixed in with a multiply (every bit of the
+ * word reaches the top bits) and the top bits folded back down, so that
+ * the next word's multiply carries them too.
+ *
+ * Why every word: hashing only the first eight bytes put every name that
+ * shares eight bytes in one bucket, and vmlinux's 1,600 "btf_trace_*"
+ * typedefs (one per raw tracepoint: each tp_btf program looks one up)
+ * all start with "btf_trac". 1000 tp_btf programs walked that chain a
+ * thousand times: 62 M of the load's 198 M instructions (issue 17). A
+ * word costs a few instructions more per name; names are two or three.
+ */
+static inline uint64_t key_mix(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * 0x9E3779B97F4A7C15ull;
+	return h ^ (h >> 29);
+}
+
+/* Fibonacci hashing (Knuth, TAOCP 6.4): multiply by 2^64 / phi and keep
+ * the top bits, the ones every bit of the word reaches. */
+static inline uint32_t key_final(uint64_t h)
+{
+	return (uint32_t)((h * 0x9E3779B97F4A7C15ull) >> 32);
+}
+
+/* The hash of a key given as @key_len bytes at @key (not NUL-ended there:
+ * a lookup's key is the name up to its "___"). */
+static uint32_t key_hash_mem(const char *key, size_t key_len)
+{
+	uint64_t h = 0;
+
+	for (size_t i = 0; i <= key_len; i += 8)
+		h = key_mix(h, pack_key(key + i, key_len - i < 8 ? key_len - i : 8));
+	return key_final(h);
+}
+
+/* The same hash of the key of the NUL-ended name @s, with @room bytes
+ * from @s to the end of its string section: eight bytes at a time while
+ * eight can be read, the last few byte by byte. */
+static inline uint32_t key_hash_str(const char *s, size_t room)
+{
+	uint64_t h = 0;
+	unsigned k = 8;
+
+	while (room >= 10 && k == 8) { /* key_word may peek at s[8], s[9] */
+		h = key_mix(h, key_word(s, &k));
+		s += 8;
+		room -= 8;
+	}
+	if (k == 8) { /* near the section's end: the rest of the key */
+		size_t n = btf_name_key_len(s);
+
+		for (;; s += 8, n -= 8) {
+			h = key_mix(h, pack_key(s, n < 8 ? n : 8));
+			if (n < 8)
+				break;
+		}
+	}
+	return key_final(h);
+}
+
+/* key_hash_str() of the name at string offset @off wherever it lies: in
+ * the base's strings or nowhere (""). Not inlined: the index build's loop
+ * calls it rarely, and inlined it would crowd that loop's registers. */
+static __attribute__((noinline)) uint32_t key_hash_at(const struct btf *btf,
 						      uint32_t off)
 {
 	size_t room;
 	const char *s = name_at(btf, off, &room);
 
-	return room >= sizeof(uint64_t) ? key_word(s) :
-					  pack_key(s, btf_name_key_len(s));
-}
-
-/* Fibonacci hashing (Knuth, TAOCP 6.4): multiply by 2^64 / phi and keep
- * the top bits, the ones every bit of the word reaches. */
-static inline uint32_t key_hash(uint64_t w)
-{
-	return (uint32_t)((w * 0x9E3779B97F4A7C15ull) >> 32);
+	return key_hash_str(s, room);
 }
 
 /* ---- the index ---- */
@@ -314,8 +371,8 @@ static int btf_index_build(const struct btf *btf, unsigned kind)
 	const uint32_t *offs = btf->type_offs;
 	const char *strs = btf->strs;
 	uint32_t first = btf->start_id, str_lo = btf->start_str_off;
-	/* names at offsets (from str_lo) below this have eight bytes to read */
-	uint32_t fast_end = btf->str_len >= 8 ? btf->str_len - 7 : 0;
+	/* names at offsets (from str_lo) below this are in this btf's strings */
+	uint32_t fast_end = btf->str_len;
 	uint32_t n = 0, bits = 1, i;
 	/* at most every record is of the kind: that many entries (plus the
 	 * unused entry 0), allocated once, @ids shrunk afterwards */
@@ -332,15 +389,14 @@ static int btf_index_build(const struct btf *btf, unsigned kind)
 	while (kind_iter_next(&it, &i)) {
 		const struct btf_type *t = (const void *)(types + offs[i]);
 		uint32_t off = t->name_off;
-		uint64_t w;
 
 		if (!off)
 			continue; /* anonymous: nothing to find it by */
 		if (off - str_lo < fast_end)
-			w = key_word(strs + (off - str_lo));
+			hash[++n] = key_hash_str(strs + (off - str_lo),
+						 fast_end - (off - str_lo));
 		else
-			w = key_word_at(btf, off);
-		hash[++n] = key_hash(w);
+			hash[++n] = key_hash_at(btf, off);
 		ids[n] = first + i;
 	}
 	/* about one bucket per two names, at least two (the shift stays
@@ -384,12 +440,12 @@ static int btf_index_visit(const struct btf *btf, const char *key,
 
 	if (!btf->names->built[kind] && (r = btf_index_build(btf, kind)))
 		return r;
-	b = key_hash(pack_key(key, key_len)) >> ix->shift;
+	b = key_hash_mem(key, key_len) >> ix->shift;
 	for (uint32_t e = ix->head[b]; e; e = ix->next[e]) {
 		const char *name = btf_type_name(btf, ix->ids[e]);
 
-		/* the bucket also holds names whose first eight bytes (or
-		 * whose hash) agree: the keys themselves must */
+		/* the bucket also holds names whose hash agrees by
+		 * chance: the keys themselves must */
 		if (strncmp(name, key, key_len) != 0 ||
 		    btf_name_key_len(name) != key_len)
 			continue;

@@ -214,18 +214,17 @@ static int add_prog(struct object *obj, size_t shndx, size_t sym,
  * outlined.
  */
 static int collect_section_progs(struct object *obj, size_t shndx, int text,
+				 const size_t *funcs, size_t nfuncs,
 				 struct errbuf *eb)
 {
 	const struct elf_file *ef = &obj->elf;
-	size_t found = 0;
 	int err;
 
-	for (size_t i = 1; i < ef->nsyms; i++) {
+	obj->secprogs[shndx].first = obj->nprogs;
+	for (size_t f = 0; f < nfuncs; f++) {
+		size_t i = funcs[f];
 		const Elf64_Sym *s = &ef->syms[i];
 
-		if (s->st_shndx != shndx || ELF64_ST_TYPE(s->st_info) != STT_FUNC)
-			continue;
-		found++;
 		if (!text && ELF64_ST_BIND(s->st_info) == STB_LOCAL)
 			return err_set(eb, -EINVAL,
 				       "section %zu '%s': program '%s' is static; programs "
@@ -236,7 +235,8 @@ static int collect_section_progs(struct object *obj, size_t shndx, int text,
 			return err_prefix(eb, err, "section %zu '%s'", shndx,
 					  elf_section_name(ef, shndx));
 	}
-	if (!found)
+	obj->secprogs[shndx].count = nfuncs;
+	if (!nfuncs)
 		return err_set(eb, -EINVAL,
 			       "section %zu '%s': %" PRIu64 " bytes of code but no function "
 			       "symbol (built by a very old clang?)", shndx,
@@ -244,36 +244,44 @@ static int collect_section_progs(struct object *obj, size_t shndx, int text,
 	return 0;
 }
 
+/* The functions of each executable section, read from the symbols grouped
+ * by section once (obj_funcs_by_section): a scan of the whole symbol table
+ * per section made an object of N one-program sections cost N^2. */
 static int collect_progs(struct object *obj, struct errbuf *eb)
 {
 	const struct elf_file *ef = &obj->elf;
+	size_t *start = NULL, *funcs = NULL;
 	int err;
 
 	obj->text_shndx = elf_find_section(ef, ".text");
+	if ((err = obj_funcs_by_section(ef, &start, &funcs, eb)))
+		return err;
 	/* Programs first, then subprograms, so indexes of programs are
 	 * stable and small: loader/ lists them in this order. */
-	for (int pass = 0; pass < 2; pass++) {
+	for (int pass = 0; pass < 2 && !err; pass++) {
 		/* every section: a program's index may well be past the
 		 * symbol count (objcopy and linkers reorder sections); an
 		 * object with no symbols has no programs to name */
-		for (size_t i = 1; ef->nsyms && i < ef->shnum; i++) {
+		for (size_t i = 1; ef->nsyms && i < ef->shnum && !err; i++) {
 			int text = i == obj->text_shndx;
 
 			if (!is_code(&ef->shdrs[i]) || ef->shdrs[i].sh_size == 0 ||
 			    text != pass)
 				continue;
 			if (ef->shdrs[i].sh_size % sizeof(struct bpf_insn))
-				return err_set(eb, -EINVAL,
-					       "section %zu '%s': size 0x%" PRIx64 " is not a "
-					       "multiple of 8 (one BPF instruction)", i,
-					       elf_section_name(ef, i),
-					       (uint64_t)ef->shdrs[i].sh_size);
-			err = collect_section_progs(obj, i, text, eb);
-			if (err)
-				return err;
+				err = err_set(eb, -EINVAL,
+					      "section %zu '%s': size 0x%" PRIx64 " is not a "
+					      "multiple of 8 (one BPF instruction)", i,
+					      elf_section_name(ef, i),
+					      (uint64_t)ef->shdrs[i].sh_size);
+			else
+				err = collect_section_progs(obj, i, text, funcs + start[i],
+							    start[i + 1] - start[i], eb);
 		}
 	}
-	return 0;
+	free(start);
+	free(funcs);
+	return err;
 }
 
 /* ---- global data --------------------------------------------------------- */
@@ -512,46 +520,33 @@ static size_t count_in(const uint64_t *offs, size_t n, uint64_t lo, uint64_t hi)
 	return a - first;
 }
 
-/* Each program's share of the @n offsets (bytes into section @shndx, or
- * for CO-RE records into the section named @sec_name): the
- * offsets sorted once, then two binary searches per program of the
- * section, O((n + programs) log n) where a scan per offset was O(n x
- * programs). Functions that overlap (a hostile file) each count them, as
- * before. */
-static int count_per_prog(struct object *obj, size_t shndx, const char *sec_name,
-			  uint64_t *offs, size_t n, struct errbuf *eb)
+/* Program @pr's share of the @n offsets @offs (sorted; bytes into its
+ * section): two binary searches, so sharing a section's offsets out among
+ * its programs is O((n + programs) log n). Functions that overlap (a
+ * hostile file) each count them. */
+static size_t prog_share(const struct obj_prog *pr, const uint64_t *offs, size_t n)
 {
-	(void)eb;
-	qsort(offs, n, sizeof(*offs), cmp_u64);
-	for (size_t p = 0; p < obj->nprogs; p++) {
-		struct obj_prog *pr = &obj->progs[p];
-		size_t c;
-
-		if (sec_name ? strcmp(pr->sec_name, sec_name) != 0 : pr->shndx != shndx)
-			continue;
-		c = count_in(offs, n, pr->sec_off, pr->sec_off + pr->insn_cnt * 8);
-		if (sec_name)
-			pr->ncore += c;
-		else
-			pr->nrelocs += c;
-	}
-	return 0;
+	return count_in(offs, n, pr->sec_off, pr->sec_off + pr->insn_cnt * 8);
 }
 
-/* Relocations per program of @rs's code section. */
+/* Relocations per program of @rs's code section: its programs only, the
+ * run obj->secprogs[target] (a scan of every program per .rel section
+ * was quadratic in an object of one-program sections). */
 static int count_relocs(struct object *obj, const struct elf_rel_section *rs,
 			struct errbuf *eb)
 {
 	uint64_t *offs = malloc((rs->count ? rs->count : 1) * sizeof(*offs));
-	int err;
+	struct obj_span run = obj->secprogs[rs->target];
 
 	if (!offs)
 		return err_set(eb, -ENOMEM, "out of memory");
 	for (size_t k = 0; k < rs->count; k++)
 		offs[k] = rs->rels[k].r_offset;
-	err = count_per_prog(obj, rs->target, NULL, offs, rs->count, eb);
+	qsort(offs, rs->count, sizeof(*offs), cmp_u64);
+	for (size_t p = run.first; p < run.first + run.count; p++)
+		obj->progs[p].nrelocs += prog_share(&obj->progs[p], offs, rs->count);
 	free(offs);
-	return err;
+	return 0;
 }
 
 static int collect_relocs(struct object *obj, struct errbuf *eb)
@@ -591,32 +586,83 @@ static int collect_relocs(struct object *obj, struct errbuf *eb)
 	return 0;
 }
 
+/* A program by its sec_name (the name without a leading '?': the
+ * programs', not the sections', names are what count_core matches). */
+struct prog_key {
+	const char *sec_name;
+	size_t prog;
+};
+
+static int cmp_prog_key(const void *a, const void *b)
+{
+	const struct prog_key *x = a, *y = b;
+	int c = strcmp(x->sec_name, y->sec_name);
+
+	return c ? c : (x->prog > y->prog) - (x->prog < y->prog);
+}
+
+/* Where the programs named @sec_name start in @keys (@n of them, sorted by
+ * cmp_prog_key), and in *@count how many there are. */
+static size_t progs_named(const struct prog_key *keys, size_t n,
+			  const char *sec_name, size_t *count)
+{
+	size_t lo = 0, hi = n, end;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(keys[mid].sec_name, sec_name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (end = lo; end < n && strcmp(keys[end].sec_name, sec_name) == 0; end++)
+		;
+	*count = end - lo;
+	return lo;
+}
+
 /* CO-RE records per program, from .BTF.ext (insn_off counts bytes): per
- * .BTF.ext section, its programs share out its records (count_per_prog).
- * A program counts the records of the first section of its name, as
+ * .BTF.ext section, the programs of its name share out its records. A
+ * program counts the records of the first section of its name, as
  * btf_ext_find() gives it. */
 static int count_core(struct object *obj, struct errbuf *eb)
 {
 	const struct btf_ext_table *t;
+	struct prog_key *byname;
 
-	if (!obj->ext)
+	if (!obj->ext || !obj->ext->core_relo.nsecs)
 		return 0;
 	t = &obj->ext->core_relo;
+	byname = malloc((obj->nprogs ? obj->nprogs : 1) * sizeof(*byname));
+	if (!byname)
+		return err_set(eb, -ENOMEM, "out of memory");
+	for (size_t p = 0; p < obj->nprogs; p++)
+		byname[p] = (struct prog_key){ obj->progs[p].sec_name, p };
+	qsort(byname, obj->nprogs, sizeof(*byname), cmp_prog_key);
 	for (size_t i = 0; i < t->nsecs; i++) {
 		const struct btf_ext_sec *s = &t->secs[i];
 		const struct bpf_core_relo *rec = s->recs;
+		size_t first, np;
 		uint64_t *offs;
 
 		if (btf_ext_find(t, s->sec_name) != s)
 			continue; /* a repeated section name: never looked up */
 		offs = malloc((s->count ? s->count : 1) * sizeof(*offs));
-		if (!offs)
+		if (!offs) {
+			free(byname);
 			return err_set(eb, -ENOMEM, "out of memory");
+		}
 		for (uint32_t k = 0; k < s->count; k++)
 			offs[k] = rec[k].insn_off;
-		count_per_prog(obj, 0, s->sec_name, offs, s->count, eb);
+		qsort(offs, s->count, sizeof(*offs), cmp_u64);
+		first = progs_named(byname, obj->nprogs, s->sec_name, &np);
+		for (size_t p = first; p < first + np; p++)
+			obj->progs[byname[p].prog].ncore +=
+				prog_share(&obj->progs[byname[p].prog], offs, s->count);
 		free(offs);
 	}
+	free(byname);
 	return 0;
 }
 
@@ -631,7 +677,7 @@ static int check_ext_table(const struct object *obj, const struct btf_ext_table 
 {
 	for (size_t i = 0; i < t->nsecs; i++) {
 		const struct btf_ext_sec *s = &t->secs[i];
-		size_t idx = elf_find_section(&obj->elf, s->sec_name);
+		size_t idx = obj_find_section(obj, s->sec_name);
 		uint64_t size;
 
 		if (!idx)
@@ -747,6 +793,7 @@ static const struct {
 } steps[] = {
 	{ "license and version", collect_license },
 	{ "symbol index", index_symbols },
+	{ "section index", obj_index_sections },
 	{ "BTF and BTF.ext", collect_btf },
 	{ "programs", collect_progs },
 	{ "maps", collect_maps },
@@ -851,6 +898,8 @@ void obj_close(struct object *obj)
 	free(obj->externs);
 	free(obj->relsecs);
 	free(obj->symidx);
+	free(obj->secidx);
+	free(obj->secprogs);
 	btf_ext_free(obj->ext);
 	btf_free(obj->btf);
 	elf_close(&obj->elf);

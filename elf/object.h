@@ -197,6 +197,25 @@ struct object {
 				   object with 65,535 variables looks each one
 				   up in 16 steps, not 65,535 */
 	size_t nsymidx;
+	struct obj_seckey *secidx; /* sections 1..shnum-1 sorted by name, then
+				   index: obj_find_section is a binary search
+				   (elf/object_index.c) */
+	size_t nsecidx;
+	struct obj_span *secprogs; /* [shndx]: the programs of that section,
+				   a run of @progs (count 0 for a section
+				   without code); filled by collect_progs */
+};
+
+/* One entry of struct object's section index. */
+struct obj_seckey {
+	const char *name;	/* the section's name, in .shstrtab */
+	size_t shndx;		/* its index */
+};
+
+/* A run of an array: elements first .. first + count - 1. */
+struct obj_span {
+	size_t first;
+	size_t count;
 };
 
 /* One entry of struct object's symbol index. */
@@ -225,6 +244,9 @@ int obj_find_data_map(const struct object *obj, size_t shndx);
  * any type but STT_SECTION and STT_FILE; 0 if none. A binary search of
  * @obj->symidx. */
 size_t obj_find_symbol(const struct object *obj, size_t shndx, const char *name, int type);
+/* The section named @name with the lowest index (as elf_find_section's
+ * scan finds it), or 0 if none: a binary search of @obj->secidx. */
+size_t obj_find_section(const struct object *obj, const char *name);
 
 /*
  * Is @m's shape one the kernel could create? Keys of 0 bytes where the type

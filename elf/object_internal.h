@@ -23,6 +23,14 @@ void obj_map_kernel_name(const char *name, char out[16]);
 void obj_internal_map_name(const char *obj_name, const char *sec_name,
 			   char out[16]);
 
+/* The section index and the per-section program runs (elf/object_index.c):
+ * obj->secidx sorted, obj->secprogs allocated (zeroed) for collect_progs. */
+int obj_index_sections(struct object *obj, struct errbuf *eb);
+/* The STT_FUNC symbols grouped by section, in symbol order: section i's
+ * are (*@syms)[(*@start)[i] .. (*@start)[i + 1]); the caller frees both. */
+int obj_funcs_by_section(const struct elf_file *ef, size_t **start,
+			 size_t **syms, struct errbuf *eb);
+
 /* Undefined global symbols: .kconfig and .ksyms externs, and the
  * .kconfig map (elf/object_externs.c). */
 int obj_collect_externs(struct object *obj, struct errbuf *eb);

@@ -308,31 +308,41 @@ static int relo_span(const struct builder *b, const struct obj_prog *p,
 		     const struct relo **first, const struct relo **last)
 {
 	const struct relo_set *set = b->set;
-	size_t blocks = 0;
+	const struct relo_sec *sec = NULL;
+	const struct relo *r;
+	size_t lo = 0, hi;
 
 	*first = *last = NULL;
-	for (size_t k = 0; k < set->nsecs; k++)
-		blocks += set->secs[k].shndx == p->shndx;
-	if (blocks > 1) /* two .rel sections for one code section: scan */
-		return 0;
-	for (size_t k = 0; k < set->nsecs; k++) {
-		const struct relo *r = set->relos + set->secs[k].first;
-		size_t lo = 0, hi = set->secs[k].count;
+	if (set->sec_of && p->shndx < set->nsec_of) {
+		/* the section's block, found once by reloc_collect */
+		uint32_t k = set->sec_of[p->shndx];
 
-		if (set->secs[k].shndx != p->shndx)
-			continue;
-		while (lo < hi) {
-			size_t mid = lo + (hi - lo) / 2;
+		if (k == RELO_SEC_SEVERAL)
+			return 0; /* two .rel sections for one code section: scan */
+		sec = k ? &set->secs[k - 1] : NULL;
+	} else {
+		size_t blocks = 0;
 
-			if (r[mid].sec_off < p->sec_off)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		*first = r + lo;
-		*last = r + set->secs[k].count;
-		break;
+		for (size_t k = 0; k < set->nsecs; k++)
+			if (set->secs[k].shndx == p->shndx && !blocks++)
+				sec = &set->secs[k];
+		if (blocks > 1)
+			return 0;
 	}
+	if (!sec)
+		return 1; /* no relocations in this section */
+	r = set->relos + sec->first;
+	hi = sec->count;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (r[mid].sec_off < p->sec_off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*first = r + lo;
+	*last = r + sec->count;
 	return 1;
 }
 

@@ -259,7 +259,9 @@ int reloc_collect(const struct object *obj, struct relo_set *set, struct errbuf 
 	set->relos = calloc(total ? total : 1, sizeof(*set->relos));
 	set->sec_shndx = calloc(total ? total : 1, sizeof(*set->sec_shndx));
 	set->secs = calloc(obj->nrelsecs ? obj->nrelsecs : 1, sizeof(*set->secs));
-	if (!set->relos || !set->sec_shndx || !set->secs ||
+	set->nsec_of = obj->elf.shnum;
+	set->sec_of = calloc(set->nsec_of ? set->nsec_of : 1, sizeof(*set->sec_of));
+	if (!set->relos || !set->sec_shndx || !set->secs || !set->sec_of ||
 	    prog_order_init(&po, obj) || ext_sorted_init(obj, set)) {
 		err = err_set(eb, -ENOMEM, "out of memory");
 		goto out;
@@ -279,6 +281,8 @@ int reloc_collect(const struct object *obj, struct relo_set *set, struct errbuf 
 			set->sec_shndx[n] = rs->target;
 		}
 		qsort(set->relos + first, n - first, sizeof(*set->relos), relo_cmp);
+		set->sec_of[rs->target] = set->sec_of[rs->target] ? RELO_SEC_SEVERAL :
+					   (uint32_t)set->nsecs + 1;
 		set->secs[set->nsecs++] = (struct relo_sec){ rs->target, first, n - first };
 	}
 	set->count = n;
@@ -294,6 +298,7 @@ void reloc_free(struct relo_set *set)
 	free(set->relos);
 	free(set->sec_shndx);
 	free(set->secs);
+	free(set->sec_of);
 	free(set->ext_sorted);
 	memset(set, 0, sizeof(*set));
 }

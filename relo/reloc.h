@@ -48,6 +48,8 @@ struct relo_sec {
 	size_t first, count;	/* relos[first .. first + count), by offset */
 };
 
+#define RELO_SEC_SEVERAL UINT32_MAX
+
 /* All relocations of every code section, grouped per section. */
 struct relo_set {
 	struct relo *relos;	/* sorted by (section, offset) */
@@ -55,6 +57,14 @@ struct relo_set {
 	size_t *sec_shndx;	/* [i] = section of relos[i] (parallel) */
 	struct relo_sec *secs;	/* one per code section with relocations */
 	size_t nsecs;
+	/* [shndx], for shndx < nsec_of (the object's shnum): 1 + the index in
+	 * @secs of that code section's one block, 0 if it has none, or
+	 * RELO_SEC_SEVERAL (two .rel sections patch it). Each program finds
+	 * its section's relocations here in one step: looking through @secs
+	 * per program was quadratic in an object of one-program sections.
+	 * NULL in a set not made by reloc_collect: then @secs is searched. */
+	uint32_t *sec_of;
+	size_t nsec_of;
 	/* Per .BTF.ext section, func_info's then line_info's (in the order
 	 * of their tables' secs[]): 1 if its records ascend by insn_off, so
 	 * reloc_build_prog can binary-search a program's records. NULL (no
