@@ -81,7 +81,7 @@ static __always_inline int usdt_arg(struct pt_regs *ctx, __u64 n, long *res)
 	int id = (int)bpf_get_attach_cookie(ctx);
 	struct __bpf_usdt_spec *spec = bpf_map_lookup_elem(&__bpf_usdt_specs, &id);
 	struct __bpf_usdt_arg_spec *a;
-	unsigned long val, idx;
+	unsigned long val;
 	int err = 0;
 
 	*res = 0;
@@ -103,7 +103,9 @@ static __always_inline int usdt_arg(struct pt_regs *ctx, __u64 n, long *res)
 			err = bpf_probe_read_user(&val, sizeof(val), (void *)val + a->val_off);
 		break;
 #if defined(USDT_LAYOUT_V17) || defined(USDT_LAYOUT_WIDE)
-	case BPF_USDT_ARG_SIB:
+	case BPF_USDT_ARG_SIB: {
+		unsigned long idx = 0;
+
 		err = bpf_probe_read_kernel(&val, sizeof(val), (void *)ctx + a->reg_off);
 		if (!err)
 			err = bpf_probe_read_kernel(&idx, sizeof(idx),
@@ -113,6 +115,7 @@ static __always_inline int usdt_arg(struct pt_regs *ctx, __u64 n, long *res)
 						  (void *)(val + (idx << a->scale_bitshift) +
 							   a->val_off));
 		break;
+	}
 #endif
 	default:
 		return -EINVAL;
