@@ -3,8 +3,7 @@
  * map_extra.bpf.c - map_extra given with __ulong(), as libbpf 1.4+'s
  * bpf_helpers.h writes it: an anonymous enum's one value, an ENUM in BTF
  * when it fits 32 bits, an ENUM64 when not (an arena's user address).
- * Debian's libbpf 1.1 headers predate __ulong, so it is defined here as
- * the newer header defines it.
+ * Debian's libbpf 1.1 headers predate __ulong: ulong.h defines it.
  *
  *   seen:  a bloom filter with 5 hash functions (map_extra = 5), an ENUM
  *
@@ -15,11 +14,7 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 
-#ifndef __ulong
-#define __ulong_cat2(a, b) a##b
-#define __ulong_cat(a, b) __ulong_cat2(a, b)	/* expands __COUNTER__ first */
-#define __ulong(name, val) enum { __ulong_cat(__unique_value, __COUNTER__) = val } name
-#endif
+#include "ulong.h"
 
 char LICENSE[] SEC("license") = "GPL";
 

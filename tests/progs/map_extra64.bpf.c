@@ -9,11 +9,7 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 
-#ifndef __ulong
-#define __ulong_cat2(a, b) a##b
-#define __ulong_cat(a, b) __ulong_cat2(a, b)	/* expands __COUNTER__ first */
-#define __ulong(name, val) enum { __ulong_cat(__unique_value, __COUNTER__) = val } name
-#endif
+#include "ulong.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
