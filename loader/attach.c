@@ -704,13 +704,13 @@ int attach_program(const struct object *obj, const int *map_fds, size_t prog,
 /* Newest first: close the fd (a legacy probe event is busy while its perf
  * event is open), then the undo step. Failures here have no one to report
  * to; the tests walk tracefs and tc afterwards. */
-void attach_release(struct attach_set *set)
+void attach_release_to(struct attach_set *set, size_t mark)
 {
 	struct probe_opts o = probe_opts_env();
 
 	o.tracefs = mounts_tracefs_known();
 
-	while (set->n) {
+	while (set->n > mark) {
 		struct attach_entry *e = &set->ent[--set->n];
 
 		/* a sockmap attachment is undone while its map fd is open */
@@ -733,6 +733,11 @@ void attach_release(struct attach_set *set)
 		else if (e->undo == UNDO_LWT_ROUTE)
 			lwt_detach(&e->lwt, NULL);
 	}
+}
+
+void attach_release(struct attach_set *set)
+{
+	attach_release_to(set, 0);
 	free(set->ent);
 	set->ent = NULL;
 	set->cap = 0;

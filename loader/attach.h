@@ -181,6 +181,11 @@ int attach_target_is_prog(enum attach_how how, const char *target);
 
 /* Detach everything in @set, newest first, and free it. */
 void attach_release(struct attach_set *set);
+/* Detach the entries made after @set->n was @mark, newest first: what a
+ * failed attach of one program had done already (the first sites of a
+ * usdt probe, a tracefs event before its perf event was refused), so
+ * that a program is attached whole or not at all. */
+void attach_release_to(struct attach_set *set, size_t mark);
 
 /* Before the programs are loaded: whether this run's usdt programs get
  * uprobe_multi links (@set->usdt_multi), asking the kernel only when a

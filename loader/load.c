@@ -596,6 +596,7 @@ static void cleanup(struct load *l)
 	free(l->map_data);
 	free(l->prog_fds);
 	free(l->selected);
+	free(l->failed);
 	testrun_free(l);
 	reloc_free(&l->relos);
 	btf_free(l->vmlinux);
@@ -669,10 +670,18 @@ enum load_result load_run(const struct cli *c)
 		explain_step(i + 1, n, steps[i].name);
 		err = steps[i].fn(&l);
 		if (err) {
-			fprintf(stderr, "rawload: %s: %s\n", c->obj, l.eb.msg);
+			if (!l.reported)
+				fprintf(stderr, "rawload: %s: %s\n", c->obj, l.eb.msg);
 			res = steps[i].fail;
 			break;
 		}
+	}
+	/* step_attach went on past refused attaches; the run is a failure
+	 * all the same, and its last line says which */
+	if (res == LOAD_OK && l.nfailed) {
+		fprintf(stderr, "rawload: %s: not attached: %s\n", c->obj,
+			l.failed ? l.failed : "(out of memory listing them)");
+		res = LOAD_KERNEL_REFUSED;
 	}
 	/* a failed run takes back its pins: nothing half-made outlives it */
 	if (res != LOAD_OK && l.nmade)

@@ -41,6 +41,12 @@ struct load {
 	struct attach_set att;	/* what holds the attachments */
 	size_t iters, others;	/* attached: iterators (read once, at
 				 * attach), and programs that run on events */
+	size_t nfailed;		/* attaches refused: the others still run,
+				 * and the exit status is 1 (step_attach) */
+	int first_failure;	/* -errno of the first of them */
+	char *failed;		/* "'prog' (how:target), ..." of them */
+	int reported;		/* the failing step printed its error itself
+				 * (one refused attach, and nothing else) */
 	struct testrun_input *runs; /* [--run] its program and input bytes
 				 * (loader/testrun.c); NULL without --run */
 	char **made;		/* --pin: the pins and directories this run

@@ -134,6 +134,35 @@ static int attach_one(struct load *l, size_t i, const struct attach_spec *s)
 	return 0;
 }
 
+/* attach_one, whose refusal is reported here and counted, not returned:
+ * the other programs are still attached (a tool whose kprobe target this
+ * kernel lacks still gives the answers of the rest) and the run ends with
+ * exit 1 (load_run reads l->nfailed). What the failed attach had made
+ * already is undone at once, so no program is left half attached. */
+static void attach_or_report(struct load *l, size_t i, const struct attach_spec *s)
+{
+	size_t mark = l->att.n, len = l->failed ? strlen(l->failed) : 0;
+	uint32_t spec_mark = l->att.usdt_next_spec;
+	const char *name = l->obj.progs[i].name, *how = attach_how_name(s->how);
+	char *grown;
+	int err = attach_one(l, i, s);
+
+	if (!err)
+		return;
+	fprintf(stderr, "rawload: %s: %s\n", l->c->obj, l->eb.msg);
+	attach_release_to(&l->att, mark);
+	l->att.usdt_next_spec = spec_mark;
+	if (!l->nfailed++)
+		l->first_failure = err;
+	/* "'a' (kprobe:f), 'b' (usdt:...)": the list load_run ends with */
+	grown = realloc(l->failed, len + strlen(name) + strlen(how) + strlen(s->target) + 10);
+	if (grown) {
+		snprintf(grown + len, strlen(name) + strlen(how) + strlen(s->target) + 10,
+			 "%s'%s' (%s:%s)", len ? ", " : "", name, how, s->target);
+		l->failed = grown;
+	}
+}
+
 /* Is there an --attach for program @i (after its --prog, or one whose
  * type fits it)? Then its section's target is not used. */
 static int attach_given(const struct load *l, size_t i)
@@ -166,12 +195,13 @@ int step_targets(struct load *l)
 int step_attach(struct load *l)
 {
 	const struct object *o = &l->obj;
+	int err;
 
 	if (l->c->no_attach)
 		return load_struct_ops_attach(l);	/* says what stays unregistered */
 	for (size_t i = 0; i < o->nprogs; i++) {
 		const struct obj_prog *pr = &o->progs[i];
-		int given = 0, err;
+		int given = 0;
 
 		if (l->prog_fds[i] < 0)
 			continue;
@@ -183,9 +213,7 @@ int step_attach(struct load *l)
 			if (!mine)
 				continue;
 			given = 1;
-			err = attach_one(l, i, &a->at);
-			if (err)
-				return err;
+			attach_or_report(l, i, &a->at);
 		}
 		/* registered with its struct_ops map, below; a --run program
 		 * without a target is run by step_run, not attached */
@@ -209,11 +237,26 @@ int step_attach(struct load *l)
 
 			/* read by step_targets already; cannot fail here */
 			err = attach_section_spec(pr, &sp, &l->eb);
-			if (err < 0 || (err = attach_one(l, i, &sp)))
+			if (err < 0)
 				return err;
+			attach_or_report(l, i, &sp);
 		}
 	}
-	return load_struct_ops_attach(l);
+	if ((err = load_struct_ops_attach(l)))
+		return err;
+	/* a single refusal, printed above, says it all */
+	if (l->nfailed == 1 && !l->iters && !l->others) {
+		l->reported = 1;
+		return l->first_failure;
+	}
+	if (l->nfailed && !l->iters && !l->others)
+		return err_set(&l->eb, l->first_failure, "no program could be attached (%zu "
+			       "refused, above)", l->nfailed);
+	if (l->nfailed)
+		load_say(l, "%zu attach%s refused (above), %zu made: running with %s; "
+			 "the exit status will be 1", l->nfailed, l->nfailed == 1 ? "" : "es",
+			 l->iters + l->others, l->iters + l->others == 1 ? "it" : "them");
+	return 0;
 }
 
 /* ---- run ---------------------------------------------------------------- */

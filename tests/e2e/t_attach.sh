@@ -285,6 +285,33 @@ left=$(ip netns exec "$NS1" ip link show rlatt0 | grep -i xdp)
 [ -z "$left" ] && ok "xdp detached at exit" || bad "xdp detached at exit" "$left"
 expect "xdp on a missing interface is named" 1 "xdp:nosuch0: no network interface 'nosuch0'" \
 	$RAWLOAD $P/xdp_tc.bpf.o --prog xdp_count --attach xdp:nosuch0 --duration 1
+expect "  with nothing attached, the run stops there: that one line" 0 "^1 exit=1$" \
+	bash -c "$RAWLOAD $P/xdp_tc.bpf.o --prog xdp_count --attach xdp:nosuch0 --duration 1 2>&1 | wc -l | tr -d '\n'; echo \" exit=\${PIPESTATUS[0]}\""
+expect "  two refused, nothing attached: both named, then the count" 1 \
+	"xdp:nosuch0: no network interface.*tc:nosuch1:ingress: .*nosuch1.*no program could be attached \(2 refused, above\)" \
+	bash -c "$RAWLOAD $P/xdp_tc.bpf.o --prog xdp_count --attach xdp:nosuch0 --prog tc_count \
+	--attach tc:nosuch1:ingress --duration 1 2>&1 | tr '\n' ' '; exit \${PIPESTATUS[0]}"
+# attach-all: the first program's attach is refused; the two after it are
+# attached all the same, count the traffic, and the run exits 1 naming it
+ip netns exec "$NS1" $RAWLOAD $P/xdp_tc.bpf.o --prog xdp_count --attach xdp:nosuch0 \
+	--prog tc_count --attach tc:rlatt0:ingress --prog sock_count --attach socket:rlatt0 \
+	--duration 1.5 --dump-maps --json >"$TMP/a.json" 2>"$TMP/a.err" &
+pid=$!
+wait_running $pid; send5
+wait $pid
+rc=$?
+check "attach-all: a refused attach makes exit 1" "$rc" "v == 1"
+check "  the programs after it count the traffic (tc)" \
+	"$(val "$TMP/a.json" '.maps[]|select(.name=="tc_stats")|.entries[]|select(.key==2)|.value')" "v >= 5"
+check "  (socket filter)" "$(val "$TMP/a.json" '.maps[]|select(.name==".bss")|.entries[0].value.sock_packets')" "v >= 5"
+expect "  stderr (--json): the refusal, when it happened" 0 \
+	"^rawload: .*: program 'xdp_count': xdp:nosuch0: no network interface 'nosuch0'" head -n 1 "$TMP/a.err"
+expect "  without --json: each attach and the count" 1 \
+	"xdp_count': xdp:nosuch0: no network interface.*attached 'tc_count'.*attached 'sock_count'.*1 attach refused \(above\), 2 made: running with them" \
+	bash -c "ip netns exec $NS1 $RAWLOAD $P/xdp_tc.bpf.o --prog xdp_count --attach xdp:nosuch0 \
+	--prog tc_count --attach tc:rlatt0:ingress --prog sock_count --attach socket:rlatt0 --duration 0.2 2>&1 | tr '\n' ' '; exit \${PIPESTATUS[0]}"
+expect "  the last line lists what is not attached" 0 "^rawload: .*: not attached: 'xdp_count' \(xdp:nosuch0\)$" \
+	tail -n 1 "$TMP/a.err"
 expect "tc with a bad direction is refused with the command line, exit 2" 2 \
 	"^rawload: tc:lo:sideways: expected tc:IFACE:ingress or tc:IFACE:egress" \
 	$RAWLOAD $P/xdp_tc.bpf.o --prog tc_count --attach tc:lo:sideways --duration 1

@@ -86,20 +86,24 @@ run_fail "verifier rejection (bad_verifier)" 1 $P/bad_verifier.bpf.o --no-attach
 run_fail "verifier rejection, attach requested" 1 $P/bad_verifier.bpf.o
 
 # ---- 3. attach failures, including after an earlier attach succeeded ----
+# (a refused attach does not stop the others: the run goes on with what
+# attached, for --duration, and exits 1; nothing stays afterwards)
 run_fail "attach failure: tracepoint:nope:nope" 1 $P/hello.bpf.o --attach tracepoint:nope:nope
 run_fail "attach failure: tp_btf:nope" 1 $P/core.bpf.o --attach tp_btf:no_such_tracepoint_rl
 run_fail "attach failure: xdp on a missing interface" 1 $P/xdp_tc.bpf.o \
 	--prog xdp_count --attach xdp:rlnosuch0
 run_fail "attach failure after a successful tc attach" 1 $P/xdp_tc.bpf.o \
-	--prog tc_count --attach tc:lo:ingress --prog xdp_count --attach xdp:rlnosuch0
+	--prog tc_count --attach tc:lo:ingress --prog xdp_count --attach xdp:rlnosuch0 --duration 0.5
 run_fail "attach failure after a successful uprobe" 1 $P/uprobe.bpf.o \
-	--prog probe_fn --attach "uprobe:$LIBC:getpid" --prog probe_fn_ret --attach "uretprobe:$LIBC:rl_no_such_symbol"
+	--prog probe_fn --attach "uprobe:$LIBC:getpid" --prog probe_fn_ret --attach "uretprobe:$LIBC:rl_no_such_symbol" \
+	--duration 0.5
 # usdt: two sites attached (links with cookies, the spec map written),
 # then an argument rawload cannot read (%rip-relative) refuses the next
 USDT=build/e2e/usdt_target
 run_fail "attach failure after successful usdt sites" 1 $P/usdt.bpf.o \
 	--prog on_args --attach "usdt:$USDT:rawload_test:args" --prog on_same \
-	--attach "usdt:$USDT:rawload_test:same" --prog on_twice --attach "usdt:$USDT:rawload_test:global"
+	--attach "usdt:$USDT:rawload_test:same" --prog on_twice --attach "usdt:$USDT:rawload_test:global" \
+	--duration 0.5
 
 # ---- 4. SIGINT in each phase of a load (core.bpf.o: BTF, CO-RE, maps,
 #         programs) and while running ---------------------------------------
