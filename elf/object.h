@@ -12,14 +12,17 @@
  *      |            externs, license, BTF, BTF.ext        <- this file
  *      |  relo/    transform, no syscalls: link subprograms, point ld_imm64
  *      v           at maps and data, resolve externs, apply CO-RE
- *   final instructions per program
+ *   the load image  final instructions per program (map references by
+ *      |            index until the maps exist), maps with their sizes
  *      |  bpf/     the kernel boundary: BTF_LOAD, MAP_CREATE, PROG_LOAD,
  *      v           attach
  *   fds and links   loader/ drives the steps, prints, cleans up
  *
  * Everything here is filled by obj_open() from the file alone: the same
  * object gives the same struct object on any machine. Nothing depends on
- * the running kernel. Cross-references are indexes into the arrays below
+ * the running kernel, and nothing changes it after: CO-RE patches a copy
+ * of the code, and the sizes a load decides live in its image (struct
+ * load's code, image and maps in loader/load_internal.h). Cross-references are indexes into the arrays below
  * (-1 for none), and the object owns everything it points to.
  */
 #ifndef RAWLOAD_OBJECT_H
@@ -110,9 +113,11 @@ struct obj_map {
 	uint32_t type;		/* enum bpf_map_type */
 	uint32_t key_size;	/* bytes */
 	uint32_t value_size;	/* bytes; MAP_STRUCT_OPS: the local struct's
-				   size, until loader/ sets the kernel's
-				   (relo/struct_ops.c works it out) */
-	uint32_t max_entries;	/* 0 = must be set at load (--resize) */
+				   size (the load image's map gets the
+				   kernel's, which relo/struct_ops.c works
+				   out) */
+	uint32_t max_entries;	/* as declared; 0 = must be set at load
+				   (--resize, into the load image) */
 	uint32_t map_flags;	/* BPF_F_* as declared */
 	uint32_t numa_node;
 	uint32_t pinning;	/* 0 none, 1 LIBBPF_PIN_BY_NAME */

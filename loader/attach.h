@@ -43,12 +43,18 @@ struct attach_entry {
 				   its @what */
 };
 
+/* The array map <bpf/usdt.bpf.h> declares: a usdt program's argument specs,
+ * which the loader writes at attach. */
+#define USDT_SPECS_MAP "__bpf_usdt_specs"
+
 /* What holds the attachments, undone newest first by attach_release. A
  * zeroed struct is an empty set. */
 struct attach_set {
 	struct attach_entry *ent; /* malloc'ed, @cap entries, @n used */
 	size_t n, cap;
 	uint32_t usdt_next_spec;  /* the next free index of __bpf_usdt_specs */
+	uint32_t usdt_nspecs;	  /* its max_entries as created (--resize);
+				     0: as the object declares it */
 	int usdt_multi;		  /* 1: usdt programs are loaded for, and
 				     attached with, one uprobe_multi link
 				     each; 0: one perf-event uprobe per site.

@@ -47,8 +47,6 @@
 #include "elf/usdt_layout.h"
 #include "elf/usdt_note.h"
 
-#define SPECS_MAP "__bpf_usdt_specs"
-
 /* One probe site to attach: its note, its argument record, the record's
  * index in __bpf_usdt_specs (the uprobe's cookie). */
 struct usdt_site {
@@ -189,27 +187,27 @@ static int usdt_resolve(const char *target, struct usdt_plan *up, struct errbuf 
  * with decides it, whichever libbpf that came from. */
 static int specs_map(const struct object *obj, struct usdt_layout *lay, struct errbuf *eb)
 {
-	int m = obj_find_map(obj, SPECS_MAP);
+	int m = obj_find_map(obj, USDT_SPECS_MAP);
 	const struct obj_map *mp;
 	int err;
 
 	if (m < 0)
-		return err_set(eb, -EINVAL, "the object has no map " SPECS_MAP ": a usdt "
+		return err_set(eb, -EINVAL, "the object has no map " USDT_SPECS_MAP ": a usdt "
 			       "program reads its arguments through <bpf/usdt.bpf.h>, which "
 			       "declares it");
 	mp = &obj->maps[m];
 	if (mp->type != BPF_MAP_TYPE_ARRAY || mp->key_size != 4)
-		return err_set(eb, -EINVAL, "map " SPECS_MAP " is type %u, key %u; "
+		return err_set(eb, -EINVAL, "map " USDT_SPECS_MAP " is type %u, key %u; "
 			       "usdt.bpf.h declares an ARRAY (2) with 4-byte keys", mp->type,
 			       mp->key_size);
 	if (!obj->btf || !mp->btf_value_type_id)
-		return err_set(eb, -EINVAL, "map " SPECS_MAP " has no BTF value type, from "
+		return err_set(eb, -EINVAL, "map " USDT_SPECS_MAP " has no BTF value type, from "
 			       "which rawload reads where each field of its records lies");
 	err = usdt_layout_read(obj->btf, mp->btf_value_type_id, lay, eb);
 	if (err)
-		return err_prefix(eb, err, "map " SPECS_MAP);
+		return err_prefix(eb, err, "map " USDT_SPECS_MAP);
 	if (lay->value_size != mp->value_size)
-		return err_set(eb, -EINVAL, "map " SPECS_MAP ": value %u bytes, but its BTF "
+		return err_set(eb, -EINVAL, "map " USDT_SPECS_MAP ": value %u bytes, but its BTF "
 			       "value type struct __bpf_usdt_spec is %u", mp->value_size,
 			       lay->value_size);
 	return m;
@@ -237,10 +235,13 @@ static int encode_specs(struct usdt_plan *up, struct errbuf *eb)
 }
 
 /* Spec ids: one per distinct argument string, new ones from the run's
- * counter in @set, which the map's max_entries bounds. */
+ * counter in @set, which the map's max_entries as created bounds (the
+ * declared one, unless the loader set set->usdt_nspecs). */
 static int assign_ids(struct usdt_plan *up, const struct obj_map *mp, struct attach_set *set,
 		      struct errbuf *eb)
 {
+	uint32_t nspecs = set->usdt_nspecs ? set->usdt_nspecs : mp->max_entries;
+
 	for (size_t i = 0; i < up->nsites; i++) {
 		struct usdt_site *s = &up->sites[i];
 		size_t k;
@@ -252,11 +253,11 @@ static int assign_ids(struct usdt_plan *up, const struct obj_map *mp, struct att
 			s->spec_id = up->sites[k].spec_id;
 			continue;
 		}
-		if (set->usdt_next_spec >= mp->max_entries)
-			return err_set(eb, -E2BIG, "all %u entries of " SPECS_MAP " are in use; "
-				       "give more with --resize " SPECS_MAP "=N (or define "
+		if (set->usdt_next_spec >= nspecs)
+			return err_set(eb, -E2BIG, "all %u entries of " USDT_SPECS_MAP " are in use; "
+				       "give more with --resize " USDT_SPECS_MAP "=N (or define "
 				       "BPF_USDT_MAX_SPEC_CNT before including usdt.bpf.h)",
-				       mp->max_entries);
+				       nspecs);
 		s->spec_id = set->usdt_next_spec++;
 		s->new_spec = 1;
 	}
@@ -281,7 +282,7 @@ static int write_specs(const struct usdt_plan *up, int map_fd, const char *what,
 		err = map_update(map_fd, &s->spec_id, up->values + i * up->lay.value_size,
 				 BPF_ANY, SYS_ATTACH, why, eb);
 		if (err)
-			return err_prefix(eb, err, "%s: map " SPECS_MAP, what);
+			return err_prefix(eb, err, "%s: map " USDT_SPECS_MAP, what);
 	}
 	return 0;
 }

@@ -92,7 +92,8 @@ static void json_insn(struct json *j, const struct bpf_insn *in, size_t room)
 }
 
 static void print_json(struct json *j, const char *prog,
-		       const struct core_relo_detail *d, const struct obj_prog *p)
+		       const struct core_relo_detail *d, const struct bpf_insn *code,
+		       size_t insn_cnt)
 {
 	json_obj_begin(j);
 	json_kstr(j, "prog", prog);
@@ -112,7 +113,7 @@ static void print_json(struct json *j, const char *prog,
 	json_kbool(j, "poisoned", d->poisoned);
 	json_kbool(j, "error", d->failed);
 	json_key(j, "insn_after"); /* what the kernel would get */
-	json_insn(j, &p->insns[d->insn_idx], p->insn_cnt - d->insn_idx);
+	json_insn(j, &code[d->insn_idx], insn_cnt - d->insn_idx);
 	json_key(j, "reason");
 	if (d->why[0])
 		json_str(j, d->why);
@@ -154,37 +155,35 @@ static void print_json(struct json *j, const char *prog,
 	json_obj_end(j);
 }
 
-/* Relocate program @p of @obj in place, print a row per record (those
- * before a failing one too), then restore its code. Returns the records
- * printed, or -errno with @eb set. */
-static int report_prog(const struct object *obj, struct obj_prog *p,
+/* Relocate a copy of program @p's code, print a row per record (those
+ * before a failing one too). Returns the records printed, or -errno with
+ * @eb set. */
+static int report_prog(const struct object *obj, const struct obj_prog *p,
 		       struct core_targets *ts, struct json *j, struct errbuf *eb)
 {
 	struct core_report rep = { 0 };
-	struct bpf_insn *before;
+	struct bpf_insn *code;
 	int err;
 
 	if (!btf_ext_find(&obj->ext->core_relo, p->sec_name))
 		return 0;
-	before = malloc(p->insn_cnt * sizeof(*before) + 1);
-	if (!before)
+	code = malloc(p->insn_cnt * sizeof(*code) + 1);
+	if (!code)
 		return err_set(eb, -ENOMEM, "out of memory");
-	memcpy(before, p->insns, p->insn_cnt * sizeof(*before));
-	err = core_relocate_prog_targets(obj, p, ts, CORE_DETAIL, &rep, eb);
+	memcpy(code, p->insns, p->insn_cnt * sizeof(*code));
+	err = core_relocate_prog_targets(obj, p, code, ts, CORE_DETAIL, &rep, eb);
 	if (err)
 		err_prefix(eb, err, "program '%s'", p->name);
 	for (size_t i = 0; i < rep.ndetail; i++) {
 		if (j)
-			print_json(j, p->name, &rep.detail[i], p);
+			print_json(j, p->name, &rep.detail[i], code, p->insn_cnt);
 		else
 			print_text(p->name, &rep.detail[i]);
 	}
 	if (!err)
 		err = (int)rep.ndetail;
-	/* the object is only read from here on; leave it as it was */
-	memcpy(p->insns, before, p->insn_cnt * sizeof(*before));
 	core_report_free(&rep);
-	free(before);
+	free(code);
 	return err;
 }
 

@@ -37,7 +37,7 @@
 #endif
 
 /* Optional symbolizer: loader/plan.c names maps instead of printing the
- * placeholder fds it linked with. */
+ * map indexes the load image holds before the maps exist. */
 struct disasm_sym {
 	/* Write the right-hand side of ld_imm64 @in (two slots) into @buf
 	 * and return 1, or return 0 for the default text. */

@@ -236,7 +236,8 @@ static void dump_one(const struct object *obj, const struct obj_map *m, int fd,
 	free(val);
 }
 
-void dump_maps(const struct object *obj, const int *map_fds, int json, FILE *out)
+void dump_maps(const struct object *obj, const struct obj_map *maps, const int *map_fds,
+	       int json, FILE *out)
 {
 	long ncpu = sysconf(_SC_NPROCESSORS_CONF);
 	struct json j;
@@ -248,9 +249,9 @@ void dump_maps(const struct object *obj, const int *map_fds, int json, FILE *out
 		json_arr_begin(&j);
 	}
 	for (size_t i = 0; i < obj->nmaps; i++) {
-		if (map_fds[i] < 0 || !dumpable(&obj->maps[i]))
+		if (map_fds[i] < 0 || !dumpable(&maps[i]))
 			continue;
-		dump_one(obj, &obj->maps[i], map_fds[i], &j, ncpu, !json);
+		dump_one(obj, &maps[i], map_fds[i], &j, ncpu, !json);
 	}
 	if (json) {
 		json_arr_end(&j);

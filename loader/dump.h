@@ -20,6 +20,9 @@ struct json;
 void dump_value(struct json *j, const struct btf *btf, uint32_t type_id,
 		const uint8_t *p, size_t size);
 
-void dump_maps(const struct object *obj, const int *map_fds, int json, FILE *out);
+/* Every dumpable map with an fd: @maps [map] as created (the load's
+ * sizes), @obj for their BTF. */
+void dump_maps(const struct object *obj, const struct obj_map *maps, const int *map_fds,
+	       int json, FILE *out);
 
 #endif

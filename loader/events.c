@@ -79,15 +79,16 @@ int events_format(const struct object *obj, const struct cli_kv *f, int *map,
 	return 0;
 }
 
-static int add_source(struct events *ev, const struct object *obj, size_t m, int fd,
-		      const struct cli *c, struct errbuf *eb)
+static int add_source(struct events *ev, const struct object *obj,
+		      const struct obj_map *maps, size_t m, int fd, const struct cli *c,
+		      struct errbuf *eb)
 {
 	struct event_src *src = &ev->src[ev->nsrc];
 	struct epoll_event e = { .events = EPOLLIN };
 	int err;
 
 	memset(src, 0, sizeof(*src));
-	src->name = obj->maps[m].name;
+	src->name = maps[m].name;
 	for (size_t k = 0; k < c->nformats; k++) {
 		int fm;
 		uint32_t tid;
@@ -95,8 +96,8 @@ static int add_source(struct events *ev, const struct object *obj, size_t m, int
 		if (!events_format(obj, &c->formats[k], &fm, &tid, eb) && (size_t)fm == m)
 			src->type_id = tid;
 	}
-	if (obj->maps[m].type == BPF_MAP_TYPE_RINGBUF) {
-		err = rb_open(&src->rb, fd, obj->maps[m].max_entries, eb);
+	if (maps[m].type == BPF_MAP_TYPE_RINGBUF) {
+		err = rb_open(&src->rb, fd, maps[m].max_entries, eb);
 		e.data.u32 = (uint32_t)ev->nsrc;
 		if (!err)
 			epoll_ctl(ev->epfd, EPOLL_CTL_ADD, fd, &e);
@@ -106,7 +107,7 @@ static int add_source(struct events *ev, const struct object *obj, size_t m, int
 		 * map sized past them (max_entries 1024 on 2 CPUs) has slots
 		 * no CPU writes, and perf_event_open refuses those CPUs */
 		long ncpus = sysconf(_SC_NPROCESSORS_CONF);
-		uint32_t slots = obj->maps[m].max_entries;
+		uint32_t slots = maps[m].max_entries;
 
 		err = pb_open(&src->pb, fd, ncpus > 0 && (uint32_t)ncpus < slots ? (int)ncpus
 						: (int)slots, eb);
@@ -145,8 +146,8 @@ static void open_trace_pipe(struct events *ev)
 	epoll_ctl(ev->epfd, EPOLL_CTL_ADD, ev->trace_fd, &e);
 }
 
-int events_open(struct events *ev, const struct object *obj, const int *map_fds,
-		const struct cli *c, FILE *out, struct errbuf *eb)
+int events_open(struct events *ev, const struct object *obj, const struct obj_map *maps,
+		const int *map_fds, const struct cli *c, FILE *out, struct errbuf *eb)
 {
 	int err;
 
@@ -160,10 +161,10 @@ int events_open(struct events *ev, const struct object *obj, const int *map_fds,
 	if (ev->epfd < 0)
 		return err_set(eb, -errno, "epoll_create1: %s", err_str(errno));
 	for (size_t i = 0; i < obj->nmaps && ev->nsrc < EVENTS_MAX; i++) {
-		if ((obj->maps[i].type != BPF_MAP_TYPE_RINGBUF &&
-		     obj->maps[i].type != BPF_MAP_TYPE_PERF_EVENT_ARRAY) || map_fds[i] < 0)
+		if ((maps[i].type != BPF_MAP_TYPE_RINGBUF &&
+		     maps[i].type != BPF_MAP_TYPE_PERF_EVENT_ARRAY) || map_fds[i] < 0)
 			continue;
-		err = add_source(ev, obj, i, map_fds[i], c, eb);
+		err = add_source(ev, obj, maps, i, map_fds[i], c, eb);
 		if (err)
 			return err;
 	}

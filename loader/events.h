@@ -61,10 +61,11 @@ struct events {
 int events_format(const struct object *obj, const struct cli_kv *f, int *map,
 		  uint32_t *type_id, struct errbuf *eb);
 
-/* Open the sources @obj has: every RINGBUF and PERF_EVENT_ARRAY map, and
+/* Open the sources @obj has: every RINGBUF and PERF_EVENT_ARRAY map (of
+ * @maps, [map] as created: a ring's size is the one the load gave it), and
  * trace_pipe when a program calls bpf_trace_printk (bpf_printk). */
-int events_open(struct events *ev, const struct object *obj, const int *map_fds,
-		const struct cli *c, FILE *out, struct errbuf *eb);
+int events_open(struct events *ev, const struct object *obj, const struct obj_map *maps,
+		const int *map_fds, const struct cli *c, FILE *out, struct errbuf *eb);
 /* Wait up to @timeout_ms and print what arrived, at most EVENTS_RATE a
  * second; returns within @timeout_ms plus a bounded amount of work, so a
  * caller looping on it sees its stop conditions whatever the event rate. */

@@ -96,8 +96,10 @@ int step_open(struct load *l)
 	l->map_data = calloc(o->nmaps + 1, sizeof(*l->map_data));
 	l->prog_fds = malloc(o->nprogs * sizeof(int) + 1);
 	l->selected = calloc(o->nprogs + 1, sizeof(int));
-	if (!l->map_fds || !l->map_data || !l->prog_fds || !l->selected)
+	l->maps = malloc(o->nmaps * sizeof(*l->maps) + 1);
+	if (!l->map_fds || !l->map_data || !l->prog_fds || !l->selected || !l->maps)
 		return err_set(&l->eb, -ENOMEM, "out of memory");
+	memcpy(l->maps, o->maps, o->nmaps * sizeof(*l->maps));
 	for (size_t i = 0; i < o->nmaps; i++)
 		l->map_fds[i] = -1;
 	for (size_t i = 0; i < o->nprogs; i++)
@@ -257,7 +259,7 @@ static int check_bpf_targets(struct load *l)
 /* --format MAP=TYPE, --set VAR=VALUE, --resize MAP=N, in that order. */
 static int apply_values(struct load *l)
 {
-	struct object *o = &l->obj;
+	const struct object *o = &l->obj;
 	int err = 0;
 
 	for (size_t k = 0; !err && k < l->c->nformats; k++) {
@@ -282,7 +284,7 @@ static int apply_values(struct load *l)
 		if (*end || end == kv->value || n == 0 || n > UINT32_MAX)
 			return err_set(&l->eb, -EINVAL, "--resize %s=%s: expected a count "
 				       "from 1 to 4294967295", kv->key, kv->value);
-		o->maps[m].max_entries = (uint32_t)n;
+		l->maps[m].max_entries = (uint32_t)n;
 	}
 	return err;
 }
@@ -295,12 +297,12 @@ static int apply_values(struct load *l)
  * before any kernel call. Then each map within rawload's limits. */
 static int size_maps(struct load *l)
 {
-	struct object *o = &l->obj;
+	const struct object *o = &l->obj;
 	uint32_t ncpus = (uint32_t)sysconf(_SC_NPROCESSORS_CONF);
 	int err = 0;
 
 	for (size_t i = 0; !err && i < o->nmaps; i++) {
-		struct obj_map *m = &o->maps[i];
+		struct obj_map *m = &l->maps[i];
 
 		if (m->type == BPF_MAP_TYPE_PERF_EVENT_ARRAY && !m->max_entries)
 			m->max_entries = ncpus;
@@ -401,24 +403,20 @@ int load_attach_btf_id(struct load *l, const struct obj_prog *pr, uint32_t *id)
 	return 0;
 }
 
-/* CO-RE for program @i: keep a copy of the instructions for `plan`, apply
- * the records against @ts, name what was poisoned under -v. */
+/* CO-RE for function @i: a copy of its code patched against @ts (the
+ * object keeps the code as read: `plan` shows both), poisoned records
+ * named under -v. */
 static int core_one(struct load *l, size_t i, struct core_targets *ts)
 {
-	struct obj_prog *p = &l->obj.progs[i];
+	const struct obj_prog *p = &l->obj.progs[i];
 	struct core_report *rep = &l->core[i];
+	size_t n = p->insn_cnt * sizeof(struct bpf_insn);
 	int err;
 
-	if (l->keep_before) {
-		size_t n = p->insn_cnt * sizeof(struct bpf_insn);
-
-		if (!l->core_before)
-			l->core_before = calloc(l->obj.nprogs, sizeof(*l->core_before));
-		if (!l->core_before || !(l->core_before[i] = malloc(n)))
-			return err_set(&l->eb, -ENOMEM, "out of memory");
-		memcpy(l->core_before[i], p->insns, n);
-	}
-	err = core_relocate_prog_targets(&l->obj, p, ts, 0, rep, &l->eb);
+	if (!(l->code[i] = malloc(n + 1)))
+		return err_set(&l->eb, -ENOMEM, "out of memory");
+	memcpy(l->code[i], p->insns, n);
+	err = core_relocate_prog_targets(&l->obj, p, l->code[i], ts, 0, rep, &l->eb);
 	if (err)
 		return err_prefix(&l->eb, err, "program '%s'", p->name);
 	if (l->c->verbose)
@@ -433,8 +431,9 @@ static int core_one(struct load *l, size_t i, struct core_targets *ts)
 /*
  * Field offsets and type facts the program was compiled with are made
  * true for the target kernel: its BTF (or --btf FILE) is read once, and
- * every function with CO-RE records is patched in place before linking,
- * so a subprogram shared by two programs is relocated once.
+ * every function with CO-RE records gets a patched copy of its code
+ * (l->code) before linking, so a subprogram shared by two programs is
+ * relocated once.
  *
  * The order is libbpf's (core_prog_order), programs left out by --prog
  * skipped: each relocation prunes the candidates of its local type for
@@ -462,7 +461,8 @@ int step_core(struct load *l)
 		return err;
 	ts.list_modules = host_btf_modules;
 	l->core = calloc(l->obj.nprogs, sizeof(*l->core));
-	if (!l->core)
+	l->code = calloc(l->obj.nprogs, sizeof(*l->code));
+	if (!l->core || !l->code)
 		err = err_set(&l->eb, -ENOMEM, "out of memory");
 	order = malloc(l->obj.nprogs * sizeof(*order));
 	if (!err && !order)
@@ -526,26 +526,28 @@ int step_externs(struct load *l)
 }
 
 /*
- * Link every selected program once before the kernel is involved: a call
- * past the end of .text, a relocation in the middle of an instruction or a
+ * The load image's instructions: every selected program linked once,
+ * before the kernel is involved, from the code CO-RE patched. A call past
+ * the end of .text, a relocation in the middle of an instruction or a
  * recursive call is a bad object (exit 2), not something to find out after
- * maps exist. Map fds are not known yet; the real link in step_progs
- * repeats this with them (linking is cheap next to verification).
+ * maps exist. Map fds are not known yet: each map reference holds its
+ * map's index, and step_progs puts the fd there in the copy it loads.
  */
-int step_link_check(struct load *l)
+int step_link(struct load *l)
 {
-	struct reloc_env env = { l->map_fds, l->ext };
+	struct reloc_env env = { NULL, l->ext, l->code };
 
+	l->image = calloc(l->obj.nprogs + 1, sizeof(*l->image));
+	if (!l->image)
+		return err_set(&l->eb, -ENOMEM, "out of memory");
 	for (size_t i = 0; i < l->obj.nprogs; i++) {
-		struct final_prog fp;
 		int err;
 
 		if (!l->selected[i])
 			continue;
-		err = reloc_build_prog(&l->obj, &l->relos, i, &env, &fp, &l->eb);
+		err = reloc_build_prog(&l->obj, &l->relos, i, &env, &l->image[i], &l->eb);
 		if (err)
 			return err_prefix(&l->eb, err, "program '%s'", l->obj.progs[i].name);
-		reloc_free_prog(&fp);
 	}
 	return 0;
 }
@@ -564,7 +566,7 @@ static const struct {
 	{ "collect relocations", step_relocs, LOAD_BAD_INPUT },
 	{ "apply CO-RE relocations", step_core, LOAD_BAD_INPUT },
 	{ "resolve externs", step_externs, LOAD_BAD_INPUT },
-	{ "link programs", step_link_check, LOAD_BAD_INPUT },
+	{ "link programs", step_link, LOAD_BAD_INPUT },
 	{ "load BTF", step_btf, LOAD_KERNEL_REFUSED },
 	{ "create maps", step_maps, LOAD_KERNEL_REFUSED },
 	{ "load programs", step_progs, LOAD_KERNEL_REFUSED },
@@ -597,15 +599,19 @@ static void cleanup(struct load *l)
 	free(l->prog_fds);
 	free(l->selected);
 	free(l->failed);
+	free(l->maps);
 	testrun_free(l);
 	reloc_free(&l->relos);
 	btf_free(l->vmlinux);
 	free(l->ext);
 	for (size_t i = 0; l->core && i < l->obj.nprogs; i++)
 		core_report_free(&l->core[i]);
-	for (size_t i = 0; l->core_before && i < l->obj.nprogs; i++)
-		free(l->core_before[i]);
-	free(l->core_before);
+	for (size_t i = 0; l->code && i < l->obj.nprogs; i++)
+		free(l->code[i]);
+	free(l->code);
+	for (size_t i = 0; l->image && i < l->obj.nprogs; i++)
+		reloc_free_prog(&l->image[i]);
+	free(l->image);
 	free(l->core);
 	obj_close(&l->obj);
 }
@@ -627,10 +633,7 @@ static void init_load(struct load *l, const struct cli *c)
  * first kernel call (the table's order guarantees it): plan runs those. */
 int load_prepare(struct load *l, const struct cli *c, const char **step)
 {
-	int keep_before = l->keep_before;
-
 	init_load(l, c);
-	l->keep_before = keep_before;
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]) &&
 			   steps[i].fail == LOAD_BAD_INPUT; i++) {
 		int err = steps[i].fn(l);

@@ -24,7 +24,7 @@ struct load {
 	struct relo_set relos;
 	struct errbuf eb;
 	int btf_fd;		/* object BTF in the kernel, or -1 */
-	int *map_fds;		/* [map] fd, or -1 (plan: placeholders) */
+	int *map_fds;		/* [map] fd, or -1 (always, in plan) */
 	uint8_t **map_data;	/* [map] initial value of global data, or NULL */
 	int *prog_fds;		/* [prog] fd, or -1 */
 	int *selected;		/* [prog] 1 if this run loads it */
@@ -34,8 +34,20 @@ struct load {
 	uint32_t kversion;	/* KERNEL_VERSION() of the running kernel */
 	int btf_func_ok;	/* the loaded BTF has FUNCs: func/line info usable */
 	struct core_report *core; /* [prog] what CO-RE did to each function */
-	int keep_before;	/* plan: keep each function's code before CO-RE */
-	struct bpf_insn **core_before; /* [prog] that code, or NULL */
+	/* The load image: what the kernel will be given, made once from the
+	 * object (which stays as read) and used by the load, `plan` and
+	 * --explain alike. */
+	struct obj_map *maps;	/* [map] the maps to create: the object's
+				 * declarations (names, vars, inits shared
+				 * with it), with the sizes this run decides:
+				 * --resize, a ring buffer's page-rounded size,
+				 * a perf event array's CPU count, a struct_ops
+				 * map's value size in the kernel's layout */
+	struct bpf_insn **code;	/* [prog] the function's code after CO-RE
+				 * (step_core), NULL if it has no records */
+	struct final_prog *image; /* [prog] each selected program linked
+				 * (step_link), its map references holding
+				 * map indexes until step_progs binds fds */
 	struct st_ops_kern *st_ops; /* [map] struct_ops maps in the target
 				   kernel's layout; NULL without such maps */
 	struct attach_set att;	/* what holds the attachments */
@@ -101,7 +113,7 @@ int step_relocs(struct load *l);
 int step_core(struct load *l);
 int step_externs(struct load *l);
 int step_struct_ops(struct load *l);
-int step_link_check(struct load *l);
+int step_link(struct load *l);
 int step_btf(struct load *l);
 int step_maps(struct load *l);
 int step_progs(struct load *l);
@@ -115,9 +127,9 @@ int step_run(struct load *l);
 int step_dump(struct load *l);
 
 /* Run the steps before the first kernel call (read, options, relocations,
- * CO-RE, externs, link check). 0, or -errno with @l->eb set; *step names
- * the step that failed. @l is zeroed first (keep_before excepted: set it
- * before the call); call load_release() in any case. */
+ * CO-RE, externs, link): the load image is then made. 0, or -errno with
+ * @l->eb set; *step names the step that failed. @l is zeroed first; call
+ * load_release() in any case. */
 int load_prepare(struct load *l, const struct cli *c, const char **step);
 void load_release(struct load *l);
 

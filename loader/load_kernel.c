@@ -132,7 +132,7 @@ static void why_set(char *why, size_t len, const char *fmt, ...)
 void load_map_params(const struct load *l, size_t i, struct map_params *p, char *why,
 		     size_t whylen)
 {
-	const struct obj_map *m = &l->obj.maps[i];
+	const struct obj_map *m = &l->maps[i];
 
 	memset(p, 0, sizeof(*p));
 	p->name = m->name;
@@ -200,7 +200,7 @@ void load_map_params(const struct load *l, size_t i, struct map_params *p, char 
 
 static int create_one(struct load *l, size_t i, int inner_fd)
 {
-	const struct obj_map *m = &l->obj.maps[i];
+	const struct obj_map *m = &l->maps[i];
 	struct map_params p;
 	char why[160];
 	int fd;
@@ -225,7 +225,7 @@ static int create_one(struct load *l, size_t i, int inner_fd)
 
 static int fill_data(struct load *l, size_t i)
 {
-	const struct obj_map *m = &l->obj.maps[i];
+	const struct obj_map *m = &l->maps[i];
 	uint32_t zero = 0;
 	char why[160];
 	int err;
@@ -260,12 +260,12 @@ static int fill_slots(struct load *l, int prog_arrays)
 	const struct object *o = &l->obj;
 
 	for (size_t i = 0; i < o->nmaps; i++) {
-		int is_pa = o->maps[i].type == BPF_MAP_TYPE_PROG_ARRAY;
+		int is_pa = l->maps[i].type == BPF_MAP_TYPE_PROG_ARRAY;
 
 		if (is_pa != prog_arrays)
 			continue;
-		for (size_t k = 0; k < o->maps[i].ninits; k++) {
-			const struct obj_map_init *in = &o->maps[i].inits[k];
+		for (size_t k = 0; k < l->maps[i].ninits; k++) {
+			const struct obj_map_init *in = &l->maps[i].inits[k];
 			int t = is_pa ? obj_find_prog(o, in->target) : obj_find_map(o, in->target);
 			int fd = t < 0 ? -1 : is_pa ? l->prog_fds[t] : l->map_fds[t];
 			char why[160];
@@ -273,16 +273,16 @@ static int fill_slots(struct load *l, int prog_arrays)
 
 			if (fd < 0) {
 				load_say(l, "map '%s' slot %u: '%s' is not loaded; slot left empty",
-				    o->maps[i].name, in->slot, in->target);
+				    l->maps[i].name, in->slot, in->target);
 				continue;
 			}
 			if (sys_trace)
 				snprintf(why, sizeof(why), "%s[%u] = %s (.values initializer)",
-					 o->maps[i].name, in->slot, in->target);
+					 l->maps[i].name, in->slot, in->target);
 			err = map_update(l->map_fds[i], &in->slot, &fd, BPF_ANY, SYS_LOAD,
 					 sys_trace ? why : NULL, &l->eb);
 			if (err)
-				return err_prefix(&l->eb, err, "map '%s' slot %u", o->maps[i].name,
+				return err_prefix(&l->eb, err, "map '%s' slot %u", l->maps[i].name,
 						  in->slot);
 		}
 	}
@@ -305,7 +305,7 @@ int step_slots(struct load *l)
  */
 static int reuse_pinned(struct load *l, size_t i, const char *path)
 {
-	const struct obj_map *m = &l->obj.maps[i];
+	const struct obj_map *m = &l->maps[i];
 	struct bpf_map_info info;
 	char why[700];
 	int fd, err;
@@ -342,7 +342,7 @@ static int reuse_pinned(struct load *l, size_t i, const char *path)
 
 static int create_or_reuse(struct load *l, size_t i, int inner_fd)
 {
-	const struct obj_map *m = &l->obj.maps[i];
+	const struct obj_map *m = &l->maps[i];
 	char path[300], why[600];
 	int fd, err;
 
@@ -378,15 +378,15 @@ int step_maps(struct load *l)
 	for (size_t i = 0; i < o->nmaps; i++) {
 		int inner_fd = -1, err = 0;
 
-		if (o->maps[i].origin == MAP_INNER)
+		if (l->maps[i].origin == MAP_INNER)
 			continue;
 		/* a huge map can take seconds to allocate: Ctrl-C during one
 		 * stops before the next */
 		if (load_stop)
 			return err_set(&l->eb, -EINTR, "interrupted before map '%s' was created; "
-				       "everything created so far is released", o->maps[i].name);
-		if (o->maps[i].inner >= 0) {
-			inner_fd = create_one(l, (size_t)o->maps[i].inner, -1);
+				       "everything created so far is released", l->maps[i].name);
+		if (l->maps[i].inner >= 0) {
+			inner_fd = create_one(l, (size_t)l->maps[i].inner, -1);
 			if (inner_fd < 0)
 				return inner_fd;
 		}
@@ -395,7 +395,7 @@ int step_maps(struct load *l)
 			close(inner_fd);
 		if (l->map_fds[i] < 0)
 			return l->map_fds[i];
-		if (o->maps[i].origin == MAP_DATA)
+		if (l->maps[i].origin == MAP_DATA)
 			err = fill_data(l, i);
 		if (err)
 			return err;
@@ -499,7 +499,7 @@ static void bind_rodata(struct load *l, size_t i, const struct final_prog *fp)
 	char why[160];
 
 	for (size_t m = 0; m < l->obj.nmaps; m++) {
-		const struct obj_map *map = &l->obj.maps[m];
+		const struct obj_map *map = &l->maps[m];
 		int fd = l->map_fds[m];
 
 		if (map->origin != MAP_DATA || map->data_kind != DATA_RODATA ||
@@ -614,17 +614,17 @@ static int prog_refused(struct load *l, size_t i, const struct final_prog *fp, i
 	return err;
 }
 
+/* Program @i of the load image, given the maps' fds (a copy: the image
+ * keeps map indexes), verified and loaded; its fd in l->prog_fds. */
 static int load_one(struct load *l, size_t i)
 {
-	struct reloc_env env = { l->map_fds, l->ext };
-	struct final_prog fp;
+	struct final_prog fp = l->image[i];
 	struct prog_params p;
 	char why[256], *log = NULL;
 	int fd;
 
-	fd = reloc_build_prog(&l->obj, &l->relos, i, &env, &fp, &l->eb);
-	if (fd)
-		return fd;
+	if (!(fp.insns = reloc_bind_maps(&l->image[i], l->map_fds)))
+		return err_set(&l->eb, -ENOMEM, "out of memory");
 	prog_params_of(l, i, &fp, &p, why, sizeof(why));
 	if ((fd = prog_attach_target(l, i, &p)))
 		goto out;
@@ -643,7 +643,7 @@ static int load_one(struct load *l, size_t i)
 out:
 	if (p.attach_prog_fd >= 0)
 		close(p.attach_prog_fd);
-	reloc_free_prog(&fp);
+	free(fp.insns);
 	free(log);
 	return fd;
 }

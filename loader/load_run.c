@@ -195,8 +195,10 @@ int step_targets(struct load *l)
 int step_attach(struct load *l)
 {
 	const struct object *o = &l->obj;
-	int err;
+	int err, specs = obj_find_map(o, USDT_SPECS_MAP);
 
+	if (specs >= 0)	/* usdt spec ids fit the map as created */
+		l->att.usdt_nspecs = l->maps[specs].max_entries;
 	if (l->c->no_attach)
 		return load_struct_ops_attach(l);	/* says what stays unregistered */
 	for (size_t i = 0; i < o->nprogs; i++) {
@@ -287,7 +289,7 @@ int step_run(struct load *l)
 			 "; they are gone when rawload exits unless pinned (--pin DIR)");
 		return 0;
 	}
-	err = events_open(&ev, &l->obj, l->map_fds, l->c, stdout, &l->eb);
+	err = events_open(&ev, &l->obj, l->maps, l->map_fds, l->c, stdout, &l->eb);
 	if (err) {
 		events_close(&ev);
 		return err;
@@ -309,6 +311,6 @@ int step_run(struct load *l)
 int step_dump(struct load *l)
 {
 	if (l->c->dump_maps)
-		dump_maps(&l->obj, l->map_fds, l->c->json, stdout);
+		dump_maps(&l->obj, l->maps, l->map_fds, l->c->json, stdout);
 	return 0;
 }

@@ -94,7 +94,7 @@ static int select_st_ops_progs(struct load *l)
 			if (!l->selected[p])
 				return err_set(&l->eb, -EINVAL, "struct_ops map '%s' needs program "
 					       "'%s' (member '%s'), which --prog leaves out; add "
-					       "--prog %s", o->maps[map].name, o->progs[p].name,
+					       "--prog %s", l->maps[map].name, o->progs[p].name,
 					       slot->member, o->progs[p].name);
 			continue;
 		}
@@ -104,7 +104,7 @@ static int select_st_ops_progs(struct load *l)
 		member = dropped_member(l, p, &map);
 		if (member)
 			load_say(l, "struct_ops map '%s': the kernel's struct %s has no member "
-			    "'%s'; left out, and program '%s' not loaded", o->maps[map].name,
+			    "'%s'; left out, and program '%s' not loaded", l->maps[map].name,
 			    l->st_ops[map].kern_type_name, member, o->progs[p].name);
 		else
 			load_say(l, "program '%s' (section '%s') is set on no struct_ops member: "
@@ -121,7 +121,7 @@ int step_struct_ops(struct load *l)
 	int err = 0;
 
 	for (size_t i = 0; !err && i < o->nmaps; i++) {
-		if (o->maps[i].origin != MAP_STRUCT_OPS)
+		if (l->maps[i].origin != MAP_STRUCT_OPS)
 			continue;
 		if (!l->st_ops && !(l->st_ops = calloc(o->nmaps, sizeof(*l->st_ops))))
 			return err_set(&l->eb, -ENOMEM, "out of memory");
@@ -129,7 +129,7 @@ int step_struct_ops(struct load *l)
 			return err;
 		err = st_ops_resolve(o, i, target, name, &l->st_ops[i], &l->eb);
 		/* the kernel's wrapper, not the object's struct, is the value */
-		o->maps[i].value_size = l->st_ops[i].value_size;
+		l->maps[i].value_size = l->st_ops[i].value_size;
 	}
 	return err ? err : select_st_ops_progs(l);
 }
@@ -154,7 +154,7 @@ static int write_value(struct load *l, size_t i, enum sys_tag tag, const char *w
 		err = map_update(l->map_fds[i], &zero, l->st_ops[i].value, BPF_ANY, tag, why,
 				 &l->eb);
 	if (err)
-		return err_prefix(&l->eb, err, "struct_ops map '%s'", l->obj.maps[i].name);
+		return err_prefix(&l->eb, err, "struct_ops map '%s'", l->maps[i].name);
 	return 0;
 }
 
@@ -170,10 +170,10 @@ int load_struct_ops_fill(struct load *l)
 	for (size_t i = 0; i < l->obj.nmaps; i++) {
 		int err;
 
-		if (!is_link_map(&l->obj.maps[i]))
+		if (!is_link_map(&l->maps[i]))
 			continue;
 		snprintf(why, sizeof(why), "write '%s': struct %s with %zu program fds; ready, "
-			 "registered only by its link", l->obj.maps[i].name,
+			 "registered only by its link", l->maps[i].name,
 			 l->st_ops[i].kern_type_name, l->st_ops[i].nslots);
 		err = write_value(l, i, SYS_LOAD, why);
 		if (err)
@@ -187,7 +187,7 @@ int load_struct_ops_fill(struct load *l)
  * and the copy exist first, so a registration is never left unrecorded. */
 static int register_legacy(struct load *l, size_t i)
 {
-	const struct obj_map *m = &l->obj.maps[i];
+	const struct obj_map *m = &l->maps[i];
 	struct attach_entry *e;
 	char why[200];
 	int err = attach_new_entry(&l->att, &e, &l->eb);
@@ -217,7 +217,7 @@ int load_struct_ops_attach(struct load *l)
 	const struct object *o = &l->obj;
 
 	for (size_t i = 0; i < o->nmaps; i++) {
-		const struct obj_map *m = &o->maps[i];
+		const struct obj_map *m = &l->maps[i];
 		char what[96];
 		int err, fd;
 
@@ -251,12 +251,12 @@ void load_struct_ops_describe(const struct load *l, size_t i, char *buf, size_t 
 	size_t n;
 
 	buf[0] = '\0';
-	if (!k || l->obj.maps[i].origin != MAP_STRUCT_OPS)
+	if (!k || l->maps[i].origin != MAP_STRUCT_OPS)
 		return;
 	n = (size_t)snprintf(buf, len, "      struct %s [%u] in struct bpf_struct_ops_%s [%u] "
 			     "at +%u; %s", k->kern_type_name, k->kern_type_id,
 			     k->kern_type_name, k->kern_vtype_id, k->data_off,
-			     is_link_map(&l->obj.maps[i]) ? "value written at load, registered "
+			     is_link_map(&l->maps[i]) ? "value written at load, registered "
 			     "by BPF_LINK_CREATE" : "registered by writing its value at attach");
 	for (size_t s = 0; s < k->nslots && n < len; s++)
 		n += (size_t)snprintf(buf + n, len - n, "\n      +%-4u %-20s = program '%s' "
@@ -273,10 +273,10 @@ int load_struct_ops_member(const struct load *l, size_t prog, char *target, size
 
 	if (!slot_of(l, prog, &map, &slot))
 		return 0;
-	snprintf(target, tlen, "%s.%s", l->obj.maps[map].name, slot->member);
+	snprintf(target, tlen, "%s.%s", l->maps[map].name, slot->member);
 	snprintf(why, wlen, "member %u of struct %s; registered with the map%s",
 		 slot->kern_member, l->st_ops[map].kern_type_name,
-		 is_link_map(&l->obj.maps[map]) ? " by BPF_LINK_CREATE" :
+		 is_link_map(&l->maps[map]) ? " by BPF_LINK_CREATE" :
 		 " by writing its value");
 	return 1;
 }
@@ -285,7 +285,7 @@ void load_struct_ops_json(const struct load *l, size_t i, struct json *j)
 {
 	const struct st_ops_kern *k = l->st_ops ? &l->st_ops[i] : NULL;
 
-	if (!k || l->obj.maps[i].origin != MAP_STRUCT_OPS)
+	if (!k || l->maps[i].origin != MAP_STRUCT_OPS)
 		return;
 	json_kstr(j, "struct_ops_type", k->kern_type_name);
 	json_ku64(j, "btf_vmlinux_value_type_id", k->kern_vtype_id);

@@ -9,22 +9,23 @@
  *   read the object          obj_open
  *   apply options            --prog, --set (setvar_apply), --resize
  *   collect relocations      reloc_collect
- *   apply CO-RE relocations  core_relocate_prog_report, against --btf FILE
+ *   apply CO-RE relocations  core_relocate_prog_targets, against --btf FILE
  *                            or /sys/kernel/btf/vmlinux
  *   resolve externs          extern_resolve
  *   link programs            reloc_build_prog
  *
- * and then prints, instead of making syscalls:
+ * which make the load image (struct load's code and image: what the
+ * kernel will be given), and then prints it, instead of making syscalls:
  *
  *   1. the maps BPF_MAP_CREATE would create, with the flags the loader
- *      adds to global data (map_params_of in load.c) and their initial
+ *      adds to global data (load_map_params in load_kernel.c) and their initial
  *      values after --set;
  *   2. each selected program's final instructions, disassembled by
  *      loader/disasm.c, every relocated instruction annotated;
  *   3. where each program would be attached (loader/plan_attach.c).
  *
- * Map fds do not exist yet: programs are linked with placeholder fds
- * (PLAN_FD_BASE + map index) that the listing turns back into names.
+ * Map fds do not exist yet: the image's map references hold map indexes,
+ * which the listing turns into names.
  */
 #include "plan_internal.h"
 
@@ -46,7 +47,6 @@
 #include "relo/reloc.h"
 #include "setvar.h"
 
-#define PLAN_FD_BASE 1000	/* placeholder fd of map i: PLAN_FD_BASE + i */
 #define EXIT_OK 0
 #define EXIT_BAD_INPUT 2
 
@@ -95,7 +95,7 @@ static const struct obj_extern *kconfig_of(const struct plan *pl, size_t i, size
 static void ext_value(const struct plan *pl, size_t i, const struct obj_extern *x,
 		      struct json *vj)
 {
-	if (x->offset + (uint64_t)x->size > pl->l.obj.maps[i].value_size)
+	if (x->offset + (uint64_t)x->size > pl->l.maps[i].value_size)
 		return json_null(vj);
 	dump_value(vj, pl->l.obj.btf, x->type_id, pl->l.map_data[i] + x->offset, x->size);
 }
@@ -103,7 +103,7 @@ static void ext_value(const struct plan *pl, size_t i, const struct obj_extern *
 static void map_text(const struct plan *pl, size_t i)
 {
 	const struct object *o = &pl->l.obj;
-	const struct obj_map *m = &o->maps[i];
+	const struct obj_map *m = &pl->l.maps[i];
 	char flags[160], decl[160], kt[128], vt[128], st[1024];
 	int other = name_collides(o, i);
 	struct map_params mp;
@@ -141,7 +141,7 @@ static void map_text(const struct plan *pl, size_t i)
 	if (other >= 0)
 		printf("      warning: kernel name '%s' collides with map '%s' (the kernel "
 		       "keeps 15 bytes): bpftool and /proc show them alike\n", m->kernel_name,
-		       o->maps[other].name);
+		       pl->l.maps[other].name);
 	load_struct_ops_describe(&pl->l, i, st, sizeof(st));
 	if (*st)
 		puts(st);
@@ -168,7 +168,7 @@ static void map_text(const struct plan *pl, size_t i)
 static void map_json(const struct plan *pl, size_t i)
 {
 	const struct object *o = &pl->l.obj;
-	const struct obj_map *m = &o->maps[i];
+	const struct obj_map *m = &pl->l.maps[i];
 	struct json *j = pl->j;
 	char flags[160], kt[128], vt[128];
 	int other = name_collides(o, i);
@@ -197,7 +197,7 @@ static void map_json(const struct plan *pl, size_t i)
 	json_kstr(j, "btf_value_type", type_str(pl, mp.btf_value_type_id, vt, sizeof(vt)));
 	json_kbool(j, "pinned_by_name", m->pinning != 0);
 	if (other >= 0)
-		json_kstr(j, "kernel_name_collides_with", o->maps[other].name);
+		json_kstr(j, "kernel_name_collides_with", pl->l.maps[other].name);
 	if (pl->l.map_data[i]) {
 		json_key(j, "initial_values");
 		json_obj_begin(j);
@@ -327,19 +327,19 @@ static const struct relo *relo_at(const struct plan *pl, size_t shndx, uint64_t 
 	return NULL;
 }
 
-/* ld_imm64 symbolizer for disasm: the placeholder fds back to names. */
+/* ld_imm64 symbolizer for disasm: the load image's map indexes as names. */
 static int imm64_sym(void *arg, const struct bpf_insn *in, char *buf, size_t len)
 {
 	const struct plan *pl = arg;
-	int64_t m = (int64_t)in->imm - PLAN_FD_BASE;
+	int64_t m = in->imm;
 
 	if ((in->src_reg != BPF_PSEUDO_MAP_FD && in->src_reg != BPF_PSEUDO_MAP_VALUE) ||
 	    m < 0 || (size_t)m >= pl->l.obj.nmaps)
 		return 0;
 	if (in->src_reg == BPF_PSEUDO_MAP_FD)
-		snprintf(buf, len, "map[%s]", pl->l.obj.maps[m].name);
+		snprintf(buf, len, "map[%s]", pl->l.maps[m].name);
 	else
-		snprintf(buf, len, "map[%s][0]+%u", pl->l.obj.maps[m].name, (uint32_t)in[1].imm);
+		snprintf(buf, len, "map[%s][0]+%u", pl->l.maps[m].name, (uint32_t)in[1].imm);
 	return 1;
 }
 
@@ -368,7 +368,7 @@ static void note_link(const struct plan *pl, const struct layout *ly, size_t idx
 	const struct object *o = &pl->l.obj;
 	const struct obj_extern *x = r && (r->kind == RELO_EXTERN_VAR ||
 					   r->kind == RELO_EXTERN_FUNC) ? &o->externs[r->ext] : NULL;
-	int64_t m = (int64_t)in->imm - PLAN_FD_BASE, t = (int64_t)idx + in->imm + 1;
+	int64_t m = in->imm, t = (int64_t)idx + in->imm + 1;
 	int is_ld = in->code == (BPF_LD | BPF_IMM | BPF_DW);
 	int is_call = in->code == (BPF_JMP | BPF_CALL);
 	char var[128];
@@ -391,11 +391,11 @@ static void note_link(const struct plan *pl, const struct layout *ly, size_t idx
 		snprintf(buf, len, "callback '%s' (pc%+d = insn %" PRId64 ")",
 			 fn_starting(pl, ly, t) ? fn_starting(pl, ly, t) : "?", in->imm, t);
 	else if (is_ld && in->src_reg == BPF_PSEUDO_MAP_FD && m >= 0 && (size_t)m < o->nmaps)
-		snprintf(buf, len, "map '%s'", o->maps[m].name);
+		snprintf(buf, len, "map '%s'", pl->l.maps[m].name);
 	else if (is_ld && in->src_reg == BPF_PSEUDO_MAP_VALUE && m >= 0 &&
 		 (size_t)m < o->nmaps) {
-		var_at(&o->maps[m], (uint32_t)in[1].imm, var, sizeof(var));
-		snprintf(buf, len, "map '%s' + %u%s", o->maps[m].name, (uint32_t)in[1].imm, var);
+		var_at(&pl->l.maps[m], (uint32_t)in[1].imm, var, sizeof(var));
+		snprintf(buf, len, "map '%s' + %u%s", pl->l.maps[m].name, (uint32_t)in[1].imm, var);
 	}
 }
 
@@ -480,7 +480,7 @@ static void note_core(const struct plan *pl, const struct placed_fn *f, size_t l
 	uint64_t off = p->sec_off + li * sizeof(struct bpf_insn);
 	size_t n = strlen(buf);
 
-	if (!o->ext || !o->btf || !pl->l.core_before || !pl->l.core_before[f->prog] ||
+	if (!o->ext || !o->btf || !pl->l.code || !pl->l.code[f->prog] ||
 	    !(sec = btf_ext_find(&o->ext->core_relo, p->sec_name)))
 		return;
 	for (uint32_t i = 0; i < sec->count && n < len; i++) {
@@ -501,14 +501,14 @@ static void note_core(const struct plan *pl, const struct placed_fn *f, size_t l
 			poison = strstr(strstr(poison, ", access "), ": ") + 2;
 		n += (size_t)snprintf(buf + n, len - n, "%sCO-RE %s %s (%s): %" PRId64, n ? "; " : "",
 				      core_relo_kind_name(r->kind), path, acc,
-				      core_value(&pl->l.core_before[f->prog][li], p->insn_cnt - li));
+				      core_value(&p->insns[li], p->insn_cnt - li));
 		if (n >= len)
 			break;
 		if (poison)
 			n += (size_t)snprintf(buf + n, len - n, " -> poisoned (%s)", poison);
 		else
 			n += (size_t)snprintf(buf + n, len - n, " -> %" PRId64,
-					      core_value(&p->insns[li], p->insn_cnt - li));
+					      core_value(&pl->l.code[f->prog][li], p->insn_cnt - li));
 	}
 }
 
@@ -572,36 +572,32 @@ static void prog_head(const struct plan *pl, size_t prog, const struct final_pro
 	json_arr_end(j);
 }
 
-/* Link program @prog as the load would (placeholder fds) and list it. */
+/* List program @prog of the load image: what the load gives the kernel,
+ * map references by name (their fds do not exist yet). */
 static int plan_prog(struct plan *pl, size_t prog)
 {
-	struct reloc_env env = { pl->l.map_fds, pl->l.ext };
 	struct disasm_sym sym = { imm64_sym, pl };
 	struct layout ly = { 0 };
-	struct final_prog fp;
+	const struct final_prog *fp = &pl->l.image[prog];
 	char text[192], note[512];
-	int err = reloc_build_prog(&pl->l.obj, &pl->l.relos, prog, &env, &fp, &pl->l.eb);
+	int err;
 
-	if (err)
-		return err_prefix(&pl->l.eb, err, "program '%s'", pl->l.obj.progs[prog].name);
-	if ((err = layout_of(pl, prog, &fp, &ly))) {
-		reloc_free_prog(&fp);
+	if ((err = layout_of(pl, prog, fp, &ly)))
 		return err_set(&pl->l.eb, err, "out of memory");
-	}
 	if (pl->j)
 		json_obj_begin(pl->j);
-	prog_head(pl, prog, &fp, &ly);
+	prog_head(pl, prog, fp, &ly);
 	if (pl->j) {
 		json_key(pl->j, "insns");
 		json_arr_begin(pl->j);
 	}
-	for (size_t i = 0, step; i < fp.insn_cnt; i += step) {
+	for (size_t i = 0, step; i < fp->insn_cnt; i += step) {
 		const char *fname = fn_starting(pl, &ly, (int64_t)i);
 
 		if (fname && !pl->j)
 			printf("  %s:\n", fname);
-		step = disasm_insn(&fp.insns[i], fp.insn_cnt - i, &sym, text, sizeof(text));
-		note_insn(pl, &ly, &fp, i, note, sizeof(note));
+		step = disasm_insn(&fp->insns[i], fp->insn_cnt - i, &sym, text, sizeof(text));
+		note_insn(pl, &ly, fp, i, note, sizeof(note));
 		insn_out(pl, i, text, note);
 	}
 	if (pl->j) {
@@ -609,7 +605,6 @@ static int plan_prog(struct plan *pl, size_t prog)
 		json_obj_end(pl->j);
 	}
 	free(ly.fn);
-	reloc_free_prog(&fp);
 	return 0;
 }
 
@@ -657,16 +652,12 @@ int plan_run(const struct cli *c)
 	int err;
 
 	memset(&pl, 0, sizeof(pl));
-	pl.l.keep_before = 1;	/* the plan shows CO-RE values before -> after */
 	err = load_prepare(&pl.l, c, &step);
 	if (err) {
 		fprintf(stderr, "rawload: %s: %s (step '%s')\n", c->obj, pl.l.eb.msg, step);
 		load_release(&pl.l);
 		return EXIT_BAD_INPUT;
 	}
-	/* no kernel, so no fds: placeholders that print back as map names */
-	for (size_t i = 0; i < pl.l.obj.nmaps; i++)
-		pl.l.map_fds[i] = PLAN_FD_BASE + (int)i;
 	if (c->json) {
 		json_init(&j, stdout);
 		pl.j = &j;

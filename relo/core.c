@@ -155,7 +155,8 @@ static int match_cands(struct core_ctx *ctx, const struct core_spec *local,
  * when non-NULL, gets the report's row (CORE_DETAIL).
  */
 static int apply_one(struct core_ctx *ctx, const struct bpf_core_relo *rec,
-		     struct obj_prog *prog, size_t idx, struct core_spec *sp,
+		     const struct obj_prog *prog, struct bpf_insn *insns, size_t idx,
+		     struct core_spec *sp,
 		     char *why, size_t why_len, bool *poisoned,
 		     struct core_relo_detail *d, struct errbuf *eb)
 {
@@ -205,10 +206,10 @@ static int apply_one(struct core_ctx *ctx, const struct bpf_core_relo *rec,
 		}
 	}
 	if (d)
-		core_fill_detail(d, ctx->ts, &res, targ, cands, matched, &prog->insns[idx],
+		core_fill_detail(d, ctx->ts, &res, targ, cands, matched, &insns[idx],
 			    prog->insn_cnt - idx);
 
-	err = core_patch_insn(&prog->insns[idx], prog->insn_cnt - idx, &res,
+	err = core_patch_insn(&insns[idx], prog->insn_cnt - idx, &res,
 			 poisoned, eb);
 	if (err)
 		return err;
@@ -245,8 +246,8 @@ static uint32_t first_record(const struct btf_ext_sec *sec, uint64_t sec_off)
 	return lo;
 }
 
-int core_relocate_prog_targets(const struct object *obj, struct obj_prog *prog,
-			       struct core_targets *ts, unsigned flags,
+int core_relocate_prog_targets(const struct object *obj, const struct obj_prog *prog,
+			       struct bpf_insn *insns, struct core_targets *ts, unsigned flags,
 			       struct core_report *rep, struct errbuf *eb)
 {
 	struct core_ctx ctx = { .local = obj->btf, .ts = ts, .prog = prog->name };
@@ -300,10 +301,10 @@ int core_relocate_prog_targets(const struct object *obj, struct obj_prog *prog,
 			d->insn_idx = (uint32_t)idx;
 			d->kind = rec->kind;
 			d->local_type_id = rec->type_id;
-			d->local_val = core_insn_const(&prog->insns[idx], prog->insn_cnt - idx);
+			d->local_val = core_insn_const(&insns[idx], prog->insn_cnt - idx);
 		}
 		ctx.relo = i;
-		err = apply_one(&ctx, rec, prog, idx, specs, why, sizeof(why),
+		err = apply_one(&ctx, rec, prog, insns, idx, specs, why, sizeof(why),
 				&poisoned, d, eb);
 		if (err) {
 			if (d) {
@@ -342,7 +343,7 @@ int core_relocate_prog_report(const struct object *obj, struct obj_prog *prog,
 {
 	struct core_target t = { .btf = target, .name = "vmlinux" };
 	struct core_targets ts = { .v = &t, .n = 1, .modules_read = 1 };
-	int err = core_relocate_prog_targets(obj, prog, &ts, 0, rep, eb);
+	int err = core_relocate_prog_targets(obj, prog, prog->insns, &ts, 0, rep, eb);
 
 	core_targets_drop_cands(&ts);
 	return err;

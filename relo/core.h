@@ -156,30 +156,30 @@ enum core_flags {
 
 /*
  * Apply every CO-RE record of @prog's section whose instruction lies inside
- * @prog (sec_off .. sec_off + insn_cnt*8) to prog->insns, in place, against
- * @target (normally /sys/kernel/btf/vmlinux). No records, or no .BTF.ext,
- * is success. Fails (-errno, message naming the relocation) on malformed
- * records, instructions that do not hold the value the local BTF predicts,
+ * @prog (sec_off .. sec_off + insn_cnt*8) to @insns: @prog's instructions
+ * (insn_cnt of them, as read on entry) in a copy the caller owns, so that
+ * the object stays as clang left it. Run against a target set (vmlinux,
+ * then modules; may read @ts->module_dir on first need, the only I/O of the
+ * engine), with enum core_flags. No records, or no .BTF.ext, is success.
+ * Fails (-errno, message naming the relocation) on malformed records,
+ * instructions that do not hold the value the local BTF predicts,
  * ambiguous candidates; an unsatisfiable relocation is not a failure, its
- * instruction is poisoned as libbpf does.
+ * instruction is poisoned as libbpf does. @rep may be NULL (then
+ * CORE_DETAIL is ignored); it is zeroed first; with CORE_DETAIL,
+ * rep->detail holds a row per record, including the one that failed.
  */
-int core_relocate_prog(const struct object *obj, struct obj_prog *prog,
-		       const struct btf *target, struct errbuf *eb);
+int core_relocate_prog_targets(const struct object *obj, const struct obj_prog *prog,
+			       struct bpf_insn *insns, struct core_targets *ts,
+			       unsigned flags, struct core_report *rep, struct errbuf *eb);
 
-/* The same, also filling @rep (may be NULL); free it with
- * core_report_free() whatever the result. One target, no modules. */
+/* The same against one target, no modules, patching prog->insns in place:
+ * for tests and fuzzers, whose object is theirs to change. @rep may be
+ * NULL; free it with core_report_free() whatever the result. */
 int core_relocate_prog_report(const struct object *obj, struct obj_prog *prog,
 			      const struct btf *target, struct core_report *rep,
 			      struct errbuf *eb);
-
-/* The same against a target set (vmlinux, then modules; may read
- * @ts->module_dir on first need, the only I/O of the engine), with
- * enum core_flags. @rep may be NULL (then CORE_DETAIL is ignored); it is
- * zeroed first; with CORE_DETAIL, rep->detail holds a row per record,
- * including the one that failed, if one did. */
-int core_relocate_prog_targets(const struct object *obj, struct obj_prog *prog,
-			       struct core_targets *ts, unsigned flags,
-			       struct core_report *rep, struct errbuf *eb);
+int core_relocate_prog(const struct object *obj, struct obj_prog *prog,
+		       const struct btf *target, struct errbuf *eb);
 void core_report_free(struct core_report *rep);
 
 /*

@@ -37,6 +37,7 @@ struct builder {
 	size_t nplaced, placed_cap;
 	size_t cap;		/* capacity of fp->insns */
 	size_t func_cap, line_cap; /* capacities of fp->func_info, line_info */
+	size_t refs_cap;	/* capacity of fp->map_refs */
 	struct errbuf *eb;
 };
 
@@ -78,7 +79,10 @@ static int append_code(struct builder *b, size_t prog)
 		b->placed = n;
 		b->placed_cap = cap;
 	}
-	memcpy(fp->insns + fp->insn_cnt, p->insns, p->insn_cnt * sizeof(*p->insns));
+	/* the code CO-RE patched, if the loader gave it; else as read */
+	memcpy(fp->insns + fp->insn_cnt,
+	       b->env->code && b->env->code[prog] ? b->env->code[prog] : p->insns,
+	       p->insn_cnt * sizeof(*p->insns));
 	b->placed[b->nplaced++] = (struct placed){ prog, fp->insn_cnt, 0 };
 	fp->insn_cnt += p->insn_cnt;
 	return 0;
@@ -222,22 +226,46 @@ static int link_subprog(struct builder *b, size_t prog, size_t i,
 	return 0;
 }
 
+/* Map @map in the ld_imm64 at @in: its fd, or in the load image its index,
+ * remembered in map_refs for reloc_bind_maps. */
+static int name_map(struct builder *b, struct bpf_insn *in, int map)
+{
+	struct final_prog *fp = b->fp;
+
+	if (b->env->map_fds) {
+		in->imm = b->env->map_fds[map];
+		return 0;
+	}
+	if (fp->nmap_refs == b->refs_cap) {
+		size_t cap = b->refs_cap ? b->refs_cap * 2 : 8;
+		void *n = realloc(fp->map_refs, cap * sizeof(*fp->map_refs));
+
+		if (!n)
+			return err_set(b->eb, -ENOMEM, "out of memory");
+		fp->map_refs = n;
+		b->refs_cap = cap;
+	}
+	fp->map_refs[fp->nmap_refs++] = (size_t)(in - fp->insns);
+	in->imm = map;
+	return 0;
+}
+
 /* ld_imm64 of a map: the kernel swaps the fd for the map pointer. */
-static void patch_map(struct builder *b, struct bpf_insn *in, const struct relo *r)
+static int patch_map(struct builder *b, struct bpf_insn *in, const struct relo *r)
 {
 	in[0].src_reg = BPF_PSEUDO_MAP_FD;
-	in[0].imm = b->env->map_fds[r->map];
 	in[1].imm = 0;
+	return name_map(b, in, r->map);
 }
 
 /* ld_imm64 of a global: the map's value address plus the offset, which
  * is the symbol's offset plus what clang left in imm (for a section
  * symbol, such as a string literal's, the offset is all in imm). */
-static void patch_data(struct builder *b, struct bpf_insn *in, const struct relo *r)
+static int patch_data(struct builder *b, struct bpf_insn *in, const struct relo *r)
 {
 	in[1].imm = in[0].imm + (int32_t)r->sym_off;
 	in[0].src_reg = BPF_PSEUDO_MAP_VALUE;
-	in[0].imm = b->env->map_fds[r->map];
+	return name_map(b, in, r->map);
 }
 
 static int patch_extern_var(struct builder *b, struct bpf_insn *in,
@@ -248,9 +276,8 @@ static int patch_extern_var(struct builder *b, struct bpf_insn *in,
 
 	if (x->kind == EXTERN_KCONFIG) {
 		in[0].src_reg = BPF_PSEUDO_MAP_VALUE;
-		in[0].imm = b->env->map_fds[b->obj->kconfig_map];
 		in[1].imm = (int32_t)x->offset;
-		return 0;
+		return name_map(b, in, b->obj->kconfig_map);
 	}
 	if (!v)
 		return err_set(b->eb, -ENOTSUP, "extern '%s' (__ksym) was not resolved",
@@ -396,8 +423,8 @@ static int walk(struct builder *b, size_t prog)
 			continue;
 		}
 		switch (r->kind) {
-		case RELO_MAP: patch_map(b, in, r); break;
-		case RELO_DATA: patch_data(b, in, r); break;
+		case RELO_MAP: err = patch_map(b, in, r); break;
+		case RELO_DATA: err = patch_data(b, in, r); break;
 		case RELO_EXTERN_VAR: err = patch_extern_var(b, in, r); break;
 		case RELO_EXTERN_FUNC: err = patch_extern_func(b, in, r); break;
 		case RELO_CALL:
@@ -453,9 +480,22 @@ int reloc_build_prog(const struct object *obj, const struct relo_set *set,
 	return err;
 }
 
+struct bpf_insn *reloc_bind_maps(const struct final_prog *fp, const int *map_fds)
+{
+	struct bpf_insn *insns = malloc(fp->insn_cnt * sizeof(*insns) + 1);
+
+	if (!insns)
+		return NULL;
+	memcpy(insns, fp->insns, fp->insn_cnt * sizeof(*insns));
+	for (size_t k = 0; k < fp->nmap_refs; k++)
+		insns[fp->map_refs[k]].imm = map_fds[fp->insns[fp->map_refs[k]].imm];
+	return insns;
+}
+
 void reloc_free_prog(struct final_prog *fp)
 {
 	free(fp->insns);
+	free(fp->map_refs);
 	free(fp->func_info);
 	free(fp->line_info);
 	free(fp->subprogs);

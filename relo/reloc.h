@@ -1,8 +1,8 @@
 /*
  * relo/reloc.h - turning a BPF object into the instructions the kernel gets.
  *
- * Two steps, both pure functions of the object (and the fds loader/ got
- * from the kernel, passed in as plain numbers):
+ * Two steps, both pure functions of the object (and of what loader/ hands
+ * over as plain numbers: extern values, the code CO-RE patched):
  *
  *  1. reloc_collect: each raw ELF relocation in a .rel<code> section
  *     becomes one semantic record (the way musl's and libbpf's linkers
@@ -12,7 +12,9 @@
  *  2. reloc_build_prog: one program's final instructions: its own code,
  *     then every .text subprogram it reaches appended (depth first, in
  *     call order, as libbpf appends them), each relocation applied, and
- *     func_info/line_info moved to the instructions they describe.
+ *     func_info/line_info moved to the instructions they describe. Built
+ *     before any map exists (the load image), a map reference holds the
+ *     map's index; reloc_bind_maps puts the fds there once they exist.
  */
 #ifndef RAWLOAD_RELOC_H
 #define RAWLOAD_RELOC_H
@@ -85,10 +87,15 @@ struct extern_value {
 	uint32_t btf_id;	/* ksym with a type / kfunc: id in vmlinux BTF */
 };
 
-/* Inputs that come from the kernel, as plain numbers. */
+/* Inputs from outside the object, as plain numbers and arrays. */
 struct reloc_env {
-	const int *map_fds;		/* [obj map index] -> fd */
+	/* [obj map index] -> fd; NULL: the load image, where each map
+	 * reference holds its map's index until reloc_bind_maps() */
+	const int *map_fds;
 	const struct extern_value *ext;	/* [obj extern index], may be NULL */
+	/* [obj prog index] the function's code after CO-RE (a copy the
+	 * loader patched), or NULL (the array or an entry): as read */
+	struct bpf_insn *const *code;
 };
 
 /* A program ready for BPF_PROG_LOAD. */
@@ -101,11 +108,19 @@ struct final_prog {
 	size_t line_info_cnt;
 	size_t *subprogs;	/* obj prog indexes appended, in order */
 	size_t nsubprogs;
+	/* the ld_imm64s (insn indexes) that name a map (BPF_PSEUDO_MAP_FD or
+	 * _VALUE, set by a relocation): where reloc_bind_maps puts fds */
+	size_t *map_refs;
+	size_t nmap_refs;
 };
 
 int reloc_build_prog(const struct object *obj, const struct relo_set *set,
 		     size_t prog, const struct reloc_env *env,
 		     struct final_prog *out, struct errbuf *eb);
+/* A copy of @fp's instructions (built with map_fds NULL) in which each map
+ * reference's index is replaced by @map_fds[index]: what BPF_PROG_LOAD
+ * gets. NULL: out of memory. */
+struct bpf_insn *reloc_bind_maps(const struct final_prog *fp, const int *map_fds);
 void reloc_free_prog(struct final_prog *fp);
 
 #endif

@@ -52,7 +52,7 @@ static void link_all(const struct object *obj)
 	struct relo_set set;
 	struct errbuf eb;
 	int *fds = calloc(obj->nmaps + 1, sizeof(*fds));
-	struct reloc_env env = { fds, NULL };
+	struct reloc_env env = { fds, NULL, NULL };
 
 	memset(&set, 0, sizeof(set));
 	if (fds && reloc_collect(obj, &set, &eb) == 0)

@@ -79,7 +79,7 @@ static void pipeline(const struct object *obj)
 		fds = calloc(obj->nmaps + 1, sizeof(*fds));
 		ext = calloc(obj->nexterns + 1, sizeof(*ext));
 		if (fds && ext) {
-			struct reloc_env env = { fds, ext };
+			struct reloc_env env = { fds, ext, NULL };
 
 			for (size_t i = 0; i < obj->nmaps; i++)
 				fds[i] = 100 + (int)i;

@@ -468,7 +468,7 @@ START_TEST(test_detail_ambiguous)
 	fake_add(f, BPF_CORE_FIELD_BYTE_OFFSET, L_S_V, "0:0", &in);
 	fake_finish(f);
 	t = (struct core_target){ .btf = f->target, .name = "k" };
-	ck_assert_int_eq(core_relocate_prog_targets(&f->obj, &f->prog, &ts, CORE_DETAIL,
+	ck_assert_int_eq(core_relocate_prog_targets(&f->obj, &f->prog, f->prog.insns, &ts, CORE_DETAIL,
 						    &rep, &eb), -EINVAL);
 	ck_assert_uint_eq(rep.ndetail, 1);
 	d = &rep.detail[0];
@@ -509,7 +509,7 @@ START_TEST(test_detail_hand)
 			 hcases[i].in);
 	fake_finish(f);
 	t = (struct core_target){ .btf = f->target, .name = "vmlinux" };
-	ck_assert_msg(core_relocate_prog_targets(&f->obj, &f->prog, &ts, CORE_DETAIL,
+	ck_assert_msg(core_relocate_prog_targets(&f->obj, &f->prog, f->prog.insns, &ts, CORE_DETAIL,
 						 &rep, &eb) == 0, "%s", eb.msg);
 	for (size_t i = 0; i < NHCASES; i++) {
 		assert_insn(&f->insns[at], &hcases[i].out[0], i);
@@ -594,7 +594,7 @@ START_TEST(test_prune_same_prog)
 	ck_assert(f);
 	prune_fake(f, 0);
 	t = (struct core_target){ .btf = f->target, .name = "k" };
-	ck_assert_msg(core_relocate_prog_targets(&f->obj, &f->prog, &ts, CORE_DETAIL,
+	ck_assert_msg(core_relocate_prog_targets(&f->obj, &f->prog, f->prog.insns, &ts, CORE_DETAIL,
 						 &rep, &eb) == 0, "%s", eb.msg);
 	ck_assert_int_eq(f->insns[0].imm, 1);	/* q exists (in s___v2) */
 	ck_assert_int_eq(f->insns[1].off, 4);	/* s___v2's a, not s's 8 */
@@ -651,9 +651,9 @@ START_TEST(test_prune_across_progs)
 	p2.insns = &f->insns[1];
 	p2.insn_cnt = 1;
 	f->prog.insn_cnt = 1;
-	ck_assert_msg(core_relocate_prog_targets(&f->obj, &f->prog, &ts, 0, NULL,
+	ck_assert_msg(core_relocate_prog_targets(&f->obj, &f->prog, f->prog.insns, &ts, 0, NULL,
 						 &eb) == 0, "%s", eb.msg);
-	ck_assert_msg(core_relocate_prog_targets(&f->obj, &p2, &ts, 0, NULL,
+	ck_assert_msg(core_relocate_prog_targets(&f->obj, &p2, p2.insns, &ts, 0, NULL,
 						 &eb) == 0, "%s", eb.msg);
 	ck_assert_int_eq(f->insns[1].off, 4);
 	/* alone, the second program's record is ambiguous */
@@ -768,7 +768,7 @@ START_TEST(test_modules)
 	ck_assert_int_eq(core_targets_init(&ts, m.btf[0], "vmlinux", NULL, &eb), 0);
 	ck_assert_int_eq(core_targets_add(&ts, m.btf[1], "mod1", 0, &eb), 0);
 	ck_assert_int_eq(core_targets_add(&ts, m.btf[2], "mod2", 0, &eb), 0);
-	ck_assert_msg(core_relocate_prog_targets(&f->obj, &f->prog, &ts, CORE_DETAIL,
+	ck_assert_msg(core_relocate_prog_targets(&f->obj, &f->prog, f->prog.insns, &ts, CORE_DETAIL,
 						 &rep, &eb) == 0, "%s", eb.msg);
 	/* s.a stays at vmlinux's 0: mod1's s (a at 4) is not looked at */
 	assert_insn(&f->insns[0], &s_a, 0);
@@ -843,14 +843,14 @@ START_TEST(test_modules_dir)
 	f->prog.insn_cnt = 1;
 	ck_assert_int_eq(core_targets_init(&ts, m.btf[0], "vmlinux", dir, &eb), 0);
 	ts.list_modules = host_btf_modules;
-	ck_assert_msg(core_relocate_prog_targets(&f->obj, &f->prog, &ts, 0, NULL, &eb) == 0,
+	ck_assert_msg(core_relocate_prog_targets(&f->obj, &f->prog, f->prog.insns, &ts, 0, NULL, &eb) == 0,
 		      "%s", eb.msg);
 	ck_assert_uint_eq(ts.n, 1);
 	ck_assert(!ts.modules_read);
 	/* all three: m is only in modules */
 	fake_close(f);
 	mods_fake(f);
-	ck_assert_msg(core_relocate_prog_targets(&f->obj, &f->prog, &ts, 0, NULL, &eb) == 0,
+	ck_assert_msg(core_relocate_prog_targets(&f->obj, &f->prog, f->prog.insns, &ts, 0, NULL, &eb) == 0,
 		      "%s", eb.msg);
 	assert_insn(&f->insns[1], &m_y, 1);
 	ck_assert_uint_eq(ts.n, 3);
@@ -866,7 +866,7 @@ START_TEST(test_modules_dir)
 	mods_fake(f);
 	ck_assert_int_eq(core_targets_init(&ts, m.btf[0], "vmlinux", dir, &eb), 0);
 	ts.list_modules = host_btf_modules;
-	ck_assert_int_lt(core_relocate_prog_targets(&f->obj, &f->prog, &ts, 0, NULL, &eb), 0);
+	ck_assert_int_lt(core_relocate_prog_targets(&f->obj, &f->prog, f->prog.insns, &ts, 0, NULL, &eb), 0);
 	ck_assert_msg(strstr(eb.msg, "module BTF '") && strstr(eb.msg, "/mod1'"), "%s",
 		      eb.msg);
 	core_targets_close(&ts);
@@ -1066,7 +1066,7 @@ START_TEST(test_second_btf)
 		copy.insns = insns;
 		ck_assert_msg(core_relocate_prog(&obj, &copy, k, &eb) == 0, "%s", eb.msg);
 		t = (struct core_target){ .btf = k, .name = "core.btf" };
-		ck_assert_msg(core_relocate_prog_targets(&obj, p, &ts, CORE_DETAIL, &rep,
+		ck_assert_msg(core_relocate_prog_targets(&obj, p, p->insns, &ts, CORE_DETAIL, &rep,
 							 &eb) == 0, "%s", eb.msg);
 		/* detail or not, the same instructions */
 		ck_assert(memcmp(insns, p->insns, p->insn_cnt * sizeof(*insns)) == 0);

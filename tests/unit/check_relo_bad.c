@@ -87,7 +87,7 @@ static int open_and_link(const void *b, size_t n, struct errbuf *eb)
 		fds[i] = 100 + (int)i;
 	err = reloc_collect(&obj, &set, eb);
 	for (size_t i = 0; !err && i < obj.nprogs; i++) {
-		struct reloc_env env = { fds, NULL };
+		struct reloc_env env = { fds, NULL, NULL };
 		struct final_prog fp;
 
 		if (obj.progs[i].is_subprog)
