@@ -16,9 +16,9 @@ ASAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-r
 
 B        := build
 LIB_SRC  := $(sort $(wildcard elf/*.c relo/*.c host/*.c bpf/*.c))
-CLI_SRC  := $(sort $(wildcard loader/*.c))
+CLI_SRC  := $(sort $(wildcard attach/*.c show/*.c loader/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
-HDRS     := $(wildcard elf/*.h relo/*.h host/*.h bpf/*.h loader/*.h tests/unit/*.h)
+HDRS     := $(wildcard elf/*.h relo/*.h host/*.h bpf/*.h attach/*.h show/*.h loader/*.h tests/unit/*.h)
 
 LIB_OBJ      := $(LIB_SRC:%.c=$(B)/%.o)
 CLI_OBJ      := $(CLI_SRC:%.c=$(B)/%.o)
@@ -66,8 +66,8 @@ asan: $(B)/asan/rawload
 
 # Unit tests: Check, plus libelf as the ELF reader's independent oracle.
 $(B)/asan/tests/unit/%.o: CPPFLAGS += $(shell pkg-config --cflags check libelf)
-# loader/disasm.c is pure (instructions in, text out): unit-tested too.
-$(B)/unit: $(UNIT_OBJ) $(ASAN_LIB_OBJ) $(B)/asan/loader/disasm.o
+# show/disasm.c is pure (instructions in, text out): unit-tested too.
+$(B)/unit: $(UNIT_OBJ) $(ASAN_LIB_OBJ) $(B)/asan/show/disasm.o
 	$(CC) $(ASAN) -o $@ $^ $(shell pkg-config --libs check libelf)
 
 # vmlinux.h for the test programs, generated from the running kernel's BTF;

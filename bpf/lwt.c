@@ -140,7 +140,7 @@ static int stale_owner(const struct lwt_route *rt)
 	return 0;
 }
 
-int attach_lwt(int prog_fd, uint32_t prog_type, const struct lwt_route *rt,
+int hook_lwt(int prog_fd, uint32_t prog_type, const struct lwt_route *rt,
 	       const char *name, struct errbuf *eb)
 {
 	char full[64], addr[64];

@@ -25,7 +25,7 @@ int lwt_parse_prefix(const char *s, struct lwt_route *rt, struct errbuf *eb);
  * program type @prog_type (LWT_IN, LWT_OUT, LWT_XMIT: which hook of the
  * route runs it), named "rawload_<pid>_<@name>". A stale route of a
  * rawload that is gone, at the same prefix, is replaced. 0 or -errno. */
-int attach_lwt(int prog_fd, uint32_t prog_type, const struct lwt_route *rt,
+int hook_lwt(int prog_fd, uint32_t prog_type, const struct lwt_route *rt,
 	       const char *name, struct errbuf *eb);
 /* Delete that route. 0 or -errno. */
 int lwt_detach(const struct lwt_route *rt, struct errbuf *eb);

@@ -38,7 +38,7 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
-#include "attach.h"
+#include "hook.h"
 #include "rtnl.h"
 #include "sys.h"
 
@@ -63,9 +63,9 @@ int net_ifindex(const char *ifname, struct errbuf *eb)
 	return idx;
 }
 
-int attach_xdp(int prog_fd, int ifindex, const char *what, struct errbuf *eb)
+int hook_xdp(int prog_fd, int ifindex, const char *what, struct errbuf *eb)
 {
-	int fd = attach_link_create(prog_fd, (uint32_t)ifindex, BPF_XDP, what, eb);
+	int fd = hook_link_create(prog_fd, (uint32_t)ifindex, BPF_XDP, what, eb);
 
 	if (fd == -EBUSY || fd == -EEXIST)
 		err_prefix(eb, fd, "another XDP program is attached there (see 'ip link "
@@ -73,10 +73,10 @@ int attach_xdp(int prog_fd, int ifindex, const char *what, struct errbuf *eb)
 	return fd;
 }
 
-int attach_tcx(int prog_fd, int ifindex, int egress, const char *what,
+int hook_tcx(int prog_fd, int ifindex, int egress, const char *what,
 	       struct errbuf *eb)
 {
-	return attach_link_create(prog_fd, (uint32_t)ifindex,
+	return hook_link_create(prog_fd, (uint32_t)ifindex,
 				  egress ? RL_BPF_TCX_EGRESS : RL_BPF_TCX_INGRESS, what, eb);
 }
 
@@ -224,7 +224,7 @@ static int add_filter(int prog_fd, const struct tc_filter *f, const char *name)
 	return rtnl_talk(&r, "add a cls_bpf direct-action filter");
 }
 
-int attach_tc_netlink(int prog_fd, int ifindex, int egress, const char *name,
+int hook_tc_netlink(int prog_fd, int ifindex, int egress, const char *name,
 		      struct tc_filter *out, struct errbuf *eb)
 {
 	struct tc_filter f = {
@@ -286,7 +286,7 @@ int tc_netlink_detach(const struct tc_filter *f, struct errbuf *eb)
 /* socket(AF_PACKET, SOCK_RAW, ETH_P_ALL) sees every frame of the interface
  * it is bound to; SO_ATTACH_BPF (3.19+) runs the program on each, and the
  * program's return value is how many bytes the socket keeps. */
-int attach_socket_filter(int prog_fd, int ifindex, const char *what,
+int hook_socket_filter(int prog_fd, int ifindex, const char *what,
 			 struct errbuf *eb)
 {
 	struct sockaddr_ll sll = {
@@ -319,7 +319,7 @@ fail:
 /* include/uapi/linux/magic.h */
 #define CGROUP2_MAGIC 0x63677270
 
-int attach_cgroup(int prog_fd, const char *path, uint32_t attach_type,
+int hook_cgroup(int prog_fd, const char *path, uint32_t attach_type,
 		  struct errbuf *eb)
 {
 	char what[300];
@@ -338,7 +338,7 @@ int attach_cgroup(int prog_fd, const char *path, uint32_t attach_type,
 			       "attach only to cgroup v2; find its mount with 'findmnt -t "
 			       "cgroup2')", path);
 	}
-	fd = attach_link_create(prog_fd, (uint32_t)cg, attach_type, what, eb);
+	fd = hook_link_create(prog_fd, (uint32_t)cg, attach_type, what, eb);
 	close(cg);	/* the link holds the cgroup */
 	return fd;
 }
@@ -387,7 +387,7 @@ static int prog_attach_cmd(int cmd, int target_fd, int prog_fd, uint32_t attach_
  * The attachment is not a link: it lives in the map, so closing our fds
  * does not undo it while anything (a pin, a program) holds the map.
  */
-int attach_prog_attach(int target_fd, int prog_fd, uint32_t attach_type,
+int hook_prog_attach(int target_fd, int prog_fd, uint32_t attach_type,
 		       const char *what, struct errbuf *eb)
 {
 	return prog_attach_cmd(BPF_PROG_ATTACH, target_fd, prog_fd, attach_type, what, eb);
@@ -399,7 +399,7 @@ int attach_prog_attach(int target_fd, int prog_fd, uint32_t attach_type,
  * compares with the one attached (sock_map_prog_detach: ENOENT when
  * another program took the hook meanwhile, and it is left in place).
  */
-int attach_prog_detach(int target_fd, int prog_fd, uint32_t attach_type,
+int hook_prog_detach(int target_fd, int prog_fd, uint32_t attach_type,
 		       const char *what, struct errbuf *eb)
 {
 	return prog_attach_cmd(BPF_PROG_DETACH, target_fd, prog_fd, attach_type, what, eb);
@@ -414,7 +414,7 @@ int attach_prog_detach(int target_fd, int prog_fd, uint32_t attach_type,
  * link's target_fd is that file's fd (netns_bpf_link_create does
  * get_net_ns_by_fd); the link holds the namespace, so the fd is closed.
  */
-int attach_netns(int prog_fd, const char *path, uint32_t attach_type,
+int hook_netns(int prog_fd, const char *path, uint32_t attach_type,
 		 struct errbuf *eb)
 {
 	char what[300];
@@ -431,7 +431,7 @@ int attach_netns(int prog_fd, const char *path, uint32_t attach_type,
 		return err_set(eb, -EINVAL, "%s is not a namespace file (nsfs); give "
 			       "/proc/PID/ns/net or /run/netns/NAME", path);
 	}
-	fd = attach_link_create(prog_fd, (uint32_t)ns, attach_type, what, eb);
+	fd = hook_link_create(prog_fd, (uint32_t)ns, attach_type, what, eb);
 	close(ns);
 	return fd;
 }
@@ -454,7 +454,7 @@ struct rl_link_netfilter {
  * running rawload there (ip netns exec). The size covers the 16 bytes of
  * the netfilter member (up to kprobe_multi.syms, which ends where it ends).
  */
-int attach_netfilter(int prog_fd, uint32_t pf, uint32_t hooknum, int32_t priority,
+int hook_netfilter(int prog_fd, uint32_t pf, uint32_t hooknum, int32_t priority,
 		     const char *what, struct errbuf *eb)
 {
 	struct rl_link_netfilter nf = { pf, hooknum, priority, 0 };
@@ -514,7 +514,7 @@ static int online_cpus(unsigned char *on, size_t max)
 	return n;
 }
 
-int attach_cpu_clock(int prog_fd, uint64_t freq, int *fds, size_t max,
+int hook_cpu_clock(int prog_fd, uint64_t freq, int *fds, size_t max,
 		     struct errbuf *eb)
 {
 	unsigned char on[1024];
@@ -551,7 +551,7 @@ int attach_cpu_clock(int prog_fd, uint64_t freq, int *fds, size_t max,
 				      "/proc/sys/kernel/perf_event_max_sample_rate" : "");
 			goto fail;
 		}
-		fd = attach_perf_event(prog_fd, pfd, what, eb);
+		fd = hook_perf_event(prog_fd, pfd, what, eb);
 		if (fd < 0) {
 			err = fd;
 			goto fail;

@@ -29,8 +29,8 @@
  *    unless "-:NAME" is written back, so the caller records it for undo.
  *
  * Either way the program is then attached to the perf event by
- * attach_perf_event() (a BPF_PERF_EVENT link where the kernel has one), or
- * by attach_perf_event_cookie() when the probe carries a BPF cookie.
+ * hook_perf_event() (a BPF_PERF_EVENT link where the kernel has one), or
+ * by hook_perf_event_cookie() when the probe carries a BPF cookie.
  */
 #include "probe.h"
 
@@ -44,7 +44,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "attach.h"
+#include "hook.h"
 #include "sys.h"
 
 #define PMU_ROOT "/sys/bus/event_source/devices"
@@ -345,7 +345,7 @@ undo:
 	return err;
 }
 
-int attach_probe(int prog_fd, const struct probe_spec *ps,
+int hook_probe(int prog_fd, const struct probe_spec *ps,
 		 const struct probe_opts *o, char *legacy, size_t legacy_size,
 		 struct errbuf *eb)
 {
@@ -363,8 +363,8 @@ int attach_probe(int prog_fd, const struct probe_spec *ps,
 		if (pfd < 0)
 			return pfd;
 	}
-	fd = ps->has_cookie ? attach_perf_event_cookie(prog_fd, pfd, ps->bpf_cookie, ps->spec, eb)
-			    : attach_perf_event(prog_fd, pfd, ps->spec, eb);
+	fd = ps->has_cookie ? hook_perf_event_cookie(prog_fd, pfd, ps->bpf_cookie, ps->spec, eb)
+			    : hook_perf_event(prog_fd, pfd, ps->spec, eb);
 	if (fd < 0 && legacy[0]) {
 		probe_legacy_remove(o, ps->uprobe, legacy, NULL);
 		legacy[0] = '\0';

@@ -43,10 +43,10 @@ struct probe_spec {
  * created is named in @legacy (else @legacy is ""): the caller removes it
  * with probe_legacy_remove() after closing the fd. Whether the kernel
  * has the function at all is the caller's to check first, from kallsyms
- * (loader/kprobe_check.c), so that a refusal can name the functions that
+ * (attach/kprobe_check.c), so that a refusal can name the functions that
  * would work.
  */
-int attach_probe(int prog_fd, const struct probe_spec *ps,
+int hook_probe(int prog_fd, const struct probe_spec *ps,
 		 const struct probe_opts *o, char *legacy, size_t legacy_size,
 		 struct errbuf *eb);
 
@@ -57,7 +57,7 @@ int probe_legacy_remove(const struct probe_opts *o, int uprobe, const char *even
 			struct errbuf *eb);
 
 /* Does this kernel have the kprobe (@uprobe 0) or uprobe PMU? Without one
- * (or with @o->force_legacy) attach_probe takes the legacy tracefs path. */
+ * (or with @o->force_legacy) hook_probe takes the legacy tracefs path. */
 int probe_has_pmu(const struct probe_opts *o, int uprobe);
 
 /* Does this kernel have kprobes at all (a kprobe PMU or kprobe_events)? */

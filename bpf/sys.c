@@ -11,7 +11,12 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-sys_trace_fn sys_trace;
+static sys_trace_fn sys_trace;
+
+void sys_set_trace(sys_trace_fn fn)
+{
+	sys_trace = fn;
+}
 
 /* Move an fd in 0..2 above 2, keeping close-on-exec. */
 static long keep_above_stdio(long fd)

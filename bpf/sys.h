@@ -3,7 +3,7 @@
  *
  * Every bpf(), perf_event_open() and attach ioctl() rawload makes goes
  * through one function here, so --explain can print each call decoded
- * (loader/explain.c installs sys_trace) and tests can record calls. bpf/
+ * (show/explain.c installs sys_trace) and tests can record calls. bpf/
  * never prints: it reports the call, its attr and its result to the hook.
  */
 #ifndef RAWLOAD_SYS_H
@@ -52,8 +52,9 @@ struct sys_call {
 
 typedef void (*sys_trace_fn)(const struct sys_call *call);
 
-/* Set by loader/ for --explain; NULL otherwise. */
-extern sys_trace_fn sys_trace;
+/* Install @fn to see every call (show/explain.c, for --explain); NULL
+ * removes it. Not set, the calls are made with nothing else done. */
+void sys_set_trace(sys_trace_fn fn);
 
 /*
  * The only call to bpf(2). Returns the result (often a new fd) or -errno.

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "attach.h"
+#include "attach/attach.h"
 #include "elf/names.h"
 
 /* --attach's line of --help: every usage of attach.c's table, wrapped
@@ -226,7 +226,7 @@ static int parse_run_option(int argc, char **argv, int *i, struct cli *c,
 }
 
 /* Inputs given before any --run go to every run they fit (the program
- * types are known only once the object is read: loader/testrun.c), and
+ * types are known only once the object is read: loader/run_option.c), and
  * need a run to go to. */
 static int finish_runs(const struct cli *c, struct errbuf *eb)
 {
@@ -239,7 +239,7 @@ static int finish_runs(const struct cli *c, struct errbuf *eb)
 }
 
 /* --pid PID: a positive number whose /proc/PID exists. Only the process
- * filter of uprobes takes it (loader/attach.c, attach_takes_pid); the
+ * filter of uprobes takes it (attach/attach.c, attach_takes_pid); the
  * kernel checks it again when the probe is made (ESRCH if it is gone). */
 static int parse_pid(const char *v, int *out, struct errbuf *eb)
 {

@@ -13,7 +13,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "attach.h"
+#include "attach/attach.h"
 
 #include "elf/err.h"
 

@@ -34,7 +34,7 @@
 #include "elf/btf.h"
 #include "elf/object.h"
 #include "host/btf_modules.h"
-#include "json.h"
+#include "show/json.h"
 #include "relo/core.h"
 
 #define EXIT_OK 0

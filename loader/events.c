@@ -18,9 +18,9 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
-#include "dump.h"
-#include "json.h"
-#include "mounts.h"
+#include "show/dump.h"
+#include "show/json.h"
+#include "host/mounts.h"
 
 /* bpf_trace_printk and bpf_trace_vprintk (helper ids 6 and 177). */
 static int uses_printk(const struct object *obj)

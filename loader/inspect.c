@@ -10,7 +10,7 @@
 #include <inttypes.h>
 #include <string.h>
 
-#include "json.h"
+#include "show/json.h"
 
 static const char *btf_name_of(const struct object *obj, uint32_t id, char *buf,
 			       size_t len)

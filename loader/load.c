@@ -26,15 +26,15 @@
 #include <unistd.h>
 
 #include "events.h"
-#include "explain.h"
+#include "show/explain.h"
 #include "load_internal.h"
-#include "mounts.h"
+#include "host/mounts.h"
 #include "host/btf_modules.h"
 #include "host/kconfig.h"
 #include "host/ksym.h"
 #include "relo/extern.h"
 #include "setvar.h"
-#include "testrun.h"
+#include "run_option.h"
 
 volatile sig_atomic_t load_stop;
 static void on_signal(int sig)
@@ -324,7 +324,7 @@ int step_options(struct load *l)
 	int err = select_progs(l);
 
 	if (!err)
-		err = testrun_prepare(l);	/* --run NAME selects NAME too */
+		err = run_option_prepare(l);	/* --run NAME selects NAME too */
 	if (!err)
 		err = check_pin_dir(l);
 	if (!err)
@@ -600,7 +600,7 @@ static void cleanup(struct load *l)
 	free(l->selected);
 	free(l->failed);
 	free(l->maps);
-	testrun_free(l);
+	run_option_free(l);
 	reloc_free(&l->relos);
 	btf_free(l->vmlinux);
 	free(l->ext);

@@ -10,7 +10,7 @@
 #include <signal.h>
 #include <stdint.h>
 
-#include "attach.h"
+#include "attach/attach.h"
 #include "bpf/map.h"
 #include "cli.h"
 #include "elf/object.h"
@@ -59,8 +59,8 @@ struct load {
 	char *failed;		/* "'prog' (how:target), ..." of them */
 	int reported;		/* the failing step printed its error itself
 				 * (one refused attach, and nothing else) */
-	struct testrun_input *runs; /* [--run] its program and input bytes
-				 * (loader/testrun.c); NULL without --run */
+	struct run_option_input *runs; /* [--run] its program and input bytes
+				 * (loader/run_option.c); NULL without --run */
 	char **made;		/* --pin: the pins and directories this run
 				 * created, in order; removed, newest first,
 				 * if the run fails (load_pins_rollback) */

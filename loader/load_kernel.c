@@ -14,7 +14,7 @@
 
 #include "bpf/prog.h"
 #include "load_internal.h"
-#include "mounts.h"
+#include "host/mounts.h"
 #include "relo/btf_fixup.h"
 #include "relo/btf_sanitize.h"
 
@@ -205,8 +205,8 @@ static int create_one(struct load *l, size_t i, int inner_fd)
 	char why[160];
 	int fd;
 
-	load_map_params(l, i, &p, sys_trace ? why : NULL, sizeof(why));
-	p.why = sys_trace ? why : NULL;
+	load_map_params(l, i, &p, l->c->explain ? why : NULL, sizeof(why));
+	p.why = l->c->explain ? why : NULL;
 	p.inner_map_fd = inner_fd;
 	if (!p.max_entries && !obj_map_unsized(m->type))
 		return err_set(&l->eb, -EINVAL,
@@ -233,19 +233,19 @@ static int fill_data(struct load *l, size_t i)
 	/* A new array's values are zero, so .bss needs no write (libbpf
 	 * 1.1 writes it anyway: one bpf() call rawload saves). */
 	if (m->data_kind != DATA_BSS) {
-		if (sys_trace)
+		if (l->c->explain)
 			snprintf(why, sizeof(why), "write the %u initial bytes of '%s'",
 				 m->value_size, m->name);
 		err = map_update(l->map_fds[i], &zero, l->map_data[i], BPF_ANY, SYS_LOAD,
-				 sys_trace ? why : NULL, &l->eb);
+				 l->c->explain ? why : NULL, &l->eb);
 		if (err)
 			return err_prefix(&l->eb, err, "map '%s'", m->name);
 	}
 	if (m->data_kind == DATA_RODATA || m->data_kind == DATA_KCONFIG) {
-		if (sys_trace)
+		if (l->c->explain)
 			snprintf(why, sizeof(why), "freeze '%s': from now on the verifier "
 				 "may treat its values as constants", m->name);
-		err = map_freeze(l->map_fds[i], sys_trace ? why : NULL, &l->eb);
+		err = map_freeze(l->map_fds[i], l->c->explain ? why : NULL, &l->eb);
 		if (err)
 			return err_prefix(&l->eb, err, "map '%s'", m->name);
 	}
@@ -276,11 +276,11 @@ static int fill_slots(struct load *l, int prog_arrays)
 				    l->maps[i].name, in->slot, in->target);
 				continue;
 			}
-			if (sys_trace)
+			if (l->c->explain)
 				snprintf(why, sizeof(why), "%s[%u] = %s (.values initializer)",
 					 l->maps[i].name, in->slot, in->target);
 			err = map_update(l->map_fds[i], &in->slot, &fd, BPF_ANY, SYS_LOAD,
-					 sys_trace ? why : NULL, &l->eb);
+					 l->c->explain ? why : NULL, &l->eb);
 			if (err)
 				return err_prefix(&l->eb, err, "map '%s' slot %u", l->maps[i].name,
 						  in->slot);
@@ -548,13 +548,13 @@ static void prog_params_of(const struct load *l, size_t i, const struct final_pr
 	p->line_info_cnt = (uint32_t)fp->line_info_cnt;
 	p->attach_btf_obj_fd = -1;
 	p->attach_prog_fd = -1;
-	/* the reason is text for --explain only (sys_trace set): not
+	/* the reason is text for --explain only: not
 	 * formatted otherwise, which was a tenth of a 1000-program load */
-	if (sys_trace)
+	if (l->c->explain)
 		snprintf(why, size, "load program '%s' (%s) with %zu instructions%s",
 			 pr->name, secdef_prog_type_name(p->prog_type), fp->insn_cnt,
 			 fp->nsubprogs ? ", its subprograms appended" : "");
-	p->why = sys_trace ? why : NULL;
+	p->why = l->c->explain ? why : NULL;
 }
 
 /* Where the program attaches, when the kernel wants it at load: the BPF

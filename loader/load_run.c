@@ -11,11 +11,11 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "dump.h"
+#include "show/dump.h"
 #include "events.h"
 #include "load_internal.h"
-#include "mounts.h"
-#include "testrun.h"
+#include "host/mounts.h"
+#include "run_option.h"
 
 /* ---- pinning ------------------------------------------------------------ */
 
@@ -220,7 +220,7 @@ int step_attach(struct load *l)
 		/* registered with its struct_ops map, below; a --run program
 		 * without a target is run by step_run, not attached */
 		if (given || pr->def->prog_type == BPF_PROG_TYPE_STRUCT_OPS ||
-		    (!attach_section_target(pr) && testrun_wanted(l, i)))
+		    (!attach_section_target(pr) && run_option_wanted(l, i)))
 			continue;
 		if (!attach_section_target(pr) && pr->def->prog_type == BPF_PROG_TYPE_SYSCALL) {
 			load_say(l, "program '%s' (%s) is loaded but not run: a syscall program "
@@ -263,17 +263,17 @@ int step_attach(struct load *l)
 
 /* ---- run ---------------------------------------------------------------- */
 
-/* --run programs first (loader/testrun.c), then, until Ctrl-C or
+/* --run programs first (loader/run_option.c), then, until Ctrl-C or
  * --duration: print ring buffer records and bpf_printk lines as they
  * arrive. An object of iterators only has printed its output already
- * (loader/attach.c, do_iter) and stops at once. */
+ * (attach/attach.c, do_iter) and stops at once. */
 int step_run(struct load *l)
 {
 	struct timespec start, now;
 	struct events ev;
 	int err;
 
-	if ((err = testrun_all(l)))
+	if ((err = run_option_all(l)))
 		return err;
 	if (l->c->no_attach && !l->c->duration)
 		return 0;

@@ -36,9 +36,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "attach_internal.h"
-#include "bpf/attach.h"
-#include "json.h"
+#include "attach/attach_internal.h"
+#include "bpf/hook.h"
+#include "show/json.h"
 #include "load_internal.h"
 
 static int is_st_ops_prog(const struct obj_prog *p)
@@ -230,7 +230,7 @@ int load_struct_ops_attach(struct load *l)
 		}
 		snprintf(what, sizeof(what), "struct_ops '%s'", m->name);
 		if (is_link_map(m)) {
-			fd = attach_struct_ops_link(l->map_fds[i], what, &l->eb);
+			fd = hook_struct_ops_link(l->map_fds[i], what, &l->eb);
 			err = fd < 0 ? fd : attach_keep(&l->att, fd, &l->eb);
 		} else {
 			err = register_legacy(l, i);

@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "attach.h"
+#include "attach/attach.h"
 #include "cli.h"
-#include "mounts.h"
+#include "host/mounts.h"
 #include "elf/object.h"
 #include "core_cmd.h"
 #include "inspect.h"
@@ -74,6 +74,13 @@ static int run(const struct cli *c)
 	}
 }
 
+/* host/mounts.c had to mount a file system: a change to the machine that
+ * outlives the run, so it is said. */
+static void say_mounted(const char *type, const char *dir)
+{
+	fprintf(stderr, "rawload: mounted %s at %s\n", type, dir);
+}
+
 int main(int argc, char **argv)
 {
 	struct errbuf eb = { "" };
@@ -85,7 +92,8 @@ int main(int argc, char **argv)
 		cli_free(&c);
 		return EXIT_BAD_INPUT;
 	}
-	mounts_quiet(c.json);
+	if (!c.json)
+		mounts_on_mount(say_mounted);
 	status = run(&c);
 	cli_free(&c);
 	return status;

@@ -21,7 +21,7 @@
  *      adds to global data (load_map_params in load_kernel.c) and their initial
  *      values after --set;
  *   2. each selected program's final instructions, disassembled by
- *      loader/disasm.c, every relocated instruction annotated;
+ *      show/disasm.c, every relocated instruction annotated;
  *   3. where each program would be attached (loader/plan_attach.c).
  *
  * Map fds do not exist yet: the image's map references hold map indexes,
@@ -38,10 +38,10 @@
 #include <unistd.h>
 
 #include "load_internal.h"
-#include "disasm.h"
+#include "show/disasm.h"
 #include "elf/object.h"
-#include "json.h"
-#include "dump.h"
+#include "show/json.h"
+#include "show/dump.h"
 #include "relo/core.h"
 #include "relo/extern.h"
 #include "relo/reloc.h"

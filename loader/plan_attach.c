@@ -10,8 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "attach.h"
-#include "json.h"
+#include "attach/attach.h"
+#include "show/json.h"
 
 static void attach_out(const struct plan *pl, const struct obj_prog *p, const char *type,
 		       const char *target, const char *why)

@@ -1,5 +1,5 @@
 /*
- * tests/unit/check_disasm.c - suite "disasm": loader/disasm.c.
+ * tests/unit/check_disasm.c - suite "disasm": show/disasm.c.
  *
  *   table  one hand-encoded instruction (or ld_imm64 pair) per row, every
  *          class: ALU and ALU32 (reg, imm, neg, end), cpu v4 (MOVSX, SDIV,
@@ -25,7 +25,7 @@
 #include <unistd.h>
 
 #include "elf/object.h"
-#include "loader/disasm.h"
+#include "show/disasm.h"
 #include "unit.h"
 
 #define LLVM_OBJDUMP "/usr/bin/llvm-objdump-19"

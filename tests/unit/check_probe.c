@@ -71,9 +71,9 @@ static void attach_fake(struct probe_spec *ps, char *msg, size_t size)
 	fake_pmu(root, "kprobe");
 	o.pmu_root = root;
 	seen_calls = 0;
-	sys_trace = record;
-	fd = attach_probe(-1, ps, &o, legacy, sizeof(legacy), &eb);
-	sys_trace = NULL;
+	sys_set_trace(record);
+	fd = hook_probe(-1, ps, &o, legacy, sizeof(legacy), &eb);
+	sys_set_trace(NULL);
 	ck_assert_int_lt(fd, 0);
 	ck_assert_int_eq(seen_calls, 1);
 	snprintf(msg, size, "%s", eb.msg);

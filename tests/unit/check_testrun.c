@@ -139,9 +139,9 @@ START_TEST(attr_fields)
 	int err;
 
 	memset(&seen, 0, sizeof(seen));
-	sys_trace = record;
+	sys_set_trace(record);
 	err = prog_test_run(&p, &r, &eb);
-	sys_trace = NULL;
+	sys_set_trace(NULL);
 	ck_assert_int_lt(err, 0);
 	ck_assert_ptr_nonnull(strstr(eb.msg, "BPF_PROG_TEST_RUN (data_size_in 60, ctx_size_in 12, "
 				     "repeat 5)"));

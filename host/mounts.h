@@ -1,12 +1,14 @@
-/* loader/mounts.h - bpffs and tracefs, mounted at their standard places
+/* host/mounts.h - bpffs and tracefs, mounted at their standard places
  * when a step needs them and they are missing (as bpftool does). */
 #ifndef RAWLOAD_MOUNTS_H
 #define RAWLOAD_MOUNTS_H
 
 #include "elf/err.h"
 
-/* Say nothing when a file system had to be mounted (--json runs). */
-void mounts_quiet(int quiet);
+/* Tell @say (type "bpf" or "tracefs", and where) each time a file system
+ * had to be mounted: host/ never prints, loader/ does (not under --json).
+ * NULL, the default: mount without a word. */
+void mounts_on_mount(void (*say)(const char *type, const char *dir));
 /* 0 when /sys/fs/bpf is a bpffs (mounting it if needed), else -errno. */
 int mounts_bpffs(struct errbuf *eb);
 /*

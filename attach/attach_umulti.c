@@ -1,5 +1,5 @@
 /*
- * loader/attach_umulti.c - uprobe.multi:PATH:GLOB and
+ * attach/attach_umulti.c - uprobe.multi:PATH:GLOB and
  * uretprobe.multi:PATH:GLOB, attached the way libbpf's
  * bpf_program__attach_uprobe_multi does it.
  *
@@ -15,7 +15,7 @@
  *      should show which file was meant);
  *   2. expand the glob over the file's functions (host/usym.c: .symtab
  *      and .dynsym, one offset per function, aliases merged);
- *   3. BPF_LINK_CREATE (bpf/attach.c).
+ *   3. BPF_LINK_CREATE (bpf/hook.c).
  *
  * Steps 1 and 2 need no kernel, so `rawload plan` runs them too and shows
  * how many functions the glob matched. Entry or return is the --attach
@@ -31,7 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bpf/attach.h"
+#include "bpf/hook.h"
 #include "host/usym.h"
 
 /* What a uprobe.multi target expands to before the kernel is asked. */
@@ -137,7 +137,7 @@ int attach_umulti(const struct attach_call *c)
 		return fd;
 	/* --pid: link_create.uprobe_multi.pid, filtered by the kernel as a
 	 * uprobe perf event is (bpf/probe.c, probe_target) */
-	fd = attach_uprobe_multi(prog_fd, up.path, up.offsets, up.n,
+	fd = hook_uprobe_multi(prog_fd, up.path, up.offsets, up.n,
 				 c->how == AH_URETPROBE_MULTI, (uint32_t)set->pid, what, eb);
 	umulti_free(&up);
 	return fd < 0 ? fd : attach_keep(set, fd, eb);

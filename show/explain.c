@@ -1,5 +1,5 @@
 /*
- * loader/explain.c - the teaching view: each call rawload makes, decoded.
+ * show/explain.c - the teaching view: each call rawload makes, decoded.
  *
  * bpf/sys.c reports every bpf(), perf_event_open() and ioctl() to the
  * sys_trace hook after it returns; this file prints the command, the attr
@@ -167,7 +167,7 @@ static void decode_link_create(FILE *o, const union bpf_attr *a)
 			(int32_t)nf[2]);
 	}
 	/* BPF_TRACE_UPROBE_MULTI: link_create.uprobe_multi, the
-	 * per-type union's words as bpf/attach.c lays them out */
+	 * per-type union's words as bpf/hook.c lays them out */
 	if (a->link_create.attach_type == RL_BPF_TRACE_UPROBE_MULTI) {
 		uint64_t p[4];
 		uint32_t w[3];
@@ -177,7 +177,7 @@ static void decode_link_create(FILE *o, const union bpf_attr *a)
 		       sizeof(w));
 		fprintf(o, ", uprobe_multi={path=\"%s\", offsets=<%u x u64>",
 			p[0] ? (const char *)(uintptr_t)p[0] : "", w[0]);
-		/* USDT (loader/attach_usdt.c): the semaphores, and the
+		/* USDT (attach/attach_usdt.c): the semaphores, and the
 		 * cookies, which are spec ids, so worth seeing */
 		if (p[2])
 			fprintf(o, ", ref_ctr_offsets=<%u x u64>", w[0]);
@@ -345,7 +345,7 @@ void explain_enable(size_t nsteps)
 {
 	(void)nsteps;
 	enabled = 1;
-	sys_trace = trace;
+	sys_set_trace(trace);
 }
 
 void explain_step(size_t i, size_t n, const char *name)

@@ -1,5 +1,5 @@
 /*
- * loader/attach_net.c - the network and cgroup hooks of --attach: tc
+ * attach/attach_net.c - the network and cgroup hooks of --attach: tc
  * (tcx links, else a clsact qdisc and a cls_bpf filter over netlink), xdp
  * and socket filters on an interface, cgroups, sockmaps (sk_msg/sk_skb,
  * held by the map until detached), network namespaces (flow_dissector,
@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "attach_internal.h"
-#include "bpf/attach.h"
+#include "bpf/hook.h"
 #include "bpf/lwt.h"
 #include "bpf/net.h"
 
@@ -37,7 +37,7 @@ int attach_net_tc(const struct attach_call *c)
 	if (ifindex < 0)
 		return err_prefix(eb, ifindex, "%s", what);
 	if (!attach_env_flag("RAWLOAD_FORCE_NETLINK_TC")) {
-		fd = attach_tcx(c->prog_fd, ifindex, egress, what, eb);
+		fd = hook_tcx(c->prog_fd, ifindex, egress, what, eb);
 		if (fd >= 0)
 			return attach_keep(c->set, fd, eb);
 	}
@@ -46,7 +46,7 @@ int attach_net_tc(const struct attach_call *c)
 		return fd;
 	if ((fd = attach_new_entry(c->set, &e, eb)))
 		return fd;
-	fd = attach_tc_netlink(c->prog_fd, ifindex, egress, pr->name, &e->tc, eb);
+	fd = hook_tc_netlink(c->prog_fd, ifindex, egress, pr->name, &e->tc, eb);
 	if (fd < 0)
 		return err_prefix(eb, fd, "%s (no tcx here)", what);
 	e->undo = UNDO_TC_FILTER;
@@ -56,7 +56,7 @@ int attach_net_tc(const struct attach_call *c)
 
 /* lwt:PREFIX:IFACE: a route to PREFIX leaving by IFACE whose lightweight
  * tunnel runs the program, at the hook its type says (lwt_in, lwt_out,
- * lwt_xmit); the route is deleted at exit (bpf/lwt.c). */
+ * lwt_xmit); the route is deleted when rawload ends (bpf/lwt.c). */
 int attach_net_lwt(const struct attach_call *c)
 {
 	const struct obj_prog *pr = c->pr;
@@ -81,7 +81,7 @@ int attach_net_lwt(const struct attach_call *c)
 		return err_prefix(eb, rt.ifindex, "%s", what);
 	if ((err = attach_new_entry(c->set, &e, eb)))
 		return err;
-	err = attach_lwt(c->prog_fd, type, &rt, pr->name, eb);
+	err = hook_lwt(c->prog_fd, type, &rt, pr->name, eb);
 	if (err)
 		return err_prefix(eb, err, "%s", what);
 	e->fd = -1;
@@ -106,8 +106,8 @@ int attach_net_iface(const struct attach_call *c)
 	ifindex = net_ifindex(target, eb);
 	if (ifindex < 0)
 		return err_prefix(eb, ifindex, "%s", what);
-	fd = c->how == AH_XDP ? attach_xdp(prog_fd, ifindex, what, eb)
-				  : attach_socket_filter(prog_fd, ifindex, what, eb);
+	fd = c->how == AH_XDP ? hook_xdp(prog_fd, ifindex, what, eb)
+				  : hook_socket_filter(prog_fd, ifindex, what, eb);
 	return fd < 0 ? fd : attach_keep(set, fd, eb);
 }
 
@@ -150,7 +150,7 @@ int attach_net_cgroup(const struct attach_call *c)
 			       "cgroup_skb/, cgroup/, sockops, lsm_cgroup/", target,
 			       pr->def ? secdef_prog_type_name(pr->def->prog_type) : "?",
 			       pr->sec_name);
-	fd = attach_cgroup(prog_fd, target, pr->def->attach_type, eb);
+	fd = hook_cgroup(prog_fd, target, pr->def->attach_type, eb);
 	if (fd < 0 && pr->def->attach_type == BPF_LSM_CGROUP)
 		return lsm_cgroup_hint(fd, eb);
 	return fd;
@@ -255,7 +255,7 @@ int attach_net_sockmap(const struct attach_call *c)
 	}
 	e->detach.attach_type = pr->def->attach_type;
 	snprintf(e->detach.what, sizeof(e->detach.what), "%s", what);
-	err = attach_prog_attach(e->fd, prog_fd, pr->def->attach_type, what, eb);
+	err = hook_prog_attach(e->fd, prog_fd, pr->def->attach_type, what, eb);
 	if (err)
 		goto fail;
 	e->undo = UNDO_PROG_DETACH;
@@ -285,7 +285,7 @@ int attach_net_netns(const struct attach_call *c)
 		return err_set(eb, -EINVAL, "netns:%s: only flow_dissector and sk_lookup "
 			       "programs attach to a network namespace (this one is in "
 			       "section '%s')", target, pr->sec_name);
-	fd = attach_netns(prog_fd, target, pr->def->attach_type, eb);
+	fd = hook_netns(prog_fd, target, pr->def->attach_type, eb);
 	/* EEXIST: netns_bpf_link_create allows one flow dissector link per
 	 * namespace (sk_lookup takes many) */
 	if (fd == -EEXIST)
@@ -309,7 +309,7 @@ int attach_net_netfilter(const struct attach_call *c)
 	if (!pr->def || pr->def->attach != ATTACH_NETFILTER)
 		return err_set(c->eb, -EINVAL, "%s: only netfilter programs attach there (this "
 			       "one is in section '%s')", what, pr->sec_name);
-	fd = attach_netfilter(c->prog_fd, c->s->u.nf.pf, c->s->u.nf.hooknum, c->s->u.nf.prio,
+	fd = hook_netfilter(c->prog_fd, c->s->u.nf.pf, c->s->u.nf.hooknum, c->s->u.nf.prio,
 			      what, c->eb);
 	return fd < 0 ? fd : attach_keep(c->set, fd, c->eb);
 }

@@ -1,5 +1,5 @@
 /*
- * loader/kprobe_check.c - before a kprobe is asked for: can this kernel
+ * attach/kprobe_check.c - before a kprobe is asked for: can this kernel
  * probe the function at all, and if not, what would work instead?
  *
  * Two independent facts, reported together when both fail, because the
@@ -20,7 +20,7 @@
 
 #include "bpf/probe.h"
 #include "host/ksym.h"
-#include "mounts.h"
+#include "host/mounts.h"
 
 /* Does tracefs list events/@file? Looked for where tracefs is known to be
  * mounted, else at its two usual places; nothing is mounted for a hint. */

@@ -1,5 +1,5 @@
 /*
- * loader/mounts.c - making sure bpffs and tracefs are there.
+ * host/mounts.c - making sure bpffs and tracefs are there.
  *
  * Pins live on a bpffs (BPF_OBJ_PIN refuses any other file system), and
  * tracepoint ids, legacy kprobe/uprobe events, the list of traceable
@@ -16,7 +16,6 @@
 
 #include <errno.h>
 #include <linux/magic.h>
-#include <stdio.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
@@ -24,11 +23,11 @@
 #define TRACEFS "/sys/kernel/tracing"
 #define TRACEFS_DEBUG "/sys/kernel/debug/tracing"
 
-static int quiet;
+static void (*on_mount)(const char *type, const char *dir);
 
-void mounts_quiet(int q)
+void mounts_on_mount(void (*say)(const char *type, const char *dir))
 {
-	quiet = q;
+	on_mount = say;
 }
 
 static int is_fs(const char *path, long magic)
@@ -48,8 +47,8 @@ static int do_mount(const char *dir, const char *type)
 {
 	if (mount(type, dir, type, 0, NULL) < 0)
 		return -errno;
-	if (!quiet)
-		fprintf(stderr, "rawload: mounted %s at %s\n", type, dir);
+	if (on_mount)
+		on_mount(type, dir);
 	return 0;
 }
 

@@ -1,5 +1,5 @@
 /*
- * loader/attach.h - from "--attach TYPE:TARGET" (or a section's target) to
+ * attach/attach.h - from "--attach TYPE:TARGET" (or a section's target) to
  * the bpf/ calls that attach a loaded program, and back off again.
  */
 #ifndef RAWLOAD_LOADER_ATTACH_H
@@ -87,7 +87,7 @@ enum attach_how {
 
 /*
  * An --attach TYPE:TARGET, or a section's own target, read once: the way,
- * TARGET as given, and the fields its way uses (loader/attach_spec.c).
+ * TARGET as given, and the fields its way uses (attach/attach_spec.c).
  * Strings point into @target, which must outlive the spec (argv, or the
  * object's section names).
  */
@@ -195,7 +195,7 @@ void attach_release_to(struct attach_set *set, size_t mark);
 
 /* Before the programs are loaded: whether this run's usdt programs get
  * uprobe_multi links (@set->usdt_multi), asking the kernel only when a
- * @selected program is a usdt one (loader/attach_usdt.c). */
+ * @selected program is a usdt one (attach/attach_usdt.c). */
 void attach_usdt_pick_link(const struct object *obj, const int *selected,
 			   struct attach_set *set);
 

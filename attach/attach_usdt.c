@@ -1,5 +1,5 @@
 /*
- * loader/attach_usdt.c - usdt:PATH:PROVIDER:NAME, a USDT probe, attached
+ * attach/attach_usdt.c - usdt:PATH:PROVIDER:NAME, a USDT probe, attached
  * the way libbpf's bpf_program__attach_usdt does it.
  *
  * A USDT probe is a nop in a user program plus a note saying where it is
@@ -40,7 +40,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bpf/attach.h"
+#include "bpf/hook.h"
 #include "bpf/map.h"
 #include "bpf/probe.h"
 #include "elf/usdt_arg.h"
@@ -341,7 +341,7 @@ static int attach_multi_sites(const struct usdt_plan *up, int prog_fd, const cha
 	}
 	ms.ref_ctr_offsets = any_sema ? arr + up->nsites : NULL;
 	ms.cookies = arr + 2 * up->nsites;
-	fd = attach_uprobe_multi_sites(prog_fd, &ms, 0, (uint32_t)set->pid, what, eb);
+	fd = hook_uprobe_multi_sites(prog_fd, &ms, 0, (uint32_t)set->pid, what, eb);
 	free(arr);
 	return fd < 0 ? fd : attach_keep(set, fd, eb);
 }
@@ -423,7 +423,7 @@ int attach_usdt_check(const struct attach_call *c, char *info, size_t size)
  * bpf_get_attach_cookie() reads the multi link's cookie, a plain one the
  * perf event's): uprobe_multi where the kernel has it, as libbpf 1.3+
  * does, else perf-event uprobes. The kernel is asked (libbpf's probe,
- * bpf/attach.c) once, and only when a usdt program is loaded.
+ * bpf/hook.c) once, and only when a usdt program is loaded.
  * RAWLOAD_FORCE_USDT_PERF=1 keeps perf-event uprobes;
  * RAWLOAD_FORCE_LEGACY_KPROBE=1 does too (tracefs uprobe_events, the way
  * of kernels before the uprobe PMU, which have no uprobe_multi either).

@@ -1,4 +1,4 @@
-/* loader/explain.h - --explain: every syscall, decoded, with its purpose. */
+/* show/explain.h - --explain: every syscall, decoded, with its purpose. */
 #ifndef RAWLOAD_EXPLAIN_H
 #define RAWLOAD_EXPLAIN_H
 

@@ -1,5 +1,5 @@
 /*
- * loader/dump.c - --dump-maps (see dump.h).
+ * show/dump.c - --dump-maps (see dump.h).
  *
  * Reading a map from user space: BPF_MAP_GET_NEXT_KEY walks the keys (a
  * NULL key gives the first), BPF_MAP_LOOKUP_ELEM copies each value out. A

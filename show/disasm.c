@@ -1,5 +1,5 @@
 /*
- * loader/disasm.c - BPF instructions to text (see disasm.h).
+ * show/disasm.c - BPF instructions to text (see disasm.h).
  *
  * An instruction is 8 bytes (include/uapi/linux/bpf.h, struct bpf_insn):
  *

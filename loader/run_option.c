@@ -1,5 +1,5 @@
 /*
- * loader/testrun.c - --run NAME (see testrun.h): run a loaded program once
+ * loader/run_option.c - --run NAME (see run_option.h): run a loaded program once
  * through BPF_PROG_TEST_RUN and print what it returned.
  *
  * Some programs exist only to be run this way: a SEC("syscall") program
@@ -15,7 +15,7 @@
  * type that takes none is a usage error, exit 2) and explains what it
  * cannot (the kernel's EINVAL or ENOTSUPP, exit 1).
  */
-#include "testrun.h"
+#include "run_option.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -23,7 +23,7 @@
 #include <string.h>
 
 #include "bpf/testrun.h"
-#include "json.h"
+#include "show/json.h"
 #include "load_internal.h"
 
 /* Inputs bigger than this are a mistake (the kernel takes about a page
@@ -37,7 +37,7 @@
 #define RUN_OUT_SLACK (64u << 10)
 
 /* One --run, ready to go. */
-struct testrun_input {
+struct run_option_input {
 	int prog;		/* index in obj.progs */
 	uint32_t prog_type;	/* BPF_PROG_TYPE_* */
 	uint8_t *data;		/* the packet, or NULL for types that take none */
@@ -84,7 +84,7 @@ static int read_input(const char *opt, const char *path, uint8_t **buf, size_t *
 	return 0;
 }
 
-static int prepare_one(struct load *l, const struct cli_run *cr, struct testrun_input *in,
+static int prepare_one(struct load *l, const struct cli_run *cr, struct run_option_input *in,
 		       int *stdin_used)
 {
 	const struct cli_run *all = &l->c->run_all;
@@ -135,7 +135,7 @@ static int prepare_one(struct load *l, const struct cli_run *cr, struct testrun_
 	return err ? err_prefix(&l->eb, err, "--run %s", cr->prog) : 0;
 }
 
-int testrun_prepare(struct load *l)
+int run_option_prepare(struct load *l)
 {
 	int stdin_used = 0;
 
@@ -153,7 +153,7 @@ int testrun_prepare(struct load *l)
 	return 0;
 }
 
-int testrun_wanted(const struct load *l, size_t prog)
+int run_option_wanted(const struct load *l, size_t prog)
 {
 	for (size_t k = 0; l->runs && k < l->c->nruns; k++)
 		if (l->runs[k].prog == (int)prog)
@@ -161,7 +161,7 @@ int testrun_wanted(const struct load *l, size_t prog)
 	return 0;
 }
 
-void testrun_free(struct load *l)
+void run_option_free(struct load *l)
 {
 	for (size_t k = 0; l->runs && k < l->c->nruns; k++) {
 		free(l->runs[k].data);
@@ -202,7 +202,7 @@ static const char *ctx_struct(uint32_t type)
 }
 
 /* A refusal, with what the kernel's answer means for this type. */
-static const char *refusal_hint(const struct testrun_input *in, int err, char *buf,
+static const char *refusal_hint(const struct run_option_input *in, int err, char *buf,
 				size_t len)
 {
 	const char *tname = secdef_prog_type_name(in->prog_type);
@@ -266,7 +266,7 @@ static void json_hex(struct json *j, const char *key, const uint8_t *b, size_t n
  * those compare from byte 14; a flow dissector's data_out is its struct
  * bpf_flow_keys, not a packet.
  */
-static size_t packet_changes(const struct testrun_input *in, const struct run_out *o,
+static size_t packet_changes(const struct run_option_input *in, const struct run_out *o,
 			     size_t *first)
 {
 	size_t from = 0, n = 0;
@@ -286,7 +286,7 @@ static size_t packet_changes(const struct testrun_input *in, const struct run_ou
 	return n;
 }
 
-static void report_text(const struct load *l, const struct testrun_input *in,
+static void report_text(const struct load *l, const struct run_option_input *in,
 			const struct run_out *o)
 {
 	const char *name = test_run_retval_name(in->prog_type, o->r.retval);
@@ -317,7 +317,7 @@ static void report_text(const struct load *l, const struct testrun_input *in,
 		hex_line(out, "ctx_out", o->ctx, o->ctx_size);
 }
 
-static void report_json(const struct load *l, const struct testrun_input *in,
+static void report_json(const struct load *l, const struct run_option_input *in,
 			const struct run_out *o)
 {
 	const char *name = test_run_retval_name(in->prog_type, o->r.retval);
@@ -350,7 +350,7 @@ static void report_json(const struct load *l, const struct testrun_input *in,
  * context in ctx_in, and back in ctx_out, except for a syscall program,
  * whose context the kernel writes back into ctx_in's own buffer (so that
  * gets a private copy). */
-static int run_one(struct load *l, const struct testrun_input *in)
+static int run_one(struct load *l, const struct run_option_input *in)
 {
 	const struct obj_prog *pr = &l->obj.progs[in->prog];
 	struct test_run_params p = { .prog_fd = l->prog_fds[in->prog], .repeat = in->repeat };
@@ -424,7 +424,7 @@ out:
 	return err;
 }
 
-int testrun_all(struct load *l)
+int run_option_all(struct load *l)
 {
 	for (size_t k = 0; l->runs && k < l->c->nruns; k++) {
 		int err = run_one(l, &l->runs[k]);

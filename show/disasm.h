@@ -1,5 +1,5 @@
 /*
- * loader/disasm.h - rawload's own BPF disassembler: one instruction to
+ * show/disasm.h - rawload's own BPF disassembler: one instruction to
  * one line of the classic BPF assembly the kernel's verifier log and
  * bpftool's "xlated" dump print (kernel/bpf/disasm.c), e.g.
  *

@@ -1,5 +1,5 @@
 /*
- * loader/attach_spec.c - TARGET of an --attach, or of a section, read into
+ * attach/attach_spec.c - TARGET of an --attach, or of a section, read into
  * the fields its way of attaching uses (struct attach_spec, attach.h).
  *
  * Only the syntax is judged here, never the machine: whether the

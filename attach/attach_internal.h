@@ -1,5 +1,5 @@
 /*
- * loader/attach_internal.h - between the attach files: attach.c (the
+ * attach/attach_internal.h - between the attach files: attach.c (the
  * rules, the set of attachments, the dispatch, and the tracing family:
  * tracepoints, probes, BTF-targeted programs, iterators, perf events) and
  * attach_net.c (the network and cgroup hooks: tc, xdp, socket filters,
@@ -24,7 +24,7 @@ int attach_keep(struct attach_set *set, int fd, struct errbuf *eb);
 struct probe_spec;
 int attach_keep_probe(int prog_fd, const struct probe_spec *ps, struct attach_set *set,
 		      struct errbuf *eb);
-/* Before a kprobe at @ps->func (loader/kprobe_check.c): 0 when this
+/* Before a kprobe at @ps->func (attach/kprobe_check.c): 0 when this
  * kernel has kprobes and @kallsyms (NULL: /proc/kallsyms) lists the
  * function, or cannot be read; else -ENOENT or -EOPNOTSUPP with @eb
  * naming the closest functions and the alternatives this machine has. */

@@ -1,4 +1,4 @@
-/* loader/dump.h - --dump-maps: every map's entries, formatted with BTF. */
+/* show/dump.h - --dump-maps: every map's entries, formatted with BTF. */
 #ifndef RAWLOAD_DUMP_H
 #define RAWLOAD_DUMP_H
 

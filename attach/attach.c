@@ -1,5 +1,5 @@
 /*
- * loader/attach.c - the ways rawload attaches (see attach.h): one table,
+ * attach/attach.c - the ways rawload attaches (see attach.h): one table,
  * hows[], with a row per --attach TYPE (its name, usage, target parser,
  * handler, plan check, and which programs it fits), the rules read from
  * it, the set of attachments and their undoing, and the handlers of the
@@ -17,14 +17,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "bpf/attach.h"
+#include "bpf/hook.h"
 #include "host/ksym.h"
 #include "bpf/map.h"
 #include "bpf/probe.h"
 #include "host/upath.h"
 #include "host/usym.h"
 #include "elf/names.h"
-#include "mounts.h"
+#include "host/mounts.h"
 
 enum attach_how attach_how_of(const struct obj_prog *p)
 {
@@ -125,7 +125,7 @@ static int do_tracepoint(const struct attach_call *c)
 
 	if ((err = mounts_tracefs(&tracefs, c->eb)))
 		return err_prefix(c->eb, err, "tracepoint %s:%s", c->s->u.tp.cat, c->s->u.tp.name);
-	return attach_tracepoint(c->prog_fd, tracefs, c->s->u.tp.cat, c->s->u.tp.name, c->eb);
+	return hook_tracepoint(c->prog_fd, tracefs, c->s->u.tp.cat, c->s->u.tp.name, c->eb);
 }
 
 /* Test hooks and forced fallbacks, from the environment:
@@ -181,7 +181,7 @@ int attach_keep_probe(int prog_fd, const struct probe_spec *ps, struct attach_se
 		return fd;
 	if ((fd = attach_new_entry(set, &e, eb)))
 		return fd;
-	fd = attach_probe(prog_fd, ps, &o, e->event, sizeof(e->event), eb);
+	fd = hook_probe(prog_fd, ps, &o, e->event, sizeof(e->event), eb);
 	if (fd < 0)
 		return fd;
 	e->fd = fd;
@@ -286,7 +286,7 @@ static int do_tracing(const struct attach_call *c)
 			       "elsewhere needs a program in SEC(\"%s/%s\")", what,
 			       pr->attach_target ? pr->attach_target : "(none)", pr->sec_name,
 			       type, target);
-	fd = attach_tracing(prog_fd, pr->def->attach_type, what, eb);
+	fd = hook_tracing(prog_fd, pr->def->attach_type, what, eb);
 	return fd < 0 ? fd : attach_keep(set, fd, eb);
 }
 
@@ -316,7 +316,7 @@ static int kmulti_check_prog(const struct attach_call *c, const char *what)
 
 /* kprobe.multi:GLOB, kretprobe.multi:GLOB, kprobe.session:GLOB: every
  * traceable function the glob matches, in one link (libbpf's
- * attach_kprobe_multi does the same with available_filter_functions). */
+ * hook_kprobe_multi does the same with available_filter_functions). */
 static int do_kprobe_multi(const struct attach_call *c)
 {
 	int prog_fd = c->prog_fd;
@@ -351,7 +351,7 @@ static int do_kprobe_multi(const struct attach_call *c)
 	if (n == 0)
 		return err_set(eb, -ENOENT, "%s: no kernel function matches '%s' in %s",
 			       what, target, source);
-	fd = attach_kprobe_multi(prog_fd, names, n, mode, what, eb);
+	fd = hook_kprobe_multi(prog_fd, names, n, mode, what, eb);
 	ksym_names_free(names, n);
 	return fd < 0 ? fd : attach_keep(set, fd, eb);
 }
@@ -379,12 +379,12 @@ static int do_iter(const struct attach_call *c)
 			       "BTF target bpf_iter_%s is fixed at load time by section "
 			       "'%s')", what, pr->attach_target ? pr->attach_target : "(none)",
 			       pr->attach_target ? pr->attach_target : "?", pr->sec_name);
-	link = attach_link_create(prog_fd, 0, BPF_TRACE_ITER, what, eb);
+	link = hook_link_create(prog_fd, 0, BPF_TRACE_ITER, what, eb);
 	if (link < 0)
 		return link;
 	if ((err = attach_keep(set, link, eb)))
 		return err;
-	fd = attach_iter_open(link, what, eb);
+	fd = hook_iter_open(link, what, eb);
 	if (fd < 0)
 		return fd;
 	fflush(stdout);
@@ -406,7 +406,7 @@ static int do_perf_event(const struct attach_call *c)
 {
 	int fds[ATTACH_MAX], n;
 
-	n = attach_cpu_clock(c->prog_fd, c->s->u.perf.freq, fds, ATTACH_MAX - c->set->n, c->eb);
+	n = hook_cpu_clock(c->prog_fd, c->s->u.perf.freq, fds, ATTACH_MAX - c->set->n, c->eb);
 	for (int i = 0; i < n; i++)
 		attach_keep(c->set, fds[i], c->eb);
 	return n < 0 ? n : 0;
@@ -415,7 +415,7 @@ static int do_perf_event(const struct attach_call *c)
 /* raw_tp:NAME; the fd is the set's (attach_program keeps it) */
 static int do_raw_tp(const struct attach_call *c)
 {
-	return attach_raw_tp(c->prog_fd, c->target, c->eb);
+	return hook_raw_tp(c->prog_fd, c->target, c->eb);
 }
 
 static int check_kmulti(const struct attach_call *c, char *info, size_t size)
@@ -715,7 +715,7 @@ void attach_release_to(struct attach_set *set, size_t mark)
 
 		/* a sockmap attachment is undone while its map fd is open */
 		if (e->undo == UNDO_PROG_DETACH) {
-			attach_prog_detach(e->fd, e->detach.prog_fd, e->detach.attach_type,
+			hook_prog_detach(e->fd, e->detach.prog_fd, e->detach.attach_type,
 					   e->detach.what, NULL);
 			close(e->detach.prog_fd);
 		}

@@ -1,5 +1,5 @@
 /*
- * loader/json.h - a tiny streaming JSON writer for --json output.
+ * show/json.h - a tiny streaming JSON writer for --json output.
  *
  * It tracks only whether a comma is due, so callers write in document
  * order: json_obj_begin, json_key + value, ..., json_obj_end.

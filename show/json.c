@@ -1,4 +1,4 @@
-/* loader/json.c - see json.h. */
+/* show/json.c - see json.h. */
 #include "json.h"
 
 #include <inttypes.h>

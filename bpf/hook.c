@@ -1,7 +1,8 @@
 /*
- * bpf/attach.c - tracepoint and raw tracepoint attachment.
+ * bpf/hook.c - attaching a loaded program (see hook.h): tracepoints, raw
+ * tracepoints, perf events, BPF links of every kind, iterators.
  */
-#include "attach.h"
+#include "hook.h"
 
 #include <errno.h>
 #include <linux/perf_event.h>
@@ -54,7 +55,7 @@ static int tracepoint_id(const char *tracefs, const char *cat, const char *name,
  * Then the program is attached by BPF_LINK_CREATE (a link, kernel 5.15+),
  * or by PERF_EVENT_IOC_SET_BPF + PERF_EVENT_IOC_ENABLE on older kernels.
  */
-int attach_tracepoint(int prog_fd, const char *tracefs, const char *category,
+int hook_tracepoint(int prog_fd, const char *tracefs, const char *category,
 		      const char *name, struct errbuf *eb)
 {
 	struct perf_event_attr pa;
@@ -75,7 +76,7 @@ int attach_tracepoint(int prog_fd, const char *tracefs, const char *category,
 		return err_set(eb, pfd, "tracepoint %s:%s: perf_event_open: %s",
 			       category, name, err_str(pfd));
 	snprintf(why, sizeof(why), "tracepoint %s:%s", category, name);
-	return attach_perf_event(prog_fd, pfd, why, eb);
+	return hook_perf_event(prog_fd, pfd, why, eb);
 }
 
 /*
@@ -85,7 +86,7 @@ int attach_tracepoint(int prog_fd, const char *tracefs, const char *category,
  * PERF_EVENT_IOC_SET_BPF + PERF_EVENT_IOC_ENABLE, and the perf event fd
  * itself holds the program.
  */
-int attach_perf_event(int prog_fd, int pfd, const char *what, struct errbuf *eb)
+int hook_perf_event(int prog_fd, int pfd, const char *what, struct errbuf *eb)
 {
 	union bpf_attr attr;
 	long link;
@@ -116,15 +117,15 @@ int attach_perf_event(int prog_fd, int pfd, const char *what, struct errbuf *eb)
 
 /*
  * A perf event link that carries a BPF cookie (kernel 5.15+, 82e6b1eee6a8):
- * BPF_LINK_CREATE as in attach_perf_event, plus
+ * BPF_LINK_CREATE as in hook_perf_event, plus
  *   perf_event.bpf_cookie  a u64 the program reads with
  *                          bpf_get_attach_cookie(); one program attached
  *                          at many places tells them apart by it (USDT:
  *                          the index of the site's argument spec)
  * No ioctl fallback: PERF_EVENT_IOC_SET_BPF has no cookie, and the program
- * would read 0 everywhere. Takes over @pfd as attach_perf_event does.
+ * would read 0 everywhere. Takes over @pfd as hook_perf_event does.
  */
-int attach_perf_event_cookie(int prog_fd, int pfd, uint64_t cookie, const char *what,
+int hook_perf_event_cookie(int prog_fd, int pfd, uint64_t cookie, const char *what,
 			     struct errbuf *eb)
 {
 	union bpf_attr attr;
@@ -159,7 +160,7 @@ int attach_perf_event_cookie(int prog_fd, int pfd, uint64_t cookie, const char *
  *   flags        0; the per-type members after it (tcx relative_fd,
  *                expected_revision) stay 0: "attach last, any revision"
  */
-int attach_link_create(int prog_fd, uint32_t target, uint32_t attach_type,
+int hook_link_create(int prog_fd, uint32_t target, uint32_t attach_type,
 		       const char *what, struct errbuf *eb)
 {
 	union bpf_attr attr;
@@ -180,7 +181,7 @@ int attach_link_create(int prog_fd, uint32_t target, uint32_t attach_type,
 
 /* BPF_RAW_TRACEPOINT_OPEN: raw_tracepoint.name (NULL for programs whose
  * target BTF id was given at load) and prog_fd. */
-int attach_raw_tp(int prog_fd, const char *name, struct errbuf *eb)
+int hook_raw_tp(int prog_fd, const char *name, struct errbuf *eb)
 {
 	union bpf_attr attr;
 	char why[256];
@@ -198,17 +199,17 @@ int attach_raw_tp(int prog_fd, const char *name, struct errbuf *eb)
 	return (int)fd;
 }
 
-int attach_tracing(int prog_fd, uint32_t attach_type, const char *what,
+int hook_tracing(int prog_fd, uint32_t attach_type, const char *what,
 		   struct errbuf *eb)
 {
-	int fd = attach_link_create(prog_fd, 0, attach_type, what, eb);
+	int fd = hook_link_create(prog_fd, 0, attach_type, what, eb);
 	struct errbuf first = *eb;
 
 	/* EINVAL: a kernel whose LINK_CREATE does not take tracing programs
 	 * yet; BPF_RAW_TRACEPOINT_OPEN has attached them since 5.5. */
 	if (fd != -EINVAL)
 		goto out;
-	fd = attach_raw_tp(prog_fd, NULL, eb);
+	fd = hook_raw_tp(prog_fd, NULL, eb);
 	if (fd < 0)
 		*eb = first;
 out:
@@ -224,7 +225,7 @@ out:
 	return fd;
 }
 
-int attach_iter_open(int link_fd, const char *what, struct errbuf *eb)
+int hook_iter_open(int link_fd, const char *what, struct errbuf *eb)
 {
 	union bpf_attr attr;
 	char why[256];
@@ -267,7 +268,7 @@ static int kernel_older_than(unsigned major, unsigned minor)
  * Left zero: target_fd (no target object), kprobe_multi.addrs (addresses
  * instead of names), kprobe_multi.cookies (every function reads cookie 0).
  */
-int attach_kprobe_multi(int prog_fd, char *const *syms, size_t n, enum kmulti_mode mode,
+int hook_kprobe_multi(int prog_fd, char *const *syms, size_t n, enum kmulti_mode mode,
 			const char *what, struct errbuf *eb)
 {
 	int session = mode == KMULTI_SESSION;
@@ -334,7 +335,7 @@ struct rl_link_uprobe_multi {
 	(offsetof(union bpf_attr, link_create.target_btf_id) +           \
 	 offsetof(struct rl_link_uprobe_multi, pid) + sizeof(uint32_t))
 
-/* The attr for @s, as attach_uprobe_multi_sites() documents it. */
+/* The attr for @s, as hook_uprobe_multi_sites() documents it. */
 static void umulti_attr(union bpf_attr *attr, int prog_fd, const struct umulti_sites *s,
 			int retprobe, uint32_t pid)
 {
@@ -372,7 +373,7 @@ static void umulti_attr(union bpf_attr *attr, int prog_fd, const struct umulti_s
  *                 spec id); either array left 0 when @s has none
  * Left zero: link_create.flags (must be).
  */
-int attach_uprobe_multi_sites(int prog_fd, const struct umulti_sites *s, int retprobe,
+int hook_uprobe_multi_sites(int prog_fd, const struct umulti_sites *s, int retprobe,
 			      uint32_t pid, const char *what, struct errbuf *eb)
 {
 	union bpf_attr attr;
@@ -406,12 +407,12 @@ int attach_uprobe_multi_sites(int prog_fd, const struct umulti_sites *s, int ret
 		       fd == -ESRCH ? "; no such process" : "");
 }
 
-int attach_uprobe_multi(int prog_fd, const char *path, const uint64_t *offsets, size_t n,
+int hook_uprobe_multi(int prog_fd, const char *path, const uint64_t *offsets, size_t n,
 			int retprobe, uint32_t pid, const char *what, struct errbuf *eb)
 {
 	struct umulti_sites s = { path, offsets, NULL, NULL, n, "function" };
 
-	return attach_uprobe_multi_sites(prog_fd, &s, retprobe, pid, what, eb);
+	return hook_uprobe_multi_sites(prog_fd, &s, retprobe, pid, what, eb);
 }
 
 /*
@@ -481,7 +482,7 @@ int probe_uprobe_multi_link(struct errbuf *eb)
  * link registers it with its subsystem (for tcp_congestion_ops,
  * tcp_register_congestion_control), closing the link unregisters it.
  */
-int attach_struct_ops_link(int map_fd, const char *what, struct errbuf *eb)
+int hook_struct_ops_link(int map_fd, const char *what, struct errbuf *eb)
 {
 	union bpf_attr attr;
 	char why[256];
