@@ -2,7 +2,7 @@
  * bpf/hook.h - the kernel calls that attach a loaded program to a hook,
  * the kernel's name for a place where programs run (a tracepoint, a
  * function's entry, a cgroup's socket layer). The hook_* functions of
- * bpf/ make the calls; loader/attach*.c decide which ones (attach_*).
+ * bpf/ make the calls; attach/attach*.c decide which ones (attach_*).
  * Each returns an fd that holds the attachment: closing it detaches (a
  * BPF link, or a perf event carrying the program).
  */

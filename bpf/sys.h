@@ -3,8 +3,9 @@
  *
  * Every bpf(), perf_event_open() and attach ioctl() rawload makes goes
  * through one function here, so --explain can print each call decoded
- * (show/explain.c installs sys_trace) and tests can record calls. bpf/
- * never prints: it reports the call, its attr and its result to the hook.
+ * (show/explain.c installs a hook with sys_set_trace) and tests can
+ * record calls. bpf/ never prints: it reports the call, its attr and its
+ * result to the hook.
  */
 #ifndef RAWLOAD_SYS_H
 #define RAWLOAD_SYS_H
