@@ -99,7 +99,8 @@ int step_open(struct load *l)
 	l->maps = malloc(o->nmaps * sizeof(*l->maps) + 1);
 	if (!l->map_fds || !l->map_data || !l->prog_fds || !l->selected || !l->maps)
 		return err_set(&l->eb, -ENOMEM, "out of memory");
-	memcpy(l->maps, o->maps, o->nmaps * sizeof(*l->maps));
+	if (o->nmaps)	/* an object without maps has no array to copy */
+		memcpy(l->maps, o->maps, o->nmaps * sizeof(*l->maps));
 	for (size_t i = 0; i < o->nmaps; i++)
 		l->map_fds[i] = -1;
 	for (size_t i = 0; i < o->nprogs; i++)

@@ -223,6 +223,14 @@ static int create_one(struct load *l, size_t i, int inner_fd)
 	return fd;
 }
 
+static int all_zero(const uint8_t *p, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		if (p[k])
+			return 0;
+	return 1;
+}
+
 static int fill_data(struct load *l, size_t i)
 {
 	const struct obj_map *m = &l->maps[i];
@@ -231,8 +239,10 @@ static int fill_data(struct load *l, size_t i)
 	int err;
 
 	/* A new array's values are zero, so .bss needs no write (libbpf
-	 * 1.1 writes it anyway: one bpf() call rawload saves). */
-	if (m->data_kind != DATA_BSS) {
+	 * 1.1 writes it anyway: one bpf() call rawload saves) -- unless
+	 * --set gave one of its variables a value (libbpf-bootstrap's
+	 * `minimal` filters on a .bss my_pid its loader sets). */
+	if (m->data_kind != DATA_BSS || !all_zero(l->map_data[i], m->value_size)) {
 		if (l->c->explain)
 			snprintf(why, sizeof(why), "write the %u initial bytes of '%s'",
 				 m->value_size, m->name);

@@ -138,6 +138,25 @@ expect "--set value too large" 2 "does not fit a signed 4-byte integer" \
 	$RAWLOAD $P/globals.bpf.o --no-attach --set target_pid=99999999999
 expect "--set string too long" 2 'does not fit char\[16\]' \
 	$RAWLOAD $P/globals.bpf.o --no-attach --set target_comm=abcdefghijklmnopqrstuvwxyz
+# --set in every kind of data section: what plan promises is what the map
+# holds after the load (a .bss value was once dropped: a .bss is written
+# only when something was set in it)
+sets="--set target_pid=5 --set data_counter=11 --set last_pid=13 --set custom_counter=17 --set custom_limit=19"
+$RAWLOAD plan $P/globals.bpf.o --json $sets >"$TMP/plan.json" 2>"$TMP/err"
+$RAWLOAD $P/globals.bpf.o --no-attach --dump-maps --json $sets >"$TMP/set.json" 2>>"$TMP/err"
+for sv in .rodata:target_pid:5 .data:data_counter:11 .bss:last_pid:13 \
+	  .data.custom:custom_counter:17 .rodata.custom:custom_limit:19; do
+	IFS=: read -r sec name want <<<"$sv"
+	promised=$(jq -r --arg s "$sec" --arg n "$name" \
+		'.maps[]|select(.name==$s)|.initial_values[$n]' "$TMP/plan.json" 2>/dev/null)
+	held=$(jq -r --arg s "$sec" --arg n "$name" \
+		'.maps[]|select(.name==$s)|.entries[0].value[$n]' "$TMP/set.json" 2>/dev/null)
+	if [ "$promised" = "$want" ] && [ "$held" = "$want" ]; then
+		ok "--set $name ($sec): plan promises $want, the map holds $held"
+	else
+		bad "--set $name ($sec)" "plan promises '$promised', the map holds '$held', want $want: $(cat "$TMP/err")"
+	fi
+done
 expect "--explain shows the calls and why" 0 'bpf\(BPF_MAP_FREEZE, \{map_fd=[0-9]+\}\) = 0' \
 	$RAWLOAD $P/globals.bpf.o --no-attach --explain
 
