@@ -29,11 +29,15 @@ static int check_header(struct elf_file *ef, struct errbuf *eb)
 	if (ef->size < EI_NIDENT || memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0)
 		return err_set(eb, -EINVAL, "not an ELF file (no \\177ELF magic)");
 	if (eh->e_ident[EI_CLASS] != ELFCLASS64)
-		return err_set(eb, -EINVAL,
+		return err_set(eb, -EINVAL, ef->exec ?
+			       "ELF class %u: not a 64-bit file (ELFCLASS64), the only kind "
+			       "rawload reads" :
 			       "ELF class %u: only 64-bit (ELFCLASS64) BPF objects exist",
 			       eh->e_ident[EI_CLASS]);
 	/* clang -target bpfeb builds big-endian objects; rawload, like libbpf,
 	 * loads only objects in the byte order of the x86/arm64 hosts. */
+	if (eh->e_ident[EI_DATA] == ELFDATA2MSB && ef->exec)
+		return err_set(eb, -EINVAL, "big-endian ELF: not a file of this machine");
 	if (eh->e_ident[EI_DATA] == ELFDATA2MSB)
 		return err_set(eb, -EINVAL,
 			       "big-endian ELF (clang -target bpfeb) is not supported: "
@@ -45,11 +49,14 @@ static int check_header(struct elf_file *ef, struct errbuf *eb)
 		return err_set(eb, -EINVAL,
 			       "file is %zu bytes, shorter than the ELF header (%zu)",
 			       ef->size, sizeof(Elf64_Ehdr));
-	if (eh->e_type != ET_REL)
+	if (ef->exec && eh->e_type != ET_EXEC && eh->e_type != ET_DYN)
+		return err_set(eb, -ENOEXEC, "ELF type %u is neither an executable (ET_EXEC) "
+			       "nor a shared library or PIE (ET_DYN)", eh->e_type);
+	if (!ef->exec && eh->e_type != ET_REL)
 		return err_set(eb, -EINVAL,
 			       "ELF type %u is not ET_REL: a BPF object is the "
 			       "relocatable output of 'clang -c'", eh->e_type);
-	if (eh->e_machine != EM_BPF)
+	if (!ef->exec && eh->e_machine != EM_BPF)
 		return err_set(eb, -EINVAL,
 			       "ELF machine %u is not EM_BPF (%u): build with clang -target bpf",
 			       eh->e_machine, EM_BPF);
@@ -295,9 +302,71 @@ static int check_rel(const struct elf_file *ef, size_t idx, struct errbuf *eb)
 	return rel_section(ef, idx, &rs, !dwarf, eb);
 }
 
+/* The program headers of a host file: whole entries, inside the file,
+ * aligned (they are read in place). */
+static int check_phdrs(struct elf_file *ef, struct errbuf *eb)
+{
+	const Elf64_Ehdr *eh = ef->ehdr;
+	uint64_t end;
+
+	if (eh->e_phnum == 0)
+		return 0;
+	if (eh->e_phentsize != sizeof(Elf64_Phdr))
+		return err_set(eb, -ENOEXEC, "e_phentsize is %u, expected sizeof(Elf64_Phdr) "
+			       "= %zu", eh->e_phentsize, sizeof(Elf64_Phdr));
+	if (__builtin_add_overflow(eh->e_phoff, (uint64_t)eh->e_phnum * sizeof(Elf64_Phdr),
+				   &end) || end > ef->size)
+		return err_set(eb, -ENOEXEC, "program headers at 0x%" PRIx64 " (%u entries) "
+			       "run past the end of the file (0x%zx bytes)",
+			       (uint64_t)eh->e_phoff, eh->e_phnum, ef->size);
+	if (eh->e_phoff % _Alignof(Elf64_Phdr))
+		return err_set(eb, -ENOEXEC, "program header offset 0x%" PRIx64 " is not "
+			       "%zu-byte aligned", (uint64_t)eh->e_phoff, _Alignof(Elf64_Phdr));
+	ef->phdrs = (const Elf64_Phdr *)(ef->data + eh->e_phoff);
+	ef->phnum = eh->e_phnum;
+	return 0;
+}
+
+/* A host file: its string tables end in NUL, as an object's must. */
+static int validate_exec(struct elf_file *ef, struct errbuf *eb)
+{
+	int err;
+
+	if ((err = check_header(ef, eb)) || (err = check_section_table(ef, eb)) ||
+	    (err = check_phdrs(ef, eb)))
+		return err;
+	/* what check_sections() does, less the overlap rule: a linker's
+	 * output is not policed here, only read safely */
+	for (size_t i = 1; i < ef->shnum; i++) {
+		const Elf64_Shdr *sh = &ef->shdrs[i];
+		uint64_t end;
+
+		if (sh->sh_type != SHT_NOBITS &&
+		    (__builtin_add_overflow(sh->sh_offset, sh->sh_size, &end) || end > ef->size))
+			return err_set(eb, -ENOEXEC, "section %zu: offset 0x%" PRIx64 " + size 0x%"
+				       PRIx64 " runs past the end of the file (0x%zx bytes)", i,
+				       (uint64_t)sh->sh_offset, (uint64_t)sh->sh_size, ef->size);
+	}
+	for (size_t i = 1; i < ef->shnum; i++)
+		if (ef->shdrs[i].sh_type == SHT_STRTAB &&
+		    (err = check_strtab(ef, i, "string table", eb)))
+			return err;
+	if (ef->shdrs[ef->shstrndx].sh_type != SHT_STRTAB)
+		return err_set(eb, -ENOEXEC, "section name table %zu is not a SHT_STRTAB",
+			       ef->shstrndx);
+	for (size_t i = 1; i < ef->shnum; i++)
+		if (ef->shdrs[i].sh_name >= ef->shdrs[ef->shstrndx].sh_size)
+			return err_set(eb, -ENOEXEC, "section %zu: name offset 0x%x is past the "
+				       "section name table", i, ef->shdrs[i].sh_name);
+	return 0;
+}
+
 static int validate(struct elf_file *ef, struct errbuf *eb)
 {
 	int err;
+
+	if (ef->exec)
+		return validate_exec(ef, eb);
 
 	if ((err = check_header(ef, eb)) || (err = check_section_table(ef, eb)) ||
 	    (err = check_sections(ef, eb)) || (err = check_symtab(ef, eb)))
@@ -314,21 +383,44 @@ static int validate(struct elf_file *ef, struct errbuf *eb)
 	return 0;
 }
 
-int elf_open_mem(const void *data, size_t size, struct elf_file *ef,
-		 struct errbuf *eb)
+static int open_mem(const void *data, size_t size, int exec, struct elf_file *ef,
+		    struct errbuf *eb)
 {
 	int err;
 
 	memset(ef, 0, sizeof(*ef));
 	ef->data = data;
 	ef->size = size;
+	ef->exec = exec;
 	err = validate(ef, eb);
 	if (err)
 		memset(ef, 0, sizeof(*ef));
 	return err;
 }
 
-int elf_open_file(const char *path, struct elf_file *ef, struct errbuf *eb)
+int elf_open_mem(const void *data, size_t size, struct elf_file *ef,
+		 struct errbuf *eb)
+{
+	return open_mem(data, size, 0, ef, eb);
+}
+
+/* A host file that cannot be read safely is, to its caller, not an
+ * executable rawload can use: ENOEXEC, as execve(2) says it. */
+static int not_exec(int err)
+{
+	return err == -EINVAL ? -ENOEXEC : err;
+}
+
+int elf_open_exec_mem(const void *data, size_t size, struct elf_file *ef,
+		      struct errbuf *eb)
+{
+	return not_exec(open_mem(data, size, 1, ef, eb));
+}
+
+/* Map @path and validate it as an object (@exec 0) or a host file. A host
+ * file has no size limit: the mapping is lazy, and only the headers and
+ * the sections asked for are ever read. */
+static int open_file(const char *path, int exec, struct elf_file *ef, struct errbuf *eb)
 {
 	struct stat st;
 	void *map;
@@ -350,7 +442,7 @@ int elf_open_file(const char *path, struct elf_file *ef, struct errbuf *eb)
 		err = err_set(eb, -EINVAL, "empty file: not an ELF object");
 		goto out;
 	}
-	if ((uint64_t)st.st_size > ELF_MAX_FILE_SIZE) {
+	if (!exec && (uint64_t)st.st_size > ELF_MAX_FILE_SIZE) {
 		err = err_set(eb, -EFBIG, "file is %jd bytes, over rawload's limit of %u",
 			      (intmax_t)st.st_size, ELF_MAX_FILE_SIZE);
 		goto out;
@@ -362,7 +454,7 @@ int elf_open_file(const char *path, struct elf_file *ef, struct errbuf *eb)
 		err = err_set(eb, -errno, "cannot map: %s", err_str(errno));
 		goto out;
 	}
-	err = elf_open_mem(map, (size_t)st.st_size, ef, eb);
+	err = open_mem(map, (size_t)st.st_size, exec, ef, eb);
 	if (err)
 		munmap(map, (size_t)st.st_size);
 	else
@@ -370,6 +462,33 @@ int elf_open_file(const char *path, struct elf_file *ef, struct errbuf *eb)
 out:
 	close(fd);
 	return err;
+}
+
+int elf_open_file(const char *path, struct elf_file *ef, struct errbuf *eb)
+{
+	return open_file(path, 0, ef, eb);
+}
+
+int elf_open_exec(const char *path, struct elf_file *ef, struct errbuf *eb)
+{
+	return not_exec(open_file(path, 1, ef, eb));
+}
+
+int elf_vaddr_offset(const struct elf_file *ef, uint64_t vaddr, uint64_t *off,
+		     uint32_t *flags)
+{
+	for (size_t i = 0; i < ef->phnum; i++) {
+		const Elf64_Phdr *ph = &ef->phdrs[i];
+
+		if (ph->p_type == PT_LOAD && vaddr >= ph->p_vaddr &&
+		    vaddr - ph->p_vaddr < ph->p_filesz) {
+			*off = vaddr - ph->p_vaddr + ph->p_offset;
+			if (flags)
+				*flags = ph->p_flags;
+			return 0;
+		}
+	}
+	return -ENOEXEC;
 }
 
 void elf_close(struct elf_file *ef)

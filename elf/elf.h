@@ -1,5 +1,7 @@
 /*
- * elf/elf.h - a small, paranoid ELF64 reader for BPF objects.
+ * elf/elf.h - a small, paranoid ELF64 reader for BPF objects, and (with
+ * elf_open_exec) for the host executables uprobes and USDT probes are
+ * placed in: one reader, one set of checked accessors, for both.
  *
  * A clang-built prog.bpf.o is a relocatable ELF64 file (ET_REL) for
  * machine EM_BPF. rawload needs four things from it: the section table and
@@ -38,6 +40,9 @@ struct elf_file {
 	size_t strtab;		  /* its string table (the symtab's sh_link) */
 	const Elf64_Sym *syms;	  /* symbol table entries (symbol 0 is null) */
 	size_t nsyms;		  /* entries in @syms */
+	int exec;		  /* opened by elf_open_exec*(): a host file */
+	const Elf64_Phdr *phdrs;  /* exec: the program headers, validated */
+	size_t phnum;		  /* entries in @phdrs */
 };
 
 /* Map @path read-only and validate it. */
@@ -46,6 +51,29 @@ int elf_open_file(const char *path, struct elf_file *ef, struct errbuf *eb);
 int elf_open_mem(const void *data, size_t size, struct elf_file *ef,
 		 struct errbuf *eb);
 void elf_close(struct elf_file *ef);
+
+/*
+ * The other kind of ELF file: an executable or shared library of this
+ * machine (ET_EXEC or ET_DYN, 64-bit little-endian, any machine and
+ * size), the file a uprobe or USDT probe is placed in. Validated: the
+ * header, the section table and names, every section's extent, every
+ * string table (so elf_string() is safe on them), the program headers.
+ * Not the BPF rules: no symbol table is required (a stripped library has
+ * only .dynsym, read with ELF_TABLE), relocations are not read. The
+ * accessors below work on it as on an object.
+ */
+int elf_open_exec(const char *path, struct elf_file *ef, struct errbuf *eb);
+int elf_open_exec_mem(const void *data, size_t size, struct elf_file *ef,
+		      struct errbuf *eb);
+
+/* Where the file holds virtual address @vaddr, by the program headers:
+ * the PT_LOAD whose file bytes (p_filesz, not p_memsz) hold it gives
+ *   file offset = vaddr - p_vaddr + p_offset
+ * (the kernel places a uprobe at an inode and offset, not an address).
+ * Its p_flags in *@flags (may be NULL). 0, or -ENOEXEC if no segment
+ * holds it. */
+int elf_vaddr_offset(const struct elf_file *ef, uint64_t vaddr, uint64_t *off,
+		     uint32_t *flags);
 
 /* A section's name; "" for index 0. @idx must be < shnum. */
 const char *elf_section_name(const struct elf_file *ef, size_t idx);

@@ -2,31 +2,29 @@
  * elf/usdt_note.c - SystemTap SDT notes of a host ELF file (see
  * usdt_note.h for the note layout and the address-to-offset rule).
  *
- * elf/elf.c reads BPF objects only (ET_REL, EM_BPF); this reads the other
- * kind of ELF file, the program being traced, and only the three things a
- * USDT attach needs: the section table (to find .note.stapsdt and
- * .stapsdt.base), the program headers (to turn addresses into file
- * offsets), and the notes. Every read goes through img_get(), which copies
- * bytes into a local struct after checking the range: no pointer into the
- * file escapes, and no header needs to be aligned.
+ * The file, the program being traced, is read by elf/elf.c's host-file
+ * reader (elf_open_exec*): the header, the section table and names and
+ * the program headers are checked there once. This file reads only what a
+ * USDT attach needs of it: .note.stapsdt and .stapsdt.base, found by name,
+ * then each note, through img_get(), which copies bytes of the note
+ * section into a local struct after checking the range: no note header
+ * needs to be aligned, and no read leaves the section.
  *
  * Steps:
- *   1. the ELF header: 64-bit, little-endian, ET_EXEC or ET_DYN;
+ *   1. open: 64-bit, little-endian, ET_EXEC or ET_DYN (elf_open_exec);
  *   2. the section names, for .note.stapsdt (SHT_NOTE) and .stapsdt.base;
- *   3. the PT_LOAD segments;
- *   4. each note: header, name "stapsdt", type 3, desc = 3 addresses and
- *      3 strings, then the addresses through the segments.
+ *   3. each note: header, name "stapsdt", type 3, desc = 3 addresses and
+ *      3 strings, then the addresses through the PT_LOAD segments
+ *      (elf_vaddr_offset).
  */
 #include "usdt_note.h"
 
 #include <elf.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
+
+#include "elf.h"
 
 #define NOTE_SEC ".note.stapsdt"
 #define BASE_SEC ".stapsdt.base"
@@ -41,7 +39,7 @@ struct img {
 };
 
 /* Copy @n bytes at @off into @dst; -ENOEXEC if they are not all in the
- * file. The one place this file turns an offset into a pointer. */
+ * note section. The one place this file turns an offset into a pointer. */
 static int img_get(const struct img *im, uint64_t off, void *dst, uint64_t n)
 {
 	uint64_t end;
@@ -69,63 +67,24 @@ static int img_strdup(const struct img *im, uint64_t off, uint64_t limit, char *
 	return *out ? 0 : -ENOMEM;
 }
 
-/* Section @i's header. */
-static int shdr_at(const struct img *im, const Elf64_Ehdr *eh, size_t i, Elf64_Shdr *sh)
+/* Step 2: .note.stapsdt (*@note, the first SHT_NOTE of that name) and the
+ * address of .stapsdt.base (*@base_addr, *@has_base). */
+static int find_sections(const struct elf_file *ef, size_t *note, uint64_t *base_addr,
+			 int *has_base, struct errbuf *eb)
 {
-	return img_get(im, eh->e_shoff + (uint64_t)i * sizeof(*sh), sh, sizeof(*sh));
-}
-
-/* Does section @sh have name @want in the section-name table @names? */
-static int name_is(const struct img *im, const Elf64_Shdr *names, const Elf64_Shdr *sh,
-		   const char *want)
-{
-	size_t n = strlen(want) + 1;
-	char buf[32];
-
-	if (n > sizeof(buf) || sh->sh_name >= names->sh_size ||
-	    names->sh_size - sh->sh_name < n ||
-	    img_get(im, names->sh_offset + sh->sh_name, buf, n))
-		return 0;
-	return !memcmp(buf, want, n);
-}
-
-/* Steps 1 and 2: the header, then .note.stapsdt (*@note) and the address
- * of .stapsdt.base (*@base_addr, *@has_base). */
-static int find_sections(const struct img *im, Elf64_Ehdr *eh, Elf64_Shdr *note,
-			 uint64_t *base_addr, int *has_base, struct errbuf *eb)
-{
-	Elf64_Shdr names, sh;
-	int found = 0;
-
-	if (img_get(im, 0, eh, sizeof(*eh)) || memcmp(eh->e_ident, ELFMAG, SELFMAG))
-		return err_set(eb, -ENOEXEC, "not an ELF file");
-	if (eh->e_ident[EI_CLASS] != ELFCLASS64 || eh->e_ident[EI_DATA] != ELFDATA2LSB)
-		return err_set(eb, -ENOEXEC, "not a 64-bit little-endian ELF file");
-	if (eh->e_type != ET_EXEC && eh->e_type != ET_DYN)
-		return err_set(eb, -ENOEXEC, "ELF type %u is neither an executable (ET_EXEC) "
-			       "nor a shared library or PIE (ET_DYN)", eh->e_type);
-	if (eh->e_shentsize != sizeof(Elf64_Shdr) || eh->e_phentsize != sizeof(Elf64_Phdr))
-		return err_set(eb, -ENOEXEC, "section or program header size %u/%u is not "
-			       "%zu/%zu", eh->e_shentsize, eh->e_phentsize, sizeof(Elf64_Shdr),
-			       sizeof(Elf64_Phdr));
-	if (eh->e_shstrndx >= eh->e_shnum || shdr_at(im, eh, eh->e_shstrndx, &names))
-		return err_set(eb, -ENOEXEC, "section-name table %u is not in the file "
-			       "(%u sections at 0x%llx)", eh->e_shstrndx, eh->e_shnum,
-			       (unsigned long long)eh->e_shoff);
+	*note = 0;
 	*has_base = 0;
-	for (size_t i = 1; i < eh->e_shnum; i++) {
-		if (shdr_at(im, eh, i, &sh))
-			return err_set(eb, -ENOEXEC, "section header %zu is past the end "
-				       "of the file", i);
-		if (sh.sh_type == SHT_NOTE && !found && name_is(im, &names, &sh, NOTE_SEC)) {
-			*note = sh;
-			found = 1;
-		} else if (name_is(im, &names, &sh, BASE_SEC)) {
-			*base_addr = sh.sh_addr;
+	for (size_t i = 1; i < ef->shnum; i++) {
+		const char *name = elf_section_name(ef, i);
+
+		if (ef->shdrs[i].sh_type == SHT_NOTE && !*note && !strcmp(name, NOTE_SEC)) {
+			*note = i;
+		} else if (!strcmp(name, BASE_SEC)) {
+			*base_addr = ef->shdrs[i].sh_addr;
 			*has_base = 1;
 		}
 	}
-	if (!found)
+	if (!*note)
 		return err_set(eb, -ENOENT, "no " NOTE_SEC " section: the file has no USDT "
 			       "probes (none compiled in with <sys/sdt.h>, or the notes were "
 			       "stripped)");
@@ -135,22 +94,16 @@ static int find_sections(const struct img *im, Elf64_Ehdr *eh, Elf64_Shdr *note,
 /* Step 3 for one address: the PT_LOAD segment whose file bytes hold @addr
  * (p_filesz, not p_memsz: the kernel needs the bytes in the file), and
  * whether it has @flag (PF_X for code, PF_W for a semaphore). */
-static enum usdt_loc addr_to_off(const struct img *im, const Elf64_Ehdr *eh,
-				 uint64_t addr, uint32_t flag, uint64_t *off)
+static enum usdt_loc addr_to_off(const struct elf_file *ef, uint64_t addr, uint32_t flag,
+				 uint64_t *off)
 {
-	for (size_t i = 0; i < eh->e_phnum; i++) {
-		Elf64_Phdr ph;
+	uint32_t flags;
 
-		if (img_get(im, eh->e_phoff + (uint64_t)i * sizeof(ph), &ph, sizeof(ph)))
-			return USDT_LOC_NO_SEGMENT;
-		if (ph.p_type != PT_LOAD || addr < ph.p_vaddr || addr - ph.p_vaddr >= ph.p_filesz)
-			continue;
-		if (!(ph.p_flags & flag))
-			return flag == PF_X ? USDT_LOC_NOT_EXEC : USDT_LOC_NOT_WRITABLE;
-		*off = addr - ph.p_vaddr + ph.p_offset;
-		return USDT_LOC_OK;
-	}
-	return USDT_LOC_NO_SEGMENT;
+	if (elf_vaddr_offset(ef, addr, off, &flags))
+		return USDT_LOC_NO_SEGMENT;
+	if (!(flags & flag))
+		return flag == PF_X ? USDT_LOC_NOT_EXEC : USDT_LOC_NOT_WRITABLE;
+	return USDT_LOC_OK;
 }
 
 /* The next free slot of @out, zeroed. */
@@ -170,8 +123,8 @@ static int note_push(struct usdt_notes *out, struct usdt_note **n)
 	return 0;
 }
 
-/* Step 4 for one note whose desc is @dsz bytes at @doff. */
-static int note_desc(const struct img *im, const Elf64_Ehdr *eh, uint64_t doff,
+/* Step 3 for one note whose desc is @dsz bytes at @doff of the section. */
+static int note_desc(const struct elf_file *ef, const struct img *im, uint64_t doff,
 		     uint64_t dsz, uint64_t base_addr, int has_base, struct usdt_notes *out)
 {
 	uint64_t a[3], at = doff + DESC_ADDRS, end = doff + dsz;
@@ -197,10 +150,10 @@ static int note_desc(const struct img *im, const Elf64_Ehdr *eh, uint64_t doff,
 	/* prelink moved the image by (where .stapsdt.base is now) - (where
 	 * it was at link time); unsigned wrap-around is the subtraction */
 	n->addr = n->pc + (has_base ? base_addr - n->base : 0);
-	n->pc_loc = addr_to_off(im, eh, n->addr, PF_X, &n->file_off);
+	n->pc_loc = addr_to_off(ef, n->addr, PF_X, &n->file_off);
 	n->sema_loc = USDT_LOC_NONE;
 	if (n->semaphore)
-		n->sema_loc = addr_to_off(im, eh, n->semaphore + (has_base ? base_addr - n->base : 0),
+		n->sema_loc = addr_to_off(ef, n->semaphore + (has_base ? base_addr - n->base : 0),
 					  PF_W, &n->sema_off);
 	return 0;
 }
@@ -210,40 +163,36 @@ static uint64_t align4(uint64_t v)
 	return (v + 3) & ~(uint64_t)3;
 }
 
-int usdt_notes_parse(const void *img, size_t size, struct usdt_notes *out,
-		     struct errbuf *eb)
+/* Steps 2 and 3 on an opened file. */
+static int parse(const struct elf_file *ef, struct usdt_notes *out, struct errbuf *eb)
 {
-	const struct img im = { img, size };
-	uint64_t base_addr = 0, off, end;
-	Elf64_Ehdr eh;
-	Elf64_Shdr sec = { 0 };
+	uint64_t base_addr = 0, off;
+	struct img im;
+	const void *bytes;
+	size_t sec, len;
 	int has_base = 0, err;
 
-	memset(out, 0, sizeof(*out));
-	if ((err = find_sections(&im, &eh, &sec, &base_addr, &has_base, eb)))
+	out->e_type = ef->ehdr->e_type;
+	out->e_machine = ef->ehdr->e_machine;
+	if ((err = find_sections(ef, &sec, &base_addr, &has_base, eb)) ||
+	    (err = elf_section_bytes(ef, sec, &bytes, &len, eb)))
 		return err;
-	out->e_type = eh.e_type;
-	out->e_machine = eh.e_machine;
-	if (__builtin_add_overflow(sec.sh_offset, sec.sh_size, &end) || end > size)
-		return err_set(eb, -ENOEXEC, NOTE_SEC ": offset 0x%llx + size 0x%llx runs "
-			       "past the end of the file (0x%zx bytes)",
-			       (unsigned long long)sec.sh_offset,
-			       (unsigned long long)sec.sh_size, size);
-	for (off = sec.sh_offset; off < end;) {
+	im = (struct img){ bytes, len };
+	for (off = 0; off < len;) {
 		uint64_t name_off = off + sizeof(Elf64_Nhdr), desc_off, next;
 		char name[sizeof(NOTE_NAME)];
 		Elf64_Nhdr nh;
 
-		if (img_get(&im, off, &nh, sizeof(nh)) || end - off < sizeof(nh))
+		if (img_get(&im, off, &nh, sizeof(nh)))
 			goto bad;
 		/* the sizes are u32s, off < 2^63: these sums cannot wrap */
 		desc_off = name_off + align4(nh.n_namesz);
 		next = desc_off + align4(nh.n_descsz);
-		if (next > end)
+		if (next > len)
 			goto bad;
 		if (nh.n_type == NT_STAPSDT && nh.n_namesz == sizeof(name) &&
 		    !img_get(&im, name_off, name, sizeof(name)) && !memcmp(name, NOTE_NAME, sizeof(name))) {
-			err = note_desc(&im, &eh, desc_off, nh.n_descsz, base_addr, has_base, out);
+			err = note_desc(ef, &im, desc_off, nh.n_descsz, base_addr, has_base, out);
 			if (err == -ENOMEM)
 				return err_set(eb, err, "out of memory");
 			if (err)
@@ -255,39 +204,36 @@ int usdt_notes_parse(const void *img, size_t size, struct usdt_notes *out,
 bad:
 	return err_set(eb, -ENOEXEC, NOTE_SEC ": the note at offset 0x%llx (section offset "
 		       "0x%llx) is malformed or runs past the section end",
-		       (unsigned long long)off, (unsigned long long)(off - sec.sh_offset));
+		       (unsigned long long)(ef->shdrs[sec].sh_offset + off),
+		       (unsigned long long)off);
+}
+
+int usdt_notes_parse(const void *img, size_t size, struct usdt_notes *out,
+		     struct errbuf *eb)
+{
+	struct elf_file ef;
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	if ((err = elf_open_exec_mem(img, size, &ef, eb)))
+		return err;
+	err = parse(&ef, out, eb);
+	elf_close(&ef);
+	return err;
 }
 
 int usdt_notes_read(const char *path, struct usdt_notes *out, struct errbuf *eb)
 {
-	struct stat st;
-	void *map = MAP_FAILED;
-	int fd, err;
+	struct elf_file ef;
+	int err;
 
 	memset(out, 0, sizeof(*out));
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return err_set(eb, -errno, "%s: %s", path, err_str(-errno));
-	if (fstat(fd, &st)) {
-		err = err_set(eb, -errno, "%s: fstat: %s", path, err_str(-errno));
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size < sizeof(Elf64_Ehdr)) {
-		err = err_set(eb, -ENOEXEC, "%s: not an ELF file", path);
-		goto out;
-	}
-	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	if (map == MAP_FAILED) {
-		err = err_set(eb, -errno, "%s: mmap: %s", path, err_str(-errno));
-		goto out;
-	}
-	err = usdt_notes_parse(map, (size_t)st.st_size, out, eb);
+	if ((err = elf_open_exec(path, &ef, eb)))
+		return err_prefix(eb, err, "%s", path);
+	err = parse(&ef, out, eb);
 	if (err)
 		err_prefix(eb, err, "%s", path);
-out:
-	if (map != MAP_FAILED)
-		munmap(map, (size_t)st.st_size);
-	close(fd);
+	elf_close(&ef);
 	return err;
 }
 

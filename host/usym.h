@@ -2,9 +2,8 @@
  * host/usym.h - a function in an executable or shared library, as the file
  * offset a uprobe needs.
  *
- * Separate from elf/elf.c on purpose: that reader accepts only relocatable
- * BPF objects (ET_REL, EM_BPF); this one reads host executables (ET_EXEC,
- * ET_DYN: PIE programs and shared libraries). It only reads the file.
+ * Host executables (ET_EXEC, ET_DYN: PIE programs and shared libraries),
+ * read through elf/elf.c's elf_open_exec(). It only reads the file.
  */
 #ifndef RAWLOAD_HOST_USYM_H
 #define RAWLOAD_HOST_USYM_H

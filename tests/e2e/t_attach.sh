@@ -186,7 +186,7 @@ else
 fi
 expect "uprobe on a missing symbol" 1 "uprobe:.*no function 'nosuch' in .symtab or .dynsym" \
 	$RAWLOAD $P/uprobe.bpf.o --attach "uprobe:$TMP/target:nosuch" --duration 1
-expect "uprobe on a non-ELF file" 1 "is not a 64-bit little-endian ELF" \
+expect "uprobe on a non-ELF file" 1 "target.c: not an ELF file" \
 	$RAWLOAD $P/uprobe.bpf.o --attach "uprobe:$TMP/target.c:add" --duration 1
 
 # ---- tp_btf (section target), perf_event ------------------------------------

@@ -194,7 +194,7 @@ expect "bad spec (no GLOB)" 1 "uprobe.multi:$T: expected PATH:GLOB" \
 	$RAWLOAD $O --prog on_entry --attach "uprobe.multi:$T" --duration 1
 expect "missing file" 1 "uprobe.multi:$TMP/nofile:add: $TMP/nofile: ENOENT" \
 	$RAWLOAD $O --prog on_entry --attach "uprobe.multi:$TMP/nofile:add" --duration 1
-expect "not ELF" 1 "is not a 64-bit little-endian ELF executable or shared library" \
+expect "not ELF" 1 "umulti_target.c: not an ELF file" \
 	$RAWLOAD $O --prog on_entry --attach "uprobe.multi:tests/e2e/umulti_target.c:add" --duration 1
 expect "a plain uprobe program is refused before the kernel" 1 \
 	"program 'probe_fn': uprobe.multi:$T:add: only uprobe.multi programs attach there .*section 'uprobe'" \

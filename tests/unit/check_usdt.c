@@ -233,6 +233,7 @@ static void img_init(struct img *im)
 	eh.e_ident[EI_CLASS] = ELFCLASS64;
 	eh.e_ident[EI_DATA] = ELFDATA2LSB;
 	eh.e_ident[EI_VERSION] = EV_CURRENT;
+	eh.e_version = EV_CURRENT;
 	eh.e_type = ET_DYN;
 	eh.e_machine = EM_X86_64;
 	eh.e_phoff = sizeof(eh);
@@ -359,14 +360,16 @@ static const struct {
 	{ "section cut mid-note", mut_truncate_section, 0, -ENOEXEC, "is malformed or runs past" },
 	{ "no .note.stapsdt", mut_no_note_section, 0, -ENOENT, "no .note.stapsdt section" },
 	{ "not ELF", mut_not_elf, 0, -ENOEXEC, "not an ELF file" },
-	{ "32-bit", mut_32bit, 0, -ENOEXEC, "not a 64-bit little-endian" },
+	{ "32-bit", mut_32bit, 0, -ENOEXEC, "ELF class 1: not a 64-bit file" },
 	{ "ET_REL", mut_relocatable, 0, -ENOEXEC, "neither an executable" },
-	{ "section table past the end", mut_shoff_past_end, 0, -ENOEXEC, "section-name table" },
+	{ "section table past the end", mut_shoff_past_end, 0, -ENOEXEC,
+	  "section header table at 0x9f8 (4 entries) runs past the end of the file" },
 	{ "descsz near 4 GiB", mut_huge_descsz, 0, -ENOEXEC, "note at offset 0x300" },
 	{ "args string missing", mut_unterminated_args, 0, -ENOEXEC, "malformed" },
 	{ "desc shorter than 3 addresses", mut_short_desc, 0, -ENOEXEC, "malformed" },
-	{ "file cut inside the notes", NULL, NOTE_AT + 30, -ENOEXEC, "section-name table" },
-	{ "file cut inside the header", NULL, 40, -ENOEXEC, "not an ELF file" },
+	{ "file cut inside the notes", NULL, NOTE_AT + 30, -ENOEXEC,
+	  "section header table at 0x900 (4 entries) runs past the end of the file" },
+	{ "file cut inside the header", NULL, 40, -ENOEXEC, "shorter than the ELF header" },
 };
 
 START_TEST(test_notes_bad)

@@ -53,11 +53,14 @@ END_TEST
  * function at 0x4011xx is at file offset 0x11xx):
  *   0x000 ELF header, 0x40 program header
  *   0x100 .symtab (SYMS entries)   0x400 .strtab
- *   0x500 .dynsym (DSYMS entries)  0x600 .dynstr
- *   0x700 section headers: null, .symtab, .strtab, .dynsym, .dynstr, .text
+ *   0x500 .dynsym (DSYMS entries)  0x600 .dynstr  0x680 .shstrtab
+ *   0x700 section headers: null, .symtab, .strtab, .dynsym, .dynstr, .text,
+ *         .shstrtab
  */
 enum { SYMTAB_AT = 0x100, STRTAB_AT = 0x400, DYNSYM_AT = 0x500, DYNSTR_AT = 0x600,
-       SHDR_AT = 0x700, NSEC = 6, IMG_SIZE = SHDR_AT + NSEC * sizeof(Elf64_Shdr) };
+       SHSTR_AT = 0x680, SHDR_AT = 0x700, NSEC = 7,
+       IMG_SIZE = SHDR_AT + NSEC * sizeof(Elf64_Shdr) };
+static const char shstrtab[] = "\0.symtab\0.strtab\0.dynsym\0.dynstr\0.text\0.shstrtab";
 
 static const char strtab[] = "\0add\0add2\0add_alias\0addobj\0addundef\0addzero\0addl\0sub";
 enum { S_ADD = 1, S_ADD2 = 5, S_ALIAS = 10, S_OBJ = 20, S_UNDEF = 27, S_ZERO = 36,
@@ -93,13 +96,17 @@ static void img_build(void)
 			  .p_vaddr = 0x401000, .p_filesz = 0x1000, .p_memsz = 0x1000 };
 	Elf64_Shdr sh[NSEC] = {
 		{ 0 },
-		{ .sh_type = SHT_SYMTAB, .sh_offset = SYMTAB_AT, .sh_size = sizeof(syms),
-		  .sh_link = 2, .sh_entsize = sizeof(Elf64_Sym) },
-		{ .sh_type = SHT_STRTAB, .sh_offset = STRTAB_AT, .sh_size = sizeof(strtab) },
-		{ .sh_type = SHT_DYNSYM, .sh_offset = DYNSYM_AT, .sh_size = sizeof(dsyms),
-		  .sh_link = 4, .sh_entsize = sizeof(Elf64_Sym) },
-		{ .sh_type = SHT_STRTAB, .sh_offset = DYNSTR_AT, .sh_size = sizeof(dynstr) },
-		{ .sh_type = SHT_NOBITS, .sh_addr = 0x401000, .sh_size = 0x1000 },
+		{ .sh_name = 1, .sh_type = SHT_SYMTAB, .sh_offset = SYMTAB_AT,
+		  .sh_size = sizeof(syms), .sh_link = 2, .sh_entsize = sizeof(Elf64_Sym) },
+		{ .sh_name = 9, .sh_type = SHT_STRTAB, .sh_offset = STRTAB_AT,
+		  .sh_size = sizeof(strtab) },
+		{ .sh_name = 17, .sh_type = SHT_DYNSYM, .sh_offset = DYNSYM_AT,
+		  .sh_size = sizeof(dsyms), .sh_link = 4, .sh_entsize = sizeof(Elf64_Sym) },
+		{ .sh_name = 25, .sh_type = SHT_STRTAB, .sh_offset = DYNSTR_AT,
+		  .sh_size = sizeof(dynstr) },
+		{ .sh_name = 33, .sh_type = SHT_NOBITS, .sh_addr = 0x401000, .sh_size = 0x1000 },
+		{ .sh_name = 39, .sh_type = SHT_STRTAB, .sh_offset = SHSTR_AT,
+		  .sh_size = sizeof(shstrtab) },
 	};
 
 	_Static_assert(sizeof(syms) <= STRTAB_AT - SYMTAB_AT, ".symtab fits");
@@ -108,6 +115,7 @@ static void img_build(void)
 	eh.e_ident[EI_CLASS] = ELFCLASS64;
 	eh.e_ident[EI_DATA] = ELFDATA2LSB;
 	eh.e_ident[EI_VERSION] = EV_CURRENT;
+	eh.e_version = EV_CURRENT;
 	eh.e_type = ET_DYN;
 	eh.e_machine = EM_X86_64;
 	eh.e_phoff = sizeof(eh);
@@ -116,12 +124,14 @@ static void img_build(void)
 	eh.e_shoff = SHDR_AT;
 	eh.e_shnum = NSEC;
 	eh.e_shentsize = sizeof(Elf64_Shdr);
+	eh.e_shstrndx = 6;
 	memcpy(img, &eh, sizeof(eh));
 	memcpy(img + sizeof(eh), &ph, sizeof(ph));
 	memcpy(img + SYMTAB_AT, syms, sizeof(syms));
 	memcpy(img + STRTAB_AT, strtab, sizeof(strtab));
 	memcpy(img + DYNSYM_AT, dsyms, sizeof(dsyms));
 	memcpy(img + DYNSTR_AT, dynstr, sizeof(dynstr));
+	memcpy(img + SHSTR_AT, shstrtab, sizeof(shstrtab));
 	memcpy(img + SHDR_AT, sh, sizeof(sh));
 }
 
@@ -231,15 +241,20 @@ static const struct {
 	int err;
 	const char *msg;
 } bad[] = {
-	{ "symtab past the end", m_symtab_past_end, -ENOEXEC, ".symtab (offset 0x" },
-	{ "strtab past the end", m_strtab_past_end, -ENOEXEC, ".symtab's string table" },
-	{ "dynsym link out of range", m_bad_link, -ENOEXEC, "malformed .dynsym section header" },
-	{ "symtab entsize 16", m_bad_entsize, -ENOEXEC, "malformed .symtab section header" },
+	{ "symtab past the end", m_symtab_past_end, -ENOEXEC,
+	  "section 1: offset 0x8b8 + size 0xf0 runs past the end of the file" },
+	{ "strtab past the end", m_strtab_past_end, -ENOEXEC,
+	  "section 2: offset 0x400 + size 0x100000 runs past the end of the file" },
+	{ "dynsym link out of range", m_bad_link, -ENOEXEC,
+	  "malformed .dynsym: section 3 '.dynsym': its string table (sh_link 99) is no "
+	  "SHT_STRTAB" },
+	{ "symtab entsize 16", m_bad_entsize, -ENOEXEC,
+	  "malformed .symtab: section 1 '.symtab': 240 bytes in entries of 16 bytes" },
 	{ "add2 in no segment", m_no_segment, -ENOEXEC,
 	  "'add2' (.symtab symbol 2, value 0x401200) is in no PT_LOAD segment" },
 	{ "program headers past the end", m_phdr_past_end, -ENOEXEC, "program headers" },
-	{ "not ELF", m_not_elf, -ENOEXEC, "is not a 64-bit little-endian ELF" },
-	{ "ELF32", m_elf32, -ENOEXEC, "is not a 64-bit little-endian ELF" },
+	{ "not ELF", m_not_elf, -ENOEXEC, "not an ELF file" },
+	{ "ELF32", m_elf32, -ENOEXEC, "ELF class 1: not a 64-bit file" },
 };
 
 START_TEST(test_glob_bad)
@@ -276,7 +291,7 @@ START_TEST(test_glob_truncated)
 			usym_glob_free(off, names, n);
 	}
 	ck_assert_int_eq(usym_glob("/nonexistent/x", "a", &off, &names, &n, &eb), -ENOENT);
-	ck_assert_msg(strstr(eb.msg, "cannot open /nonexistent/x") != NULL, "%s", eb.msg);
+	ck_assert_msg(strstr(eb.msg, "/nonexistent/x: cannot open: ENOENT") != NULL, "%s", eb.msg);
 }
 END_TEST
 
