@@ -183,7 +183,8 @@ int btf_load_kernel(const void *data, uint32_t size, const char *why,
 	fd = sys_bpf(BPF_BTF_LOAD, &x.a, BTF_ATTR_SIZE, tag, why);
 	if (fd >= 0)
 		return (int)fd;
-	if (log && (*log = calloc(1, LOG_START))) {
+	/* EPERM is decided before the BTF is read (CAP_BPF): no log */
+	if (log && fd != -EPERM && (*log = calloc(1, LOG_START))) {
 		long r;
 
 		x.a.btf_log_buf = (uint64_t)(uintptr_t)*log;

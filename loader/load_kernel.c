@@ -14,6 +14,7 @@
 
 #include "bpf/prog.h"
 #include "load_internal.h"
+#include "host/caps.h"
 #include "host/mounts.h"
 #include "relo/btf_fixup.h"
 #include "relo/btf_sanitize.h"
@@ -60,7 +61,7 @@ int step_btf(struct load *l)
 	uint32_t used, missing;
 	size_t len;
 	char *log = NULL;
-	char why[160];
+	char why[160], need[320];
 	int err = btf_fixup(&l->obj, &data, &len, &l->eb);
 
 	if (err || !data)
@@ -86,6 +87,17 @@ int step_btf(struct load *l)
 		l->btf_fd = btf_load_kernel(data, (uint32_t)len, why, SYS_LOAD, &log, &l->eb);
 		if (l->btf_fd >= 0 || missing)
 			break;
+		/* the first bpf() of a load: EPERM here is usually no
+		 * privilege at all, and then nothing else would work either
+		 * (no probe, no rewrite: they would be refused the same) */
+		if (l->btf_fd == -EPERM && caps_lack(CAPS_BPF, need, sizeof(need))) {
+			free(data);
+			free(log);
+			size_t n = strlen(l->eb.msg);
+
+			snprintf(l->eb.msg + n, sizeof(l->eb.msg) - n, "; %s", need);
+			return -EPERM;
+		}
 		missing = btf_missing(l, used);	/* refused: is it a kind it lacks? */
 		if (!missing)
 			break;
@@ -202,7 +214,7 @@ static int create_one(struct load *l, size_t i, int inner_fd)
 {
 	const struct obj_map *m = &l->maps[i];
 	struct map_params p;
-	char why[160];
+	char why[160], need[320];
 	int fd;
 
 	load_map_params(l, i, &p, l->c->explain ? why : NULL, sizeof(why));
@@ -219,6 +231,12 @@ static int create_one(struct load *l, size_t i, int inner_fd)
 		p.btf_fd = -1;
 		p.why = "the same map again, without BTF type ids";
 		fd = map_create(&p, &l->eb);
+	}
+	/* the first bpf() of an object without BTF */
+	if (fd == -EPERM && caps_lack(CAPS_BPF, need, sizeof(need))) {
+		size_t n = strlen(l->eb.msg);
+
+		snprintf(l->eb.msg + n, sizeof(l->eb.msg) - n, "; %s", need);
 	}
 	return fd;
 }
@@ -597,12 +615,18 @@ static int prog_refused(struct load *l, size_t i, const struct final_prog *fp, i
 {
 	const struct obj_prog *pr = &l->obj.progs[i];
 	uint32_t type = pr->def->prog_type;
+	char need[320];
 	size_t n;
 
 	err_prefix(&l->eb, err, "program '%s' (section '%s')", pr->name, pr->sec_name);
 	if (log && *log) {
 		print_log_tail(log, l->c->verbose);
 		explain_poison(l, i, fp, log);
+	}
+	if (err == -EPERM && caps_lack(caps_for_prog_type(type), need, sizeof(need))) {
+		n = strlen(l->eb.msg);
+		snprintf(l->eb.msg + n, sizeof(l->eb.msg) - n, "; %s", need);
+		return err;
 	}
 	if (err != -EPERM || (type != BPF_PROG_TYPE_TRACING && type != BPF_PROG_TYPE_LSM &&
 			      type != BPF_PROG_TYPE_EXT))

@@ -252,4 +252,29 @@ if [ -w "$TRACEFS/uprobe_events" ]; then
 		bad "rawload | head -1" "out: $(cat "$TMP/pipe.out") err: $(cat "$TMP/pipe.err")"
 	fi
 fi
+# ---- not root: the first EPERM says what is needed, and nothing else is tried ----
+# (uid 65534, no capabilities; then CAP_BPF alone, which loads BTF and
+# maps but not a tracing program). The object is copied where uid 65534
+# can read it.
+install -m 755 -d "$TMP/nobody"
+install -m 644 $P/hello.bpf.o "$TMP/nobody/hello.bpf.o"
+chmod 755 "$TMP"
+llvm-objcopy --remove-section .BTF --remove-section .BTF.ext $P/legacy_maps.bpf.o \
+	"$TMP/nobody/nobtf.bpf.o" 2>/dev/null && chmod 644 "$TMP/nobody/nobtf.bpf.o"
+nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+out=$(nobody --inh-caps=-all $RAWLOAD "$TMP/nobody/hello.bpf.o" --prog hello_tp --explain 2>&1); rc=$?
+check "not root: exit status 1" "$rc" "v == 1"
+grep -q "BPF_BTF_LOAD (.*): EPERM .*; rawload runs as uid 65534 without CAP_BPF .*needs root (sudo rawload ...), or CAP_BPF, with CAP_PERFMON for tracing programs and CAP_NET_ADMIN for networking ones" <<<"$out" &&
+	ok "not root: the BTF load's EPERM says root or CAP_BPF (+PERFMON, +NET_ADMIN)" ||
+	bad "not root: message" "$out"
+check "not root: one bpf() call, no BTF probe, no log retry, no rewrite" \
+	"$(grep -c 'bpf(BPF_' <<<"$out")" "v == 1"
+! grep -q "rewrote BTF\|\[probe\]" <<<"$out" && ok "not root: no probe, no BTF rewrite" ||
+	bad "not root: probes" "$out"
+expect "not root, object without BTF: the map create's EPERM says the same" 1 \
+	"map 'legacy_counts': BPF_MAP_CREATE .*: EPERM .*; rawload runs as uid 65534 without CAP_BPF" \
+	nobody --inh-caps=-all $RAWLOAD "$TMP/nobody/nobtf.bpf.o" --no-attach
+expect "CAP_BPF without CAP_PERFMON: the tracepoint program's load names CAP_PERFMON" 1 \
+	"program 'hello_tp' .*BPF_PROG_LOAD .*: EPERM .*; rawload runs as uid 65534 without CAP_PERFMON" \
+	nobody --inh-caps=-all,+bpf --ambient-caps=+bpf $RAWLOAD "$TMP/nobody/hello.bpf.o" --prog hello_tp
 finish
