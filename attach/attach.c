@@ -177,8 +177,6 @@ int attach_keep_probe(int prog_fd, const struct probe_spec *ps, struct attach_se
 			return err_prefix(eb, fd, "%s: no %s PMU, so the probe needs tracefs's "
 					  "%s_events", ps->spec, kind, kind);
 	}
-	if (!ps->uprobe && (fd = kprobe_check(ps, &o, getenv("RAWLOAD_KALLSYMS"), eb)))
-		return fd;
 	if ((fd = attach_new_entry(set, &e, eb)))
 		return fd;
 	fd = hook_probe(prog_fd, ps, &o, e->event, sizeof(e->event), eb);
@@ -194,8 +192,10 @@ int attach_keep_probe(int prog_fd, const struct probe_spec *ps, struct attach_se
 /* kprobe:FN[+OFF], kretprobe:FN, ksyscall:NAME, kretsyscall:NAME */
 static int do_kprobe(const struct attach_call *c)
 {
+	struct probe_opts o = probe_opts_env();
 	struct probe_spec ps = { 0 };
 	char spec[300], full[200];
+	int err;
 
 	snprintf(spec, sizeof(spec), "%s:%s", c->type, c->target);
 	ps.spec = spec;
@@ -212,6 +212,8 @@ static int do_kprobe(const struct attach_call *c)
 		snprintf(full, sizeof(full), "%s%s", prefix, ps.func);
 		ps.func = full;
 	}
+	if ((err = kprobe_check(c, &ps, &o, getenv("RAWLOAD_KALLSYMS"), c->eb)))
+		return err;
 	return attach_keep_probe(c->prog_fd, &ps, c->set, c->eb);
 }
 
@@ -451,6 +453,12 @@ enum { FAM_NONE, FAM_KPROBE, FAM_UPROBE, FAM_UMULTI };
 /* Row flags. */
 enum {
 	HOW_PID = 1 << 0,	/* --pid filters it (attach_takes_pid) */
+	HOW_PERF = 1 << 1,	/* a perf event takes the program: the kernel
+				   wants @kernel_type loaded with expected
+				   attach type 0 (not a multi link's) */
+	HOW_AT_LOAD = 1 << 2,	/* the target was fixed at load (BTF-targeted
+				   programs): only programs of exactly this
+				   way attach */
 };
 
 /*
@@ -470,33 +478,48 @@ static const struct attach_how_def {
 	unsigned flags;
 	const char *default_target;	/* when --attach gives none */
 	uint32_t prog_types[7];
+	uint32_t kernel_type;	/* the program type the kernel takes there,
+				   for a way with no @prog_types: a program of
+				   another section may use it (kprobe/X on
+				   kretprobe:Y), one of another type may not */
 	const char *hint;
 } hows[AH_COUNT] = {
 	[AH_KPROBE] = { .name = "kprobe", .usage = "kprobe:FN[+OFF]",
-		.parse = attach_parse_kprobe, .attach = do_kprobe, .family = FAM_KPROBE },
+		.parse = attach_parse_kprobe, .attach = do_kprobe, .family = FAM_KPROBE,
+		.flags = HOW_PERF, .kernel_type = BPF_PROG_TYPE_KPROBE },
 	[AH_KRETPROBE] = { .name = "kretprobe", .usage = "kretprobe:FN",
-		.parse = attach_parse_kprobe, .attach = do_kprobe, .family = FAM_KPROBE },
+		.parse = attach_parse_kprobe, .attach = do_kprobe, .family = FAM_KPROBE,
+		.flags = HOW_PERF, .kernel_type = BPF_PROG_TYPE_KPROBE },
 	[AH_KSYSCALL] = { .name = "ksyscall", .usage = "ksyscall:NAME",
-		.parse = attach_parse_kprobe, .attach = do_kprobe, .family = FAM_KPROBE },
+		.parse = attach_parse_kprobe, .attach = do_kprobe, .family = FAM_KPROBE,
+		.flags = HOW_PERF, .kernel_type = BPF_PROG_TYPE_KPROBE },
 	[AH_KRETSYSCALL] = { .name = "kretsyscall", .usage = "kretsyscall:NAME",
-		.parse = attach_parse_kprobe, .attach = do_kprobe, .family = FAM_KPROBE },
+		.parse = attach_parse_kprobe, .attach = do_kprobe, .family = FAM_KPROBE,
+		.flags = HOW_PERF, .kernel_type = BPF_PROG_TYPE_KPROBE },
 	[AH_UPROBE] = { .name = "uprobe", .usage = "uprobe:PATH:SYMBOL[+OFF]",
 		.parse = attach_parse_uprobe, .attach = do_uprobe, .family = FAM_UPROBE,
-		.flags = HOW_PID },
+		.flags = HOW_PID | HOW_PERF, .kernel_type = BPF_PROG_TYPE_KPROBE },
 	[AH_URETPROBE] = { .name = "uretprobe", .usage = "uretprobe:PATH:SYMBOL",
 		.parse = attach_parse_uprobe, .attach = do_uprobe, .family = FAM_UPROBE,
-		.flags = HOW_PID },
+		.flags = HOW_PID | HOW_PERF, .kernel_type = BPF_PROG_TYPE_KPROBE },
 	[AH_TRACEPOINT] = { .name = "tracepoint", .usage = "tracepoint:CATEGORY:NAME",
-		.parse = attach_parse_tracepoint, .attach = do_tracepoint },
-	[AH_RAW_TP] = { .name = "raw_tp", .usage = "raw_tp:NAME", .attach = do_raw_tp },
-	[AH_TP_BTF] = { .name = "tp_btf", .usage = "tp_btf:NAME", .attach = do_tracing },
+		.parse = attach_parse_tracepoint, .attach = do_tracepoint,
+		.kernel_type = BPF_PROG_TYPE_TRACEPOINT },
+	[AH_RAW_TP] = { .name = "raw_tp", .usage = "raw_tp:NAME", .attach = do_raw_tp,
+		.kernel_type = BPF_PROG_TYPE_RAW_TRACEPOINT },
+	[AH_TP_BTF] = { .name = "tp_btf", .usage = "tp_btf:NAME", .attach = do_tracing,
+		.flags = HOW_AT_LOAD },
 	[AH_FENTRY] = { .name = "fentry", .usage = "fentry:FN|PROG[:FUNC]",
-		.attach = do_tracing },
-	[AH_FEXIT] = { .name = "fexit", .usage = "fexit:FN|PROG[:FUNC]", .attach = do_tracing },
-	[AH_FMOD_RET] = { .name = "fmod_ret", .usage = "fmod_ret:FN", .attach = do_tracing },
-	[AH_LSM] = { .name = "lsm", .usage = "lsm:HOOK", .attach = do_tracing },
+		.attach = do_tracing, .flags = HOW_AT_LOAD },
+	[AH_FEXIT] = { .name = "fexit", .usage = "fexit:FN|PROG[:FUNC]", .attach = do_tracing,
+		.flags = HOW_AT_LOAD },
+	[AH_FMOD_RET] = { .name = "fmod_ret", .usage = "fmod_ret:FN", .attach = do_tracing,
+		.flags = HOW_AT_LOAD },
+	[AH_LSM] = { .name = "lsm", .usage = "lsm:HOOK", .attach = do_tracing,
+		.kernel_type = BPF_PROG_TYPE_LSM },
 	[AH_FREPLACE] = { .name = "freplace", .usage = "freplace:PROG[:FUNC]",
-		.attach = do_tracing, .hint = " freplace:PROG (a pinned program or its id)" },
+		.attach = do_tracing, .kernel_type = BPF_PROG_TYPE_EXT,
+		.hint = " freplace:PROG (a pinned program or its id)" },
 	[AH_XDP] = { .name = "xdp", .usage = "xdp:IFACE", .attach = attach_net_iface,
 		.prog_types = { BPF_PROG_TYPE_XDP } },
 	[AH_TC] = { .name = "tc", .usage = "tc:IFACE[:ingress|egress]",
@@ -514,14 +537,17 @@ static const struct attach_how_def {
 	[AH_PERF_EVENT] = { .name = "perf_event", .usage = "perf_event:cpu-clock:FREQ",
 		.parse = attach_parse_perf_event, .attach = do_perf_event,
 		.prog_types = { BPF_PROG_TYPE_PERF_EVENT } },
-	[AH_ITER] = { .name = "iter", .usage = "iter:TARGET", .attach = do_iter },
+	[AH_ITER] = { .name = "iter", .usage = "iter:TARGET", .attach = do_iter,
+		.flags = HOW_AT_LOAD },
 	[AH_KPROBE_MULTI] = { .name = "kprobe.multi", .usage = "kprobe.multi:GLOB",
-		.attach = do_kprobe_multi, .check = check_kmulti },
+		.attach = do_kprobe_multi, .check = check_kmulti,
+		.kernel_type = BPF_PROG_TYPE_KPROBE },
 	[AH_KRETPROBE_MULTI] = { .name = "kretprobe.multi", .usage = "kretprobe.multi:GLOB",
-		.attach = do_kprobe_multi, .check = check_kmulti },
+		.attach = do_kprobe_multi, .check = check_kmulti,
+		.kernel_type = BPF_PROG_TYPE_KPROBE },
 	[AH_KPROBE_SESSION] = { .name = "kprobe.session", .usage = "kprobe.session:GLOB",
 		.attach = do_kprobe_multi, .check = check_kmulti,
-		.hint = " kprobe.session:GLOB" },
+		.kernel_type = BPF_PROG_TYPE_KPROBE, .hint = " kprobe.session:GLOB" },
 	[AH_SOCKMAP] = { .name = "sockmap", .usage = "sockmap:MAP", .attach = attach_net_sockmap,
 		.check = attach_net_sockmap_check,
 		.prog_types = { BPF_PROG_TYPE_SK_MSG, BPF_PROG_TYPE_SK_SKB },
@@ -532,6 +558,7 @@ static const struct attach_how_def {
 		.hint = " netns (this network namespace) or netns:/run/netns/NAME" },
 	[AH_NETFILTER] = { .name = "netfilter", .usage = "netfilter:FAMILY:HOOK[:PRIO]",
 		.parse = attach_parse_netfilter, .attach = attach_net_netfilter,
+		.kernel_type = RL_BPF_PROG_TYPE_NETFILTER,
 		.hint = " netfilter:FAMILY:HOOK[:PRIO]" },
 	[AH_LWT] = { .name = "lwt", .usage = "lwt:PREFIX:IFACE", .parse = attach_parse_lwt,
 		.attach = attach_net_lwt,
@@ -539,14 +566,16 @@ static const struct attach_how_def {
 				BPF_PROG_TYPE_LWT_XMIT },
 		.hint = " lwt:PREFIX:IFACE (a route of this network namespace)" },
 	[AH_USDT] = { .name = "usdt", .usage = "usdt:PATH:PROVIDER:NAME", .attach = attach_usdt,
-		.check = attach_usdt_check, .flags = HOW_PID,
+		.check = attach_usdt_check, .flags = HOW_PID, .kernel_type = BPF_PROG_TYPE_KPROBE,
 		.hint = " usdt:PATH:PROVIDER:NAME" },
 	[AH_UPROBE_MULTI] = { .name = "uprobe.multi", .usage = "uprobe.multi:PATH:GLOB",
 		.attach = attach_umulti, .check = attach_umulti_check, .family = FAM_UMULTI,
-		.flags = HOW_PID, .hint = " uprobe.multi:PATH:GLOB" },
+		.flags = HOW_PID, .kernel_type = BPF_PROG_TYPE_KPROBE,
+		.hint = " uprobe.multi:PATH:GLOB" },
 	[AH_URETPROBE_MULTI] = { .name = "uretprobe.multi", .usage = "uretprobe.multi:PATH:GLOB",
 		.attach = attach_umulti, .check = attach_umulti_check, .family = FAM_UMULTI,
-		.flags = HOW_PID, .hint = " uretprobe.multi:PATH:GLOB" },
+		.flags = HOW_PID, .kernel_type = BPF_PROG_TYPE_KPROBE,
+		.hint = " uretprobe.multi:PATH:GLOB" },
 };
 
 static const struct attach_how_def *how_def(enum attach_how how)
@@ -627,6 +656,108 @@ int attach_applies(const struct object *obj, const int *selected, size_t prog,
 		exact = selected[i] && attach_type_fits(&obj->progs[i], how);
 	return exact ? attach_type_fits(&obj->progs[prog], how)
 		     : family_fits(&obj->progs[prog], how);
+}
+
+int attach_prog_can(const struct obj_prog *p, enum attach_how how)
+{
+	const struct attach_how_def *d = how_def(how);
+
+	if (!d || !p->def)
+		return 0;
+	if (attach_type_fits(p, how) || family_fits(p, how))
+		return 1;
+	if ((d->flags & HOW_AT_LOAD) || !d->kernel_type)
+		return 0;
+	if (how == AH_RAW_TP && p->def->prog_type == BPF_PROG_TYPE_RAW_TRACEPOINT_WRITABLE)
+		return 1;
+	if (d->kernel_type != p->def->prog_type)
+		return 0;
+	return !(d->flags & HOW_PERF) || !p->def->attach_type;
+}
+
+/* "a kprobe program (section 'kprobe/do_execve')" */
+static const char *prog_kind(const struct obj_prog *p)
+{
+	enum attach_how own = attach_how_of(p);
+
+	return own != AH_NONE ? attach_how_name(own)
+			      : p->def ? secdef_prog_type_name(p->def->prog_type) : "?";
+}
+
+/* What programs @how takes, in words. */
+static void takes(enum attach_how how, char *out, size_t size)
+{
+	const struct attach_how_def *d = &hows[how];
+	size_t n = 0;
+
+	if (d->flags & HOW_AT_LOAD) {
+		snprintf(out, size, "only %s programs, whose target their section fixes at load",
+			 d->name);
+		return;
+	}
+	n += (size_t)snprintf(out, size, "only programs of type ");
+	for (size_t i = 0; i < sizeof(d->prog_types) / sizeof(d->prog_types[0]) &&
+			   d->prog_types[i] && n < size; i++)
+		n += (size_t)snprintf(out + n, size - n, "%s%s", i ? "/" : "",
+				      secdef_prog_type_name(d->prog_types[i]));
+	if (!d->prog_types[0] && n < size)
+		snprintf(out + n, size - n, "%s%s", secdef_prog_type_name(d->kernel_type),
+			 d->flags & HOW_PERF ? " (not a multi-link program)" : "");
+}
+
+/* "; this object's 'hello_tp' does: --prog hello_tp" for the programs of
+ * @obj that could take @how (up to three), or a word that none can. */
+static void who_can(const struct object *obj, enum attach_how how, char *out, size_t size)
+{
+	size_t n = 0, found = 0;
+
+	for (size_t i = 0; i < obj->nprogs && n < size; i++) {
+		if (!obj->progs[i].def || !attach_prog_can(&obj->progs[i], how))
+			continue;
+		if (found++ == 3) {
+			n += (size_t)snprintf(out + n, size - n, " ...");
+			break;
+		}
+		n += (size_t)snprintf(out + n, size - n, "%s--prog %s", found == 1 ?
+				      "; this object's programs that do: " : ", ",
+				      obj->progs[i].name);
+	}
+	if (!found)
+		snprintf(out, size, "; no program of this object does");
+}
+
+int attach_fits_check(const struct object *obj, const int *selected, int prog,
+		      const struct attach_spec *s, struct errbuf *eb)
+{
+	char take[160], can[200], list[300];
+	size_t n = 0;
+
+	if (!how_def(s->how))
+		return 0;
+	takes(s->how, take, sizeof(take));
+	who_can(obj, s->how, can, sizeof(can));
+	if (prog >= 0) {
+		const struct obj_prog *p = &obj->progs[prog];
+
+		if (attach_prog_can(p, s->how))
+			return 0;
+		return err_set(eb, -EINVAL, "--attach %s:%s: program '%s' (section '%s', type "
+			       "%s) does not fit: %s: takes %s%s", hows[s->how].name, s->target,
+			       p->name, p->sec_name, secdef_prog_type_name(p->def->prog_type),
+			       hows[s->how].name, take, can);
+	}
+	for (size_t i = 0; i < obj->nprogs; i++)
+		if (selected[i] && attach_applies(obj, selected, i, s->how))
+			return 0;
+	list[0] = '\0';
+	for (size_t i = 0; i < obj->nprogs && n < sizeof(list); i++)
+		if (selected[i])
+			n += (size_t)snprintf(list + n, sizeof(list) - n, "%s'%s' (%s)",
+					      n ? ", " : "", obj->progs[i].name,
+					      prog_kind(&obj->progs[i]));
+	return err_set(eb, -EINVAL, "--attach %s:%s fits no selected program: %s: takes %s, and "
+		       "the programs are %s%s", hows[s->how].name, s->target, hows[s->how].name,
+		       take, n ? list : "none", can);
 }
 
 int attach_check(const struct object *obj, size_t prog, const struct attach_spec *s,

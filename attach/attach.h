@@ -141,6 +141,18 @@ int attach_type_fits(const struct obj_prog *p, enum attach_how how);
 int attach_applies(const struct object *obj, const int *selected, size_t prog,
 		   enum attach_how how);
 
+/* Can the kernel attach program @p the way @how at all: its own way, its
+ * family's (attach_applies), or a program type the hook takes (a kprobe
+ * program on a uprobe, a tracepoint program on any tracepoint)? BTF-
+ * targeted ways (fentry, tp_btf, iter, ...) take only their own programs. */
+int attach_prog_can(const struct obj_prog *p, enum attach_how how);
+/* Before the load, for an --attach @s: with @prog >= 0 (it follows
+ * --prog), that program can take it; with @prog < 0, some @selected
+ * program takes it. 0, or -EINVAL with @eb saying in words what the way
+ * takes and which of @obj's programs could (--prog NAME). */
+int attach_fits_check(const struct object *obj, const int *selected, int prog,
+		      const struct attach_spec *s, struct errbuf *eb);
+
 /* Where the program's own section says to attach it (FN of kprobe/FN),
  * or NULL when an --attach must say: the section names no target, or its
  * target is not a place to attach (lsm_cgroup/HOOK names the LSM hook;

@@ -24,13 +24,6 @@ int attach_keep(struct attach_set *set, int fd, struct errbuf *eb);
 struct probe_spec;
 int attach_keep_probe(int prog_fd, const struct probe_spec *ps, struct attach_set *set,
 		      struct errbuf *eb);
-/* Before a kprobe at @ps->func (attach/kprobe_check.c): 0 when this
- * kernel has kprobes and @kallsyms (NULL: /proc/kallsyms) lists the
- * function, or cannot be read; else -ENOENT or -EOPNOTSUPP with @eb
- * naming the closest functions and the alternatives this machine has. */
-struct probe_opts;
-int kprobe_check(const struct probe_spec *ps, const struct probe_opts *o,
-		 const char *kallsyms, struct errbuf *eb);
 /* The file of a uprobe-family target (uprobe:, uretprobe:, uprobe.multi:,
  * usdt:): @file itself when it holds a '/', else the library or program
  * of that name, looked up as libbpf does (host/upath.c, with
@@ -60,6 +53,15 @@ struct attach_call {
 	struct attach_set *set;	/* NULL for checks */
 	struct errbuf *eb;
 };
+
+/* Before kprobe @c at @ps->func (attach/kprobe_check.c): 0 when this
+ * kernel has kprobes and @kallsyms (NULL: /proc/kallsyms) lists the
+ * function, or cannot be read; else -ENOENT or -EOPNOTSUPP with @eb
+ * naming the closest functions and, as options to pass back, the
+ * alternatives this machine and @c's object have. */
+struct probe_opts;
+int kprobe_check(const struct attach_call *c, const struct probe_spec *ps,
+		 const struct probe_opts *o, const char *kallsyms, struct errbuf *eb);
 
 /* The target parsers of attach_spec.c, the @parse column of the table:
  * @s->how and @s->target set, the rest zeroed. 0 or -EINVAL with @eb. */

@@ -8,8 +8,8 @@
  *   - the function is a text symbol in kallsyms (host/ksym.c): one the
  *     compiler inlined everywhere or renamed (.isra.0) is not, and the
  *     kernel would only say ENOENT or EINVAL.
- * The alternatives offered are ones this machine has: the syscall's
- * tracepoint if tracefs lists it, its ksyscall entry if kallsyms does.
+ * The alternatives offered are ones this machine has, written as options
+ * to pass back (alternatives()).
  */
 #include "attach_internal.h"
 
@@ -41,36 +41,82 @@ static int tracefs_has(const struct probe_opts *o, const char *file)
 	return 0;
 }
 
-/* ", alternatives: tracepoint:syscalls:sys_enter_STEM, ..." for @func. */
-static void alternatives(const struct probe_opts *o, const char *kallsyms, const char *func,
-			 const char *closest, int kprobes, char *out, size_t size)
+/* Append ", WHAT" (or "WHAT" first) to @out. */
+static size_t add(char *out, size_t size, size_t n, const char *what)
 {
-	const char *stem = ksym_stem(func);
-	char file[300], prefix[32], entry[160];
-	int n = 0;
-
-	out[0] = '\0';
-	snprintf(file, sizeof(file), "syscalls/sys_enter_%s", stem);
-	if (tracefs_has(o, file))
-		n += snprintf(out + n, size - (size_t)n, "tracepoint:syscalls:sys_enter_%s", stem);
-	else
-		n += snprintf(out, size, "tracepoint:CATEGORY:NAME (ls /sys/kernel/tracing/events)");
-	if (kprobes && !ksym_syscall_prefix(kallsyms, prefix, sizeof(prefix), NULL)) {
-		snprintf(entry, sizeof(entry), "%s%s", prefix, stem);
-		if (ksym_has_func(kallsyms, entry, NULL) == 1)
-			n += snprintf(out + n, size - (size_t)n, "%sksyscall:%s", n ? ", " : "", stem);
-	}
-	if (closest && *closest && (size_t)n < size)
-		snprintf(out + n, size - (size_t)n, ", fentry:%s", closest);
+	if (n < size)
+		n += (size_t)snprintf(out + n, size - n, "%s%s", n ? ", " : "", what);
+	return n;
 }
 
-int kprobe_check(const struct probe_spec *ps, const struct probe_opts *o,
-		 const char *kallsyms, struct errbuf *eb)
+/*
+ * What the user can pass back instead, in @out: only ways this kernel has,
+ * for programs this object holds. The kprobe program itself takes another
+ * function (--attach kprobe:CLOSEST) or the syscall's entry
+ * (--attach ksyscall:STEM) where kprobes exist; the syscall's tracepoint
+ * needs a tracepoint program: this object's (--prog NAME), or, when it has
+ * none, the section one would be written in. fentry is not offered: whether
+ * this kernel loads fentry programs is known only by loading one.
+ */
+static void alternatives(const struct attach_call *c, const struct probe_opts *o,
+			 const char *kallsyms, const char *func, const char *closest,
+			 int kprobes, char *out, size_t size)
+{
+	const char *stem = ksym_stem(func);
+	char file[300], prefix[32], entry[160], what[400];
+	const char *tp_prog = NULL, *tp_target = NULL;
+	size_t n = 0;
+
+	out[0] = '\0';
+	if (kprobes && closest && *closest && strcmp(closest, func)) {
+		snprintf(what, sizeof(what), "--attach kprobe:%s", closest);
+		n = add(out, size, n, what);
+	}
+	if (kprobes && !ksym_syscall_prefix(kallsyms, prefix, sizeof(prefix), NULL)) {
+		snprintf(entry, sizeof(entry), "%s%s", prefix, stem);
+		if (ksym_has_func(kallsyms, entry, NULL) == 1) {
+			snprintf(what, sizeof(what), "--attach ksyscall:%s", stem);
+			n = add(out, size, n, what);
+		}
+	}
+	snprintf(file, sizeof(file), "syscalls/sys_enter_%s", stem);
+	if (!tracefs_has(o, file)) {
+		if (!n)
+			snprintf(out, size, "none in this object; a tracepoint program may see the "
+				 "same event (ls /sys/kernel/tracing/events)");
+		return;
+	}
+	for (size_t i = 0; c && i < c->obj->nprogs; i++) {
+		const struct obj_prog *q = &c->obj->progs[i];
+
+		if (!q->def || !attach_prog_can(q, AH_TRACEPOINT))
+			continue;
+		if (!tp_prog || (q->attach_target && !strcmp(q->attach_target, file))) {
+			tp_prog = q->name;
+			tp_target = q->attach_target;
+		}
+	}
+	if (tp_prog && tp_target && !strcmp(tp_target, file))
+		snprintf(what, sizeof(what), "--prog %s", tp_prog);
+	else if (tp_prog)
+		snprintf(what, sizeof(what), "--prog %s --attach tracepoint:syscalls:sys_enter_%s",
+			 tp_prog, stem);
+	else if (!n)
+		snprintf(what, sizeof(what), "none in this object; a tracepoint program, "
+			 "SEC(\"tracepoint/syscalls/sys_enter_%s\"), would attach on this kernel",
+			 stem);
+	else
+		return;
+	add(out, size, n, what);
+}
+
+int kprobe_check(const struct attach_call *c, const struct probe_spec *ps,
+		 const struct probe_opts *o, const char *kallsyms, struct errbuf *eb)
 {
 	const char *ks = kallsyms ? kallsyms : KSYM_DEFAULT;
 	int kprobes = probe_kprobes_available(o);
 	int have = ksym_has_func(ks, ps->func, NULL);
-	char closest[200] = "", entry[200] = "", prefix[32], alt[256];
+	char closest[200] = "", entry[200] = "", prefix[32], alt[512];
 	char first[128] = "";
 	const char *nosupport = kprobes ? "" :
 		"the running kernel has no kprobe support (no kprobe PMU, no kprobe_events); ";
@@ -80,7 +126,7 @@ int kprobe_check(const struct probe_spec *ps, const struct probe_opts *o,
 	if (have == 1) {
 		if (kprobes)
 			return 0;
-		alternatives(o, ks, ps->func, ps->func, 0, alt, sizeof(alt));
+		alternatives(c, o, ks, ps->func, NULL, 0, alt, sizeof(alt));
 		return err_set(eb, -EOPNOTSUPP, "%s: %salternatives: %s", ps->spec,
 			       nosupport, alt);
 	}
@@ -93,7 +139,7 @@ int kprobe_check(const struct probe_spec *ps, const struct probe_opts *o,
 		if (ksym_has_func(ks, name, NULL) == 1)
 			snprintf(entry, sizeof(entry), "; syscall entry point %s", name);
 	}
-	alternatives(o, ks, ps->func, first, kprobes, alt, sizeof(alt));
+	alternatives(c, o, ks, ps->func, first, kprobes, alt, sizeof(alt));
 	return err_set(eb, kprobes ? -ENOENT : -EOPNOTSUPP,
 		       "%s: %s'%s' is not in %s: inlined into its callers, renamed by the "
 		       "compiler (.isra/.constprop/.part) or not built in; closest: %s%s; "

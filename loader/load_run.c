@@ -181,7 +181,18 @@ int step_targets(struct load *l)
 {
 	struct attach_spec sp;
 
-	/* the --attach targets were read with the command line */
+	/* the --attach targets were read with the command line; each must
+	 * fit a program, and the program's type the way: said now, not as
+	 * the kernel's EINVAL after the load */
+	for (size_t k = 0; !l->c->no_attach && k < l->c->nattaches; k++) {
+		const struct cli_attach *a = &l->c->attaches[k];
+		int prog = a->prog >= 0 ? obj_find_prog(&l->obj, l->c->progs[a->prog]) : -1;
+		int err;
+
+		if ((a->prog < 0 || prog >= 0) &&
+		    (err = attach_fits_check(&l->obj, l->selected, prog, &a->at, &l->eb)))
+			return err;
+	}
 	for (size_t i = 0; !l->c->no_attach && i < l->obj.nprogs; i++) {
 		int err;
 

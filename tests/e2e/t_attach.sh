@@ -32,16 +32,24 @@ trap cleanup EXIT
 out=$($RAWLOAD $P/hello.bpf.o --attach kprobe:do_execve --duration 1 2>&1)
 if grep -q "no kprobe support" <<<"$out"; then
 	for w in "kprobe:do_execve" "not in /proc/kallsyms" "inlined" "bprm_execve" \
-		 "__x64_sys_execve" "tracepoint:syscalls:sys_enter_execve" "fentry:bprm_execve"; do
+		 "__x64_sys_execve" "alternatives: --prog hello_tp"; do
 		grep -qF -- "$w" <<<"$out" && ok "kprobe:do_execve says $w" ||
 			bad "kprobe:do_execve says $w" "$out"
 	done
-	expect "kprobe on a real function, no kprobes: alternatives" 1 \
-		"kprobe:bprm_execve: the running kernel has no kprobe support .*alternatives: tracepoint:.*fentry:bprm_execve" \
-		$RAWLOAD $P/hello.bpf.o --attach kprobe:bprm_execve --duration 1
+	# alternatives are options to pass back, only for what this kernel
+	# has: no kprobe:/ksyscall: here, no fentry (unknown until loaded)
+	! grep -q "fentry:\|ksyscall:\|--attach kprobe:" <<<"$out" &&
+		ok "kprobe:do_execve, no kprobes: no kprobe, ksyscall or fentry suggested" ||
+		bad "kprobe:do_execve suggests what this kernel lacks" "$out"
+	expect "kprobe on a real function, no kprobes: no alternative in the object, where to look" 1 \
+		"kprobe:bprm_execve: the running kernel has no kprobe support .*alternatives: none in this object; a tracepoint program may see the same event \(ls /sys/kernel/tracing/events\)" \
+		$RAWLOAD $P/hello.bpf.o --prog hello --attach kprobe:bprm_execve --duration 1
+	expect "kprobe at a syscall, no kprobes, object with another tracepoint program: --prog and --attach" 1 \
+		"kprobe:__x64_sys_getpid: the running kernel has no kprobe support .*alternatives: --prog hello_tp --attach tracepoint:syscalls:sys_enter_getpid$" \
+		$RAWLOAD $P/hello.bpf.o --prog hello --attach kprobe:__x64_sys_getpid --duration 1
 else
 	expect "kprobe:do_execve (inlined) names the closest functions" 1 \
-		"'do_execve' is not in /proc/kallsyms.*bprm_execve.*ksyscall:execve" \
+		"'do_execve' is not in /proc/kallsyms.*bprm_execve.*alternatives: --attach kprobe:bprm_execve, --attach ksyscall:execve, --prog hello_tp" \
 		$RAWLOAD $P/hello.bpf.o --attach kprobe:do_execve --duration 1
 fi
 
@@ -322,6 +330,44 @@ else
 	ok "  a malformed --attach makes no bpf() call"
 fi
 
+for spec in tracepoint:syscalls uprobe:/bin/true kprobe: xdp; do
+	expect "malformed --attach $spec: exit 2 with the command line" 2 "^rawload: .*(expected|not CATEGORY:NAME)" \
+		$RAWLOAD $P/hello.bpf.o --attach $spec
+done
+
+# ---- an --attach must fit: a program, and the program's type the way ----
+# said in words before the load (no bpf() call), exit 2, with the
+# programs of the object that would fit, written as options to pass back
+expect "--attach that fits no selected program is an error, not ignored" 2 \
+	"^rawload: .*: --attach xdp:lo fits no selected program: xdp: takes only programs of type XDP, and the programs are 'hello' \(kprobe\), 'hello_tp' \(tracepoint\); no program of this object does$" \
+	$RAWLOAD $P/hello.bpf.o --attach xdp:lo --duration 1
+expect "  one that an unselected program would take names it" 2 \
+	"--attach tc:lo fits no selected program: tc: takes only programs of type SCHED_CLS, and the programs are 'xdp_count' \(xdp\); this object's programs that do: --prog tc_count" \
+	$RAWLOAD $P/xdp_tc.bpf.o --attach tc:lo --prog xdp_count --duration 1
+expect "a kprobe program on a tracepoint: in words, with the program that fits" 2 \
+	"--attach tracepoint:syscalls:sys_enter_execve: program 'hello' \(section 'kprobe/do_execve', type KPROBE\) does not fit: tracepoint: takes only programs of type TRACEPOINT; this object's programs that do: --prog hello_tp$" \
+	$RAWLOAD $P/hello.bpf.o --prog hello --attach tracepoint:syscalls:sys_enter_execve --duration 1
+expect "a tracepoint program on xdp" 2 \
+	"--attach xdp:lo: program 'hello_tp' \(section 'tracepoint/syscalls/sys_enter_execve', type TRACEPOINT\) does not fit: xdp: takes only programs of type XDP; no program of this object does$" \
+	$RAWLOAD $P/hello.bpf.o --prog hello_tp --attach xdp:lo --duration 1
+expect "a kprobe.multi program on a kprobe: a multi-link program is not a perf-event one" 2 \
+	"program 'on_entry' \(section 'kprobe.multi/.*', type KPROBE\) does not fit: kprobe: takes only programs of type KPROBE \(not a multi-link program\)" \
+	$RAWLOAD $P/kmulti.bpf.o --prog on_entry --attach kprobe:__x64_sys_getpid --duration 1
+expect "an fentry target is fixed at load" 2 \
+	"--attach fentry:bprm_execve: program 'on_getpid' \(section 'tracepoint/syscalls/sys_enter_getpid', type TRACEPOINT\) does not fit: fentry: takes only fentry programs, whose target their section fixes at load" \
+	$RAWLOAD $P/maps.bpf.o --prog on_getpid --attach fentry:bprm_execve --duration 1
+if $RAWLOAD $P/hello.bpf.o --prog hello_tp --attach xdp:lo --explain 2>&1 | grep -q 'bpf('; then
+	bad "  a misfit --attach makes no bpf() call" "$($RAWLOAD $P/hello.bpf.o --prog hello_tp \
+		--attach xdp:lo --explain 2>&1 | grep -m2 'bpf(')"
+else
+	ok "  a misfit --attach makes no bpf() call"
+fi
+# the kernel's own type rule, not the section's name: a kprobe program
+# takes a uprobe (both are BPF_PROG_TYPE_KPROBE on a perf event)
+expect "a kprobe program on a uprobe is allowed (same program type)" 0 \
+	"attached 'hello' to uprobe:" \
+	$RAWLOAD $P/hello.bpf.o --prog hello --attach uprobe:libc.so.6:getpid --duration 0.2
+
 # ---- iterators -------------------------------------------------------------
 # iter/task runs when read: rawload attaches it, prints one walk and, with
 # nothing else attached, exits without waiting. only_tgid narrows it to
@@ -362,8 +408,8 @@ else
 		"$(val "$TMP/g.json" '.maps[]|select(.name=="egress_stats")|.entries[]|select(.key==0)|.value')" "v >= 3"
 	expect "cgroup v1 / plain directory is refused clearly" 1 "is not a cgroup v2 directory" \
 		$RAWLOAD $P/cgroup.bpf.o --attach "cgroup:$TMP" --duration 1
-	expect "cgroup: on a program of another type is refused naming it" 1 \
-		"cgroup:$CG: a TRACEPOINT program does not attach to a cgroup" \
+	expect "cgroup: on a program of another type is refused before the load, naming it" 2 \
+		"--attach cgroup:$CG: program 'hello_tp' \(section 'tracepoint/syscalls/sys_enter_execve', type TRACEPOINT\) does not fit: cgroup: takes only programs of type CGROUP_SKB/.*; no program of this object does" \
 		$RAWLOAD $P/hello.bpf.o --prog hello_tp --attach "cgroup:$CG" --duration 1
 
 	# every other kind of cgroup hook, from a process moved into $CG:
@@ -472,8 +518,8 @@ PY
 		$RAWLOAD $P/sockmap.bpf.o --prog msg_count --attach sockmap:stats --duration 1
 	expect "sockmap: a missing map is named" 1 "sockmap:nosuch: the object has no map 'nosuch'" \
 		$RAWLOAD $P/sockmap.bpf.o --prog msg_count --attach sockmap:nosuch --duration 1
-	expect "sockmap: on a program of another type" 1 \
-		"sockmap:socks: only sk_msg and sk_skb programs attach to a sockmap" \
+	expect "sockmap: on a program of another type, before the load" 2 \
+		"--attach sockmap:socks: program 'dissect' \(section 'flow_dissector', type FLOW_DISSECTOR\) does not fit: sockmap: takes only programs of type SK_MSG/SK_SKB" \
 		$RAWLOAD $P/netns.bpf.o --prog dissect --attach sockmap:socks --duration 1
 fi
 
@@ -497,8 +543,8 @@ left=$(ip netns exec "$NS3" bpftool net | sed -n '/flow_dissector/,$p' | sed 1d 
 [ -z "$left" ] && ok "netns links gone at exit" || bad "netns links gone at exit" "$left"
 expect "netns: a file that is no namespace" 1 "/etc/passwd is not a namespace file" \
 	$RAWLOAD $P/netns.bpf.o --attach netns:/etc/passwd --duration 1
-expect "netns: a program not for a namespace" 1 \
-	"netns:/proc/self/ns/net: only flow_dissector and sk_lookup programs attach" \
+expect "netns: a program not for a namespace, before the load" 2 \
+	"--attach netns:/proc/self/ns/net: program 'hello_tp' \(section 'tracepoint/syscalls/sys_enter_execve', type TRACEPOINT\) does not fit: netns: takes only programs of type FLOW_DISSECTOR/SK_LOOKUP" \
 	$RAWLOAD $P/hello.bpf.o --prog hello_tp --attach netns --duration 1
 
 # ---- netfilter (6.4+): local_in of the private netns ------------------------

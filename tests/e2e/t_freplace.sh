@@ -145,8 +145,8 @@ expect "freplace: a function the target lacks" 1 \
 expect "freplace: a static function is refused before the kernel is asked" 1 \
 	"function 'count' of program 'dispatch' is static; only global functions can be replaced" \
 	$RAWLOAD $X --prog not_static --attach "freplace:$DISP" --duration 1
-expect "freplace: an attach on a program of another type" 1 \
-	"freplace:$DISP: only freplace programs attach there" \
+expect "freplace: an attach on a program of another type, before the load" 2 \
+	"--attach freplace:$DISP: program 'dispatch' \(section 'xdp', type XDP\) does not fit: freplace: takes only programs of type EXT" \
 	$RAWLOAD $T --prog dispatch --attach "freplace:$DISP" --duration 1
 clean "freplace: nothing left after the refusals" "$base" $X
 finish

@@ -95,8 +95,8 @@ expect "lwt: a bad prefix, exit 2" 2 "'10.77.0.0/40': the prefix length must be 
 	in_ns $RAWLOAD $O --prog count_xmit --attach lwt:10.77.0.0/40:veth0 --duration 0.3
 expect "lwt: no interface, exit 2" 2 "expected lwt:PREFIX:IFACE" \
 	in_ns $RAWLOAD $O --prog count_xmit --attach lwt:10.77.0.0/24 --duration 0.3
-expect "lwt: a program of another type" 1 \
-	"lwt:10.77.0.0/24:veth0: only lwt_in, lwt_out and lwt_xmit programs run on a route" \
+expect "lwt: a program of another type, before the load" 2 \
+	"--attach lwt:10.77.0.0/24:veth0: program 'xdp_count' \(section 'xdp', type XDP\) does not fit: lwt: takes only programs of type LWT_IN/LWT_OUT/LWT_XMIT" \
 	in_ns $RAWLOAD $P/xdp_tc.bpf.o --prog xdp_count --attach lwt:10.77.0.0/24:veth0 --duration 0.3
 expect "lwt: three programs on one prefix: the second is refused, saying why" 1 \
 	"this run has put another program on that route already .one program per route: choose with --prog" \
