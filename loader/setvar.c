@@ -95,6 +95,12 @@ static int set_value(const struct btf *btf, const struct obj_var *v, uint8_t *ds
 int setvar_apply(const struct object *obj, uint8_t **data, const char *var,
 		 const char *value, struct errbuf *eb)
 {
+	/* a variable's name, offset and type are all in the BTF DATASEC of
+	 * its section: without .BTF there is nothing to look it up in */
+	if (!obj->btf)
+		return err_set(eb, -ENOENT, "--set %s=%s: the object has no BTF (no .BTF "
+			       "section), so its global variables have no names or types to "
+			       "set; build it with clang -g", var, value);
 	for (size_t m = 0; m < obj->nmaps; m++) {
 		const struct obj_map *map = &obj->maps[m];
 

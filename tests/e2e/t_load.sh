@@ -134,6 +134,10 @@ else
 fi
 expect "--set of an unknown variable" 2 "no global variable 'nope'" \
 	$RAWLOAD $P/globals.bpf.o --no-attach --set nope=1
+llvm-objcopy --remove-section .BTF --remove-section .BTF.ext $P/globals.bpf.o "$TMP/nobtf.bpf.o"
+expect "--set on an object built without -g says there is no BTF, not that the variable is missing" 2 \
+	"--set target_pid=1: the object has no BTF \(no .BTF section\), so its global variables have no names or types to set; build it with clang -g" \
+	$RAWLOAD "$TMP/nobtf.bpf.o" --no-attach --set target_pid=1
 expect "--set value too large" 2 "does not fit a signed 4-byte integer" \
 	$RAWLOAD $P/globals.bpf.o --no-attach --set target_pid=99999999999
 expect "--set string too long" 2 'does not fit char\[16\]' \
