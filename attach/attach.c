@@ -675,6 +675,53 @@ int attach_prog_can(const struct obj_prog *p, enum attach_how how)
 	return !(d->flags & HOW_PERF) || !p->def->attach_type;
 }
 
+int attach_placeholder(const struct obj_prog *p)
+{
+	const char *t = p->attach_target;
+
+	/* bcc's libbpf-tools spell them dummy_NAME (fsslower's
+	 * kprobe/dummy_file_read, ...) */
+	return p->def && t && !strncmp(t, "dummy", 5) && attach_section_target(p) == t;
+}
+
+/* The event a program's own section names, as a key twins share:
+ * tracepoint CAT/NAME, raw_tp/NAME and tp_btf/NAME are the tracepoint
+ * NAME; kprobe/FN and fentry/FN the entry of FN; kretprobe/FN and
+ * fexit/FN its return. 0 when the section names none of these. */
+static int event_key(const struct obj_prog *p, char *key, size_t size)
+{
+	const char *t = p->def ? p->attach_target : NULL;
+	const char *slash;
+
+	if (!t)
+		return 0;
+	switch (attach_how_of(p)) {
+	case AH_TRACEPOINT:
+		slash = strpbrk(t, "/:");
+		snprintf(key, size, "tp %s", slash ? slash + 1 : t);
+		return 1;
+	case AH_RAW_TP: case AH_TP_BTF:
+		snprintf(key, size, "tp %s", t);
+		return 1;
+	case AH_KPROBE: case AH_FENTRY:
+		snprintf(key, size, "entry %s", t);
+		return 1;
+	case AH_KRETPROBE: case AH_FEXIT:
+		snprintf(key, size, "return %s", t);
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+int attach_twins(const struct obj_prog *a, const struct obj_prog *b)
+{
+	char ka[300], kb[300];
+
+	return attach_how_of(a) != attach_how_of(b) && event_key(a, ka, sizeof(ka)) &&
+	       event_key(b, kb, sizeof(kb)) && !strcmp(ka, kb);
+}
+
 /* "a kprobe program (section 'kprobe/do_execve')" */
 static const char *prog_kind(const struct obj_prog *p)
 {

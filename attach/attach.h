@@ -153,6 +153,15 @@ int attach_prog_can(const struct obj_prog *p, enum attach_how how);
 int attach_fits_check(const struct object *obj, const int *selected, int prog,
 		      const struct attach_spec *s, struct errbuf *eb);
 
+/* A placeholder: a program whose section names a stand-in target
+ * (bcc's fentry/dummy_file_read), which its tool's own loader replaces at
+ * load or leaves unloaded. */
+int attach_placeholder(const struct obj_prog *p);
+/* Twins: two programs whose sections name the same event in two ways
+ * (tp_btf/X and raw_tp/X, fentry/F and kprobe/F, ...), of which a tool's
+ * loader loads one, by what the kernel has. */
+int attach_twins(const struct obj_prog *a, const struct obj_prog *b);
+
 /* Where the program's own section says to attach it (FN of kprobe/FN),
  * or NULL when an --attach must say: the section names no target, or its
  * target is not a place to attach (lsm_cgroup/HOOK names the LSM hook;

@@ -391,12 +391,17 @@ int load_attach_btf_id(struct load *l, const struct obj_prog *pr, uint32_t *id)
 	if (err)
 		return err;
 	r = btf_find_by_name_kind(vm, name, kind);
-	if (r < 0 && (pr->def->attach_type == BPF_TRACE_FENTRY ||
+	if (r < 0 && !attach_placeholder(pr) && (pr->def->attach_type == BPF_TRACE_FENTRY ||
 		      pr->def->attach_type == BPF_TRACE_FEXIT))
 		return err_set(&l->eb, -ENOENT, "program '%s' (%s): no %s '%s' in the kernel's "
 			       "BTF; if it is a function of a loaded BPF program, name that "
 			       "program with --attach %s:PROG (pinned, or its id)", pr->name,
 			       pr->sec_name, btf_kind_name(kind), name, attach_how_name(attach_how_of(pr)));
+	if (r < 0 && attach_placeholder(pr))
+		return err_set(&l->eb, -ENOENT, "program '%s' (%s): no %s '%s' in the kernel's "
+			       "BTF: a placeholder, whose tool's own loader sets the real target; "
+			       "leave it out with --prog (load only the others)", pr->name,
+			       pr->sec_name, btf_kind_name(kind), name);
 	if (r < 0)
 		return err_set(&l->eb, -ENOENT, "program '%s' (%s): no %s '%s' in the kernel's "
 			       "BTF", pr->name, pr->sec_name, btf_kind_name(kind), name);

@@ -177,6 +177,49 @@ static int attach_given(const struct load *l, size_t i)
 	return 0;
 }
 
+/* "--prog a --prog b": the selected programs that are not placeholders. */
+static void real_progs(const struct load *l, char *out, size_t size)
+{
+	size_t n = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < l->obj.nprogs && n < size; i++)
+		if (l->selected[i] && !attach_placeholder(&l->obj.progs[i]))
+			n += (size_t)snprintf(out + n, size - n, "%s--prog %s", n ? " " : "",
+					      l->obj.progs[i].name);
+}
+
+/* What a tool's own loader would not do: load its placeholders, or both
+ * twins of one event. Said before the load; the load goes on (the user
+ * may mean it). */
+static void warn_selection(const struct load *l)
+{
+	const struct object *o = &l->obj;
+	char keep[300];
+
+	for (size_t i = 0; i < o->nprogs; i++) {
+		if (!l->selected[i] || attach_given(l, i))
+			continue;
+		if (attach_placeholder(&o->progs[i])) {
+			real_progs(l, keep, sizeof(keep));
+			load_say(l, "program '%s' (%s) is a placeholder: its tool's own loader "
+				 "sets the real target at load (bpf_program__set_attach_target) "
+				 "or leaves it out; leave it out here%s%s", o->progs[i].name,
+				 o->progs[i].sec_name, *keep ? " with " : "", keep);
+			continue;
+		}
+		for (size_t k = i + 1; k < o->nprogs; k++)
+			if (l->selected[k] && !attach_given(l, k) &&
+			    attach_twins(&o->progs[i], &o->progs[k]))
+				load_say(l, "programs '%s' (%s) and '%s' (%s) run on the same "
+					 "event: what both count is counted twice; a tool's "
+					 "loader loads one of such twins (by what the kernel "
+					 "has): choose with --prog %s or --prog %s",
+					 o->progs[i].name, o->progs[i].sec_name, o->progs[k].name,
+					 o->progs[k].sec_name, o->progs[i].name, o->progs[k].name);
+	}
+}
+
 int step_targets(struct load *l)
 {
 	struct attach_spec sp;
@@ -193,6 +236,7 @@ int step_targets(struct load *l)
 		    (err = attach_fits_check(&l->obj, l->selected, prog, &a->at, &l->eb)))
 			return err;
 	}
+	warn_selection(l);
 	for (size_t i = 0; !l->c->no_attach && i < l->obj.nprogs; i++) {
 		int err;
 

@@ -368,6 +368,24 @@ expect "a kprobe program on a uprobe is allowed (same program type)" 0 \
 	"attached 'hello' to uprobe:" \
 	$RAWLOAD $P/hello.bpf.o --prog hello --attach uprobe:libc.so.6:getpid --duration 0.2
 
+# ---- twins and placeholders (bcc's libbpf-tools' shape) ----
+expect "placeholders: each named before the load, with the --prog that leaves them out" 1 \
+	"program 'file_read_fentry' \(fentry/dummy_file_read\) is a placeholder: .*leave it out here with --prog exec_btf --prog exec_raw.*program 'file_read_kprobe' \(kprobe/dummy_file_read\) is a placeholder" \
+	bash -c "$RAWLOAD $P/twins.bpf.o --duration 0.2 2>&1 | tr '\n' ' '; exit \${PIPESTATUS[0]}"
+expect "  the fentry placeholder's load failure says placeholder, not 'name a BPF program'" 1 \
+	"program 'file_read_fentry' \(fentry/dummy_file_read\): no FUNC 'dummy_file_read' in the kernel's BTF: a placeholder, whose tool's own loader sets the real target; leave it out with --prog" \
+	$RAWLOAD $P/twins.bpf.o --duration 0.2
+out=$( (sleep 0.5; /bin/true; /bin/true) & $RAWLOAD $P/twins.bpf.o --prog exec_btf --prog exec_raw \
+	--duration 1.5 --dump-maps 2>"$TMP/tw.err"); rc=$?
+grep -q "programs 'exec_btf' (tp_btf/sched_process_exec) and 'exec_raw' (raw_tp/sched_process_exec) run on the same event: what both count is counted twice; .*choose with --prog exec_btf or --prog exec_raw" "$TMP/tw.err" &&
+	ok "twins loaded together: warned that the event is counted twice" || bad "twins warning" "$(cat "$TMP/tw.err")"
+b=$(grep -o '"execs_btf":[0-9]*' <<<"$out" | cut -d: -f2)
+r=$(grep -o '"execs_raw":[0-9]*' <<<"$out" | cut -d: -f2)
+check "  and both ran (tp_btf counted execs)" "$b" "v >= 2"
+check "  (raw_tp counted them too)" "$r" "v >= 2"
+expect "one twin alone: no warning" 0 "^rawload: attached 'exec_btf' to tp_btf:sched_process_exec$" \
+	bash -c "$RAWLOAD $P/twins.bpf.o --prog exec_btf --duration 0.2 2>&1 | head -n 1"
+
 # ---- iterators -------------------------------------------------------------
 # iter/task runs when read: rawload attaches it, prints one walk and, with
 # nothing else attached, exits without waiting. only_tgid narrows it to
