@@ -54,6 +54,8 @@ void cli_usage(FILE *out)
 "  --resize MAP=N        set a map's max_entries before it is created\n"
 "  --format MAP=TYPE     print MAP's ring/perf buffer records as BTF TYPE\n"
 "                        (e.g. --format events='struct event'); default hex\n"
+"  --types FILE          more BTF for --format's TYPE (repeatable): a BPF object\n"
+"                        or raw BTF, e.g. the tool's header compiled with -g\n"
 "  --pin DIR             pin maps at DIR/maps/NAME, programs at DIR/progs/NAME\n"
 "  --duration SECONDS    detach and exit after this long\n"
 "  --pid PID             uprobe, uretprobe, uprobe.multi, uretprobe.multi and usdt\n"
@@ -332,6 +334,15 @@ static int opt_format(struct cli *c, const char *v, int after_prog, struct errbu
 	return add_kv("--format", v, c->formats, &c->nformats, eb);
 }
 
+static int opt_types(struct cli *c, const char *v, int after_prog, struct errbuf *eb)
+{
+	(void)after_prog;
+	if (c->ntypes >= CLI_MAX)
+		return err_set(eb, -E2BIG, "--types: more than %d files", CLI_MAX);
+	c->types[c->ntypes++] = v;
+	return 0;
+}
+
 static int opt_pin(struct cli *c, const char *v, int after_prog, struct errbuf *eb)
 {
 	(void)after_prog;
@@ -374,7 +385,8 @@ static const struct {
 } value_opts[] = {
 	{ "--prog", opt_prog },	    { "--attach", opt_attach },
 	{ "--set", opt_set },	    { "--resize", opt_resize },
-	{ "--format", opt_format }, { "--pin", opt_pin },
+	{ "--format", opt_format }, { "--types", opt_types },
+	{ "--pin", opt_pin },
 	{ "--btf", opt_btf },	    { "--pid", opt_pid },
 	{ "--duration", opt_duration },
 };

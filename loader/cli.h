@@ -62,6 +62,9 @@ struct cli {
 	size_t nresizes;
 	struct cli_kv formats[CLI_MAX];		/* --format MAP=TYPE */
 	size_t nformats;
+	const char *types[CLI_MAX];		/* --types FILE: more BTF for
+						   --format's TYPE */
+	size_t ntypes;
 	struct cli_run runs[CLI_MAX];		/* --run NAME */
 	size_t nruns;
 	struct cli_run run_all;			/* --data/--ctx/--repeat before any --run */

@@ -55,47 +55,53 @@ static uint32_t find_type(const struct btf *btf, const char *spec)
 	return id > 0 ? (uint32_t)id : 0;
 }
 
-int events_format(const struct object *obj, const struct cli_kv *f, int *map,
-		  uint32_t *type_id, struct errbuf *eb)
+int events_format(const struct object *obj, const struct event_types *types,
+		  const struct cli_kv *f, int *map, struct event_format *fmt,
+		  struct errbuf *eb)
 {
 	*map = obj_find_map(obj, f->key);
 	if (*map < 0 || (obj->maps[*map].type != BPF_MAP_TYPE_RINGBUF &&
 			 obj->maps[*map].type != BPF_MAP_TYPE_PERF_EVENT_ARRAY))
 		return err_set(eb, -EINVAL, "--format %s=%s: '%s' is not a ring buffer or "
 			       "perf event array map of the object", f->key, f->value, f->key);
-	*type_id = obj->btf ? find_type(obj->btf, f->value) : 0;
+	fmt->btf = types->obj;
+	fmt->id = types->obj ? find_type(types->obj, f->value) : 0;
+	for (size_t i = 0; !fmt->id && i < types->n; i++) {
+		fmt->btf = types->btf[i];
+		fmt->id = find_type(types->btf[i], f->value);
+	}
+	if (fmt->id)
+		return 0;
+	fmt->btf = NULL;
 	/* clang puts a type in .BTF only if a global, a map or a function
 	 * signature uses it: an event struct met only through the pointer
 	 * bpf_ringbuf_reserve() returns is not there, however it is spelled */
-	if (!*type_id && strchr(f->value, ' '))
-		return err_set(eb, -ENOENT, "--format %s=%s: no type '%s' in the object's BTF; "
+	if (strchr(f->value, ' '))
+		return err_set(eb, -ENOENT, "--format %s=%s: no type '%s' in the object's BTF%s; "
 			       "clang records only types that globals, maps or function "
-			       "signatures use: declare one, e.g. '%s *unused_event "
-			       "__attribute__((unused));' in the program", f->key, f->value,
-			       f->value, f->value);
-	if (!*type_id)
-		return err_set(eb, -ENOENT, "--format %s=%s: no type '%s' in the object's BTF "
-			       "(spell structs 'struct NAME')", f->key, f->value, f->value);
-	return 0;
+			       "signatures use: give the tool's header as BTF with --types FILE "
+			       "(printf '#include \"tool.h\"\\n%s *e;\\n' | clang -g -c -target "
+			       "bpf -x c - -o types.o), or declare one in the program ('%s "
+			       "*unused_event __attribute__((unused));')", f->key, f->value,
+			       f->value, types->n ? " or the --types files" : "", f->value, f->value);
+	return err_set(eb, -ENOENT, "--format %s=%s: no type '%s' in the object's BTF%s "
+		       "(spell structs 'struct NAME')", f->key, f->value, f->value,
+		       types->n ? " or the --types files" : "");
 }
 
-static int add_source(struct events *ev, const struct object *obj,
-		      const struct obj_map *maps, size_t m, int fd, const struct cli *c,
+static int add_source(struct events *ev, const struct events_opts *o, size_t m,
 		      struct errbuf *eb)
 {
 	struct event_src *src = &ev->src[ev->nsrc];
 	struct epoll_event e = { .events = EPOLLIN };
+	const struct obj_map *maps = o->maps;
+	int fd = o->map_fds[m];
 	int err;
 
 	memset(src, 0, sizeof(*src));
 	src->name = maps[m].name;
-	for (size_t k = 0; k < c->nformats; k++) {
-		int fm;
-		uint32_t tid;
-
-		if (!events_format(obj, &c->formats[k], &fm, &tid, eb) && (size_t)fm == m)
-			src->type_id = tid;
-	}
+	if (o->fmts)
+		src->fmt = o->fmts[m];
 	if (maps[m].type == BPF_MAP_TYPE_RINGBUF) {
 		err = rb_open(&src->rb, fd, maps[m].max_entries, eb);
 		e.data.u32 = (uint32_t)ev->nsrc;
@@ -146,25 +152,25 @@ static void open_trace_pipe(struct events *ev)
 	epoll_ctl(ev->epfd, EPOLL_CTL_ADD, ev->trace_fd, &e);
 }
 
-int events_open(struct events *ev, const struct object *obj, const struct obj_map *maps,
-		const int *map_fds, const struct cli *c, FILE *out, struct errbuf *eb)
+int events_open(struct events *ev, const struct events_opts *o, struct errbuf *eb)
 {
+	const struct object *obj = o->obj;
 	int err;
 
 	memset(ev, 0, sizeof(*ev));
 	ev->trace_fd = -1;
-	ev->json = c->json;
-	ev->out = out;
-	ev->btf = obj->btf;
+	ev->json = o->json;
+	ev->out = o->out;
+	ev->types = o->types;
 	clock_gettime(CLOCK_MONOTONIC, &ev->start);
 	ev->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (ev->epfd < 0)
 		return err_set(eb, -errno, "epoll_create1: %s", err_str(errno));
 	for (size_t i = 0; i < obj->nmaps && ev->nsrc < EVENTS_MAX; i++) {
-		if ((maps[i].type != BPF_MAP_TYPE_RINGBUF &&
-		     maps[i].type != BPF_MAP_TYPE_PERF_EVENT_ARRAY) || map_fds[i] < 0)
+		if ((o->maps[i].type != BPF_MAP_TYPE_RINGBUF &&
+		     o->maps[i].type != BPF_MAP_TYPE_PERF_EVENT_ARRAY) || o->map_fds[i] < 0)
 			continue;
-		err = add_source(ev, obj, maps, i, map_fds[i], c, eb);
+		err = add_source(ev, o, i, eb);
 		if (err)
 			return err;
 	}
@@ -184,7 +190,7 @@ static double elapsed(const struct events *ev)
 
 struct rec_ctx {
 	struct events *ev;
-	const struct event_src *src;
+	struct event_src *src;
 };
 
 /* Start a new one-second window when the run has entered another second,
@@ -219,12 +225,77 @@ static int take_budget(struct events *ev)
 	return 0;
 }
 
+/* A map definition of .maps (struct { __uint(type, ...); ... }): its
+ * members are all pointers, which no record is made of. */
+static int map_def_like(const struct btf *btf, const struct btf_type *t)
+{
+	for (unsigned i = 0; i < btf_vlen(t); i++) {
+		const struct btf_type *mt = btf_type_by_id(btf, btf_members(t)[i].type);
+
+		if (!mt || btf_kind(mt) != BTF_KIND_PTR)
+			return 0;
+	}
+	return 1;
+}
+
+/* The one named struct of @btf whose size is @len, or 0 (none, or
+ * several). */
+static uint32_t struct_of_size(const struct btf *btf, uint32_t len)
+{
+	uint32_t found = 0;
+
+	for (uint32_t id = 1; btf && id < btf_type_cnt(btf); id++) {
+		const struct btf_type *t = btf_type_by_id(btf, id);
+
+		if (t && btf_kind(t) == BTF_KIND_STRUCT && t->size == len && t->name_off &&
+		    !map_def_like(btf, t)) {
+			if (found)
+				return 0;
+			found = id;
+		}
+	}
+	return found;
+}
+
+/* A record printed in hex: if exactly one struct of the object's BTF (or
+ * of a --types file) has its size, say once which --format would show
+ * it. A perf record is padded to 8 bytes with its 4-byte size in front,
+ * so a struct up to 7 bytes shorter may be the one. */
+static void size_hint(struct events *ev, struct event_src *src, uint32_t len)
+{
+	const struct event_types *ty = &ev->types;
+	uint32_t pad = src->is_perf ? 7 : 0;
+
+	src->hinted = 1;
+	for (uint32_t want = len; want > 0 && want + pad >= len; want--) {
+		const struct btf *btf = ty->obj;
+		const char *where = "in the object's BTF";
+		uint32_t id = struct_of_size(btf, want);
+		const char *name;
+
+		for (size_t i = 0; !id && i < ty->n; i++) {
+			btf = ty->btf[i];
+			where = ty->files[i];
+			id = struct_of_size(btf, want);
+		}
+		if (!id)
+			continue;
+		name = btf_str(btf, btf_type_by_id(btf, id)->name_off);
+		fprintf(stderr, "rawload: %s: its %u-byte records are printed in hex; 'struct %s' "
+			"(%s, %u bytes) has their size: --format %s='struct %s' prints them "
+			"field by field\n", src->name, len, name, where, want, src->name, name);
+		return;
+	}
+}
+
 /* "[  1.234] events: {...}" or one JSON object per line. */
-static void print_record(struct events *ev, const struct event_src *src, int cpu,
+static void print_record(struct events *ev, struct event_src *src, int cpu,
 			 const void *data, uint32_t len)
 {
 	struct json j;
 
+	if (!src->fmt.btf && !src->hinted)
+		size_hint(ev, src, len);
 	json_init(&j, ev->out);
 	if (ev->json) {
 		json_obj_begin(&j);
@@ -235,14 +306,14 @@ static void print_record(struct events *ev, const struct event_src *src, int cpu
 			json_ku64(&j, "cpu", (uint64_t)cpu);
 		json_ku64(&j, "size", len);
 		json_key(&j, "data");
-		dump_value(&j, ev->btf, src->type_id, data, len);
+		dump_value(&j, src->fmt.btf, src->fmt.id, data, len);
 		json_obj_end(&j);
 	} else {
 		fprintf(ev->out, "[%10.6f] %s: ", elapsed(ev), src->name);
 		if (cpu >= 0)
 			fprintf(ev->out, "cpu %d ", cpu);
 		fprintf(ev->out, "%u bytes ", len);
-		dump_value(&j, ev->btf, src->type_id, data, len);
+		dump_value(&j, src->fmt.btf, src->fmt.id, data, len);
 	}
 	fputc('\n', ev->out);
 	ev->count++;

@@ -23,10 +23,27 @@
  * keeps the run loop from seeing Ctrl-C or --duration. */
 #define EVENTS_RATE 20000
 
+/* The BTF a record type may come from: the object's, then each --types
+ * FILE's, in the order given. */
+struct event_types {
+	const struct btf *obj;		/* the object's BTF, or NULL */
+	struct btf *const *btf;		/* [n] --types FILE */
+	const char *const *files;	/* [n] their paths, for messages */
+	size_t n;
+};
+
+/* How one map's records are printed: as type @id of @btf (--format), or
+ * in hex when @btf is NULL. */
+struct event_format {
+	const struct btf *btf;
+	uint32_t id;
+};
+
 /* One source of records: a ring buffer or a perf event array. */
 struct event_src {
 	const char *name;	/* the map's name */
-	uint32_t type_id;	/* --format type in the object's BTF, 0 = hex */
+	struct event_format fmt; /* --format, or hex */
+	int hinted;		/* a record size hint was given (or none fits) */
 	int is_perf;
 	struct ringbuf rb;
 	struct perfbuf pb;
@@ -39,7 +56,7 @@ struct events {
 	int trace_fd;			/* trace_pipe, or -1 */
 	char line[4096];		/* partial trace_pipe line */
 	size_t linelen;
-	const struct btf *btf;		/* for --format */
+	struct event_types types;	/* for record size hints */
 	int json;
 	FILE *out;
 	struct timespec start;		/* timestamps count from here */
@@ -56,16 +73,29 @@ struct events {
 /*
  * Resolve one --format MAP=TYPE against the object: the map must be a
  * RINGBUF or PERF_EVENT_ARRAY, and TYPE ("struct event", "union u",
- * "enum e", or a typedef/int name) a type of the object's BTF.
+ * "enum e", or a typedef/int name) a type of @types: the object's BTF
+ * first, then the --types files. The map's index in *@map, the type in
+ * *@fmt.
  */
-int events_format(const struct object *obj, const struct cli_kv *f, int *map,
-		  uint32_t *type_id, struct errbuf *eb);
+int events_format(const struct object *obj, const struct event_types *types,
+		  const struct cli_kv *f, int *map, struct event_format *fmt,
+		  struct errbuf *eb);
 
-/* Open the sources @obj has: every RINGBUF and PERF_EVENT_ARRAY map (of
- * @maps, [map] as created: a ring's size is the one the load gave it), and
- * trace_pipe when a program calls bpf_trace_printk (bpf_printk). */
-int events_open(struct events *ev, const struct object *obj, const struct obj_map *maps,
-		const int *map_fds, const struct cli *c, FILE *out, struct errbuf *eb);
+/* What events_open reads. */
+struct events_opts {
+	const struct object *obj;
+	const struct obj_map *maps;	/* [map] as created: a ring's size is
+					   the one the load gave it */
+	const int *map_fds;		/* [map] */
+	const struct event_format *fmts; /* [map] --format; NULL: all hex */
+	struct event_types types;
+	int json;
+	FILE *out;
+};
+
+/* Open the sources the object has: every RINGBUF and PERF_EVENT_ARRAY map,
+ * and trace_pipe when a program calls bpf_trace_printk (bpf_printk). */
+int events_open(struct events *ev, const struct events_opts *o, struct errbuf *eb);
 /* Wait up to @timeout_ms and print what arrived, at most EVENTS_RATE a
  * second; returns within @timeout_ms plus a bounded amount of work, so a
  * caller looping on it sees its stop conditions whatever the event rate. */

@@ -257,17 +257,37 @@ static int check_bpf_targets(struct load *l)
 	return err;
 }
 
-/* --format MAP=TYPE, --set VAR=VALUE, --resize MAP=N, in that order. */
+void load_event_types(const struct load *l, struct event_types *ty)
+{
+	ty->obj = l->obj.btf;
+	ty->btf = l->types;
+	ty->files = l->c->types;
+	ty->n = l->types ? l->c->ntypes : 0;
+}
+
+/* --types FILE, --format MAP=TYPE, --set VAR=VALUE, --resize MAP=N, in
+ * that order. */
 static int apply_values(struct load *l)
 {
 	const struct object *o = &l->obj;
 	int err = 0;
 
-	for (size_t k = 0; !err && k < l->c->nformats; k++) {
-		int m;
-		uint32_t tid;
+	struct event_types ty;
 
-		err = events_format(o, &l->c->formats[k], &m, &tid, &l->eb);
+	if (l->c->ntypes && !(l->types = calloc(l->c->ntypes, sizeof(*l->types))))
+		return err_set(&l->eb, -ENOMEM, "out of memory");
+	for (size_t k = 0; k < l->c->ntypes; k++)
+		if ((err = btf_load_file(l->c->types[k], NULL, &l->types[k], &l->eb)))
+			return err_prefix(&l->eb, err, "--types %s", l->c->types[k]);
+	load_event_types(l, &ty);
+	if (!(l->fmts = calloc(o->nmaps + 1, sizeof(*l->fmts))))
+		return err_set(&l->eb, -ENOMEM, "out of memory");
+	for (size_t k = 0; !err && k < l->c->nformats; k++) {
+		struct event_format f;
+		int m;
+
+		if (!(err = events_format(o, &ty, &l->c->formats[k], &m, &f, &l->eb)))
+			l->fmts[m] = f;
 	}
 	for (size_t k = 0; !err && k < l->c->nsets; k++)
 		err = setvar_apply(o, l->map_data, l->c->sets[k].key, l->c->sets[k].value,
@@ -606,6 +626,10 @@ static void cleanup(struct load *l)
 	free(l->selected);
 	free(l->failed);
 	free(l->maps);
+	for (size_t i = 0; l->types && i < l->c->ntypes; i++)
+		btf_free(l->types[i]);
+	free(l->types);
+	free(l->fmts);
 	run_option_free(l);
 	reloc_free(&l->relos);
 	btf_free(l->vmlinux);

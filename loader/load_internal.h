@@ -14,6 +14,7 @@
 #include "bpf/map.h"
 #include "cli.h"
 #include "elf/object.h"
+#include "events.h"
 #include "relo/core.h"
 #include "relo/reloc.h"
 #include "relo/struct_ops.h"
@@ -61,6 +62,9 @@ struct load {
 				 * (one refused attach, and nothing else) */
 	struct run_option_input *runs; /* [--run] its program and input bytes
 				 * (loader/run_option.c); NULL without --run */
+	struct btf **types;	/* [c->ntypes] --types FILE, read by
+				   step_options */
+	struct event_format *fmts; /* [map] --format, resolved by step_options */
 	char **made;		/* --pin: the pins and directories this run
 				 * created, in order; removed, newest first,
 				 * if the run fails (load_pins_rollback) */
@@ -68,6 +72,9 @@ struct load {
 };
 
 /* ---- between load.c, load_kernel.c and load_run.c ---- */
+
+/* Where record types come from: the object's BTF, then --types files. */
+void load_event_types(const struct load *l, struct event_types *ty);
 
 /* Remove what step_pin made (pins, then the directories it created), for
  * a run that failed after pinning: a failed run leaves nothing behind.

@@ -344,7 +344,11 @@ int step_run(struct load *l)
 			 "; they are gone when rawload exits unless pinned (--pin DIR)");
 		return 0;
 	}
-	err = events_open(&ev, &l->obj, l->maps, l->map_fds, l->c, stdout, &l->eb);
+	struct events_opts eo = { .obj = &l->obj, .maps = l->maps, .map_fds = l->map_fds,
+				  .fmts = l->fmts, .json = l->c->json, .out = stdout };
+
+	load_event_types(l, &eo.types);
+	err = events_open(&ev, &eo, &l->eb);
 	if (err) {
 		events_close(&ev);
 		return err;

@@ -68,8 +68,19 @@ static void fmt_array(struct json *j, const struct btf *btf, const struct btf_ty
 	btf_type_size(btf, a->type, &esz, NULL);
 	if (el && btf_kind(el) == BTF_KIND_INT && el->size == 1 &&
 	    !(BTF_INT_ENCODING(btf_int_info(el)) & BTF_INT_BOOL)) {
-		json_strn(j, (const char *)p, a->nelems < avail ? a->nelems : avail);
-		return;	/* char[N]: a string up to the first NUL */
+		size_t n = avail;
+
+		if (a->nelems <= avail) {	/* char[N]: a string up to the first NUL */
+			json_strn(j, (const char *)p, a->nelems);
+			return;
+		}
+		/* cut by the record's end (a variable-length tail, as
+		 * execsnoop's args[]): every byte the program sent, each NUL
+		 * between strings kept, trailing ones dropped */
+		while (n && !p[n - 1])
+			n--;
+		json_bytes(j, (const char *)p, n);
+		return;
 	}
 	json_arr_begin(j);
 	for (uint32_t i = 0; esz && i < a->nelems && (i + 1) * esz <= avail; i++)
@@ -77,24 +88,64 @@ static void fmt_array(struct json *j, const struct btf *btf, const struct btf_ty
 	json_arr_end(j);
 }
 
+/* May a value of type @t be shown in part, when the bytes end inside it?
+ * A struct or union (its complete members), a char array (the string so
+ * far). Numbers and pointers are shown whole or not at all. */
+static int partial_ok(const struct btf *btf, const struct btf_type *t)
+{
+	const struct btf_type *el;
+
+	if (!t)
+		return 0;
+	if (btf_kind(t) == BTF_KIND_STRUCT || btf_kind(t) == BTF_KIND_UNION)
+		return 1;
+	if (btf_kind(t) != BTF_KIND_ARRAY)
+		return 0;
+	el = btf_type_by_id(btf, btf_skip_mods_typedefs(btf, btf_array(t)->type));
+	return el && btf_kind(el) == BTF_KIND_INT && el->size == 1;
+}
+
+/*
+ * A struct's members, in order, as far as @avail bytes hold them. A
+ * record shorter than its type (execsnoop's variable-length args[]) ends
+ * with "(cut)": how many of the type's bytes the record has, after the
+ * members it holds whole and the one it ends in, if that one can be shown
+ * in part.
+ */
 static void fmt_struct(struct json *j, const struct btf *btf, const struct btf_type *t,
 		       const uint8_t *p, size_t avail, int depth)
 {
 	const struct btf_member *m = btf_members(t);
+	int cut = 0;
 
 	json_obj_begin(j);
-	for (unsigned i = 0; i < btf_vlen(t); i++) {
+	for (unsigned i = 0; i < btf_vlen(t) && !cut; i++) {
 		uint32_t off = btf_member_bit_offset(t, i), bits = btf_member_bitfield_size(t, i);
 		const struct btf_type *mt = btf_type_by_id(btf, btf_skip_mods_typedefs(btf, m[i].type));
 		const char *name = btf_str(btf, m[i].name_off);
+		uint64_t msize = 0;
 
-		if (off / 8 >= avail)
-			break;
+		if (bits)
+			msize = (off % 8 + bits + 7) / 8;
+		else
+			btf_type_size(btf, m[i].type, &msize, NULL);
+		if (off / 8 + msize > avail) {
+			cut = 1;
+			if (bits || off / 8 >= avail || !partial_ok(btf, mt))
+				break;
+		}
 		json_key(j, *name ? name : "(anon)");
 		if (bits && mt && btf_kind(mt) == BTF_KIND_INT)
 			fmt_int(j, mt, p, off, bits);
 		else
 			fmt(j, btf, m[i].type, p + off / 8, avail - off / 8, depth + 1);
+	}
+	if (cut && avail < t->size) {
+		char what[96];
+
+		snprintf(what, sizeof(what), "%zu of %u bytes", avail, t->size);
+		json_key(j, "(cut)");
+		json_str(j, what);
 	}
 	json_obj_end(j);
 }
@@ -105,7 +156,8 @@ static void fmt(struct json *j, const struct btf *btf, uint32_t id, const uint8_
 	const struct btf_type *t = btf_type_by_id(btf, btf_skip_mods_typedefs(btf, id));
 	uint64_t size = 0;
 
-	if (!t || depth > 32 || btf_type_size(btf, id, &size, NULL) || size > avail)
+	if (!t || depth > 32 || btf_type_size(btf, id, &size, NULL) ||
+	    (size > avail && !partial_ok(btf, t)))
 		return json_null(j);
 	switch (btf_kind(t)) {
 	case BTF_KIND_INT:

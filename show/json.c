@@ -49,11 +49,13 @@ void json_key(struct json *j, const char *key)
 	j->need_comma = 0;
 }
 
-void json_strn(struct json *j, const char *s, size_t n)
+/* @n bytes of @s as a JSON string; @to_nul: stop at the first NUL (a C
+ * string), else escape NULs as \u0000 like any control byte. */
+static void str_bytes(struct json *j, const char *s, size_t n, int to_nul)
 {
 	sep(j);
 	fputc('"', j->out);
-	for (size_t i = 0; i < n && s[i]; i++) {
+	for (size_t i = 0; i < n && (s[i] || !to_nul); i++) {
 		unsigned char c = (unsigned char)s[i];
 
 		if (c == '"' || c == '\\')
@@ -64,6 +66,16 @@ void json_strn(struct json *j, const char *s, size_t n)
 			fputc(c, j->out);
 	}
 	fputc('"', j->out);
+}
+
+void json_strn(struct json *j, const char *s, size_t n)
+{
+	str_bytes(j, s, n, 1);
+}
+
+void json_bytes(struct json *j, const char *s, size_t n)
+{
+	str_bytes(j, s, n, 0);
 }
 
 void json_str(struct json *j, const char *s)

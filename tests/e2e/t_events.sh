@@ -113,6 +113,46 @@ expect "--format with an unknown bare name asks for 'struct NAME'" 2 \
 	$RAWLOAD $P/perfbuf.bpf.o --no-attach --format "samples=nope"
 expect "--format on a map that is no buffer is refused" 2 "is not a ring buffer or perf event array" \
 	$RAWLOAD $P/globals.bpf.o --no-attach --format ".bss=int"
+# ---- an event struct declared only in a header (bcc's libbpf-tools) ----
+# execsnoop.bpf.o's struct event is in execsnoop.h and only pointed to, so
+# not in the object's BTF: --format alone cannot name it; the header,
+# compiled once with -g, is given with --types. Its records are
+# variable-length (only the args bytes used are sent): every complete
+# field is printed, the args sent, and where the record ends.
+expect "--format of a header-only struct points to --types" 2 \
+	"no type 'struct event' in the object's BTF; .*give the tool's header as BTF with --types FILE" \
+	$RAWLOAD $P/execsnoop.bpf.o --no-attach --format "events=struct event"
+CL=$(command -v clang-19 || command -v clang)
+printf '#include "execsnoop.h"\nstruct event *e;\n' |
+	$CL -g -c -target bpf -I tests/progs -x c - -o "$TMP/execsnoop-types.o"
+expect "--types of a missing file is bad usage" 2 "--types $TMP/nope.o: $TMP/nope.o: cannot open: ENOENT" \
+	$RAWLOAD $P/execsnoop.bpf.o --no-attach --types "$TMP/nope.o" --format "events=struct event"
+expect "--types of a file without BTF says so" 2 "--types /bin/true: .*\.BTF" \
+	$RAWLOAD $P/execsnoop.bpf.o --no-attach --types /bin/true
+$RAWLOAD $P/execsnoop.bpf.o --types "$TMP/execsnoop-types.o" --format "events=struct event" \
+	--duration 3 --json >"$TMP/es.out" 2>"$TMP/es.err" &
+pid=$!
+wait_running $pid
+/bin/echo rl-first-arg rl-second-arg >/dev/null
+wait $pid
+line=$(grep -m1 'rl-first-arg' "$TMP/es.out")
+if jq -e '.data.comm != null and .data.args_count == 3 and
+	  .data.args == "/bin/echo\u0000rl-first-arg\u0000rl-second-arg" and
+	  (.data["(cut)"] | test("^[0-9]+ of 292 bytes$")) and .size < 292' <<<"$line" >/dev/null; then
+	ok "a variable-length record through --types: complete fields, every argument sent, the cut marked"
+else
+	bad "execsnoop with --types" "line: $line; err: $(cat "$TMP/es.err")"
+fi
+# Without --format: the hex record, and if exactly one struct of the
+# object's BTF has the record's size, a hint naming it (once).
+$RAWLOAD $P/maps.bpf.o --prog on_getpid --duration 2 >"$TMP/h.out" 2>"$TMP/h.err" &
+pid=$!
+wait_running $pid
+python3 -c 'import os; [os.getpid() for _ in range(5)]'
+wait $pid
+rm -f /sys/fs/bpf/pinned_totals
+check "a record without --format: the hint comes once" \
+	"$(grep -c "^rawload: events: its 32-byte records are printed in hex; 'struct event' (in the object's BTF, 32 bytes) has their size: --format events='struct event' prints them field by field$" "$TMP/h.err")" "v == 1"
 expect "text lines carry a timestamp and their source" 0 '^\[ *[0-9]+\.[0-9]{6}\] printk: .*rawload-printk' \
 	cat "$TMP/p.out"
 # A flood (issue 15, item 6): a bpf_printk on every system call of
