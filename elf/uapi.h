@@ -16,6 +16,7 @@
 
 /* enum bpf_map_type */
 #define RL_BPF_MAP_TYPE_CGRP_STORAGE 32	/* 6.2: cgroup local storage */
+#define RL_BPF_MAP_TYPE_ARENA 33	/* 6.9: memory shared with user space */
 
 /* enum bpf_attach_type */
 #define RL_BPF_STRUCT_OPS 44		/* 6.4: a struct_ops map's link

@@ -68,6 +68,98 @@ int ksym_each(const char *kallsyms, ksym_fn fn, void *arg, struct errbuf *eb)
 	return err;
 }
 
+/* ksym_table_load's collector: names into one growing buffer (offsets
+ * until the end, when the buffer stops moving), text symbols only. */
+struct table_fill {
+	struct ksym_table *t;
+	size_t cap, names_len, names_cap;
+};
+
+static int table_add(void *arg, uint64_t addr, char type, const char *name)
+{
+	struct table_fill *f = arg;
+	struct ksym_table *t = f->t;
+	size_t len = strlen(name) + 1;
+
+	if ((type != 't' && type != 'T') || !addr)
+		return 0;
+	if (t->n == f->cap) {
+		size_t cap = f->cap ? f->cap * 2 : 4096;
+		struct ksym_addr *s = realloc(t->syms, cap * sizeof(*s));
+
+		if (!s)
+			return -ENOMEM;
+		t->syms = s;
+		f->cap = cap;
+	}
+	if (f->names_len + len > f->names_cap) {
+		size_t cap = f->names_cap ? f->names_cap * 2 : 1 << 20;
+		char *s = realloc(t->names, cap);
+
+		if (!s)
+			return -ENOMEM;
+		t->names = s;
+		f->names_cap = cap;
+	}
+	memcpy(t->names + f->names_len, name, len);
+	t->syms[t->n].addr = addr;
+	t->syms[t->n++].name = (const char *)(uintptr_t)f->names_len;
+	f->names_len += len;
+	return 0;
+}
+
+static int by_addr(const void *a, const void *b)
+{
+	const struct ksym_addr *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+int ksym_table_load(const char *kallsyms, struct ksym_table *t, struct errbuf *eb)
+{
+	struct table_fill f = { t, 0, 0, 0 };
+	int err;
+
+	memset(t, 0, sizeof(*t));
+	err = ksym_each(kallsyms ? kallsyms : KSYM_DEFAULT, table_add, &f, eb);
+	if (err == -ENOMEM)
+		err_set(eb, err, "out of memory reading %s", kallsyms ? kallsyms : KSYM_DEFAULT);
+	if (err) {
+		ksym_table_free(t);
+		return err;
+	}
+	for (size_t i = 0; i < t->n; i++)
+		t->syms[i].name = t->names + (uintptr_t)t->syms[i].name;
+	qsort(t->syms, t->n, sizeof(*t->syms), by_addr);
+	return 0;
+}
+
+const char *ksym_table_find(const struct ksym_table *t, uint64_t addr, uint64_t *off)
+{
+	size_t lo = 0, hi = t->n;
+
+	/* the last symbol at or below @addr */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (t->syms[mid].addr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo)
+		return NULL;
+	*off = addr - t->syms[lo - 1].addr;
+	return t->syms[lo - 1].name;
+}
+
+void ksym_table_free(struct ksym_table *t)
+{
+	free(t->syms);
+	free(t->names);
+	memset(t, 0, sizeof(*t));
+}
+
 int ksym_has_func(const char *kallsyms, const char *name, struct errbuf *eb)
 {
 	FILE *f = open_ksyms(kallsyms, eb);

@@ -24,6 +24,20 @@
 typedef int (*ksym_fn)(void *arg, uint64_t addr, char type, const char *name);
 int ksym_each(const char *kallsyms, ksym_fn fn, void *arg, struct errbuf *eb);
 
+/* The text symbols of a kallsyms file, sorted by address: for naming the
+ * frames of a kernel stack (--dump-maps of a stack-trace map). */
+struct ksym_table {
+	struct ksym_addr { uint64_t addr; const char *name; } *syms;
+	size_t n;
+	char *names;		/* every name, NUL-separated */
+};
+/* Read @kallsyms (NULL: /proc/kallsyms) into @t. 0, or -errno with @eb;
+ * without root every address reads 0, and the table is empty. */
+int ksym_table_load(const char *kallsyms, struct ksym_table *t, struct errbuf *eb);
+/* The symbol @addr falls in and its offset there, or NULL. */
+const char *ksym_table_find(const struct ksym_table *t, uint64_t addr, uint64_t *off);
+void ksym_table_free(struct ksym_table *t);
+
 /* 1 if @name is a text symbol (type t or T) in @kallsyms, 0 if not, or
  * -errno (message in @eb) when the file cannot be read. */
 int ksym_has_func(const char *kallsyms, const char *name, struct errbuf *eb);

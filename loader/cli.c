@@ -52,6 +52,8 @@ void cli_usage(FILE *out)
 "  --no-attach           load only\n"
 "  --set VAR=VALUE       set a global variable (e.g. const volatile) before load\n"
 "  --resize MAP=N        set a map's max_entries before it is created\n"
+"  --value-size MAP=N    set a map's value_size, as a stack-trace tool's loader\n"
+"                        does (bpf_map__set_value_size)\n"
 "  --format MAP=TYPE     print MAP's ring/perf buffer records as BTF TYPE\n"
 "                        (e.g. --format events='struct event'); default hex\n"
 "  --types FILE          more BTF for --format's TYPE (repeatable): a BPF object\n"
@@ -69,7 +71,10 @@ void cli_usage(FILE *out)
 "  --ctx FILE            context for the --run before it: a syscall program's\n"
 "                        argument struct, a struct __sk_buff, an xdp_md\n"
 "  --repeat N            run it N times in the kernel, report the average time\n"
-"  --dump-maps           print every map's contents at exit\n"
+"  --dump-maps [NAMES]   print every map's contents at exit, or only NAMES (a,b)\n"
+"  --hist MAP[.FIELD][=LABEL]  print MAP's log2 histograms (an array of counts,\n"
+"                        or its member FIELD) as bcc's tools do, per key, at exit\n"
+"  --interval SECONDS    and every SECONDS\n"
 "  --json                machine-readable output\n"
 "  --explain             print every syscall rawload makes, decoded, with its purpose\n"
 "  --btf FILE            target BTF for CO-RE instead of the running kernel's\n"
@@ -271,7 +276,6 @@ static const struct {
 	int cmd;		/* else the command it selects */
 } flag_opts[] = {
 	{ "--no-attach", NULL, offsetof(struct cli, no_attach), 0 },
-	{ "--dump-maps", NULL, offsetof(struct cli, dump_maps), 0 },
 	{ "--json", NULL, offsetof(struct cli, json), 0 },
 	{ "--explain", NULL, offsetof(struct cli, explain), 0 },
 	{ "--verbose", "-v", offsetof(struct cli, verbose), 0 },
@@ -343,6 +347,35 @@ static int opt_types(struct cli *c, const char *v, int after_prog, struct errbuf
 	return 0;
 }
 
+static int opt_value_size(struct cli *c, const char *v, int after_prog, struct errbuf *eb)
+{
+	(void)after_prog;
+	return add_kv("--value-size", v, c->value_sizes, &c->nvalue_sizes, eb);
+}
+
+static int opt_hist(struct cli *c, const char *v, int after_prog, struct errbuf *eb)
+{
+	(void)after_prog;
+	if (!*v || *v == '.' || *v == '=')
+		return err_set(eb, -EINVAL, "--hist '%s': expected MAP[.FIELD][=LABEL]", v);
+	if (add_checked(&c->nhists, "--hist", eb))
+		return -E2BIG;
+	c->hists[c->nhists++] = v;
+	return 0;
+}
+
+static int opt_interval(struct cli *c, const char *v, int after_prog, struct errbuf *eb)
+{
+	char *end;
+
+	(void)after_prog;
+	c->interval = strtod(v, &end);
+	if (*end || end == v || !(c->interval > 0))
+		return err_set(eb, -EINVAL, "--interval '%s': expected a positive number of "
+			       "seconds", v);
+	return 0;
+}
+
 static int opt_pin(struct cli *c, const char *v, int after_prog, struct errbuf *eb)
 {
 	(void)after_prog;
@@ -386,6 +419,8 @@ static const struct {
 	{ "--prog", opt_prog },	    { "--attach", opt_attach },
 	{ "--set", opt_set },	    { "--resize", opt_resize },
 	{ "--format", opt_format }, { "--types", opt_types },
+	{ "--value-size", opt_value_size }, { "--hist", opt_hist },
+	{ "--interval", opt_interval },
 	{ "--pin", opt_pin },
 	{ "--btf", opt_btf },	    { "--pid", opt_pid },
 	{ "--duration", opt_duration },
@@ -406,6 +441,21 @@ static int parse_option(int argc, char **argv, int *i, struct cli *c,
 			*(int *)((char *)c + flag_opts[k].flag) = 1;
 		else
 			c->cmd = (enum cli_cmd)flag_opts[k].cmd;
+		return 0;
+	}
+	/* --dump-maps alone (every map), --dump-maps=A,B, or --dump-maps A,B
+	 * once the object is named (before it, a word is the object) */
+	if (is_opt(a, "--dump-maps")) {
+		c->dump_maps = 1;
+		v = strchr(a, '=') ? strchr(a, '=') + 1 :
+		    c->obj && *i + 1 < argc && argv[*i + 1][0] != '-' ? argv[++*i] : NULL;
+		if (!v)
+			return 0;
+		if (!*v)
+			return err_set(eb, -EINVAL, "--dump-maps=: expected map names");
+		if (add_checked(&c->ndump_only, "--dump-maps NAMES", eb))
+			return -E2BIG;
+		c->dump_only[c->ndump_only++] = v;
 		return 0;
 	}
 	/* a --run and the inputs that belong to it (cli.h, struct cli_run) */
@@ -453,6 +503,19 @@ int cli_parse(int argc, char **argv, struct cli *c, struct errbuf *eb)
 	return finish_runs(c, eb);
 }
 
+int cli_dump_wants(const struct cli *c, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (!c->ndump_only)
+		return 1;
+	for (size_t k = 0; k < c->ndump_only; k++)
+		for (const char *p = c->dump_only[k]; *p; p += strcspn(p, ","), p += !!*p)
+			if (strcspn(p, ",") == n && !strncmp(p, name, n))
+				return 1;
+	return 0;
+}
+
 void cli_free(struct cli *c)
 {
 	for (size_t i = 0; i < c->nsets; i++)
@@ -461,5 +524,7 @@ void cli_free(struct cli *c)
 		free((char *)c->resizes[i].key);
 	for (size_t i = 0; i < c->nformats; i++)
 		free((char *)c->formats[i].key);
-	c->nsets = c->nresizes = c->nformats = 0;
+	for (size_t i = 0; i < c->nvalue_sizes; i++)
+		free((char *)c->value_sizes[i].key);
+	c->nsets = c->nresizes = c->nformats = c->nvalue_sizes = 0;
 }

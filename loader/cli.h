@@ -68,6 +68,15 @@ struct cli {
 	struct cli_run runs[CLI_MAX];		/* --run NAME */
 	size_t nruns;
 	struct cli_run run_all;			/* --data/--ctx/--repeat before any --run */
+	const char *dump_only[CLI_MAX];		/* --dump-maps NAME[,NAME...]:
+						   only these maps */
+	size_t ndump_only;
+	struct cli_kv value_sizes[CLI_MAX];	/* --value-size MAP=N */
+	size_t nvalue_sizes;
+	const char *hists[CLI_MAX];		/* --hist MAP[.FIELD][=LABEL] */
+	size_t nhists;
+	double interval;			/* --interval S: print --hist every
+						   S seconds; 0 = at exit only */
 	const char *pin;			/* --pin DIR */
 	const char *btf;			/* --btf FILE */
 	double duration;			/* --duration S; 0 = until Ctrl-C */
@@ -80,6 +89,8 @@ struct cli {
 
 int cli_parse(int argc, char **argv, struct cli *c, struct errbuf *eb);
 void cli_usage(FILE *out);
+/* Does --dump-maps show map @name (every map when no names were given)? */
+int cli_dump_wants(const struct cli *c, const char *name);
 /* Free what cli_parse allocated (the NAME parts of NAME=VALUE options). */
 void cli_free(struct cli *c);
 

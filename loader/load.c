@@ -257,6 +257,56 @@ static int check_bpf_targets(struct load *l)
 	return err;
 }
 
+/* --dump-maps NAMES: each a map of the object; l->dump_sel marks them. */
+static int dump_selection(struct load *l)
+{
+	const struct object *o = &l->obj;
+	size_t found = 0;
+
+	if (!(l->dump_sel = calloc(o->nmaps + 1, sizeof(*l->dump_sel))))
+		return err_set(&l->eb, -ENOMEM, "out of memory");
+	for (size_t i = 0; i < o->nmaps; i++)
+		found += (size_t)(l->dump_sel[i] = cli_dump_wants(l->c, o->maps[i].name));
+	for (size_t k = 0; k < l->c->ndump_only; k++)
+		for (const char *p = l->c->dump_only[k]; *p; p += strcspn(p, ","), p += !!*p) {
+			char name[128];
+
+			snprintf(name, sizeof(name), "%.*s", (int)strcspn(p, ","), p);
+			if (obj_find_map(o, name) < 0)
+				return err_set(&l->eb, -ENOENT, "--dump-maps %s: no map '%s' in the "
+					       "object (see 'rawload inspect %s')",
+					       l->c->dump_only[k], name, l->c->obj);
+		}
+	return found ? 0 : err_set(&l->eb, -ENOENT, "--dump-maps: no map named");
+}
+
+/* --value-size MAP=N: what a tool's loader sets with
+ * bpf_map__set_value_size, for a map declared without one (a stack-trace
+ * map's value is the frames the tool wants: N = 8 * frames). The BTF value
+ * type, if any, no longer describes the value: it is left out. */
+static int value_size(struct load *l, const struct cli_kv *kv)
+{
+	int m = obj_find_map(&l->obj, kv->key);
+	unsigned long n;
+	char *end;
+
+	if (m < 0)
+		return err_set(&l->eb, -ENOENT, "--value-size %s=%s: no map '%s'", kv->key,
+			       kv->value, kv->key);
+	if (l->maps[m].origin == MAP_DATA || l->maps[m].origin == MAP_STRUCT_OPS)
+		return err_set(&l->eb, -EINVAL, "--value-size %s=%s: '%s' is %s, whose value "
+			       "is laid out by its variables", kv->key, kv->value, kv->key,
+			       l->maps[m].origin == MAP_DATA ? "global data" : "a struct_ops map");
+	n = strtoul(kv->value, &end, 0);
+	if (*end || end == kv->value || n == 0 || n > (1UL << 20))
+		return err_set(&l->eb, -EINVAL, "--value-size %s=%s: expected a size in bytes "
+			       "from 1 to 1048576", kv->key, kv->value);
+	if (n != l->maps[m].value_size)
+		l->maps[m].btf_value_type_id = 0;
+	l->maps[m].value_size = (uint32_t)n;
+	return 0;
+}
+
 void load_event_types(const struct load *l, struct event_types *ty)
 {
 	ty->obj = l->obj.btf;
@@ -289,6 +339,12 @@ static int apply_values(struct load *l)
 		if (!(err = events_format(o, &ty, &l->c->formats[k], &m, &f, &l->eb)))
 			l->fmts[m] = f;
 	}
+	if (l->c->nhists && !(l->hists = calloc(l->c->nhists, sizeof(*l->hists))))
+		return err_set(&l->eb, -ENOMEM, "out of memory");
+	for (size_t k = 0; !err && k < l->c->nhists; k++)
+		err = hist_resolve(o, l->c->hists[k], &l->hists[k], &l->eb);
+	if (!err && l->c->ndump_only)
+		err = dump_selection(l);
 	for (size_t k = 0; !err && k < l->c->nsets; k++)
 		err = setvar_apply(o, l->map_data, l->c->sets[k].key, l->c->sets[k].value,
 				   &l->eb);
@@ -306,6 +362,23 @@ static int apply_values(struct load *l)
 			return err_set(&l->eb, -EINVAL, "--resize %s=%s: expected a count "
 				       "from 1 to 4294967295", kv->key, kv->value);
 		l->maps[m].max_entries = (uint32_t)n;
+	}
+	for (size_t k = 0; !err && k < l->c->nvalue_sizes; k++)
+		err = value_size(l, &l->c->value_sizes[k]);
+	/* a value's size comes from the object or the loader; only rings
+	 * and arenas have none (a struct_ops map's is placed later) */
+	for (size_t i = 0; !err && i < o->nmaps; i++) {
+		const struct obj_map *m = &l->maps[i];
+
+		if (m->value_size || m->origin == MAP_STRUCT_OPS || m->type == BPF_MAP_TYPE_RINGBUF ||
+		    m->type == BPF_MAP_TYPE_USER_RINGBUF || m->type == RL_BPF_MAP_TYPE_ARENA ||
+		    m->type == BPF_MAP_TYPE_PERF_EVENT_ARRAY)
+			continue;
+		err = err_set(&l->eb, -EINVAL, "map '%s': value_size is 0: the object leaves it "
+			      "to the loader (bpf_map__set_value_size); give it with --value-size "
+			      "%s=N%s", m->name, m->name, m->type == BPF_MAP_TYPE_STACK_TRACE ?
+			      " (8 bytes a frame: 1016 for 127, the kernel's default "
+			      "perf_event_max_stack)" : "");
 	}
 	return err;
 }
@@ -630,6 +703,8 @@ static void cleanup(struct load *l)
 		btf_free(l->types[i]);
 	free(l->types);
 	free(l->fmts);
+	free(l->hists);
+	free(l->dump_sel);
 	run_option_free(l);
 	reloc_free(&l->relos);
 	btf_free(l->vmlinux);

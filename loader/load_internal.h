@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "elf/object.h"
 #include "events.h"
+#include "show/hist.h"
 #include "relo/core.h"
 #include "relo/reloc.h"
 #include "relo/struct_ops.h"
@@ -65,6 +66,9 @@ struct load {
 	struct btf **types;	/* [c->ntypes] --types FILE, read by
 				   step_options */
 	struct event_format *fmts; /* [map] --format, resolved by step_options */
+	struct hist_spec *hists; /* [c->nhists] --hist, resolved by step_options */
+	int *dump_sel;		/* [map] --dump-maps NAMES: 1 to dump; NULL
+				   to dump every map */
 	char **made;		/* --pin: the pins and directories this run
 				 * created, in order; removed, newest first,
 				 * if the run fails (load_pins_rollback) */

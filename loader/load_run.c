@@ -14,6 +14,7 @@
 #include "show/dump.h"
 #include "events.h"
 #include "load_internal.h"
+#include "host/ksym.h"
 #include "host/mounts.h"
 #include "run_option.h"
 
@@ -318,6 +319,18 @@ int step_attach(struct load *l)
 
 /* ---- run ---------------------------------------------------------------- */
 
+/* --hist: each map's histograms; @ts >= 0 during the run (--interval). */
+static void print_hists(const struct load *l, double ts)
+{
+	for (size_t k = 0; k < l->c->nhists; k++) {
+		int m = l->hists[k].map;
+
+		if (l->map_fds[m] >= 0)
+			hist_print(&l->obj, &l->maps[m], l->map_fds[m], &l->hists[k], l->c->json,
+				   ts, stdout);
+	}
+}
+
 /* --run programs first (loader/run_option.c), then, until Ctrl-C or
  * --duration: print ring buffer records and bpf_printk lines as they
  * arrive. An object of iterators only has printed its output already
@@ -325,6 +338,7 @@ int step_attach(struct load *l)
 int step_run(struct load *l)
 {
 	struct timespec start, now;
+	double next_hist = l->c->interval;
 	struct events ev;
 	int err;
 
@@ -356,20 +370,55 @@ int step_run(struct load *l)
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	load_say(l, "running; %s", l->c->duration ? "stopping after --duration" : "Ctrl-C to stop");
 	while (!load_stop) {
+		double t;
+
 		events_poll(&ev, 100);
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (l->c->duration && (now.tv_sec - start.tv_sec) +
-		    (now.tv_nsec - start.tv_nsec) / 1e9 >= l->c->duration)
+		t = (double)(now.tv_sec - start.tv_sec) + (now.tv_nsec - start.tv_nsec) / 1e9;
+		if (l->c->duration && t >= l->c->duration)
 			break;
+		/* --interval: the histograms so far, as runqlat prints them
+		 * (cumulative: the maps are the program's, not cleared) */
+		if (l->c->interval && t >= next_hist) {
+			print_hists(l, t);
+			next_hist += l->c->interval;
+		}
 	}
 	events_poll(&ev, 0);
 	events_close(&ev);
 	return 0;
 }
 
+/* dump_opts' symbolize: kallsyms, read once, at the first frame asked. */
+struct symbols {
+	int loaded;
+	struct ksym_table t;
+};
+
+static int symbolize(void *ctx, uint64_t addr, char *buf, size_t size)
+{
+	struct symbols *s = ctx;
+	struct errbuf eb;
+	const char *name;
+	uint64_t off;
+
+	if (!s->loaded++)
+		ksym_table_load(getenv("RAWLOAD_KALLSYMS"), &s->t, &eb);
+	if (!(name = ksym_table_find(&s->t, addr, &off)))
+		return 0;
+	snprintf(buf, size, "%s+0x%llx", name, (unsigned long long)off);
+	return 1;
+}
+
 int step_dump(struct load *l)
 {
+	struct symbols syms = { 0 };
+	struct dump_opts o = { .only = l->dump_sel, .json = l->c->json, .out = stdout,
+			       .symbolize = symbolize, .sym_ctx = &syms };
+
 	if (l->c->dump_maps)
-		dump_maps(&l->obj, l->maps, l->map_fds, l->c->json, stdout);
+		dump_maps(&l->obj, l->maps, l->map_fds, &o);
+	ksym_table_free(&syms.t);
+	print_hists(l, -1);
 	return 0;
 }

@@ -213,15 +213,37 @@ static int dumpable(const struct obj_map *m)
 	 * queues are read by consuming, not by key. */
 	return m->key_size && m->type != BPF_MAP_TYPE_PROG_ARRAY &&
 	       m->type != BPF_MAP_TYPE_ARRAY_OF_MAPS && m->type != BPF_MAP_TYPE_HASH_OF_MAPS &&
-	       m->type != BPF_MAP_TYPE_RINGBUF && m->type != BPF_MAP_TYPE_PERF_EVENT_ARRAY &&
-	       m->type != BPF_MAP_TYPE_STACK_TRACE;
+	       m->type != BPF_MAP_TYPE_RINGBUF && m->type != BPF_MAP_TYPE_PERF_EVENT_ARRAY;
+}
+
+/* A stack-trace map's value: value_size / 8 instruction addresses, the
+ * innermost first, ended by a 0 (bpf_get_stackid fills what it has).
+ * Kernel addresses (the upper half) are named, user ones printed in hex:
+ * naming those needs the process's mappings, gone by now. */
+static void fmt_frames(struct json *j, const uint8_t *p, size_t size,
+		       const struct dump_opts *o)
+{
+	char name[256];
+
+	json_arr_begin(j);
+	for (size_t i = 0; i + 8 <= size; i += 8) {
+		uint64_t a = load_uint(p + i, 8);
+
+		if (!a)
+			break;
+		if (!(a >> 63) || !o->symbolize || !o->symbolize(o->sym_ctx, a, name, sizeof(name)))
+			snprintf(name, sizeof(name), "0x%llx", (unsigned long long)a);
+		json_str(j, name);
+	}
+	json_arr_end(j);
 }
 
 /* One map: a JSON object, or in text a header line and "KEY = VALUE" per
  * entry (the same value spelling, so the two outputs agree). */
 static void dump_one(const struct object *obj, const struct obj_map *m, int fd,
-		     struct json *j, long ncpu, int text)
+		     struct json *j, long ncpu, const struct dump_opts *o)
 {
+	int text = !o->json;
 	size_t stride = (m->value_size + 7) & ~(size_t)7;
 	size_t vsz = is_percpu(m->type) ? stride * (size_t)ncpu : m->value_size;
 	uint32_t vid = m->btf_value_type_id;
@@ -254,8 +276,8 @@ static void dump_one(const struct object *obj, const struct obj_map *m, int fd,
 			json_obj_begin(j);
 			json_key(j, "key");
 		}
-		if (m->origin == MAP_DATA)
-			json_u64(j, load_uint(key, 4));
+		if (m->origin == MAP_DATA || m->type == BPF_MAP_TYPE_STACK_TRACE)
+			json_u64(j, load_uint(key, 4));	/* an index, a stack id */
 		else
 			dump_value(j, obj->btf, m->btf_key_type_id, key, m->key_size);
 		if (text) {
@@ -264,7 +286,9 @@ static void dump_one(const struct object *obj, const struct obj_map *m, int fd,
 		} else {
 			json_key(j, "value");
 		}
-		if (m->origin == MAP_DATA && m->nvars && obj->btf) {
+		if (m->type == BPF_MAP_TYPE_STACK_TRACE) {
+			fmt_frames(j, val, m->value_size, o);
+		} else if (m->origin == MAP_DATA && m->nvars && obj->btf) {
 			fmt_globals(j, obj, m, val);
 		} else if (is_percpu(m->type)) {
 			json_arr_begin(j);
@@ -289,9 +313,12 @@ static void dump_one(const struct object *obj, const struct obj_map *m, int fd,
 }
 
 void dump_maps(const struct object *obj, const struct obj_map *maps, const int *map_fds,
-	       int json, FILE *out)
+	       const struct dump_opts *o)
 {
 	long ncpu = sysconf(_SC_NPROCESSORS_CONF);
+	const int *only = o->only;
+	int json = o->json;
+	FILE *out = o->out;
 	struct json j;
 
 	json_init(&j, out);
@@ -301,9 +328,9 @@ void dump_maps(const struct object *obj, const struct obj_map *maps, const int *
 		json_arr_begin(&j);
 	}
 	for (size_t i = 0; i < obj->nmaps; i++) {
-		if (map_fds[i] < 0 || !dumpable(&maps[i]))
+		if (map_fds[i] < 0 || !dumpable(&maps[i]) || (only && !only[i]))
 			continue;
-		dump_one(obj, &maps[i], map_fds[i], &j, ncpu, !json);
+		dump_one(obj, &maps[i], map_fds[i], &j, ncpu, o);
 	}
 	if (json) {
 		json_arr_end(&j);
