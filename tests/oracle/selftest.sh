@@ -67,11 +67,13 @@ objs=("$@")
 # freplace, progtrace: their programs load only against a loaded target
 # program (t_freplace.sh compares freplace with --freplace-target).
 # twins: its placeholder fentry/dummy_file_read loads on no kernel (its
-# kind of tool's loader replaces the target or leaves it out).
+# kind of tool's loader replaces the target or leaves it out); stacks:
+# its stack-trace map's value_size is the tool loader's to set (as resize's
+# max_entries).
 [ ${#objs[@]} -gt 0 ] || for o in "$B"/progs/*.bpf.o; do
 	case $(basename "$o") in bad_*|vm_*|legacy_maps.bpf.o|resize.bpf.o|netfilter.bpf.o|struct_ops.bpf.o|\
 		cgroup_unix.bpf.o|umulti.bpf.o|ksession.bpf.o|freplace.bpf.o|map_extra.bpf.o|map_extra64.bpf.o|\
-		progtrace.bpf.o|twins.bpf.o) ;;
+		progtrace.bpf.o|twins.bpf.o|stacks.bpf.o) ;;
 	*) objs+=("$o") ;;
 	esac
 done
