@@ -358,9 +358,11 @@ static int do_kprobe_multi(const struct attach_call *c)
 	return fd < 0 ? fd : attach_keep(set, fd, eb);
 }
 
-/* iter:TARGET: link the iterator, then read one walk of it to stdout,
- * as `cat` of a pinned iterator would; the link stays in @set so a
- * second reader (--pin) could walk it again. */
+/* iter:TARGET: link the iterator, then read one walk of it, as `cat` of
+ * a pinned iterator would, for @set->iter_output to show; the link stays
+ * in @set so a second reader (--pin) could walk it again. */
+#define ITER_MAX (64 << 20)	/* bytes of one walk kept */
+
 static int do_iter(const struct attach_call *c)
 {
 	const struct obj_prog *pr = c->pr;
@@ -368,7 +370,8 @@ static int do_iter(const struct attach_call *c)
 	const char *target = c->target;
 	struct attach_set *set = c->set;
 	struct errbuf *eb = c->eb;
-	char what[128], buf[4096];
+	char what[128], buf[4096], *walk = NULL;
+	size_t len = 0, cap = 0;
 	int link, fd, err;
 	ssize_t n;
 
@@ -389,15 +392,37 @@ static int do_iter(const struct attach_call *c)
 	fd = hook_iter_open(link, what, eb);
 	if (fd < 0)
 		return fd;
-	fflush(stdout);
 	/* EAGAIN never comes: the fd blocks; a read error mid-walk is the
-	 * program's (e.g. -E2BIG from a seq_file record over a page) */
-	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		if (fwrite(buf, 1, (size_t)n, stdout) != (size_t)n)
+	 * program's (e.g. -E2BIG from a seq_file record over a page). The
+	 * walk is kept whole, up to ITER_MAX, so that it can be told text
+	 * or binary and printed as one */
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		if (len + (size_t)n > ITER_MAX) {
+			n = -1;
+			errno = EFBIG;
 			break;
+		}
+		if (len + (size_t)n > cap) {
+			char *grown = realloc(walk, cap = (len + (size_t)n) * 2);
+
+			if (!grown) {
+				n = -1;
+				errno = ENOMEM;
+				break;
+			}
+			walk = grown;
+		}
+		memcpy(walk + len, buf, (size_t)n);
+		len += (size_t)n;
+	}
 	err = n < 0 ? -errno : 0;
 	close(fd);
-	fflush(stdout);
+	if (set->iter_output && len)
+		set->iter_output(set->iter_ctx, pr->name, (const uint8_t *)walk, len);
+	free(walk);
+	if (err == -EFBIG)
+		return err_set(eb, err, "%s: the walk is longer than %d MiB; shown up to there",
+			       what, ITER_MAX >> 20);
 	if (err)
 		return err_set(eb, err, "%s: reading the walk: %s", what, err_str(err));
 	return 0;

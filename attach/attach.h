@@ -63,6 +63,11 @@ struct attach_set {
 				     set (attach_takes_pid) fire only in this
 				     process; 0 in every process. Set by the
 				     caller before the first attach */
+	/* An iterator is read once, when it is attached: its whole walk
+	 * goes to @iter_output (attach/ prints nothing; loader/ does, as
+	 * text or JSON); NULL drops it. */
+	void (*iter_output)(void *ctx, const char *prog, const uint8_t *data, size_t n);
+	void *iter_ctx;
 };
 
 /*

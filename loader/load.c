@@ -728,6 +728,8 @@ static void init_load(struct load *l, const struct cli *c)
 	memset(l, 0, sizeof(*l));
 	l->c = c;
 	l->att.pid = c->pid;	/* --pid: the uprobe family's process filter */
+	l->att.iter_output = load_iter_output;
+	l->att.iter_ctx = l;
 	l->btf_fd = -1;
 	l->btf_func_ok = 1;
 	if (uname(&u) == 0)

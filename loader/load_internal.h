@@ -77,6 +77,9 @@ struct load {
 
 /* ---- between load.c, load_kernel.c and load_run.c ---- */
 
+/* attach_set's iter_output (@ctx the load): an iterator's walk, printed
+ * as text, a hex dump, or JSON lines (load_run.c). */
+void load_iter_output(void *ctx, const char *prog, const uint8_t *data, size_t n);
 /* Where record types come from: the object's BTF, then --types files. */
 void load_event_types(const struct load *l, struct event_types *ty);
 

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "show/dump.h"
+#include "show/json.h"
 #include "events.h"
 #include "load_internal.h"
 #include "host/ksym.h"
@@ -162,6 +163,68 @@ static void attach_or_report(struct load *l, size_t i, const struct attach_spec 
 			 "%s'%s' (%s:%s)", len ? ", " : "", name, how, s->target);
 		l->failed = grown;
 	}
+}
+
+/* Text, as a terminal shows it: tabs, newlines, printable ASCII and the
+ * bytes of UTF-8; anything else (a NUL, a struct that bpf_seq_write put
+ * there) makes the walk binary. */
+static int is_text(const uint8_t *d, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (d[i] < 0x20 ? d[i] != '\n' && d[i] != '\t' && d[i] != '\r' : d[i] == 0x7f)
+			return 0;
+	return 1;
+}
+
+/*
+ * attach_set's iter_output: an iterator's walk. Text is printed as it is
+ * (what `cat` of a pinned iterator shows); bytes that are no text as a hex
+ * dump, 16 a line with their offset. Under --json, one line per text line,
+ * {"iter":PROG,"line":...}, or one {"iter":PROG,"size":N,"data":HEX}.
+ */
+void load_iter_output(void *ctx, const char *prog, const uint8_t *d, size_t n)
+{
+	const struct load *l = ctx;
+	int text = is_text(d, n);
+	struct json j;
+
+	fflush(stdout);
+	for (size_t at = 0; at < n;) {
+		const uint8_t *nl = text ? memchr(d + at, '\n', n - at) : NULL;
+		size_t len = !text ? n : nl ? (size_t)(nl - (d + at)) : n - at;
+
+		if (!l->c->json && text) {
+			fwrite(d + at, 1, len, stdout);
+			fputc('\n', stdout);
+		} else if (!l->c->json) {
+			for (size_t k = 0; k < n; k += 16) {
+				printf("%08zx:", k);
+				for (size_t b = k; b < k + 16; b++)
+					b < n ? printf("%s%02x", b % 2 ? "" : " ", d[b])
+					      : printf("%s  ", b % 2 ? "" : " ");
+				fputs("  ", stdout);
+				for (size_t b = k; b < k + 16 && b < n; b++)
+					putchar(d[b] >= 0x20 && d[b] < 0x7f ? d[b] : '.');
+				putchar('\n');
+			}
+		} else {
+			json_init(&j, stdout);
+			json_obj_begin(&j);
+			json_kstr(&j, "iter", prog);
+			if (text) {
+				json_key(&j, "line");
+				json_strn(&j, (const char *)d + at, len);
+			} else {
+				json_ku64(&j, "size", n);
+				json_key(&j, "data");
+				dump_value(&j, NULL, 0, d, n);
+			}
+			json_obj_end(&j);
+			fputc('\n', stdout);
+		}
+		at += len + (text ? 1 : 0);
+	}
+	fflush(stdout);
 }
 
 /* Is there an --attach for program @i (after its --prog, or one whose

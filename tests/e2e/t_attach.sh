@@ -412,6 +412,24 @@ expect "iter at another target needs a reload" 1 \
 	"iter:bpf_map: the program was loaded to walk 'task'" \
 	$RAWLOAD $P/iter.bpf.o --attach iter:bpf_map
 
+# Under --json an iterator's text is one valid JSON line per line; a walk
+# of records (bpf_seq_write) is a hex dump, never raw bytes on a terminal.
+out=$(timeout 20 $RAWLOAD $P/iter.bpf.o --set only_tgid=$$ --json 2>/dev/null)
+if [ "$(jq -r '.line' <<<"$out" 2>/dev/null | tail -n 1)" = "1 tasks" ] &&
+   [ "$(jq -r '.iter' <<<"$out" | sort -u)" = list_tasks ]; then
+	ok "iter --json: each text line a JSON object {iter, line}"
+else
+	bad "iter --json" "$out"
+fi
+hex=$(printf '%08x' $$ | sed 's/\(..\)\(..\)\(..\)\(..\)/\4\3\2\1/')
+out=$(timeout 20 $RAWLOAD $P/iter_bin.bpf.o --set only_tgid=$$ 2>/dev/null)
+expect "iter of records: a hex dump with offsets and the bytes as text" 0 \
+	"^00000000: ${hex:0:4} ${hex:4:4} ${hex:0:4} ${hex:4:4} .*  \.\.\.\.\.\.\.\.$(cat /proc/$$/comm | cut -c1-8)" echo "$out"
+out=$(timeout 20 $RAWLOAD $P/iter_bin.bpf.o --set only_tgid=$$ --json 2>/dev/null)
+jq -e --arg h "$hex$hex" '.iter == "dump_tasks" and .size == 24 and (.data | startswith($h))' \
+	<<<"$out" >/dev/null && ok "iter of records --json: valid JSON, size and hex data" ||
+	bad "iter of records --json" "$out"
+
 # ---- cgroup --------------------------------------------------------------
 if [ -z "$CG" ]; then
 	bad "cgroup" "no cgroup2 mount"
