@@ -93,6 +93,15 @@ static void prog_attr(const struct prog_params *p, struct attr_ext *x)
 	else if (p->attach_prog_fd >= 0)
 		a->attach_prog_fd = (uint32_t)p->attach_prog_fd;
 	a->fd_array = (uint64_t)(uintptr_t)p->fd_array;
+	/* BPF_LOG_STATS alone: a few lines ("processed N insns ...",
+	 * "stack depth ..."), written on success too; the full log is
+	 * fetched only after a refusal (fetch_prog_log) */
+	if (p->stats && p->stats_size) {
+		p->stats[0] = '\0';
+		a->log_level = 4;
+		a->log_buf = (uint64_t)(uintptr_t)p->stats;
+		a->log_size = p->stats_size;
+	}
 }
 
 /* Load again with a log buffer, grown until the log fits. */

@@ -29,6 +29,11 @@ struct prog_params {
 					   function attach_btf_id is, or -1 */
 	const int *fd_array;		/* maps/BTFs referenced by index, or NULL */
 	const volatile int *interrupted;/* set by a signal handler: stop retrying */
+	char *stats;			/* non-NULL: load with log_level 4
+					   (BPF_LOG_STATS), the verifier's
+					   counts into these @stats_size bytes
+					   (-v; veristat does the same) */
+	uint32_t stats_size;
 	const char *why;
 };
 

@@ -650,11 +650,39 @@ static int prog_refused(struct load *l, size_t i, const struct final_prog *fp, i
 
 /* Program @i of the load image, given the maps' fds (a copy: the image
  * keeps map indexes), verified and loaded; its fd in l->prog_fds. */
+/* -v: the verifier's counts for a program it accepted, on one line, as
+ * veristat and bpftool -d show them: "processed N insns (limit ...)
+ * max_states_per_insn N total_states N peak_states N mark_read N", the
+ * stack depth of each function, the verification time. */
+static void say_stats(const struct load *l, size_t i, char *stats)
+{
+	const char *parts[4] = { NULL };
+	size_t n = 0;
+
+	for (char *line = strtok(stats, "\n"); line && n < 4; line = strtok(NULL, "\n"))
+		if (!strncmp(line, "processed ", 10) || !strncmp(line, "stack depth ", 12) ||
+		    !strncmp(line, "verification time ", 18))
+			parts[n++] = line;
+	if (!n)
+		return;
+	/* processed first: the number people compare */
+	for (size_t k = 1; k < n; k++)
+		if (!strncmp(parts[k], "processed ", 10)) {
+			const char *t = parts[0];
+
+			parts[0] = parts[k];
+			parts[k] = t;
+		}
+	load_say(l, "program '%s' verified: %s%s%s%s%s%s%s", l->obj.progs[i].name, parts[0],
+		 n > 1 ? "; " : "", n > 1 ? parts[1] : "", n > 2 ? "; " : "",
+		 n > 2 ? parts[2] : "", n > 3 ? "; " : "", n > 3 ? parts[3] : "");
+}
+
 static int load_one(struct load *l, size_t i)
 {
 	struct final_prog fp = l->image[i];
 	struct prog_params p;
-	char why[256], *log = NULL;
+	char why[256], *log = NULL, stats[4096];
 	int fd;
 
 	if (!(fp.insns = reloc_bind_maps(&l->image[i], l->map_fds)))
@@ -663,6 +691,10 @@ static int load_one(struct load *l, size_t i)
 	if ((fd = prog_attach_target(l, i, &p)))
 		goto out;
 	p.interrupted = (const volatile int *)&load_stop;
+	if (l->c->verbose) {
+		p.stats = stats;
+		p.stats_size = sizeof(stats);
+	}
 	fd = prog_load(&p, &log, &l->eb);
 	if (fd < 0 && load_stop)
 		fd = err_set(&l->eb, -EINTR, "interrupted while the kernel verified program "
@@ -672,6 +704,8 @@ static int load_one(struct load *l, size_t i)
 	if (fd >= 0) {
 		l->prog_fds[i] = fd;
 		bind_rodata(l, i, &fp);
+		if (p.stats)
+			say_stats(l, i, stats);
 		fd = 0;
 	}
 out:

@@ -138,6 +138,12 @@ llvm-objcopy --remove-section .BTF --remove-section .BTF.ext $P/globals.bpf.o "$
 expect "--set on an object built without -g says there is no BTF, not that the variable is missing" 2 \
 	"--set target_pid=1: the object has no BTF \(no .BTF section\), so its global variables have no names or types to set; build it with clang -g" \
 	$RAWLOAD "$TMP/nobtf.bpf.o" --no-attach --set target_pid=1
+expect "-v: the verifier's counts for each accepted program (veristat's numbers)" 0 \
+	"^rawload: program 'hello_tp' verified: processed [0-9]+ insns \(limit [0-9]+\) max_states_per_insn [0-9]+ total_states [0-9]+ peak_states [0-9]+ mark_read [0-9]+; stack depth [0-9]+; verification time [0-9]+ usec$" \
+	$RAWLOAD $P/hello.bpf.o --prog hello_tp --no-attach -v
+expect "  one per function's stack in a program with subprograms" 0 \
+	"program 'tp_getpid' verified: processed [0-9]+ insns .*; stack depth [0-9]+(\+[0-9]+)+;" \
+	$RAWLOAD $P/subprogs.bpf.o --no-attach -v
 expect "--set value too large" 2 "does not fit a signed 4-byte integer" \
 	$RAWLOAD $P/globals.bpf.o --no-attach --set target_pid=99999999999
 expect "--set string too long" 2 'does not fit char\[16\]' \
