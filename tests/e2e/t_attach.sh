@@ -423,8 +423,10 @@ else
 fi
 hex=$(printf '%08x' $$ | sed 's/\(..\)\(..\)\(..\)\(..\)/\4\3\2\1/')
 out=$(timeout 20 $RAWLOAD $P/iter_bin.bpf.o --set only_tgid=$$ 2>/dev/null)
+comm=$(cut -c1-4 /proc/$$/comm)
+chex=$(printf '%s' "$comm" | od -An -tx1 | tr -d ' \n')
 expect "iter of records: a hex dump with offsets and the bytes as text" 0 \
-	"^00000000: ${hex:0:4} ${hex:4:4} ${hex:0:4} ${hex:4:4} .*  \.\.\.\.\.\.\.\.$(cat /proc/$$/comm | cut -c1-8)" echo "$out"
+	"^00000000: ${hex:0:4} ${hex:4:4} ${hex:0:4} ${hex:4:4} ${chex:0:4} ${chex:4:4} .*  .{8}$comm" echo "$out"
 out=$(timeout 20 $RAWLOAD $P/iter_bin.bpf.o --set only_tgid=$$ --json 2>/dev/null)
 jq -e --arg h "$hex$hex" '.iter == "dump_tasks" and .size == 24 and (.data | startswith($h))' \
 	<<<"$out" >/dev/null && ok "iter of records --json: valid JSON, size and hex data" ||
