@@ -153,6 +153,18 @@ complete_as "build/progs/hello.bpf.o" rawload build/progs/hello.b
 complete_as "hello hello_tp" ./rawload build/progs/hello.bpf.o --prog hello
 complete_as "xdp_filter xdp_ttl" ./rawload build/progs/testrun.bpf.o --run xdp
 complete_as "sys_enter_execve sys_enter_execveat" rawload x.o --attach tracepoint : syscalls : sys_enter_execv
+# names from the object: variables for --set, maps for --resize/--value-size/
+# --hist/--dump-maps, ring and perf buffers for --format; tc directions;
+# the functions of a uprobe's file
+complete_as "target_pid= target_comm=" ./rawload build/progs/globals.bpf.o --set target
+complete_as "start=" ./rawload build/progs/hist.bpf.o --resize s
+complete_as "stacks=" ./rawload build/progs/stacks.bpf.o --value-size st
+complete_as "hists" ./rawload build/progs/hist.bpf.o --hist hi
+complete_as "start hists .rodata" ./rawload build/progs/hist.bpf.o --dump-maps ""
+complete_as "events=" ./rawload build/progs/maps.bpf.o --format ev
+complete_as "ingress" rawload x.o --attach tc : lo : in
+LIBC=$(ldd /bin/true | awk '/libc\.so/ {print $3}')
+complete_as "getpid" rawload x.o --attach uprobe : "$LIBC" : getpi
 # the real /proc/kallsyms: bprm_execve is a text symbol on every kernel here
 got=$(bash -c '. "$0"; COMP_WORDS=(rawload x.o --attach kprobe : bprm_exec); COMP_CWORD=5; _rawload;
 	echo "${COMPREPLY[*]}"' "$COMP")
