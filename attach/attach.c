@@ -925,7 +925,7 @@ void attach_release_to(struct attach_set *set, size_t mark)
 		if (e->undo == UNDO_MAP_DELETE) {
 			uint32_t zero = 0;
 
-			map_delete(e->fd, &zero, SYS_ATTACH, e->detach.what, NULL);
+			map_delete(e->fd, &zero, SYS_DETACH, e->detach.what, NULL);
 		}
 		if (e->fd >= 0)
 			close(e->fd);

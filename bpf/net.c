@@ -117,6 +117,7 @@ static int hook_has_filters(int ifindex, uint32_t parent)
 	long n;
 
 	tc_req(&r, RTM_GETTFILTER, NLM_F_DUMP, ifindex, parent, 0, 0);
+	r.tag = SYS_DETACH;	/* asked only before deleting our qdisc */
 	n = rtnl_ask(&r, buf, sizeof(buf), "does the clsact qdisc hold other filters?");
 	if (n < 0)
 		return (int)n;
@@ -363,7 +364,7 @@ static int prog_attach_cmd(int cmd, int target_fd, int prog_fd, uint32_t attach_
 	snprintf(why, sizeof(why), "%s the program %s %s", attach ? "attach" : "detach",
 		 attach ? "to" : "from", what);
 	r = sys_bpf(cmd, &attr, attach ? ATTR_SIZE(replace_bpf_fd) : ATTR_SIZE(attach_type),
-		    SYS_ATTACH, why);
+		    attach ? SYS_ATTACH : SYS_DETACH, why);
 	if (r < 0)
 		return err_set(eb, (int)r, "%s: %s (target_fd %d, attach_type %u): %s", what,
 			       sys_bpf_cmd_name(cmd), target_fd, attach_type, err_str((int)r));

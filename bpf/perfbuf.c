@@ -53,8 +53,9 @@ int pb_open(struct perfbuf *pb, int map_fd, int ncpu, struct errbuf *eb)
 			return err_set(eb, fd, "perf buffer: perf_event_open (CPU %d): %s", c,
 				       err_str(fd));
 		pb->fds[c] = fd;
-		pb->rings[c] = mmap(NULL, pb->page + pb->data_size, PROT_READ | PROT_WRITE,
-				    MAP_SHARED, fd, 0);
+		snprintf(why, sizeof(why), "CPU %d's perf ring: its header page, then the data", c);
+		pb->rings[c] = sys_mmap(pb->page + pb->data_size, PROT_READ | PROT_WRITE, fd, 0,
+					SYS_RUN, why);
 		if (pb->rings[c] == MAP_FAILED) {
 			pb->rings[c] = NULL;
 			return err_set(eb, -errno, "perf buffer: mmap (CPU %d): %s", c,

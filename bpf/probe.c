@@ -190,6 +190,15 @@ static int ref_ctr_shift(const struct probe_opts *o)
 	return bit < 0 || bit > 63 ? -EOPNOTSUPP : bit;
 }
 
+/* The dynamic PMU types this run opened events of, [0] kprobe, [1] uprobe,
+ * for probe_pmu_name (--explain names them). */
+static int pmu_types[2] = { -1, -1 };
+
+const char *probe_pmu_name(uint32_t type)
+{
+	return (int)type == pmu_types[0] ? "kprobe" : (int)type == pmu_types[1] ? "uprobe" : NULL;
+}
+
 /* A probe through the kprobe/uprobe PMU (see the file comment). */
 static int open_pmu(const struct probe_spec *ps, const struct probe_opts *o, int type,
 		    int retbit, struct errbuf *eb)
@@ -215,6 +224,7 @@ static int open_pmu(const struct probe_spec *ps, const struct probe_opts *o, int
 				       (unsigned long long)ps->ref_ctr_offset, 64 - shift);
 		pa.config |= ps->ref_ctr_offset << shift;
 	}
+	pmu_types[ps->uprobe ? 1 : 0] = type;
 	pa.config1 = (uint64_t)(uintptr_t)(ps->uprobe ? ps->path : ps->func);
 	pa.config2 = ps->offset;
 	probe_target(ps, &pid, &cpu);
@@ -226,22 +236,14 @@ static int open_pmu(const struct probe_spec *ps, const struct probe_opts *o, int
 }
 
 /* Write @line to tracefs file @file ("kprobe_events"). */
-static int tracefs_write(const struct probe_opts *o, const char *file, const char *line)
+static int tracefs_write(const struct probe_opts *o, const char *file, const char *line,
+			 enum sys_tag tag, const char *why)
 {
 	char path[512];
-	ssize_t n;
-	int fd, err = 0;
 
 	if (tracefs_path(o, file, path, sizeof(path)))
 		return -ENOENT;
-	fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = write(fd, line, strlen(line));
-	if (n < 0)
-		err = -errno;
-	close(fd);
-	return err;
+	return sys_write_file(path, line, tag, why);
 }
 
 int probe_legacy_remove(const struct probe_opts *o, int uprobe, const char *event,
@@ -251,7 +253,8 @@ int probe_legacy_remove(const struct probe_opts *o, int uprobe, const char *even
 	int err;
 
 	snprintf(line, sizeof(line), "-:%s/%s\n", uprobe ? "uprobes" : "kprobes", event);
-	err = tracefs_write(o, uprobe ? "uprobe_events" : "kprobe_events", line);
+	err = tracefs_write(o, uprobe ? "uprobe_events" : "kprobe_events", line, SYS_DETACH,
+			    "remove the legacy probe event this run made");
 	if (err)
 		return err_set(eb, err, "removing %s event %s: %s", uprobe ? "uprobe" : "kprobe",
 			       event, err_str(err));
@@ -311,7 +314,8 @@ static int open_legacy(const struct probe_spec *ps, const struct probe_opts *o,
 	else
 		snprintf(line, sizeof(line), "%c:%s/%s %s\n", ps->retprobe ? 'r' : 'p', grp,
 			 name, ps->func);
-	err = tracefs_write(o, file, line);
+	err = tracefs_write(o, file, line, SYS_ATTACH, "no probe PMU: a probe event of "
+			    "tracefs (the legacy way), for perf_event_open to open by its id");
 	if (err) {
 		name[0] = '\0';
 		return err_set(eb, err, "%s: writing '%.*s' to tracefs %s: %s%s", ps->spec,

@@ -59,6 +59,9 @@ int probe_legacy_remove(const struct probe_opts *o, int uprobe, const char *even
 /* Does this kernel have the kprobe (@uprobe 0) or uprobe PMU? Without one
  * (or with @o->force_legacy) hook_probe takes the legacy tracefs path. */
 int probe_has_pmu(const struct probe_opts *o, int uprobe);
+/* "kprobe" or "uprobe" when @type is the dynamic PMU type of a probe this
+ * run opened, else NULL (--explain's perf_event_open decoding). */
+const char *probe_pmu_name(uint32_t type);
 
 /* Does this kernel have kprobes at all (a kprobe PMU or kprobe_events)? */
 int probe_kprobes_available(const struct probe_opts *o);

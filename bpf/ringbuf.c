@@ -8,6 +8,7 @@
  * grow; masking with size - 1 gives the offset in the data area.
  */
 #include "ringbuf.h"
+#include "sys.h"
 
 #include <errno.h>
 #include <linux/bpf.h>
@@ -22,15 +23,17 @@ int rb_open(struct ringbuf *rb, int map_fd, uint32_t max_entries, struct errbuf 
 	rb->map_fd = map_fd;
 	rb->size = max_entries;
 	rb->page = (size_t)sysconf(_SC_PAGESIZE);
-	rb->consumer = mmap(NULL, rb->page, PROT_READ | PROT_WRITE, MAP_SHARED, map_fd, 0);
+	rb->consumer = sys_mmap(rb->page, PROT_READ | PROT_WRITE, map_fd, 0, SYS_RUN,
+				"the ring's consumer position, which user space advances");
 	if (rb->consumer == MAP_FAILED) {
 		rb->consumer = NULL;
 		return err_set(eb, -errno, "ring buffer: mmap of the consumer page: %s",
 			       err_str(errno));
 	}
 	/* The producer page and the data area are read-only for user space. */
-	rb->producer = mmap(NULL, rb->page + 2 * rb->size, PROT_READ, MAP_SHARED, map_fd,
-			    (off_t)rb->page);
+	/* the data area twice in a row, so a record that wraps reads as one */
+	rb->producer = sys_mmap(rb->page + 2 * rb->size, PROT_READ, map_fd, (long)rb->page,
+				SYS_RUN, "the producer position and the data (mapped twice)");
 	if (rb->producer == MAP_FAILED) {
 		int e = errno;
 

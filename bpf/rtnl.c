@@ -24,6 +24,8 @@ void *rtnl_init(struct nl_req *r, uint16_t type, uint16_t flags, size_t hdr_len)
 	r->n.nlmsg_type = type;
 	r->n.nlmsg_flags = flags | NLM_F_REQUEST;
 	r->n.nlmsg_seq = 1;
+	r->tag = type == RTM_DELQDISC || type == RTM_DELTFILTER || type == RTM_DELROUTE
+		 ? SYS_DETACH : SYS_ATTACH;
 	return NLMSG_DATA(&r->n);
 }
 
@@ -55,12 +57,12 @@ static int send_req(struct nl_req *r, const char *why)
 	long n;
 	int fd, err;
 
-	fd = sys_socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE, SYS_ATTACH,
+	fd = sys_socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE, r->tag,
 			"an rtnetlink socket");
 	if (fd < 0)
 		return fd;
-	err = sys_bind(fd, &sa, sizeof(sa), SYS_ATTACH, "bind the rtnetlink socket");
-	if (!err && (n = sys_send(fd, r, r->n.nlmsg_len, SYS_ATTACH, why)) < 0)
+	err = sys_bind(fd, &sa, sizeof(sa), r->tag, "bind the rtnetlink socket");
+	if (!err && (n = sys_send(fd, r, r->n.nlmsg_len, r->tag, why)) < 0)
 		err = (int)n;
 	if (err) {
 		close(fd);
@@ -79,7 +81,7 @@ int rtnl_talk(struct nl_req *r, const char *why)
 	fd = send_req(r, why);
 	if (fd < 0)
 		return fd;
-	n = sys_recv(fd, buf, sizeof(buf), SYS_ATTACH, "the kernel's answer");
+	n = sys_recv(fd, buf, sizeof(buf), r->tag, "the kernel's answer");
 	if (n < 0) {
 		err = (int)n;
 	} else if ((size_t)n >= NLMSG_LENGTH(sizeof(struct nlmsgerr))) {
@@ -102,7 +104,7 @@ long rtnl_ask(struct nl_req *r, void *buf, size_t size, const char *why)
 
 	if (fd < 0)
 		return fd;
-	n = sys_recv(fd, buf, size, SYS_ATTACH, "the kernel's answer");
+	n = sys_recv(fd, buf, size, r->tag, "the kernel's answer");
 	close(fd);
 	if (n >= (long)NLMSG_LENGTH(sizeof(struct nlmsgerr))) {
 		struct nlmsghdr h;

@@ -12,12 +12,16 @@
 
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
+
+#include "sys.h"
 #include <stddef.h>
 #include <stdint.h>
 
 struct nl_req {
 	struct nlmsghdr n;
 	char body[512];		/* family header, then attributes */
+	enum sys_tag tag;	/* --explain's tag for its calls (not sent):
+				   rtnl_init makes a delete SYS_DETACH */
 };
 
 /* Start request @type with @flags (NLM_F_REQUEST and, by rtnl_talk,

@@ -6,7 +6,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/perf_event.h>
+#include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -167,4 +169,33 @@ long sys_recv(int fd, void *buf, size_t len, enum sys_tag tag, const char *why)
 
 	trace(SYS_SOCKET, SOCK_RECV, NULL, 0, args, res, tag, why);
 	return res;
+}
+
+void *sys_mmap(size_t len, int prot, int fd, long off, enum sys_tag tag, const char *why)
+{
+	long args[4] = { (long)len, prot, fd, off };
+	void *p = mmap(NULL, len, prot, MAP_SHARED, fd, (off_t)off);
+	int e = errno;
+
+	trace(SYS_MMAP, 0, NULL, 0, args, p == MAP_FAILED ? -e : (long)(uintptr_t)p, tag, why);
+	errno = e;
+	return p;
+}
+
+int sys_write_file(const char *path, const char *text, enum sys_tag tag, const char *why)
+{
+	long args[4] = { (long)(uintptr_t)path, 0, 0, 0 };
+	int fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+	long res;
+
+	if (fd < 0) {
+		res = -errno;
+	} else {
+		ssize_t n = write(fd, text, strlen(text));
+
+		res = n < 0 ? -errno : n;
+		close(fd);
+	}
+	trace(SYS_WRITE, 0, text, (unsigned int)strlen(text), args, res, tag, why);
+	return res < 0 ? (int)res : 0;
 }

@@ -30,9 +30,15 @@ enum sys_tag {
 	SYS_ATTACH, /* attaching and detaching */
 	SYS_PROBE,  /* asking what the kernel supports */
 	SYS_RUN,    /* reading maps and events while running */
+	SYS_DETACH, /* undoing an attach: the calls a clean exit makes */
 };
 
-enum sys_kind { SYS_BPF, SYS_PERF_EVENT_OPEN, SYS_IOCTL, SYS_OTHER, SYS_SOCKET };
+/* SYS_MMAP: a ring or perf buffer mapped (attr NULL; args: length, prot,
+ * fd, offset; result the address or -errno). SYS_WRITE: a line written to
+ * a tracefs file (attr the text, size its length, args[0] the path as a
+ * pointer). */
+enum sys_kind { SYS_BPF, SYS_PERF_EVENT_OPEN, SYS_IOCTL, SYS_OTHER, SYS_SOCKET, SYS_MMAP,
+		SYS_WRITE };
 
 /* What a SYS_SOCKET call was (its struct sys_call cmd). args[] holds the
  * fd (or domain), then level/type, optname/protocol, length. */
@@ -85,6 +91,14 @@ int sys_setsockopt(int fd, int level, int optname, const void *val, unsigned int
 		   enum sys_tag tag, const char *why);
 long sys_send(int fd, const void *buf, size_t len, enum sys_tag tag, const char *why);
 long sys_recv(int fd, void *buf, size_t len, enum sys_tag tag, const char *why);
+
+/* mmap(NULL, @len, @prot, MAP_SHARED, @fd, @off) of a BPF ring buffer or a
+ * perf ring: the mapping, or MAP_FAILED with errno set. */
+void *sys_mmap(size_t len, int prot, int fd, long off, enum sys_tag tag, const char *why);
+
+/* Append @text to the file at @path (a tracefs control file such as
+ * kprobe_events): 0 or -errno. */
+int sys_write_file(const char *path, const char *text, enum sys_tag tag, const char *why);
 
 /* "BPF_MAP_CREATE" etc. */
 const char *sys_bpf_cmd_name(int cmd);

@@ -13,6 +13,7 @@
 #include "attach/attach.h"
 #include "cli.h"
 #include "host/mounts.h"
+#include "show/explain.h"
 #include "elf/object.h"
 #include "core_cmd.h"
 #include "inspect.h"
@@ -78,6 +79,7 @@ static int run(const struct cli *c)
  * outlives the run, so it is said. */
 static void say_mounted(const char *type, const char *dir)
 {
+	explain_mount(type, dir);
 	fprintf(stderr, "rawload: mounted %s at %s\n", type, dir);
 }
 

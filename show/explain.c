@@ -11,10 +11,13 @@
 #include <linux/perf_event.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "bpf/probe.h"
 #include "bpf/sys.h"
+#include "explain_nl.h"
 #include "elf/secdef.h"
 #include "elf/uapi.h"
 
@@ -22,8 +25,8 @@ static int enabled;
 
 static const char *tag_name(enum sys_tag t)
 {
-	static const char *const n[] = { "load", "attach", "probe", "run" };
-	return (unsigned)t < 4 ? n[t] : "?";
+	static const char *const n[] = { "load", "attach", "probe", "run", "detach" };
+	return (unsigned)t < 5 ? n[t] : "?";
 }
 
 /* BPF_PROG_TEST_RUN's attr.test: the inputs given, then (the hook runs
@@ -280,8 +283,10 @@ static void decode_socket(FILE *o, const struct sys_call *c)
 {
 	switch (c->cmd) {
 	case SOCK_OPEN:
-		fprintf(o, "socket(%s, %ld, %ld)", c->args[0] == AF_NETLINK ? "AF_NETLINK" :
-			c->args[0] == AF_PACKET ? "AF_PACKET" : "?", c->args[1], c->args[2]);
+		fprintf(o, "socket(%s, %s, %ld)", c->args[0] == AF_NETLINK ? "AF_NETLINK" :
+			c->args[0] == AF_PACKET ? "AF_PACKET" : "?",
+			c->args[1] == (SOCK_RAW | SOCK_CLOEXEC) ? "SOCK_RAW|SOCK_CLOEXEC" : "?",
+			c->args[2]);
 		break;
 	case SOCK_BIND:
 		fprintf(o, "bind(%ld, ..., %ld)", c->args[0], c->args[3]);
@@ -291,7 +296,9 @@ static void decode_socket(FILE *o, const struct sys_call *c)
 			c->args[2] == SO_ATTACH_BPF ? "SO_ATTACH_BPF" : "?", c->args[3]);
 		break;
 	case SOCK_SEND:
-		fprintf(o, "sendto(%ld, <netlink message of %ld bytes>)", c->args[0], c->args[3]);
+		fprintf(o, "sendto(%ld, ", c->args[0]);
+		explain_netlink(o, c->attr, (size_t)c->args[3]);
+		fprintf(o, ", %ld)", c->args[3]);
 		break;
 	case SOCK_RECV:
 		fprintf(o, "recvfrom(%ld, <reply>)", c->args[0]);
@@ -299,6 +306,52 @@ static void decode_socket(FILE *o, const struct sys_call *c)
 	default:
 		fputs("socket call ?", o);
 	}
+}
+
+/* perf_event_open's attr: the type by name (a kprobe or uprobe PMU's is
+ * dynamic: probe_pmu_name), then what that type reads. A probe PMU's
+ * config1 is a pointer to the function or file name (our own memory, read
+ * here as strace -v does) and config2 the offset; a software event's
+ * config is its counter; a tracepoint's its id in tracefs. */
+static void decode_perf(FILE *o, const struct sys_call *c)
+{
+	static const char *const types[] = { "HARDWARE", "SOFTWARE", "TRACEPOINT", "HW_CACHE",
+					     "RAW", "BREAKPOINT" };
+	static const char *const sw[] = { "CPU_CLOCK", "TASK_CLOCK", "PAGE_FAULTS",
+		"CONTEXT_SWITCHES", "CPU_MIGRATIONS", "PAGE_FAULTS_MIN", "PAGE_FAULTS_MAJ",
+		"ALIGNMENT_FAULTS", "EMULATION_FAULTS", "DUMMY", "BPF_OUTPUT" };
+	const struct perf_event_attr *pa = c->attr;
+	const char *pmu = pa->type < 6 ? types[pa->type] : probe_pmu_name(pa->type);
+
+	fprintf(o, "perf_event_open({type=%u", pa->type);
+	if (pmu)
+		fprintf(o, " (%s)", pmu);
+	if (pa->type == PERF_TYPE_SOFTWARE && pa->config < sizeof(sw) / sizeof(sw[0]))
+		fprintf(o, ", config=%s", sw[pa->config]);
+	else
+		fprintf(o, ", config=%llu", (unsigned long long)pa->config);
+	if (pa->type >= 6) {
+		if (pa->config1)
+			fprintf(o, ", config1=\"%s\"", (const char *)(uintptr_t)pa->config1);
+		fprintf(o, ", config2=0x%llx", (unsigned long long)pa->config2);
+	}
+	if (pa->freq)
+		fprintf(o, ", sample_freq=%llu", (unsigned long long)pa->sample_freq);
+	else
+		fprintf(o, ", sample_period=%llu", (unsigned long long)pa->sample_period);
+	if (pa->sample_type == PERF_SAMPLE_RAW)
+		fputs(", sample_type=PERF_SAMPLE_RAW", o);
+	if (pa->wakeup_events)
+		fprintf(o, ", wakeup_events=%u", pa->wakeup_events);
+	fprintf(o, "}, pid=%ld, cpu=%ld, group_fd=%ld, flags=%s)", c->args[0], c->args[1],
+		c->args[2], c->args[3] == PERF_FLAG_FD_CLOEXEC ? "PERF_FLAG_FD_CLOEXEC" : "0x?");
+}
+
+static void decode_mmap(FILE *o, const struct sys_call *c)
+{
+	fprintf(o, "mmap(NULL, %ld, %s, MAP_SHARED, %ld, %ld)", c->args[0],
+		c->args[1] == (PROT_READ | PROT_WRITE) ? "PROT_READ|PROT_WRITE" :
+		c->args[1] == PROT_READ ? "PROT_READ" : "?", c->args[2], c->args[3]);
 }
 
 static void trace(const struct sys_call *c)
@@ -312,15 +365,27 @@ static void trace(const struct sys_call *c)
 		decode_bpf(o, c->cmd, c->attr);
 		fputc(')', o);
 		break;
-	case SYS_PERF_EVENT_OPEN: {
-		const struct perf_event_attr *pa = c->attr;
-
-		fprintf(o, "perf_event_open({type=%u, config=%llu, sample_period=%llu}, pid=%ld, "
-			"cpu=%ld, group_fd=%ld, flags=0x%lx)", pa->type,
-			(unsigned long long)pa->config, (unsigned long long)pa->sample_period,
-			c->args[0], c->args[1], c->args[2], (unsigned long)c->args[3]);
+	case SYS_PERF_EVENT_OPEN:
+		decode_perf(o, c);
 		break;
-	}
+	case SYS_MMAP:
+		decode_mmap(o, c);
+		break;
+	case SYS_WRITE:
+		fprintf(o, "write(\"%s\", \"", (const char *)(uintptr_t)c->args[0]);
+		/* as strace quotes it: a tracefs line ends in \n */
+		for (unsigned i = 0; i < c->size; i++) {
+			unsigned char ch = ((const unsigned char *)c->attr)[i];
+
+			if (ch == '\n')
+				fputs("\\n", o);
+			else if (ch < 0x20 || ch > 0x7e || ch == '"' || ch == '\\')
+				fprintf(o, "\\x%02x", ch);
+			else
+				fputc(ch, o);
+		}
+		fprintf(o, "\", %u)", c->size);
+		break;
 	case SYS_IOCTL:
 		fprintf(o, "ioctl(%ld, %s, %ld)", c->args[0],
 			(unsigned)c->cmd == PERF_EVENT_IOC_SET_BPF ? "PERF_EVENT_IOC_SET_BPF" :
@@ -333,7 +398,9 @@ static void trace(const struct sys_call *c)
 	default:
 		fputs("?", o);
 	}
-	if (c->result >= 0)
+	if (c->result >= 0 && c->kind == SYS_MMAP)
+		fprintf(o, " = 0x%lx\n", (unsigned long)c->result);
+	else if (c->result >= 0)
 		fprintf(o, " = %ld\n", c->result);
 	else
 		fprintf(o, " = -1 %s\n", err_str((int)c->result));
@@ -352,4 +419,13 @@ void explain_step(size_t i, size_t n, const char *name)
 {
 	if (enabled)
 		fprintf(stderr, "rawload: step %zu/%zu %s\n", i, n, name);
+}
+
+void explain_mount(const char *type, const char *dir)
+{
+	if (!enabled)
+		return;
+	fprintf(stderr, "  [mount] mount(\"%s\", \"%s\", \"%s\", 0, NULL) = 0\n"
+		"           # %s was not mounted; mounted where it belongs, as bpftool does\n",
+		type, dir, type, type);
 }

@@ -368,6 +368,41 @@ expect "a kprobe program on a uprobe is allowed (same program type)" 0 \
 	"attached 'hello' to uprobe:" \
 	$RAWLOAD $P/hello.bpf.o --prog hello --attach uprobe:libc.so.6:getpid --duration 0.2
 
+# ---- --explain decodes every call strace shows ----
+LIBC=$(ldd /bin/true | awk '/libc\.so/ {print $3}')
+LIBCR=$(readlink -f "$LIBC")
+out=$($RAWLOAD $P/uprobe.bpf.o --prog probe_fn --attach uprobe:libc.so.6:getpid --duration 0.2 --explain 2>&1)
+grep -qE "^  \[attach\] perf_event_open\(\{type=[0-9]+ \(uprobe\), config=0, config1=\"$LIBCR\", config2=0x[0-9a-f]+, sample_period=0\}, pid=-1, cpu=0, group_fd=-1, flags=PERF_FLAG_FD_CLOEXEC\)" <<<"$out" &&
+	ok "--explain: a uprobe's perf_event_open names the PMU, the file (config1), the offset (config2)" ||
+	bad "--explain uprobe" "$(grep perf_event_open <<<"$out")"
+out=$(RAWLOAD_FORCE_LEGACY_KPROBE=1 $RAWLOAD $P/uprobe.bpf.o --prog probe_fn --attach uprobe:libc.so.6:getpid \
+	--duration 0.2 --explain 2>&1)
+grep -qE '^  \[attach\] write\("[^"]*/uprobe_events", "p:uprobes/rawload_[0-9]+_0 [^ ]*:0x[0-9a-f]+\\n", [0-9]+\) = [0-9]+$' <<<"$out" &&
+grep -qE '^  \[detach\] write\("[^"]*/uprobe_events", "-:uprobes/rawload_[0-9]+_0\\n", [0-9]+\) = [0-9]+$' <<<"$out" &&
+	ok "--explain: tracefs writes, the legacy probe's line and its removal tagged [detach]" ||
+	bad "--explain tracefs writes" "$(grep write <<<"$out")"
+out=$($RAWLOAD $P/maps.bpf.o --prog on_getpid --duration 0.2 --explain 2>&1)
+rm -f /sys/fs/bpf/pinned_totals
+grep -qE '^  \[run\] mmap\(NULL, [0-9]+, PROT_READ\|PROT_WRITE, MAP_SHARED, [0-9]+, 0\) = 0x[0-9a-f]+$' <<<"$out" &&
+grep -qE '^  \[run\] mmap\(NULL, [0-9]+, PROT_READ, MAP_SHARED, [0-9]+, [0-9]+\) = 0x[0-9a-f]+$' <<<"$out" &&
+	ok "--explain: a ring buffer's two mmaps" || bad "--explain mmap" "$(grep -i mmap <<<"$out")"
+out=$($RAWLOAD $P/perfbuf.bpf.o --duration 0.2 --explain 2>&1)
+grep -qE 'perf_event_open\(\{type=1 \(SOFTWARE\), config=BPF_OUTPUT, sample_period=1, sample_type=PERF_SAMPLE_RAW, wakeup_events=1\}' <<<"$out" &&
+	ok "--explain: a perf buffer's events by type and config name" ||
+	bad "--explain perf buffer" "$(grep perf_event_open <<<"$out" | head -2)"
+ip netns add "rlexp$$"
+ip -n "rlexp$$" link set lo up
+out=$(RAWLOAD_FORCE_NETLINK_TC=1 ip netns exec "rlexp$$" $RAWLOAD $P/xdp_tc.bpf.o --prog tc_count \
+	--attach tc:lo --duration 0.2 --explain 2>&1)
+ip netns del "rlexp$$"
+grep -qE '^  \[attach\] sendto\([0-9]+, \{nlmsg_type=RTM_NEWTFILTER, nlmsg_flags=REQUEST\|ACK\|EXCL\|CREATE, tcmsg=\{ifindex=1, handle=0x1, parent=ffff:fff2, info=0x10300\}, \[TCA_KIND="bpf", TCA_OPTIONS=\{TCA_BPF_FD=[0-9]+, TCA_BPF_NAME="rawload_[0-9]+_tc_count\+clsact", TCA_BPF_FLAGS=1\}\]\}, [0-9]+\) = [0-9]+$' <<<"$out" &&
+	ok "--explain: a netlink request with its header and attributes by name" ||
+	bad "--explain netlink" "$(grep sendto <<<"$out" | head -3)"
+grep -qE '^  \[detach\] sendto\([0-9]+, \{nlmsg_type=RTM_DELTFILTER' <<<"$out" &&
+grep -qE '^  \[detach\] sendto\([0-9]+, \{nlmsg_type=RTM_DELQDISC' <<<"$out" &&
+	ok "--explain: the filter's and qdisc's deletion tagged [detach]" ||
+	bad "--explain detach tags" "$(grep -E 'DEL|detach' <<<"$out" | head -4)"
+
 # ---- twins and placeholders (bcc's libbpf-tools' shape) ----
 expect "placeholders: each named before the load, with the --prog that leaves them out" 1 \
 	"program 'file_read_fentry' \(fentry/dummy_file_read\) is a placeholder: .*leave it out here with --prog exec_btf --prog exec_raw.*program 'file_read_kprobe' \(kprobe/dummy_file_read\) is a placeholder" \

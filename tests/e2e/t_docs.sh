@@ -46,7 +46,7 @@ if [ -s build/vm/btf/6.1.btf ]; then
 fi
 mkdir -p "$TMP/mut"
 for d in "${DOCS[@]}"; do
-	perl -pe 's/(type=2, config=)(\d+)/$1.($2+7)/e; s/(\(id )(\d+)\)/$1.($2+7).")"/e;
+	perl -pe 's/(type=2 \(TRACEPOINT\), config=)(\d+)/$1.($2+7)/e; s/(\(id )(\d+)\)/$1.($2+7).")"/e;
 		s/((?:btf|vmlinux) \[)(\d+)\]/$1.($2+7)."]"/ge;
 		s/(target_type_id .* -> )(\d+)$/$1.($2+7)/e' "$d" >"$TMP/mut/$(basename "$d")"
 done

@@ -46,6 +46,11 @@ else
 	bad "tracepoint attach without tracefs" "exit $rc: $(tail -c 600 <<<"$out")"
 fi
 
+# --explain shows the mount among the other calls
+expect "--explain: the tracefs mount, decoded like the other calls" 0 \
+	'^  \[mount\] mount\("tracefs", "/sys/kernel/tracing", "tracefs", 0, NULL\) = 0$' \
+	bare $RAWLOAD $P/maps.bpf.o --prog on_getpid --duration 0.3 --explain
+
 # 3. A missing tracepoint, category or event, is not a missing tracefs.
 expect "a missing tracepoint category is named, with where to look" 1 \
 	"tracepoint rl_nosuchcat:foo: this kernel has no tracepoint category 'rl_nosuchcat' \(no /sys/kernel/tracing/events/rl_nosuchcat\); list the categories with 'ls /sys/kernel/tracing/events'" \

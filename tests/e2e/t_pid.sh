@@ -139,7 +139,7 @@ fi
 # ---- --explain: the pid and cpu -1 in perf_event_open --------------------
 start_targets "$T" 1 1 -- "$T" 2 1
 pid_run u_explain -- $P/uprobe.bpf.o --attach "uprobe:$T:add" --pid $APID --explain
-grep -qE "perf_event_open\(\{type=[0-9]+, config=0, .*\}, pid=$APID, cpu=-1, " "$TMP/u_explain.err" &&
+grep -qE "perf_event_open\(\{type=[0-9]+( \([a-z]+\))?, config=0, .*\}, pid=$APID, cpu=-1, " "$TMP/u_explain.err" &&
 	ok "--explain: perf_event_open shows pid=$APID, cpu=-1" ||
 	bad "--explain perf_event_open pid" "$(grep -A1 perf_event_open "$TMP/u_explain.err")"
 grep -q "in process $APID" "$TMP/u_explain.err" &&

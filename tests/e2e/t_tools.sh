@@ -6,20 +6,23 @@
 # --dump-maps NAMES. Each run measures something this script makes happen.
 cd "$(dirname "$0")/../.." && . tests/e2e/lib.sh
 
-# ---- --hist: clock_nanosleep latencies of 'sleep', in usecs ----
+# ---- --hist: clock_nanosleep latencies of 'rlnap' (a copy of sleep: no
+# other process of the machine is called that), in usecs ----
+cp /bin/sleep "$TMP/rlnap"
+NAP=$TMP/rlnap
 # three sleeps of 20 ms land in slot 14 (16384 -> 32767 us); the row
 # layout is bcc's print_log2_hist (a run of runqlat, side by side, agrees)
-$RAWLOAD $P/hist.bpf.o --hist hists.slots=usecs --interval 1 --duration 2.5 \
+$RAWLOAD $P/hist.bpf.o --set targ_comm=rlnap --hist hists.slots=usecs --interval 1 --duration 2.5 \
 	>"$TMP/h.out" 2>"$TMP/h.err" &
 pid=$!
 wait_running $pid
-for i in 1 2 3; do sleep 0.02; done
+for i in 1 2 3; do $NAP 0.02; done
 wait $pid; rc=$?
 check "--hist: the run ends normally" "$rc" "v == 0"
 check "--hist --interval 1: printed at 1 s and 2 s, and at exit" \
-	"$(grep -c '^hists key 0 {"comm":"sleep"}:$' "$TMP/h.out")" "v == 1"
+	"$(grep -c '^hists key 0 {"comm":"rlnap"}:$' "$TMP/h.out")" "v == 1"
 check "  (the interval ones carry the run's time)" \
-	"$(grep -c '^\[ *[12]\.[0-9]*\] hists key 0 {"comm":"sleep"}:$' "$TMP/h.out")" "v == 2"
+	"$(grep -c '^\[ *[12]\.[0-9]*\] hists key 0 {"comm":"rlnap"}:$' "$TMP/h.out")" "v == 2"
 last=$(awk '/^hists key 0/ {f = 1} f' "$TMP/h.out")
 expect "  the header row: the label, count, distribution (bcc's columns)" 0 \
 	'^     usecs               : count    distribution$' echo "$last"
@@ -33,12 +36,13 @@ else
 	ok "  no empty rows past the last count"
 fi
 # the same through --json: one line per key, buckets with bounds
-$RAWLOAD $P/hist.bpf.o --hist hists.slots=usecs --duration 1.5 --json >"$TMP/hj.out" 2>"$TMP/hj.err" &
+$RAWLOAD $P/hist.bpf.o --set targ_comm=rlnap --hist hists.slots=usecs --duration 1.5 --json \
+	>"$TMP/hj.out" 2>"$TMP/hj.err" &
 pid=$!
 wait_running $pid
-sleep 0.02; sleep 0.02
+$NAP 0.02; $NAP 0.02
 wait $pid
-if jq -e 'select(.hist == "hists") | .key == 0 and .value.comm == "sleep" and .unit == "usecs" and
+if jq -e 'select(.hist == "hists") | .key == 0 and .value.comm == "rlnap" and .unit == "usecs" and
 	  (.buckets[14] | .low == 16384 and .high == 32767 and .count == 2) and
 	  (.buckets[0] | .low == 0 and .high == 1)' "$TMP/hj.out" >/dev/null; then
 	ok "--hist --json: a line per key, its other members, buckets with low/high/count"
@@ -46,14 +50,14 @@ else
 	bad "--hist --json" "$(cat "$TMP/hj.out" "$TMP/hj.err" | head -c 600)"
 fi
 # per process (runqlat -P): a histogram per key
-$RAWLOAD $P/hist.bpf.o --set targ_per_process=true --hist hists.slots --duration 1.5 \
-	>"$TMP/hp.out" 2>"$TMP/hp.err" &
+$RAWLOAD $P/hist.bpf.o --set targ_per_process=true --set targ_comm=rlnap --hist hists.slots \
+	--duration 1.5 >"$TMP/hp.out" 2>"$TMP/hp.err" &
 pid=$!
 wait_running $pid
-sleep 0.02; sleep 0.02
+$NAP 0.02; $NAP 0.02
 wait $pid
-check "--hist per key: one histogram for each of the two sleep processes" \
-	"$(grep -c '^hists key [0-9]* {"comm":"sleep"}:$' "$TMP/hp.out")" "v == 2"
+check "--hist per key: one histogram for each of the two rlnap processes" \
+	"$(grep -c '^hists key [0-9]* {"comm":"rlnap"}:$' "$TMP/hp.out")" "v == 2"
 expect "  FIELD is the label when none is given" 0 '^     slots               : count    distribution$' \
 	head -n 2 "$TMP/hp.out"
 expect "--hist of a map with no array of counts says what its value holds" 2 \
