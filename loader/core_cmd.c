@@ -36,6 +36,7 @@
 #include "host/btf_modules.h"
 #include "show/json.h"
 #include "relo/core.h"
+#include "wrap.h"
 
 #define EXIT_OK 0
 #define EXIT_BAD_INPUT 2
@@ -47,9 +48,11 @@ static const char *row_path(const struct core_relo_detail *d)
 	return d->path[0] ? d->path : "?";
 }
 
-static void print_text(const char *prog, const struct core_relo_detail *d)
+/* One record's row (its program's name in a column @width wide: the
+ * longest name of the object), then its target and candidates. */
+static void print_text(const char *prog, int width, const struct core_relo_detail *d)
 {
-	printf("%-16s insn %-4u %-14s %s (%s)  ", prog, d->insn_idx,
+	printf("%-*s insn %-4u %-14s %s (%s)  ", width, prog, d->insn_idx,
 	       core_relo_kind_name(d->kind), row_path(d), d->access ? d->access : "?");
 	if (d->failed)
 		printf("%" PRId64 " -> error: %s\n", (int64_t)d->local_val, d->why);
@@ -159,7 +162,7 @@ static void print_json(struct json *j, const char *prog,
  * before a failing one too). Returns the records printed, or -errno with
  * @eb set. */
 static int report_prog(const struct object *obj, const struct obj_prog *p,
-		       struct core_targets *ts, struct json *j, struct errbuf *eb)
+		       struct core_targets *ts, struct json *j, int width, struct errbuf *eb)
 {
 	struct core_report rep = { 0 };
 	struct bpf_insn *code;
@@ -178,7 +181,7 @@ static int report_prog(const struct object *obj, const struct obj_prog *p,
 		if (j)
 			print_json(j, p->name, &rep.detail[i], code, p->insn_cnt);
 		else
-			print_text(p->name, &rep.detail[i]);
+			print_text(p->name, width, &rep.detail[i]);
 	}
 	if (!err)
 		err = (int)rep.ndetail;
@@ -217,10 +220,10 @@ int core_cmd_run(const struct cli *c)
 	struct errbuf eb = { "" };
 	size_t *order = NULL, n;
 	struct json j;
-	int err, total = 0, status = EXIT_OK;
+	int err, total = 0, status = EXIT_OK, width = 7;	/* "PROGRAM" */
 
 	if ((err = obj_open(c->obj, &obj, &eb))) {
-		fprintf(stderr, "rawload: %s: %s\n", c->obj, eb.msg);
+		say_error(c->obj, eb.msg);
 		status = EXIT_BAD_INPUT;
 		goto out;
 	}
@@ -247,11 +250,17 @@ int core_cmd_run(const struct cli *c)
 		fprintf(stderr, "rawload: %s: out of memory\n", c->obj);
 		status = EXIT_BAD_INPUT;
 	}
+	for (size_t k = 0; k < n; k++)
+		if ((int)strlen(obj.progs[order[k]].name) > width)
+			width = (int)strlen(obj.progs[order[k]].name);
+	if (!c->json && n)
+		printf("%-*s %-9s %-14s %s\n", width, "PROGRAM", "INSN", "KIND",
+		       "RELOCATION (ACCESS)  LOCAL -> TARGET");
 	for (size_t k = 0; k < n; k++) {
-		err = report_prog(&obj, &obj.progs[order[k]], &ts, c->json ? &j : NULL, &eb);
+		err = report_prog(&obj, &obj.progs[order[k]], &ts, c->json ? &j : NULL, width, &eb);
 		if (err < 0) {
 			fflush(stdout);
-			fprintf(stderr, "rawload: %s: %s\n", c->obj, eb.msg);
+			say_error(c->obj, eb.msg);
 			status = EXIT_BAD_INPUT;
 			break;
 		}

@@ -20,14 +20,32 @@ static const char *btf_name_of(const struct object *obj, uint32_t id, char *buf,
 	return btf_type_str(obj->btf, id, buf, len);
 }
 
-static void text_prog(const struct object *obj, const struct obj_prog *p, FILE *out)
+/* Column widths: each the longest of its values and its header, so that
+ * a long program, section or map name moves its whole column, not the
+ * rest of its row. */
+struct widths {
+	int name, sec, type;
+};
+
+static int wider(int w, const char *s)
 {
-	fprintf(out, "  %-16s %-28s ", p->name, p->sec_name);
+	int n = (int)strlen(s);
+
+	return n > w ? n : w;
+}
+
+static const char *prog_type_str(const struct obj_prog *p)
+{
 	if (p->is_subprog)
-		fprintf(out, "%-14s", p->is_global ? "subprog global" : "subprog static");
-	else
-		fprintf(out, "%-14s", secdef_prog_type_name(p->def->prog_type));
-	fprintf(out, " %5zu insns  %3zu relo  %3zu core", p->insn_cnt, p->nrelocs, p->ncore);
+		return p->is_global ? "subprog global" : "subprog static";
+	return secdef_prog_type_name(p->def->prog_type);
+}
+
+static void text_prog(const struct obj_prog *p, const struct widths *w, FILE *out)
+{
+	fprintf(out, "  %-*s %-*s %-*s", w->name, p->name, w->sec, p->sec_name, w->type,
+		prog_type_str(p));
+	fprintf(out, " %5zu %5zu %5zu", p->insn_cnt, p->nrelocs, p->ncore);
 	if (!p->is_subprog) {
 		if (p->def->attach_type)
 			fprintf(out, "  expected_attach_type=%s",
@@ -38,15 +56,15 @@ static void text_prog(const struct object *obj, const struct obj_prog *p, FILE *
 			fputs("  autoload=off (SEC(\"?...\"): loaded only with --prog)", out);
 	}
 	fputc('\n', out);
-	(void)obj;
 }
 
-static void text_map(const struct object *obj, const struct obj_map *m, FILE *out)
+static void text_map(const struct object *obj, const struct obj_map *m, const struct widths *w,
+		     FILE *out)
 {
 	char kb[128], vb[128];
 
-	fprintf(out, "  %-16s %-16s %-13s key %u value %u max_entries %u",
-		m->name, m->kernel_name, obj_map_type_name(m->type), m->key_size,
+	fprintf(out, "  %-*s %-*s %-*s key %u value %u max_entries %u", w->name, m->name,
+		w->sec, m->kernel_name, w->type, obj_map_type_name(m->type), m->key_size,
 		m->value_size, m->max_entries);
 	if (m->map_flags) {
 		char fl[160];
@@ -93,13 +111,31 @@ void inspect_text(const struct object *obj, FILE *out)
 		fprintf(out, ", kernel version 0x%x", obj->kern_version);
 	fputc('\n', out);
 
+	struct widths pw = { 4, 7, 4 }, mw = { 4, 11, 4 };
+
+	for (size_t i = 0; i < obj->nprogs; i++) {
+		pw.name = wider(pw.name, obj->progs[i].name);
+		pw.sec = wider(pw.sec, obj->progs[i].sec_name);
+		pw.type = wider(pw.type, prog_type_str(&obj->progs[i]));
+	}
+	for (size_t i = 0; i < obj->nmaps; i++) {
+		mw.name = wider(mw.name, obj->maps[i].name);
+		mw.sec = wider(mw.sec, obj->maps[i].kernel_name);
+		mw.type = wider(mw.type, obj_map_type_name(obj->maps[i].type));
+	}
 	fprintf(out, "programs (%zu):\n", obj->nprogs);
+	if (obj->nprogs)
+		fprintf(out, "  %-*s %-*s %-*s INSNS RELOS CO-RE\n", pw.name, "NAME", pw.sec,
+			"SECTION", pw.type, "TYPE");
 	for (size_t i = 0; i < obj->nprogs; i++)
-		text_prog(obj, &obj->progs[i], out);
+		text_prog(&obj->progs[i], &pw, out);
 
 	fprintf(out, "maps (%zu):\n", obj->nmaps);
+	if (obj->nmaps)
+		fprintf(out, "  %-*s %-*s %-*s SIZES\n", mw.name, "NAME", mw.sec, "KERNEL NAME",
+			mw.type, "TYPE");
 	for (size_t i = 0; i < obj->nmaps; i++)
-		text_map(obj, &obj->maps[i], out);
+		text_map(obj, &obj->maps[i], &mw, out);
 
 	if (obj->nexterns) {
 		fprintf(out, "externs (%zu):\n", obj->nexterns);

@@ -35,6 +35,7 @@
 #include "relo/extern.h"
 #include "setvar.h"
 #include "run_option.h"
+#include "wrap.h"
 
 volatile sig_atomic_t load_stop;
 static void on_signal(int sig)
@@ -781,7 +782,7 @@ enum load_result load_run(const struct cli *c)
 		err = steps[i].fn(&l);
 		if (err) {
 			if (!l.reported)
-				fprintf(stderr, "rawload: %s: %s\n", c->obj, l.eb.msg);
+				say_error(c->obj, l.eb.msg);
 			res = steps[i].fail;
 			break;
 		}

@@ -18,6 +18,7 @@
 #include "host/ksym.h"
 #include "host/mounts.h"
 #include "run_option.h"
+#include "wrap.h"
 
 /* ---- pinning ------------------------------------------------------------ */
 
@@ -151,7 +152,7 @@ static void attach_or_report(struct load *l, size_t i, const struct attach_spec 
 
 	if (!err)
 		return;
-	fprintf(stderr, "rawload: %s: %s\n", l->c->obj, l->eb.msg);
+	say_error(l->c->obj, l->eb.msg);
 	attach_release_to(&l->att, mark);
 	l->att.usdt_next_spec = spec_mark;
 	if (!l->nfailed++)

@@ -19,6 +19,7 @@
 #include "inspect.h"
 #include "load.h"
 #include "plan.h"
+#include "wrap.h"
 
 enum { EXIT_DONE = 0, EXIT_KERNEL = 1, EXIT_BAD_INPUT = 2 };
 
@@ -30,7 +31,7 @@ static int cmd_inspect(const struct cli *c)
 
 	err = obj_open(c->obj, &obj, &eb);
 	if (err) {
-		fprintf(stderr, "rawload: %s: %s\n", c->obj, eb.msg);
+		say_error(c->obj, eb.msg);
 		return EXIT_BAD_INPUT;
 	}
 	if (c->json)
@@ -90,7 +91,7 @@ int main(int argc, char **argv)
 	int status;
 
 	if (cli_parse(argc, argv, &c, &eb)) {
-		fprintf(stderr, "rawload: %s\n", eb.msg);
+		say_error(NULL, eb.msg);
 		cli_free(&c);
 		return EXIT_BAD_INPUT;
 	}

@@ -46,6 +46,7 @@
 #include "relo/extern.h"
 #include "relo/reloc.h"
 #include "setvar.h"
+#include "wrap.h"
 
 #define EXIT_OK 0
 #define EXIT_BAD_INPUT 2
@@ -667,7 +668,7 @@ int plan_run(const struct cli *c)
 	plan_maps(&pl);
 	err = plan_progs(&pl);
 	if (err)
-		fprintf(stderr, "rawload: %s: %s\n", c->obj, pl.l.eb.msg);
+		say_error(c->obj, pl.l.eb.msg);
 	else
 		plan_attach(&pl);
 	if (c->json) {

@@ -17,4 +17,19 @@ expect "--pid of no process names it" 2 "--pid 999999999: no such process: /proc
 expect "--data needs a --run" 2 "--data needs a --run NAME" $RAWLOAD x.o --data pkt.bin
 expect "missing file names the file (2)" 2 'rawload: /nonexistent.o: cannot open: ENOENT' \
 	$RAWLOAD inspect /nonexistent.o
+
+# A long error on a terminal: the headline, then each "; " hint on lines
+# of its own, indented, wrapped at the width; into a pipe, one line (as
+# every other test here reads it). script(1) gives rawload a terminal.
+llvm-objcopy --remove-section .BTF --remove-section .BTF.ext $P/globals.bpf.o "$TMP/nobtf.bpf.o"
+out=$(COLUMNS=60 script -qec "$RAWLOAD $TMP/nobtf.bpf.o --no-attach --set target_pid=1" /dev/null | tr -d '\r')
+long=$(awk 'length > 60' <<<"$out")
+if [ "$(head -n 1 <<<"$out" | cut -c1-9)" = "rawload: " ] && [ -z "$long" ] &&
+   grep -q '^  build it with clang -g$' <<<"$out" && [ "$(wc -l <<<"$out")" -ge 3 ]; then
+	ok "a long error on a 60-column terminal: headline, indented hints, no line over 60"
+else
+	bad "error wrapping on a terminal" "$out"
+fi
+check "the same error into a pipe is one line" \
+	"$($RAWLOAD "$TMP/nobtf.bpf.o" --no-attach --set target_pid=1 2>&1 | wc -l)" "v == 1"
 finish
