@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bpf/probe.h"
 #include "bpf/prog.h"
 #include "load_internal.h"
 #include "host/caps.h"
@@ -608,6 +609,37 @@ static int prog_attach_target(struct load *l, size_t i, struct prog_params *p)
 	return 0;
 }
 
+/*
+ * What could watch the same event on this kernel instead of a BPF
+ * trampoline program @i: the object's other programs of the kinds this
+ * kernel attaches without one (tracepoint, raw_tp, and kprobes where
+ * there are kprobes), as --prog options; or those kinds in words. Only
+ * kinds this kernel has are named.
+ */
+static const char *instead(const struct load *l, size_t i)
+{
+	static char out[300];
+	int kprobes = probe_kprobes_available(NULL);
+	size_t n = 0, found = 0;
+
+	for (size_t k = 0; k < l->obj.nprogs && n < sizeof(out); k++) {
+		const struct obj_prog *q = &l->obj.progs[k];
+		uint32_t t = q->def ? q->def->prog_type : 0;
+
+		if (k == i || q->is_subprog || !q->def ||
+		    !(t == BPF_PROG_TYPE_TRACEPOINT || t == BPF_PROG_TYPE_RAW_TRACEPOINT ||
+		      (kprobes && t == BPF_PROG_TYPE_KPROBE && !q->def->attach_type)))
+			continue;
+		n += (size_t)snprintf(out + n, sizeof(out) - n, "%s--prog %s", found++ ?
+				      ", " : "this object's programs that attach here without one: ",
+				      q->name);
+	}
+	if (!found)
+		snprintf(out, sizeof(out), "a tracepoint or raw_tp program%s can often observe "
+			 "the same event", kprobes ? ", or a kprobe," : "");
+	return out;
+}
+
 /* The kernel refused program @i (@err, its verifier @log): say where and,
  * for what root is refused anyway, why. */
 static int prog_refused(struct load *l, size_t i, const struct final_prog *fp, int err,
@@ -642,9 +674,9 @@ static int prog_refused(struct load *l, size_t i, const struct final_prog *fp, i
 			 "(BPF trampoline) programs");
 	else
 		snprintf(l->eb.msg + n, sizeof(l->eb.msg) - n, "; this kernel refuses %s "
-			 "programs%s; a tracepoint, raw_tp or kprobe can often observe the same "
-			 "event", type == BPF_PROG_TYPE_LSM ? "LSM" : "fentry/fexit/fmod_ret",
-			 type == BPF_PROG_TYPE_LSM ? " (is 'bpf' in the lsm= boot parameter?)" : "");
+			 "programs%s; %s", type == BPF_PROG_TYPE_LSM ? "LSM" :
+			 "fentry/fexit/fmod_ret", type == BPF_PROG_TYPE_LSM ?
+			 " (is 'bpf' in the lsm= boot parameter?)" : "", instead(l, i));
 	return err;
 }
 

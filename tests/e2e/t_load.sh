@@ -181,6 +181,12 @@ expect "a reached poisoned CO-RE relocation is named" 1 \
 expect "fentry refused by this kernel: exit 1 with the reason" 1 \
 	'EPERM.*this kernel refuses fentry/fexit/fmod_ret programs' \
 	$RAWLOAD $P/vm_tracing.bpf.o --no-attach
+# what to use instead names only what this kernel has: here no kprobe
+if [ ! -e /sys/bus/event_source/devices/kprobe ] && ! [ -e /sys/kernel/tracing/kprobe_events ]; then
+	expect "  the alternatives are kinds this kernel has (no kprobes here)" 1 \
+		'refuses fentry/fexit/fmod_ret programs; a tracepoint or raw_tp program can often observe the same event$' \
+		$RAWLOAD $P/vm_tracing.bpf.o --no-attach
+fi
 
 # The refused object's own kernel objects, by name: a global count would
 # also see whatever else the machine loads meanwhile.
