@@ -154,6 +154,15 @@ int prog_load(const struct prog_params *p, char **log, struct errbuf *eb)
 	for (int tries = 0; tries < 5; tries++) {
 		prog_attr(p, &x);
 		fd = sys_bpf(BPF_PROG_LOAD, &x.a, PROG_ATTR_SIZE, SYS_LOAD, p->why);
+		/* a stats log that overflowed fails the load (ENOSPC, 6.4+'s
+		 * log): the statistics were only wanted, load without */
+		if (fd == -ENOSPC && x.a.log_level) {
+			x.a.log_level = 0;
+			x.a.log_buf = 0;
+			x.a.log_size = 0;
+			fd = sys_bpf(BPF_PROG_LOAD, &x.a, PROG_ATTR_SIZE, SYS_LOAD,
+				     "again, without the statistics log that did not fit");
+		}
 		if (fd != -EAGAIN || (p->interrupted && *p->interrupted))
 			break;
 	}
