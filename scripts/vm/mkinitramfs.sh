@@ -24,7 +24,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-fl=${1:?usage: mkinitramfs.sh FLAVOR (6.1, 6.1-rt, 6.12)}
+fl=${1:?usage: mkinitramfs.sh FLAVOR (6.1, 6.1-rt, 6.12, 5.10, 7.2)}
 K=build/vm/kernels/$fl
 [ -s "$K/PACKAGE" ] || { echo "mkinitramfs: no kernel for $fl: run scripts/vm/fetch-kernels.sh $fl" >&2; exit 1; }
 read -r _ rel _ <"$K/PACKAGE"

@@ -16,7 +16,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 
-fl=${1:?usage: run.sh FLAVOR (6.1, 6.1-rt, 6.12)}
+fl=${1:?usage: run.sh FLAVOR (6.1, 6.1-rt, 6.12, 5.10, 7.2)}
 VM=build/vm
 log=$VM/$fl.log
 timeout_s=${VM_TIMEOUT:-300}
