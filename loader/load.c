@@ -316,14 +316,14 @@ void load_event_types(const struct load *l, struct event_types *ty)
 	ty->n = l->types ? l->c->ntypes : 0;
 }
 
-/* --types FILE, --format MAP=TYPE, --set VAR=VALUE, --resize MAP=N, in
- * that order. */
+/* --types FILE, --format MAP=TYPE, --hist, --dump-maps NAMES, --set
+ * VAR=VALUE, --resize MAP=N, --value-size MAP=N, in that order; then every
+ * map must have a value size. */
 static int apply_values(struct load *l)
 {
 	const struct object *o = &l->obj;
-	int err = 0;
-
 	struct event_types ty;
+	int err = 0;
 
 	if (l->c->ntypes && !(l->types = calloc(l->c->ntypes, sizeof(*l->types))))
 		return err_set(&l->eb, -ENOMEM, "out of memory");
