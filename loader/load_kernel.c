@@ -10,11 +10,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "bpf/probe.h"
 #include "bpf/prog.h"
 #include "load_internal.h"
+#include "show/disasm.h"
 #include "host/caps.h"
 #include "host/mounts.h"
 #include "relo/btf_fixup.h"
@@ -211,6 +213,28 @@ void load_map_params(const struct load *l, size_t i, struct map_params *p, char 
 	}
 }
 
+/*
+ * Before 5.11 the kernel charged maps and programs to RLIMIT_MEMLOCK
+ * (usually 8 MiB, or 64 KiB on older systems) and answered EPERM past it,
+ * even to root; since, they are charged to the memory cgroup. libbpf
+ * raises the limit up front where a probe finds the old accounting;
+ * rawload waits for the kernel's EPERM, then raises it to unlimited, once
+ * (says so under -v), for the caller to try again. 1 when it did, 0 when
+ * it had already or could not (then the EPERM is something else).
+ */
+static int memlock_raised(struct load *l)
+{
+	static int tried;
+	struct rlimit r = { RLIM_INFINITY, RLIM_INFINITY };
+
+	if (tried++ || setrlimit(RLIMIT_MEMLOCK, &r))
+		return 0;
+	if (l->c->verbose)
+		load_say(l, "EPERM from a privileged process: this kernel charges BPF memory "
+			 "to RLIMIT_MEMLOCK (before 5.11); raised it to unlimited, as libbpf does");
+	return 1;
+}
+
 static int create_one(struct load *l, size_t i, int inner_fd)
 {
 	const struct obj_map *m = &l->maps[i];
@@ -238,6 +262,9 @@ static int create_one(struct load *l, size_t i, int inner_fd)
 		size_t n = strlen(l->eb.msg);
 
 		snprintf(l->eb.msg + n, sizeof(l->eb.msg) - n, "; %s", need);
+	} else if (fd == -EPERM && memlock_raised(l)) {
+		p.why = "the same map again, RLIMIT_MEMLOCK raised";
+		fd = map_create(&p, &l->eb);
 	}
 	return fd;
 }
@@ -640,6 +667,47 @@ static const char *instead(const struct load *l, size_t i)
 	return out;
 }
 
+/*
+ * An older kernel's refusal of what it does not know yet, in words: the
+ * verifier names an unknown helper only by number, and says nothing of
+ * versions. The helpers test programs meet most, with the release that
+ * brought each (include/uapi/linux/bpf.h's history).
+ */
+static const struct { const char *helper, *since; } helper_since[] = {
+	{ "ringbuf_output", "5.8" }, { "ringbuf_reserve", "5.8" },
+	{ "for_each_map_elem", "5.13" }, { "snprintf", "5.13" },
+	{ "get_func_ip", "5.15" }, { "get_attach_cookie", "5.15" },
+	{ "timer_init", "5.15" }, { "loop", "5.17" }, { "get_func_arg", "5.17" },
+	{ "find_vma", "5.17" }, { "kptr_xchg", "5.19" }, { "user_ringbuf_drain", "6.1" },
+	{ "cgrp_storage_get", "6.2" },
+};
+
+static void old_kernel_hint(struct load *l, const char *log)
+{
+	const char *at = strstr(log, "invalid func unknown#");
+	size_t n = strlen(l->eb.msg);
+	const char *name, *since = NULL;
+
+	if (at) {
+		name = disasm_helper_name((int32_t)atoi(at + 21));
+		for (size_t k = 0; name && k < sizeof(helper_since) / sizeof(helper_since[0]); k++)
+			if (!strcmp(helper_since[k].helper, name + 4))	/* after "bpf_" */
+				since = helper_since[k].since;
+		snprintf(l->eb.msg + n, sizeof(l->eb.msg) - n, "; this kernel has no helper %d%s%s%s "
+			 "(a newer kernel's%s%s)", atoi(at + 21), name ? " (" : "",
+			 name ? name : "", name ? ")" : "", since ? ": Linux " : "",
+			 since ? since : "");
+	} else if (strstr(log, "number of funcs in func_info doesn't match number of subprogs")) {
+		snprintf(l->eb.msg + n, sizeof(l->eb.msg) - n, "; this kernel does not count "
+			 "callback functions as subprograms (bpf_loop, bpf_for_each_map_elem, "
+			 "timers: Linux 5.13+)");
+	} else if (strstr(log, "BPF_STX uses reserved fields")) {
+		snprintf(l->eb.msg + n, sizeof(l->eb.msg) - n, "; this kernel has no atomic "
+			 "fetch-and-op instructions (a __sync_fetch_and_add whose result is used: "
+			 "Linux 5.12+)");
+	}
+}
+
 /* The kernel refused program @i (@err, its verifier @log): say where and,
  * for what root is refused anyway, why. */
 static int prog_refused(struct load *l, size_t i, const struct final_prog *fp, int err,
@@ -654,6 +722,7 @@ static int prog_refused(struct load *l, size_t i, const struct final_prog *fp, i
 	if (log && *log) {
 		print_log_tail(log, l->c->verbose);
 		explain_poison(l, i, fp, log);
+		old_kernel_hint(l, log);
 	}
 	if (err == -EPERM && caps_lack(caps_for_prog_type(type), need, sizeof(need))) {
 		n = strlen(l->eb.msg);
@@ -714,7 +783,7 @@ static int load_one(struct load *l, size_t i)
 {
 	struct final_prog fp = l->image[i];
 	struct prog_params p;
-	char why[256], *log = NULL, stats[4096];
+	char why[256], *log = NULL, stats[4096], need[320];
 	int fd;
 
 	if (!(fp.insns = reloc_bind_maps(&l->image[i], l->map_fds)))
@@ -728,6 +797,12 @@ static int load_one(struct load *l, size_t i)
 		p.stats_size = sizeof(stats);
 	}
 	fd = prog_load(&p, &log, &l->eb);
+	if (fd == -EPERM && !caps_lack(caps_for_prog_type(p.prog_type), need, sizeof(need)) &&
+	    memlock_raised(l)) {
+		free(log);
+		log = NULL;
+		fd = prog_load(&p, &log, &l->eb);
+	}
 	if (fd < 0 && load_stop)
 		fd = err_set(&l->eb, -EINTR, "interrupted while the kernel verified program "
 			     "'%s'; everything loaded so far is released", l->obj.progs[i].name);

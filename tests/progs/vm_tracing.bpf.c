@@ -59,14 +59,17 @@ int BPF_PROG(on_nanosleep_exit, struct hrtimer_sleeper *t, enum hrtimer_mode mod
 	return 0;
 }
 
-/* do_sys_openat2() returns the new fd or -errno, which vmhelper prints */
+/* do_sys_openat2() returns the new fd or -errno, which vmhelper prints:
+ * as a long until 7.x, as an int since, whose upper half the return
+ * register leaves zero (-2 reads 4294967294 as a long): read as an int,
+ * it is right on both */
 SEC("fexit/do_sys_openat2")
 int BPF_PROG(on_open_exit, int dfd, const char *filename, struct open_how *how, long ret)
 {
 	if (is_helper()) {
 		if (__sync_fetch_and_add(&open_exits, 1) == 0)
-			first_open_ret = ret;
-		last_open_ret = ret;
+			first_open_ret = (int)ret;
+		last_open_ret = (int)ret;
 	}
 	return 0;
 }
