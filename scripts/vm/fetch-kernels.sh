@@ -28,7 +28,7 @@ cd "$(dirname "$0")/../.."
 
 VM=build/vm
 flavors=("$@")
-[ ${#flavors[@]} -gt 0 ] || flavors=(6.1 6.1-rt 6.12)
+[ ${#flavors[@]} -gt 0 ] || flavors=(6.1 6.1-rt 6.12 5.10 7.2)
 mirror=${VM_DEBIAN_MIRROR:-http://deb.debian.org}
 
 pattern() {

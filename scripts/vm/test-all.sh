@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # scripts/vm/test-all.sh [FLAVOR...] - scripts/vm/run.sh for each kernel in
-# turn (default: 6.1 6.1-rt 6.12), then "vm: N passed, N failed", the sum.
+# turn (default: 6.1 6.1-rt 6.12 5.10 7.2), then "vm: N passed, N failed", the sum.
 set -u
 cd "$(dirname "$0")/../.."
 flavors=("$@")
-[ ${#flavors[@]} -gt 0 ] || flavors=(6.1 6.1-rt 6.12)
+[ ${#flavors[@]} -gt 0 ] || flavors=(6.1 6.1-rt 6.12 5.10 7.2)
 tp=0; tf=0
 start=$(date +%s)
 for fl in "${flavors[@]}"; do

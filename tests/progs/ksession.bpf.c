@@ -36,8 +36,12 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
-extern bool bpf_session_is_return(void) __ksym __weak;
-extern __u64 *bpf_session_cookie(void) __ksym __weak;
+/* Since 6.16 both take the program's context (R1, which the verifier
+ * checks as trusted); before, none: the extra argument is then a register
+ * the verifier does not look at, so one declaration serves all kernels
+ * (rawload, like the verifier, does not compare kfunc prototypes). */
+extern bool bpf_session_is_return(void *ctx) __ksym __weak;
+extern __u64 *bpf_session_cookie(void *ctx) __ksym __weak;
 
 __u64 entries, returns;				/* count_runs */
 __u64 odd_calls, even_returns, cookie_sum;	/* odd_skip */
@@ -57,7 +61,7 @@ int count_runs(struct pt_regs *ctx)
 {
 	if (!is_helper())
 		return 0;
-	if (bpf_session_is_return())
+	if (bpf_session_is_return(ctx))
 		__sync_fetch_and_add(&returns, 1);
 	else
 		__sync_fetch_and_add(&entries, 1);
@@ -67,12 +71,12 @@ int count_runs(struct pt_regs *ctx)
 SEC("kprobe.session/do_nanosleep")
 int odd_skip(struct pt_regs *ctx)
 {
-	__u64 *cookie = bpf_session_cookie();
+	__u64 *cookie = bpf_session_cookie(ctx);
 	__u64 n;
 
 	if (!is_helper())
 		return 0;
-	if (bpf_session_is_return()) {
+	if (bpf_session_is_return(ctx)) {
 		__sync_fetch_and_add(&even_returns, 1);
 		__sync_fetch_and_add(&cookie_sum, *cookie);
 		return 0;	/* ignored at return */
